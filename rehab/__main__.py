@@ -1,0 +1,3 @@
+from rehab.cli import main
+
+main()

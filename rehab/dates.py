@@ -1,0 +1,67 @@
+"""Reading dates the way the contract allows, and the day arithmetic of the timeline.
+
+All arithmetic is on calendar dates (no times, no time zones), so a daylight-saving change
+can never shift a day.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from rehab.errors import RehabError
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH_WORD = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE
+)
+_YEAR = re.compile(r"\b\d{4}\b")
+
+
+def local_today() -> date:
+    """Today as the local calendar date."""
+    return date.today()
+
+
+def parse_date(text: str, today: date | None = None) -> date:
+    """A date from ISO, `today`, `yesterday`, or a form with a month name ("3 Mar 2026").
+
+    All-numeric forms other than ISO (03/04/2026) are refused: they read differently in
+    different countries, and a wrong day is worse than a refusal.
+    """
+    raw = str(text).strip()
+    word = raw.lower()
+    if word in ("today", "yesterday"):
+        base = today or local_today()
+        return base if word == "today" else base - timedelta(days=1)
+    if _ISO.match(raw):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise RehabError(f"{raw!r} is not a real date") from None
+    if not _MONTH_WORD.search(raw):
+        raise RehabError(
+            f"cannot read the date {raw!r}: write it as YYYY-MM-DD (for example 2026-03-04)"
+        )
+    if not _YEAR.search(raw):
+        raise RehabError(f"the date {raw!r} has no year: write it as YYYY-MM-DD")
+    from dateutil import parser
+
+    try:
+        parsed = parser.parse(raw, dayfirst=False, yearfirst=False, fuzzy=False)
+    except (ValueError, OverflowError):
+        raise RehabError(f"cannot read the date {raw!r}: write it as YYYY-MM-DD") from None
+    if parsed.hour or parsed.minute or parsed.second:
+        raise RehabError(f"{raw!r} is a date and time; give the date only, as YYYY-MM-DD")
+    return parsed.date()
+
+
+def add_months(start: date, months: int) -> date:
+    """Calendar months, clamped to the month's end (31 Aug + 6 months = 28/29 Feb)."""
+    from dateutil.relativedelta import relativedelta
+
+    return start + relativedelta(months=months)
+
+
+def weekday_name(day: date) -> str:
+    return day.strftime("%a")

@@ -1,0 +1,75 @@
+"""Writing the user's files: whole or not at all, readable by the owner only."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from rehab.errors import RehabError
+
+PRIVATE = 0o600
+
+
+def check_writable(path: str | Path, force: bool) -> Path:
+    """Refuse early, before any work, when the file exists and --force was not given."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise RehabError(f"{target} is a folder; give a file name for --output")
+    if target.exists() and not force:
+        raise RehabError(f"{target} already exists; use --force to replace it")
+    if not target.parent.is_dir():
+        raise RehabError(f"the folder {target.parent} does not exist")
+    return target
+
+
+@contextmanager
+def atomic_output(path: str | Path, force: bool = False, binary: bool = False) -> Iterator[IO]:
+    """A handle on a temporary file beside the target; moved into place only if the block
+    finishes, so a failure or a kill leaves no half-written file. Streams, so a large
+    report never has to fit in memory."""
+    target = check_writable(path, force)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise RehabError(f"cannot write in {target.parent}: {exc.strerror}") from None
+    try:
+        # mkstemp files are already 0600.
+        mode = "wb" if binary else "w"
+        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        if force:
+            os.replace(tmp, target)
+        else:
+            # link() fails if the name appeared meanwhile: never clobber without --force.
+            os.link(tmp, target)
+            os.unlink(tmp)
+    except FileExistsError:
+        _discard(tmp)
+        raise RehabError(f"{target} already exists; use --force to replace it") from None
+    except OSError as exc:
+        _discard(tmp)
+        raise RehabError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+def write_private(path: str | Path, data: bytes | str, force: bool = False) -> Path:
+    """Write a whole document at once (see atomic_output)."""
+    binary = isinstance(data, bytes)
+    with atomic_output(path, force, binary=binary) as handle:
+        handle.write(data)
+    return Path(path).expanduser()
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass

@@ -1,0 +1,143 @@
+"""Finding, reading and checking protocol files.
+
+Files are read with yaml.safe_load (through SafeLoader), so a file can hold data but never
+run code; a size limit keeps a stray large file from stalling the tool.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from rehab.errors import NotFound, ProtocolError
+from rehab.protocols.models import Protocol
+
+BUILTIN_DIR = Path(__file__).parent
+MAX_BYTES = 256 * 1024
+ENV_DIR = "REHAB_PROTOCOLS_DIR"
+
+
+def load_file(path: Path) -> Protocol:
+    """One protocol file, checked; a problem raises ProtocolError naming file, field and line."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ProtocolError(f"{path}: the file is {size} bytes; a protocol may be at most {MAX_BYTES}")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFound(f"{path}: no such protocol file") from None
+    except IsADirectoryError:
+        raise ProtocolError(f"{path}: is a folder, not a protocol file") from None
+    except UnicodeDecodeError:
+        raise ProtocolError(f"{path}: is not a UTF-8 text file") from None
+    except OSError as exc:
+        raise ProtocolError(f"{path}: cannot be read ({exc.strerror})") from None
+    return parse(text, str(path))
+
+
+def parse(text: str, origin: str) -> Protocol:
+    from pydantic import ValidationError
+
+    try:
+        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader is the safe one
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ProtocolError(f"{origin}{where}: not valid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise ProtocolError(f"{origin}: a protocol is a YAML mapping with id, name, phases, ...")
+    try:
+        return Protocol.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        field = _dotted(loc) or "(top level)"
+        line = _line_of(text, loc)
+        where = f" (line {line})" if line else ""
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        more = len(exc.errors()) - 1
+        extra = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise ProtocolError(f"{origin}{where}: {field}: {message}{extra}") from None
+
+
+def _dotted(loc: tuple) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts)
+
+
+def _line_of(text: str, loc: tuple) -> int | None:
+    """The line of the deepest YAML node on the error's path, for a message a person can follow."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in loc:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == part), None)
+            if node is None:  # an unknown key: point at the key itself
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+    if node is not None:
+        line = node.start_mark.line + 1
+    return line
+
+
+def _extra_dir(protocols_dir: str | Path | None) -> Path | None:
+    chosen = protocols_dir or os.environ.get(ENV_DIR)
+    if not chosen:
+        return None
+    path = Path(chosen).expanduser()
+    if not path.is_dir():
+        raise NotFound(f"{path}: the protocols folder does not exist")
+    return path
+
+
+def load_all(protocols_dir: str | Path | None = None) -> dict[str, Protocol]:
+    """Built-in protocols, then the folder's, which replace a built-in with the same id."""
+    found: dict[str, Protocol] = {}
+    for path in sorted(BUILTIN_DIR.glob("*.yaml")):
+        protocol = load_file(path)
+        found[protocol.id] = protocol
+    extra = _extra_dir(protocols_dir)
+    if extra:
+        for path in sorted([*extra.glob("*.yaml"), *extra.glob("*.yml")]):
+            protocol = load_file(path)
+            found[protocol.id] = protocol
+    return found
+
+
+def builtin_ids() -> list[str]:
+    return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.lower().replace("-", " ").replace("_", " ").split())
+
+
+def find(name: str, protocols_dir: str | Path | None = None) -> Protocol:
+    """A protocol by id or alias, case-insensitive ("FHL release", "os trigonum excision")."""
+    protocols = load_all(protocols_dir)
+    wanted = _norm(name)
+    for protocol in protocols.values():
+        names = [protocol.id, protocol.name, *protocol.aliases]
+        if wanted in {_norm(n) for n in names}:
+            return protocol
+    raise NotFound(f"unknown procedure {name!r}: use one of {', '.join(sorted(protocols))}")

@@ -1,0 +1,70 @@
+"""Terminal views with Rich. Each takes plain data and prints; none decides anything."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from rehab.render import words
+from rehab.timeline import Timeline
+
+
+def console(stderr: bool = False) -> Console:
+    """Plain text when NO_COLOR is set or the output is not a terminal (Rich checks both)."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 100
+    return Console(file=stream, width=width, no_color="NO_COLOR" in os.environ, highlight=False)
+
+
+def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str | None = None) -> None:
+    protocol = timeline.protocol
+    day = timeline.day_of(on)
+    heading = f"{protocol.name} — surgery {words.date_label(timeline.surgery_date)}"
+    if patient_line:
+        heading = f"{patient_line}\n{heading}"
+    out.print(Text(heading, style="bold"))
+    if day < 0:
+        out.print(f"{words.date_label(on)} is {-day} day{'s' if day != -1 else ''} before surgery.")
+    else:
+        out.print(f"{words.date_label(on)} is day {day} (week {day // 7}).")
+
+    phases = Table(title="Phases", title_justify="left", expand=False, show_lines=False)
+    phases.add_column("", width=1)
+    phases.add_column("Phase")
+    phases.add_column("Days")
+    phases.add_column("Dates")
+    phases.add_column("Weight-bearing")
+    phases.add_column("Boot")
+    current = timeline.phase_on(on)
+    for p in timeline.phases:
+        mark = "▶" if current is not None and p.id == current.id else ""
+        phases.add_row(
+            mark,
+            p.title,
+            words.day_span(p.start_day, p.end_day),
+            words.date_span(p.start_date, p.end_date),
+            ", ".join(p.phase.weight_bearing.allowed),
+            "yes" if p.phase.boot else "no",
+            style="bold" if mark else None,
+        )
+    out.print(phases)
+
+    milestones = Table(title="Milestones", title_justify="left")
+    milestones.add_column("", width=1)
+    milestones.add_column("Milestone")
+    milestones.add_column("Day")
+    milestones.add_column("Date")
+    following = timeline.next_milestone(on)
+    for m in timeline.milestones:
+        mark = "▶" if following is not None and m.id == following.id else ("✓" if m.last_date < on else "")
+        days = str(m.day) if m.end_day is None else f"{m.day}–{m.end_day}"
+        when = words.date_label(m.date) if m.end_date is None else words.date_span(m.date, m.end_date)
+        milestones.add_row(mark, m.title, days, when, style="bold" if mark == "▶" else None)
+    out.print(milestones)
+    out.print("▶ marks where " + words.date_label(on) + " falls.", style="dim")
+    out.print(words.NOTICE, style="dim")

@@ -1,0 +1,39 @@
+"""Small phrases shared by every view, so the terminal, Markdown, HTML and PDF say the same."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rehab import vocab
+
+NOTICE = (
+    "This plan informs; it does not diagnose. It is your surgeon's plan to change: "
+    "follow your surgical team's advice where it differs."
+)
+RED_FLAG_ADVICE = (
+    "Contact your surgical team today. For chest pain or sudden breathlessness, "
+    "call emergency services (999 / 112 / 911) now."
+)
+
+
+def day_span(start: int, end: int | None) -> str:
+    return f"day {start}+" if end is None else f"days {start}–{end}"
+
+
+def date_label(day: date) -> str:
+    """'Mon 3 Mar 2026': the weekday helps people put a date in their diary."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def date_span(start: date, end: date | None) -> str:
+    if end is None:
+        return f"from {date_label(start)}"
+    return f"{date_label(start)} – {date_label(end)}"
+
+
+def weight_bearing_list(levels: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(f"{lvl} ({vocab.WEIGHT_BEARING_ABBREV[lvl]})" for lvl in levels)
+
+
+def boot_word(expected: bool) -> str:
+    return "boot" if expected else "no boot"

@@ -1,0 +1,328 @@
+"""The only code that talks to the database. Callers get plain records (rehab.records).
+
+Import this module only inside the commands that need it: SQLAlchemy is most of a
+command's start-up time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, datetime, timezone
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+
+from rehab.errors import NotFound, RehabError, StoreError
+from rehab.records import Acknowledgement, Entry, Patient, PatientRecord, Revision
+from rehab.store import engine as _engine
+from rehab.store.tables import EntryRevisionRow, EntryRow, FlagAckRow, PatientRow, SettingRow
+
+P = PatientRow.__table__
+E = EntryRow.__table__
+R = EntryRevisionRow.__table__
+A = FlagAckRow.__table__
+S = SettingRow.__table__
+
+DEFAULT_KEY = "default_patient"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def open_store(db: str | None) -> Store:
+    return Store(_engine.resolve_url(db))
+
+
+class Store:
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = _engine.make_engine(url)
+        _engine.ensure_schema(self.engine, url)
+
+    # -- transactions --------------------------------------------------------------------
+
+    @contextmanager
+    def _read(self):
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreError(_engine._operational_message(exc, self.url)) from None
+
+    @contextmanager
+    def _write(self):
+        """One transaction: everything in the block is written, or nothing is."""
+        try:
+            with self.engine.execution_options(rehab_write=True).begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreError(_engine._operational_message(exc, self.url)) from None
+        except IntegrityError as exc:
+            raise RehabError(f"the database refused the change: {_first_line(exc.orig)}") from None
+        except DatabaseError as exc:
+            raise StoreError(f"the database {_engine.describe(self.url)} failed: {_first_line(exc.orig)}") from None
+
+    # -- patients ------------------------------------------------------------------------
+
+    def patients(self) -> list[Patient]:
+        with self._read() as conn:
+            return [_patient(row) for row in conn.execute(select(P).order_by(P.c.created_at, P.c.id))]
+
+    def default_id(self) -> str | None:
+        with self._read() as conn:
+            return conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar()
+
+    def patient(self, ref: str) -> Patient:
+        """By id, or by name (case-insensitive)."""
+        with self._read() as conn:
+            row = conn.execute(select(P).where(P.c.id == ref.strip().lower())).first()
+            if row is None:
+                rows = conn.execute(select(P).where(func.lower(P.c.name) == " ".join(ref.split()).lower())).all()
+                if len(rows) > 1:
+                    ids = ", ".join(r.id for r in rows)
+                    raise RehabError(f"several patients are called {ref!r}; use an id: {ids}")
+                row = rows[0] if rows else None
+        if row is None:
+            raise NotFound(f"no patient {ref!r} (see 'rehab patient list')")
+        return _patient(row)
+
+    def current(self, ref: str | None) -> Patient:
+        """The patient a command is about: the one named, else the default."""
+        if ref is not None:
+            return self.patient(ref)
+        with self._read() as conn:
+            default = conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar()
+            row = conn.execute(select(P).where(P.c.id == default)).first() if default else None
+            if row is not None:
+                return _patient(row)
+            rows = conn.execute(select(P).order_by(P.c.id).limit(11)).all()
+        if not rows:
+            raise NotFound("no patients yet: add one with 'rehab patient add NAME --surgery-date D --procedure P'")
+        if len(rows) == 1:
+            return _patient(rows[0])
+        names = ", ".join(r.id for r in rows[:10]) + (", ..." if len(rows) > 10 else "")
+        raise RehabError(f"several patients and no default: use --patient ({names}) or 'rehab patient use'")
+
+    def add_patient(self, patient: Patient) -> Patient:
+        with self._write() as conn:
+            if conn.execute(select(P.c.id).where(P.c.id == patient.id)).first():
+                raise RehabError(f"a patient with id {patient.id!r} already exists; choose another --id")
+            created = replace(patient, created_at=_now())
+            conn.execute(insert(P).values(**_patient_values(created)))
+            if conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar() is None:
+                conn.execute(insert(S).values(key=DEFAULT_KEY, value=created.id))
+        return created
+
+    def taken_ids(self) -> set[str]:
+        with self._read() as conn:
+            return set(conn.execute(select(P.c.id)).scalars())
+
+    def use(self, patient_id: str) -> None:
+        with self._write() as conn:
+            _set_default(conn, patient_id)
+
+    def edit_patient(self, patient: Patient) -> None:
+        with self._write() as conn:
+            values = _patient_values(patient)
+            values.pop("created_at")
+            conn.execute(update(P).where(P.c.id == patient.id).values(**values))
+
+    def remove_patient(self, patient_id: str) -> int:
+        """Remove a patient and everything logged for them; returns how many entries went."""
+        with self._write() as conn:
+            count = conn.execute(select(func.count()).select_from(E).where(E.c.patient_id == patient_id)).scalar()
+            for table in (A, R, E):  # explicit, so no database needs ON DELETE CASCADE
+                conn.execute(delete(table).where(table.c.patient_id == patient_id))
+            conn.execute(delete(P).where(P.c.id == patient_id))
+            default = conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar()
+            if default == patient_id:
+                conn.execute(delete(S).where(S.c.key == DEFAULT_KEY))
+                remaining = conn.execute(select(P.c.id).limit(2)).scalars().all()
+                if len(remaining) == 1:
+                    _set_default(conn, remaining[0])
+        return count
+
+    # -- entries -------------------------------------------------------------------------
+
+    def entry(self, patient_id: str, on: date) -> Entry | None:
+        with self._read() as conn:
+            row = conn.execute(select(E).where(and_(E.c.patient_id == patient_id, E.c.date == on))).first()
+        return _entry(row) if row else None
+
+    def log(self, patient_id: str, entry: Entry, replace_existing: bool) -> Entry | None:
+        """Save the day's entry; returns the entry it replaced, which is kept as a revision."""
+        now = _now()
+        with self._write() as conn:
+            row = conn.execute(select(E).where(and_(E.c.patient_id == patient_id, E.c.date == entry.date))).first()
+            if row is not None and not replace_existing:
+                raise RehabError(f"{entry.date.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
+            values = _entry_values(entry)
+            if row is None:
+                conn.execute(insert(E).values(patient_id=patient_id, created_at=now, updated_at=now, **values))
+                return None
+            old = _entry(row)
+            conn.execute(insert(R).values(patient_id=patient_id, replaced_at=now, **_entry_values(old)))
+            conn.execute(update(E).where(E.c.id == row.id).values(updated_at=now, **values))
+            return old
+
+    def entries(self, patient_id: str, start: date | None = None, end: date | None = None) -> list[Entry]:
+        query = select(E).where(E.c.patient_id == patient_id)
+        if start is not None:
+            query = query.where(E.c.date >= start)
+        if end is not None:
+            query = query.where(E.c.date <= end)
+        with self._read() as conn:
+            return [_entry(row) for row in conn.execute(query.order_by(E.c.date))]
+
+    def revisions(self, patient_id: str) -> list[Revision]:
+        with self._read() as conn:
+            rows = conn.execute(select(R).where(R.c.patient_id == patient_id).order_by(R.c.date, R.c.id))
+            return [Revision(_entry(row), row.replaced_at) for row in rows]
+
+    # -- acknowledgements ----------------------------------------------------------------
+
+    def acknowledgements(self, patient_id: str) -> list[Acknowledgement]:
+        with self._read() as conn:
+            rows = conn.execute(select(A).where(A.c.patient_id == patient_id).order_by(A.c.date, A.c.id))
+            return [_ack(row) for row in rows]
+
+    def acknowledge(self, patient_id: str, ack: Acknowledgement) -> None:
+        with self._write() as conn:
+            where = and_(A.c.patient_id == patient_id, A.c.date == ack.date, A.c.rule == ack.rule, A.c.subject == ack.subject)
+            conn.execute(delete(A).where(where))
+            conn.execute(insert(A).values(patient_id=patient_id, **_ack_values(ack)))
+
+    # -- whole-database reading and writing ----------------------------------------------
+
+    def records(self, patient_ids: Iterable[str] | None = None, start: date | None = None,
+                end: date | None = None) -> Iterator[PatientRecord]:
+        """Every patient with their entries, revisions and acknowledgements, one patient at
+        a time: a few ordered queries walked side by side, so memory does not grow with the
+        clinic and there is no query per patient."""
+        wanted = list(patient_ids) if patient_ids is not None else None
+        with self._read() as conn:
+            def rows(table, order, *conditions):
+                query = select(table).order_by(table.c.patient_id, *order)
+                if wanted is not None:
+                    query = query.where(table.c.patient_id.in_(wanted))
+                for condition in conditions:
+                    query = query.where(condition)
+                return _Cursor(conn.execution_options(stream_results=True, yield_per=2000).execute(query))
+
+            range_e = [c for c in (start and E.c.date >= start, end and E.c.date <= end) if c is not None]
+            entries = rows(E, [E.c.date], *range_e)
+            revisions = rows(R, [R.c.date, R.c.id])
+            acks = rows(A, [A.c.date, A.c.id])
+            query = select(P).order_by(P.c.id)
+            if wanted is not None:
+                query = query.where(P.c.id.in_(wanted))
+            for row in conn.execute(query).all():
+                patient = _patient(row)
+                yield PatientRecord(
+                    patient,
+                    [_entry(r) for r in entries.take(patient.id)],
+                    [Revision(_entry(r), r.replaced_at) for r in revisions.take(patient.id)],
+                    [_ack(r) for r in acks.take(patient.id)],
+                )
+
+    def import_records(self, records: list[PatientRecord]) -> None:
+        """All or nothing, in one transaction, with bulk inserts."""
+        with self._write() as conn:
+            ids = [r.patient.id for r in records]
+            existing = set()
+            for chunk in _chunks(ids, 500):
+                existing |= set(conn.execute(select(P.c.id).where(P.c.id.in_(chunk))).scalars())
+            if existing:
+                shown = ", ".join(sorted(existing)[:5]) + (", ..." if len(existing) > 5 else "")
+                raise RehabError(f"{len(existing)} patient id(s) in the file already exist ({shown}); nothing was imported")
+            now = _now()
+            conn.execute(insert(P), [_patient_values(replace(r.patient, created_at=r.patient.created_at or now)) for r in records])
+            batch: list[dict] = []
+            for record in records:
+                for entry in record.entries:
+                    batch.append({"patient_id": record.patient.id, "created_at": now, "updated_at": now, **_entry_values(entry)})
+                    if len(batch) >= 5000:
+                        conn.execute(insert(E), batch)
+                        batch = []
+            if batch:
+                conn.execute(insert(E), batch)
+            revisions = [{"patient_id": r.patient.id, "replaced_at": v.replaced_at, **_entry_values(v.entry)}
+                         for r in records for v in r.revisions]
+            if revisions:
+                conn.execute(insert(R), revisions)
+            acks = [{"patient_id": r.patient.id, **_ack_values(a)} for r in records for a in r.acknowledgements]
+            if acks:
+                conn.execute(insert(A), acks)
+            if records and conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar() is None:
+                conn.execute(insert(S).values(key=DEFAULT_KEY, value=records[0].patient.id))
+
+    def counts(self) -> dict[str, int]:
+        with self._read() as conn:
+            return {name: conn.execute(select(func.count()).select_from(t)).scalar()
+                    for name, t in (("patients", P), ("entries", E), ("revisions", R), ("acknowledgements", A))}
+
+
+class _Cursor:
+    """Rows of a result ordered by patient id, taken one patient at a time."""
+
+    def __init__(self, result):
+        self._rows = iter(result)
+        self._next = next(self._rows, None)
+
+    def take(self, patient_id: str) -> list:
+        taken = []
+        while self._next is not None and self._next.patient_id <= patient_id:
+            if self._next.patient_id == patient_id:
+                taken.append(self._next)
+            self._next = next(self._rows, None)
+        return taken
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _set_default(conn, patient_id: str) -> None:
+    conn.execute(delete(S).where(S.c.key == DEFAULT_KEY))
+    conn.execute(insert(S).values(key=DEFAULT_KEY, value=patient_id))
+
+
+def _first_line(exc) -> str:
+    return str(exc).splitlines()[0] if exc else "unknown error"
+
+
+def _patient(row) -> Patient:
+    return Patient(id=row.id, name=row.name, surgery_date=row.surgery_date, procedure=row.procedure,
+                   side=row.side, surgeon=row.surgeon, created_at=row.created_at)
+
+
+def _patient_values(p: Patient) -> dict:
+    return {"id": p.id, "name": p.name, "surgery_date": p.surgery_date, "procedure": p.procedure,
+            "side": p.side, "surgeon": p.surgeon, "created_at": p.created_at}
+
+
+def _entry(row) -> Entry:
+    return Entry(date=row.date, pain=row.pain, weight_bearing=row.weight_bearing, boot=row.boot,
+                 activity=row.activity, symptoms=tuple(json.loads(row.symptoms or "[]")),
+                 milestones=tuple(json.loads(row.milestones or "[]")), note=row.note)
+
+
+def _entry_values(e: Entry) -> dict:
+    return {"date": e.date, "pain": e.pain, "weight_bearing": e.weight_bearing, "boot": e.boot,
+            "activity": e.activity, "symptoms": json.dumps(list(e.symptoms)),
+            "milestones": json.dumps(list(e.milestones)), "note": e.note}
+
+
+def _ack(row) -> Acknowledgement:
+    return Acknowledgement(date=row.date, rule=row.rule, subject=row.subject or "", note=row.note,
+                           by=row.by, acknowledged_at=row.acknowledged_at)
+
+
+def _ack_values(a: Acknowledgement) -> dict:
+    return {"date": a.date, "rule": a.rule, "subject": a.subject, "note": a.note, "by": a.by,
+            "acknowledged_at": a.acknowledged_at}

@@ -1,0 +1,167 @@
+"""Opening the database: where it lives, SQLite settings, and bringing the schema up to date.
+
+Everything SQLite-specific lives here, so the rest of the store runs on any SQL database
+SQLAlchemy speaks (clinics will point --db at a shared PostgreSQL server).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlmodel import SQLModel
+
+from rehab.errors import StoreError
+from rehab.store import tables  # noqa: F401 - registers the tables on SQLModel.metadata
+
+# The newest migration in store/migrations/versions. A database stamped with it opens with
+# one small query and no Alembic import.
+HEAD_REVISION = "0002"
+BUSY_TIMEOUT_S = 30
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("rehab", appauthor=False)) / "rehab.db"
+
+
+def resolve_url(db: str | None) -> str:
+    """A plain path is a SQLite file; anything with '://' is an SQLAlchemy URL."""
+    if db and "://" in db:
+        return db
+    path = Path(db).expanduser() if db else default_path()
+    return f"sqlite:///{path.resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _prepare_file(path: Path) -> None:
+    """Create the folder and an empty file, owner-only, before SQLite touches them."""
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+    except FileExistsError:
+        pass  # another process created it at the same moment
+    except OSError as exc:
+        raise StoreError(f"cannot create the database at {path}: {exc.strerror}") from None
+
+
+def make_engine(url: str) -> Engine:
+    path = sqlite_path(url)
+    if path is None:
+        return create_engine(url)
+    _prepare_file(path)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let us issue BEGIN ourselves (below), and switch on what SQLite leaves off.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if os.access(path, os.W_OK):
+            # WAL lets readers go on while one process writes.
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # A write takes the write lock up front, so two writers queue on the busy timeout
+        # instead of one failing with "database is locked" when it upgrades its lock.
+        if conn.get_execution_options().get("rehab_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def describe(url: str) -> str:
+    """How to name the database in a message: its path, or the URL without a password."""
+    path = sqlite_path(url)
+    return str(path) if path else make_url(url).render_as_string(hide_password=True)
+
+
+def ensure_schema(engine: Engine, url: str) -> None:
+    """Create a new database at the newest revision, or upgrade an older one in place."""
+    writer = engine.execution_options(rehab_write=True)
+    try:
+        with engine.connect() as conn:
+            current = _revision(conn)
+        if current == HEAD_REVISION:
+            return
+        with writer.begin() as conn:
+            current = _revision(conn)  # again, under the write lock
+            if current == HEAD_REVISION:
+                return
+            if current is None and not inspect(conn).has_table("patient"):
+                SQLModel.metadata.create_all(conn)
+                conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
+                conn.execute(text("DELETE FROM alembic_version"))
+                conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD_REVISION})
+                return
+        _upgrade(engine, url, current)
+    except StoreError:
+        raise
+    except OperationalError as exc:
+        raise StoreError(_operational_message(exc, url)) from None
+    except DatabaseError:
+        raise StoreError(f"{describe(url)} is not a rehab database (or it is damaged)") from None
+
+
+def _revision(conn) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _upgrade(engine: Engine, url: str, current: str | None) -> None:
+    """Copy the file to a dated backup beside it, then run the Alembic migrations."""
+    from alembic import command
+    from alembic.config import Config
+
+    path = sqlite_path(url)
+    if path is not None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = path.with_name(f"{path.stem}.backup-{stamp}-r{current or 'none'}{path.suffix}")
+        with engine.connect() as conn:  # fold the WAL into the file so the copy is whole
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy2(path, backup)
+        os.chmod(backup, 0o600)
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.execution_options(rehab_write=True).begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, HEAD_REVISION)
+
+
+def _operational_message(exc: OperationalError, url: str) -> str:
+    detail = str(exc.orig) if exc.orig else str(exc)
+    where = describe(url)
+    if "readonly" in detail or "read-only" in detail:
+        return f"the database {where} is read-only; nothing was written"
+    if "disk" in detail and "full" in detail:
+        return f"the disk holding {where} is full; nothing was written"
+    if "unable to open" in detail:
+        return f"cannot open the database {where}"
+    if "locked" in detail:
+        return f"the database {where} is busy (another rehab is writing); try again"
+    if "file is not a database" in detail:
+        return f"{where} is not a rehab database (or it is damaged)"
+    return f"the database {where} could not be used: {detail}"

@@ -1,0 +1,154 @@
+"""A protocol and a surgery date become dated phases and milestones. Pure: no I/O.
+
+Day 0 is the surgery date. A phase "a–b weeks" covers days 7a … 7b−1; a milestone window
+"10–12 weeks" runs from day 70 to day 84. Month offsets use calendar months.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rehab.protocols.models import Milestone, Phase, Protocol
+
+
+@dataclass(frozen=True)
+class DatedPhase:
+    phase: Phase
+    start_day: int
+    end_day: int | None  # inclusive; None for the open-ended last phase
+    start_date: date
+    end_date: date | None
+
+    @property
+    def id(self) -> str:
+        return self.phase.id
+
+    @property
+    def title(self) -> str:
+        return self.phase.title
+
+    def contains(self, day: int) -> bool:
+        return self.start_day <= day and (self.end_day is None or day <= self.end_day)
+
+
+@dataclass(frozen=True)
+class DatedMilestone:
+    milestone: Milestone
+    day: int
+    date: date
+    end_day: int | None  # None for a single-day milestone
+    end_date: date | None
+
+    @property
+    def id(self) -> str:
+        return self.milestone.id
+
+    @property
+    def title(self) -> str:
+        return self.milestone.title
+
+    @property
+    def last_date(self) -> date:
+        return self.end_date or self.date
+
+
+@dataclass(frozen=True)
+class Timeline:
+    protocol: Protocol
+    surgery_date: date
+    phases: tuple[DatedPhase, ...]
+    milestones: tuple[DatedMilestone, ...]
+
+    def day_of(self, on: date) -> int:
+        return (on - self.surgery_date).days
+
+    def date_of(self, day: int) -> date:
+        return self.surgery_date + timedelta(days=day)
+
+    def phase_on(self, on: date) -> DatedPhase | None:
+        """The phase a date falls in; None before surgery."""
+        day = self.day_of(on)
+        return next((p for p in self.phases if p.contains(day)), None)
+
+    def milestone(self, milestone_id: str) -> DatedMilestone | None:
+        return next((m for m in self.milestones if m.id == milestone_id), None)
+
+    def next_milestone(self, on: date) -> DatedMilestone | None:
+        """The first milestone on or after a date (a window counts while it is open)."""
+        upcoming = [m for m in self.milestones if m.last_date >= on]
+        return min(upcoming, key=lambda m: (m.date if m.date >= on else on, m.day), default=None)
+
+
+def build(protocol: Protocol, surgery_date: date) -> Timeline:
+    phases = []
+    for phase in protocol.phases:
+        start = phase.start.date_after(surgery_date)
+        # A phase ends the day before the next one starts.
+        end = phase.end.date_after(surgery_date) - timedelta(days=1) if phase.end else None
+        phases.append(
+            DatedPhase(
+                phase=phase,
+                start_day=(start - surgery_date).days,
+                end_day=(end - surgery_date).days if end else None,
+                start_date=start,
+                end_date=end,
+            )
+        )
+    milestones = []
+    for milestone in protocol.milestones:
+        at = milestone.at.date_after(surgery_date)
+        until = milestone.until.date_after(surgery_date) if milestone.until else None
+        milestones.append(
+            DatedMilestone(
+                milestone=milestone,
+                day=(at - surgery_date).days,
+                date=at,
+                end_day=(until - surgery_date).days if until else None,
+                end_date=until,
+            )
+        )
+    milestones.sort(key=lambda m: (m.day, m.end_day or m.day))
+    return Timeline(protocol, surgery_date, tuple(phases), tuple(milestones))
+
+
+def to_dict(timeline: Timeline, patient: dict | None = None) -> dict:
+    """The contract's `timeline --json` document."""
+    protocol = timeline.protocol
+    return {
+        "patient": patient,
+        "procedure": {"id": protocol.id, "name": protocol.name},
+        "surgery_date": timeline.surgery_date.isoformat(),
+        "phases": [
+            {
+                "id": p.id,
+                "title": p.title,
+                "start_day": p.start_day,
+                "end_day": p.end_day,
+                "start_date": p.start_date.isoformat(),
+                "end_date": p.end_date.isoformat() if p.end_date else None,
+                "weight_bearing": list(p.phase.weight_bearing.allowed),
+                "weight_bearing_expected": p.phase.weight_bearing.expected_by_end,
+                "boot": p.phase.boot,
+                "activities": list(p.phase.activities),
+                "pain_ceiling": p.phase.pain_ceiling,
+                "goals": list(p.phase.goals),
+                "instructions": list(p.phase.instructions),
+                "exercises": list(p.phase.exercises),
+            }
+            for p in timeline.phases
+        ],
+        "milestones": [
+            {
+                "id": m.id,
+                "title": m.title,
+                "day": m.day,
+                "date": m.date.isoformat(),
+                "end_day": m.end_day,
+                "end_date": m.end_date.isoformat() if m.end_date else None,
+                "confirm": m.milestone.confirm,
+                "description": m.milestone.description,
+            }
+            for m in timeline.milestones
+        ],
+    }

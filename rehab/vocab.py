@@ -1,0 +1,95 @@
+"""The fixed vocabularies of the contract: weight-bearing, activity, symptoms.
+
+Each is ordered where order matters, so rules can compare "more" and "less".
+"""
+
+from __future__ import annotations
+
+from rehab.errors import RehabError
+
+# Weight-bearing levels, least to most, with their clinical abbreviations.
+WEIGHT_BEARING = ("none", "toe-touch", "partial", "as-tolerated", "full")
+WEIGHT_BEARING_ABBREV = {
+    "none": "NWB",
+    "toe-touch": "TTWB",
+    "partial": "PWB",
+    "as-tolerated": "WBAT",
+    "full": "FWB",
+}
+WEIGHT_BEARING_LABEL = {
+    "none": "non-weight-bearing",
+    "toe-touch": "toe-touch weight-bearing",
+    "partial": "partial weight-bearing",
+    "as-tolerated": "weight-bearing as tolerated",
+    "full": "full weight-bearing",
+}
+
+# Activities, least to most demanding.
+ACTIVITIES = ("rest", "walking", "low-impact", "sport")
+
+# Every symptom here is a red flag (contract): each maps to what it can mean, and whether
+# it calls for emergency services rather than the surgical team.
+SYMPTOMS: dict[str, tuple[str, bool]] = {
+    "calf-pain": ("calf pain can be a sign of a blood clot in the leg (DVT)", False),
+    "calf-swelling": ("calf swelling can be a sign of a blood clot in the leg (DVT)", False),
+    "fever": ("a fever can be a sign of infection", False),
+    "wound-redness": ("spreading redness around the wound can be a sign of infection", False),
+    "wound-discharge": ("discharge or pus from the wound can be a sign of infection", False),
+    "wound-opening": ("a wound whose edges open needs to be seen", False),
+    "bleeding": ("bleeding through the dressing needs to be seen", False),
+    "numbness": ("new numbness or tingling can mean an irritated nerve", False),
+    "cold-toes": ("pale, blue or cold toes can mean poor blood supply to the foot", False),
+    "cannot-bear-weight": ("being unable to bear weight needs to be checked", False),
+    "severe-pain": ("sudden severe pain or pain painkillers do not control needs to be checked", False),
+    "chest-pain": ("chest pain can be a sign of a blood clot in the lung", True),
+    "breathlessness": ("sudden breathlessness can be a sign of a blood clot in the lung", True),
+}
+
+
+def _key(text: str) -> str:
+    return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+def _lookup(kind: str, text: str, table: dict[str, str], names: tuple[str, ...] | list[str]) -> str:
+    found = table.get(_key(text))
+    if found is None:
+        raise RehabError(f"unknown {kind} {text!r}: use one of {', '.join(names)}")
+    return found
+
+
+_WB_TABLE = {_key(n): n for n in WEIGHT_BEARING} | {a.lower(): n for n, a in WEIGHT_BEARING_ABBREV.items()}
+_WB_TABLE |= {_key(label): n for n, label in WEIGHT_BEARING_LABEL.items()}
+_ACTIVITY_TABLE = {_key(n): n for n in ACTIVITIES} | {"low impact": "low-impact", "lowimpact": "low-impact"}
+_SYMPTOM_TABLE = {_key(n): n for n in SYMPTOMS}
+
+
+def weight_bearing(text: str) -> str:
+    """A weight-bearing level from its name or abbreviation, any case."""
+    return _lookup("weight-bearing level", text, _WB_TABLE, WEIGHT_BEARING)
+
+
+def activity(text: str) -> str:
+    return _lookup("activity", text, _ACTIVITY_TABLE, ACTIVITIES)
+
+
+def symptom(text: str) -> str:
+    return _lookup("symptom", text, _SYMPTOM_TABLE, list(SYMPTOMS))
+
+
+def pain(value: int | str) -> int:
+    """A 0–10 numeric rating, whole numbers only."""
+    text = str(value).strip()
+    if not text.lstrip("-").isdigit():
+        raise RehabError(f"pain must be a whole number from 0 to 10, not {text!r}")
+    number = int(text)
+    if not 0 <= number <= 10:
+        raise RehabError(f"pain must be a whole number from 0 to 10, not {number}")
+    return number
+
+
+def wb_rank(level: str) -> int:
+    return WEIGHT_BEARING.index(level)
+
+
+def activity_rank(name: str) -> int:
+    return ACTIVITIES.index(name)
