@@ -300,6 +300,503 @@ def _emit(document, kind: str, output: Path | None, force: bool) -> None:
     sys.stderr.write(f"Wrote {written}\n")
 
 
+# --- patients -------------------------------------------------------------------------------
+
+patient_app = typer.Typer(help="Add, list, show, choose, edit and remove patients.", no_args_is_help=True)
+app.add_typer(patient_app, name="patient")
+
+SideOpt = Annotated[Optional[str], typer.Option("--side", help="left or right.")]
+SurgeonOpt = Annotated[Optional[str], typer.Option("--surgeon", help="The surgeon's name.")]
+
+
+def _store(ctx: typer.Context):
+    from rehab import store
+
+    return store.open_store(_settings(ctx).db)
+
+
+def _protocol(ctx: typer.Context, procedure: str):
+    from rehab.protocols import find
+
+    return find(procedure, _settings(ctx).protocols_dir)
+
+
+@patient_app.command("add")
+def patient_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The patient's name.")],
+    surgery_date: Annotated[str, typer.Option("--surgery-date", help="Day 0: YYYY-MM-DD.")],
+    procedure: Annotated[str, typer.Option("--procedure", help="Procedure id or name.")],
+    side: SideOpt = None,
+    surgeon: SurgeonOpt = None,
+    patient_id: Annotated[Optional[str], typer.Option("--id", help="A short id (default: made from the name).")] = None,
+):
+    """Add a patient; the first one added becomes the current patient."""
+    from rehab import patients as fields
+    from rehab.records import Patient
+
+    clean_name = fields.clean_name(name)
+    surgery = _date(surgery_date)
+    protocol = _protocol(ctx, procedure)
+    side_value = fields.clean_side(side)
+    surgeon_value = fields.clean_optional(surgeon, "surgeon")
+    wanted_id = fields.clean_id(patient_id) if patient_id else None
+    db = _store(ctx)
+    new_id = wanted_id or fields.unique_id(clean_name, db.taken_ids())
+    patient = db.add_patient(Patient(new_id, clean_name, surgery, protocol.id, side_value, surgeon_value))
+    current = " (current patient)" if db.default_id() == patient.id else ""
+    typer.echo(f"Added {patient.name} as {patient.id!r}{current}: {protocol.name}, surgery {surgery.isoformat()}.")
+
+
+@patient_app.command("list")
+def patient_list(ctx: typer.Context, as_json: JsonOpt = False):
+    """All patients; * marks the current one."""
+    db = _store(ctx)
+    people = [p.as_dict() for p in db.patients()]
+    default = db.default_id()
+    if as_json:
+        _print_json([{**p, "current": p["id"] == default} for p in people])
+        return
+    from rehab.render.journal import patients_view
+
+    patients_view(_out(), people, default)
+
+
+@patient_app.command("show")
+def patient_show(ctx: typer.Context, ref: Annotated[Optional[str], typer.Argument(metavar="[P]", help="Id or name.")] = None,
+                 as_json: JsonOpt = False):
+    """One patient (default: the current one)."""
+    db = _store(ctx)
+    patient = db.current(ref)
+    entries = db.entries(patient.id)
+    if as_json:
+        _print_json({**patient.as_dict(), "entries": len(entries), "current": db.default_id() == patient.id})
+        return
+    from rehab.render.journal import patient_view
+
+    patient_view(_out(), patient.as_dict(), len(entries))
+
+
+@patient_app.command("use")
+def patient_use(ctx: typer.Context, ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")]):
+    """Make a patient the current one."""
+    db = _store(ctx)
+    patient = db.patient(ref)
+    db.use(patient.id)
+    typer.echo(f"{patient.name} ({patient.id}) is now the current patient.")
+
+
+@patient_app.command("edit")
+def patient_edit(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
+    name: Annotated[Optional[str], typer.Option("--name", help="New name.")] = None,
+    surgery_date: Annotated[Optional[str], typer.Option("--surgery-date", help="New surgery date.")] = None,
+    procedure: Annotated[Optional[str], typer.Option("--procedure", help="New procedure.")] = None,
+    side: SideOpt = None,
+    surgeon: SurgeonOpt = None,
+):
+    """Change a patient's details (the id stays)."""
+    from dataclasses import replace
+
+    from rehab import patients as fields
+
+    if not any(v is not None for v in (name, surgery_date, procedure, side, surgeon)):
+        raise RehabError("nothing to change: give --name, --surgery-date, --procedure, --side or --surgeon")
+    changes = {}
+    if name is not None:
+        changes["name"] = fields.clean_name(name)
+    if surgery_date is not None:
+        changes["surgery_date"] = _date(surgery_date)
+    if procedure is not None:
+        changes["procedure"] = _protocol(ctx, procedure).id
+    if side is not None:
+        changes["side"] = fields.clean_side(side)
+    if surgeon is not None:
+        changes["surgeon"] = fields.clean_optional(surgeon, "surgeon")
+    db = _store(ctx)
+    patient = db.patient(ref)
+    if "surgery_date" in changes:
+        first = db.entries(patient.id)[:1]
+        if first and first[0].date < changes["surgery_date"]:
+            raise RehabError(f"{patient.id} has an entry on {first[0].date}, before the new surgery date")
+    db.edit_patient(replace(patient, **changes))
+    typer.echo(f"Updated {patient.id}.")
+
+
+@patient_app.command("remove")
+def patient_remove(ctx: typer.Context, ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
+                   yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False):
+    """Remove a patient and all their entries (asks first)."""
+    db = _store(ctx)
+    patient = db.patient(ref)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise RehabError(f"removing {patient.id} deletes all their entries: add --yes to confirm")
+        if not typer.confirm(f"Remove {patient.name} ({patient.id}) and all their entries?", default=False):
+            raise RehabError("nothing was removed")
+    count = db.remove_patient(patient.id)
+    typer.echo(f"Removed {patient.name} ({patient.id}) and {count} entr{'y' if count == 1 else 'ies'}.")
+
+
+# --- the daily loop -------------------------------------------------------------------------
+
+
+def _journal(ctx: typer.Context, ref: str | None):
+    """The store, the patient a command is about, and their dated plan."""
+    from rehab import timeline as tl
+
+    db = _store(ctx)
+    patient = db.current(ref)
+    plan = tl.build(_protocol(ctx, patient.procedure), patient.surgery_date)
+    return db, patient, plan
+
+
+def _prompt_or_fail(value, option: str, question: str, choices: list[str] | None):
+    """Ask on a terminal; anywhere else a missing value is an error, never a hang."""
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise RehabError(f"missing {option} (give it as an option; prompting needs a terminal)")
+    from rich.prompt import Prompt
+
+    return Prompt.ask(question, choices=choices, console=_out())
+
+
+@app.command()
+def log(
+    ctx: typer.Context,
+    patient: PatientOpt = None,
+    on: DateOpt = None,
+    pain: Annotated[Optional[str], typer.Option("--pain", help="Pain now, 0–10.")] = None,
+    weight_bearing: Annotated[Optional[str], typer.Option("--weight-bearing", "--wb", help="none, toe-touch, partial, as-tolerated, full (or NWB, TTWB, PWB, WBAT, FWB).")] = None,
+    boot: Annotated[Optional[bool], typer.Option("--boot/--no-boot", help="Wore the boot today, or not.")] = None,
+    activity: Annotated[Optional[str], typer.Option("--activity", help="rest, walking, low-impact or sport.")] = None,
+    symptoms: Annotated[Optional[list[str]], typer.Option("--symptom", help="A red-flag symptom (repeatable).")] = None,
+    milestones: Annotated[Optional[list[str]], typer.Option("--milestone", help="A milestone reached today, e.g. wound-review (repeatable).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="Anything worth telling your physiotherapist.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace the day's entry (the old one is kept in history).")] = False,
+):
+    """Log a day: pain, weight-bearing, boot, activity, symptoms."""
+    from rehab import deviations, vocab
+    from rehab.dates import local_today
+    from rehab.records import Entry
+
+    # Check everything typed before opening the database.
+    today = local_today()
+    day = _date(on, today)
+    pain_value = vocab.pain(pain) if pain is not None else None
+    wb_value = vocab.weight_bearing(weight_bearing) if weight_bearing is not None else None
+    activity_value = vocab.activity(activity) if activity is not None else None
+    symptom_values = tuple(dict.fromkeys(vocab.symptom(s) for s in symptoms or ()))
+    if note is not None and len(note) > 2000:
+        raise RehabError("a note may be at most 2000 characters")
+    if day > today:
+        raise RehabError(f"{day.isoformat()} is in the future: log a day once it has happened")
+    db, person, plan = _journal(ctx, patient)
+    if day < person.surgery_date:
+        raise RehabError(f"{day.isoformat()} is before {person.name}'s surgery ({person.surgery_date.isoformat()})")
+    known = {m.id for m in plan.milestones}
+    for m in milestones or ():
+        if m not in known:
+            raise RehabError(f"unknown milestone {m!r}: use one of {', '.join(sorted(known))}")
+    if not replace and db.entry(person.id, day) is not None:
+        raise RehabError(f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
+    pain_value = vocab.pain(_prompt_or_fail(pain_value, "--pain", "Pain now (0–10)", [str(n) for n in range(11)]))
+    wb_value = vocab.weight_bearing(_prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING)))
+    entry = Entry(day, pain_value, wb_value, boot, activity_value, symptom_values,
+                  tuple(dict.fromkeys(milestones or ())), note)
+    replaced = db.log(person.id, entry, replace)
+    entries = db.entries(person.id, end=day)
+    raised = [f.as_dict() for f in deviations.flags_on(plan, entries, day)]
+    from rehab.render.journal import logged_view
+
+    logged_view(_out(), entry.as_dict(plan.surgery_date), replaced is not None, raised)
+
+
+def _flags_with_acks(db, patient_id: str, plan, entries, on: date):
+    """Every flag up to a date, each marked with its acknowledgement if it has one."""
+    from rehab import deviations
+
+    acks = {a.key: a for a in db.acknowledgements(patient_id)}
+    flags = deviations.evaluate(plan, entries, on)
+    return flags, acks
+
+
+@app.command()
+def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as_json: JsonOpt = False):
+    """Where you are today: phase, what to do, next milestone, flags, recent pain."""
+    from rehab import daily, deviations
+
+    day = _date(on)
+    db, person, plan = _journal(ctx, patient)
+    entries = db.entries(person.id, end=day)
+    flags, acks = _flags_with_acks(db, person.id, plan, entries, day)
+    shown = deviations.open_flags(flags, set(acks), day)
+    doc = daily.today_document(person, plan, entries, shown, day)
+    if as_json:
+        _print_json(doc)
+        return
+    from rehab.render.journal import before_surgery_view, today_view
+
+    out = _out()
+    today_view(out, doc)
+    if doc["day"] < 0:
+        before_surgery_view(out, list(plan.protocol.before_surgery))
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    patient: PatientOpt = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="First day to show.")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Last day to show.")] = None,
+    as_json: JsonOpt = False,
+):
+    """The log, oldest first, with flags marked and a pain chart."""
+    first = _date(start) if start else None
+    last = _date(end) if end else None
+    if first and last and first > last:
+        raise RehabError("--from is after --to")
+    db, person, plan = _journal(ctx, patient)
+    entries = db.entries(person.id, first, last)
+    docs = [e.as_dict(plan.surgery_date) for e in entries]
+    if as_json:
+        _print_json(docs)
+        return
+    from rehab import deviations
+    from rehab.dates import local_today
+    from rehab.render.journal import SEVERITY_MARK, history_view
+
+    all_entries = db.entries(person.id)
+    flagged: dict[str, list[str]] = {}
+    for flag in deviations.evaluate(plan, all_entries, max(local_today(), last or local_today())):
+        mark = SEVERITY_MARK[flag.severity]
+        marks = flagged.setdefault(flag.date.isoformat(), [])
+        if mark not in marks:
+            marks.append(mark)
+    history_view(_out(), docs, flagged)
+
+
+# --- flags ----------------------------------------------------------------------------------
+
+flags_app = typer.Typer(help="Deviations from the plan; acknowledge them with a note.")
+app.add_typer(flags_app, name="flags")
+
+
+@flags_app.callback(invoke_without_command=True)
+def flags(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as_json: JsonOpt = False):
+    """Every flag up to a date (default today), oldest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    day = _date(on)
+    db, person, plan = _journal(ctx, patient)
+    entries = db.entries(person.id, end=day)
+    found, acks = _flags_with_acks(db, person.id, plan, entries, day)
+    docs = [_flag_doc(f, acks) for f in found]
+    if as_json:
+        _print_json(docs)
+        return
+    from rehab.render.journal import flags_view
+
+    flags_view(_out(), docs)
+
+
+def _flag_doc(flag, acks: dict) -> dict:
+    ack = acks.get(flag.key)
+    return {**flag.as_dict(), "acknowledged": ack is not None, "acknowledgement": ack.as_dict() if ack else None}
+
+
+@flags_app.command("ack")
+def flags_ack(
+    ctx: typer.Context,
+    rule: Annotated[str, typer.Argument(help="The flag's rule id, e.g. pain-spike.")],
+    on: Annotated[str, typer.Option("--date", help="The flag's date.")],
+    note: Annotated[str, typer.Option("--note", help="What was done about it.")],
+    patient: PatientOpt = None,
+    subject: Annotated[Optional[str], typer.Option("--subject", help="Which one, when a rule flagged a date twice.")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Who acknowledges it.")] = None,
+):
+    """Acknowledge a flag with a note; it stays in history and reports, marked as seen."""
+    from datetime import datetime, timezone
+
+    from rehab.records import Acknowledgement
+
+    day = _date(on)
+    if not note.strip():
+        raise RehabError("an acknowledgement needs a --note")
+    db, person, plan = _journal(ctx, patient)
+    entries = db.entries(person.id)
+    found, _ = _flags_with_acks(db, person.id, plan, entries, max(day, _date(None)))
+    matching = [f for f in found if f.date == day and f.rule == rule and (subject is None or f.subject == subject)]
+    if not matching:
+        raise RehabError(f"no {rule!r} flag on {day.isoformat()} for {person.id} (see 'rehab flags')")
+    if len(matching) > 1:
+        subjects = ", ".join(f.subject for f in matching)
+        raise RehabError(f"{len(matching)} {rule!r} flags on {day.isoformat()}: choose one with --subject ({subjects})")
+    flag = matching[0]
+    db.acknowledge(person.id, Acknowledgement(flag.date, flag.rule, flag.subject, note.strip(),
+                                              by, datetime.now(timezone.utc).replace(microsecond=0)))
+    typer.echo(f"Acknowledged {flag.rule} on {flag.date.isoformat()} for {person.id}.")
+
+
+# --- reports and backups --------------------------------------------------------------------
+
+
+class ReportFormat(str, Enum):
+    html = "html"
+    pdf = "pdf"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="html, pdf, csv, json or markdown.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write (whole or not at all).")],
+    patient: PatientOpt = None,
+    everyone: Annotated[bool, typer.Option("--all", help="Every patient, opening with who needs attention.")] = False,
+    start: Annotated[Optional[str], typer.Option("--from", help="First day of the report.")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Last day of the report.")] = None,
+    on: Annotated[Optional[str], typer.Option("--date", help="Report as of this day (default today).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
+):
+    """A progress report for the physiotherapist: adherence, pain, flags, entries."""
+    from rehab.files import atomic_output, check_writable
+
+    if everyone and patient:
+        raise RehabError("give --patient or --all, not both")
+    first = _date(start) if start else None
+    last = _date(end) if end else None
+    if first and last and first > last:
+        raise RehabError("--from is after --to")
+    as_of = _date(on)
+    check_writable(output, force)
+    db = _store(ctx)
+    ids = None if everyone else [db.current(patient).id]
+    total = len(db.taken_ids()) if everyone else 1
+    reports = _progress(_reports(ctx, db, ids, as_of, first, last), total, "Building reports")
+    from rehab.render import documents
+
+    if fmt in (ReportFormat.csv, ReportFormat.json):
+        writer = documents.write_report_csv if fmt is ReportFormat.csv else documents.write_report_json
+        with atomic_output(output, force) as handle:
+            writer(handle, reports)
+    else:
+        from rehab import report as report_data
+
+        built = list(reports)
+        summary = report_data.attention_order([report_data.summary_row(r) for r in built]) if everyone else None
+        render = {ReportFormat.html: documents.report_html, ReportFormat.pdf: documents.report_pdf,
+                  ReportFormat.markdown: documents.report_markdown}[fmt]
+        from rehab.files import write_private
+
+        write_private(output, render(built, summary), force)
+    sys.stderr.write(f"Wrote {output}\n")
+
+
+def _reports(ctx, db, ids, as_of: date, first: date | None, last: date | None):
+    """One report document per patient, built as the records stream from the database."""
+    from rehab import deviations
+    from rehab import report as report_data
+    from rehab import timeline as tl
+
+    protocols: dict = {}
+    for record in db.records(ids):
+        procedure = record.patient.procedure
+        if procedure not in protocols:
+            protocols[procedure] = _protocol(ctx, procedure)
+        plan = tl.build(protocols[procedure], record.patient.surgery_date)
+        flags = deviations.evaluate(plan, record.entries, as_of)
+        acks = {a.key: a for a in record.acknowledgements}
+        yield report_data.build(record, protocols[procedure], flags, acks, as_of, first, last)
+
+
+def _progress(items, total: int, label: str):
+    """A progress bar on a terminal (stderr), for the long --all runs; silent elsewhere."""
+    if total < 2 or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import Progress
+
+    from rehab.render.terminal import console
+
+    with Progress(console=console(stderr=True), transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        for item in items:
+            yield item
+            progress.advance(task)
+
+
+@app.command("export")
+def export_data(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The JSON file to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+):
+    """Everything in the database as one JSON document (a backup)."""
+    from rehab.backup import write_export
+    from rehab.files import atomic_output, check_writable
+
+    check_writable(output, force)
+    db = _store(ctx)
+    with atomic_output(output, force) as handle:
+        count = write_export(handle, db.records())
+    sys.stderr.write(f"Exported {count} patient{'s' if count != 1 else ''} to {output}\n")
+
+
+@app.command("import")
+def import_data(ctx: typer.Context, path: Annotated[Path, typer.Argument(metavar="FILE", help="A rehab export file.")]):
+    """Load an export file: all of it, or nothing."""
+    from rehab.backup import read_export
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            records = read_export(handle)
+    except FileNotFoundError:
+        raise RehabError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise RehabError(f"{path}: is a folder") from None
+    except PermissionError:
+        raise RehabError(f"{path}: cannot be read (permission denied)") from None
+    known: dict[str, str] = {}
+    for i, record in enumerate(records):
+        procedure = record.patient.procedure
+        if procedure not in known:
+            try:
+                known[procedure] = _protocol(ctx, procedure).id
+            except RehabError:
+                raise RehabError(f"patients[{i}].procedure: unknown procedure {procedure!r}") from None
+    db = _store(ctx)
+    db.import_records(records)
+    entries = sum(len(r.entries) for r in records)
+    typer.echo(f"Imported {len(records)} patient{'s' if len(records) != 1 else ''} and {entries} entries.")
+
+
+@app.command()
+def demo(ctx: typer.Context, on: DateOpt = None):
+    """A sample patient with three weeks of entries, in a separate demo database."""
+    from rehab import demo as sample
+    from rehab import store
+
+    day = _date(on)
+    path = sample.demo_path(_settings(ctx).db)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = store.open_store(str(path))
+    patient, entries = sample.patient_and_entries(day)
+    db.add_patient(patient)
+    for entry in entries:
+        db.log(patient.id, entry, replace_existing=False)
+    out = _out()
+    out.print(f"Demo database: {path}\n", style="dim")
+    ctx.find_root().obj = Settings(db=str(path), protocols_dir=_settings(ctx).protocols_dir)
+    ctx.invoke(today, ctx=ctx, patient=None, on=day.isoformat(), as_json=False)
+    out.print(f"\nExplore: rehab --db {path} history   ·   rehab --db {path} flags", style="dim")
+
+
 def main() -> None:
     """Console-script entry point."""
     typer.main.get_command(app).main(prog_name="rehab")

@@ -119,25 +119,7 @@ def to_dict(timeline: Timeline, patient: dict | None = None) -> dict:
         "patient": patient,
         "procedure": {"id": protocol.id, "name": protocol.name},
         "surgery_date": timeline.surgery_date.isoformat(),
-        "phases": [
-            {
-                "id": p.id,
-                "title": p.title,
-                "start_day": p.start_day,
-                "end_day": p.end_day,
-                "start_date": p.start_date.isoformat(),
-                "end_date": p.end_date.isoformat() if p.end_date else None,
-                "weight_bearing": list(p.phase.weight_bearing.allowed),
-                "weight_bearing_expected": p.phase.weight_bearing.expected_by_end,
-                "boot": p.phase.boot,
-                "activities": list(p.phase.activities),
-                "pain_ceiling": p.phase.pain_ceiling,
-                "goals": list(p.phase.goals),
-                "instructions": list(p.phase.instructions),
-                "exercises": list(p.phase.exercises),
-            }
-            for p in timeline.phases
-        ],
+        "phases": [phase_dict(p) for p in timeline.phases],
         "milestones": [
             {
                 "id": m.id,
@@ -151,4 +133,23 @@ def to_dict(timeline: Timeline, patient: dict | None = None) -> dict:
             }
             for m in timeline.milestones
         ],
+    }
+
+
+def phase_dict(p: DatedPhase) -> dict:
+    return {
+        "id": p.id,
+        "title": p.title,
+        "start_day": p.start_day,
+        "end_day": p.end_day,
+        "start_date": p.start_date.isoformat(),
+        "end_date": p.end_date.isoformat() if p.end_date else None,
+        "weight_bearing": list(p.phase.weight_bearing.allowed),
+        "weight_bearing_expected": p.phase.weight_bearing.expected_by_end,
+        "boot": p.phase.boot,
+        "activities": list(p.phase.activities),
+        "pain_ceiling": p.phase.pain_ceiling,
+        "goals": list(p.phase.goals),
+        "instructions": list(p.phase.instructions),
+        "exercises": list(p.phase.exercises),
     }

@@ -68,3 +68,27 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
     out.print(milestones)
     out.print("▶ marks where " + words.date_label(on) + " falls.", style="dim")
     out.print(words.NOTICE, style="dim")
+
+
+def protocol_view(out: Console, protocol) -> None:
+    out.print(Text(f"{protocol.name} ({protocol.id})", style="bold"))
+    if protocol.aliases:
+        out.print("Also known as: " + ", ".join(protocol.aliases), style="dim")
+    out.print(protocol.summary)
+    for phase in protocol.phases:
+        end = phase.end.model_dump() if phase.end else "onwards"
+        out.print()
+        out.print(Text(f"{phase.title}  ({phase.start.model_dump()} – {end})", style="bold"))
+        out.print(f"  Weight-bearing: {words.weight_bearing_list(phase.weight_bearing.allowed)}"
+                  f"; boot: {'yes' if phase.boot else 'no'}; activities: {', '.join(phase.activities)}"
+                  f"; pain ceiling {phase.pain_ceiling}/10")
+        for item in phase.instructions:
+            out.print(f"  • {item}")
+    out.print()
+    out.print(Text("Milestones", style="bold"))
+    for m in protocol.milestones:
+        when = m.at.model_dump() + (f" – {m.until.model_dump()}" if m.until else "")
+        confirm = " (record it with rehab log --milestone " + m.id + ")" if m.confirm else ""
+        out.print(f"  {m.id}: {m.title}, {when}{confirm}")
+    out.print()
+    out.print("Sources: " + "; ".join(s.title for s in protocol.sources), style="dim")

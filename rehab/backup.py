@@ -1,0 +1,175 @@
+"""The export document (contract: format "rehab-export", version 1) and reading it back.
+
+Reading checks the whole document before anything is written, and names the first problem
+by its place in the file ("patients[3].entries[12].pain")."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+from typing import IO
+
+from rehab import patients as patient_fields
+from rehab import vocab
+from rehab.errors import RehabError
+from rehab.records import Acknowledgement, Entry, Patient, PatientRecord, Revision
+
+FORMAT = "rehab-export"
+VERSION = 1
+
+
+def write_export(handle: IO[str], records: Iterable[PatientRecord], now: datetime | None = None) -> int:
+    """Stream the document patient by patient; returns how many patients were written."""
+    stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    handle.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "exported_at": {json.dumps(stamp)}, "patients": [')
+    count = 0
+    for record in records:
+        handle.write(("," if count else "") + "\n" + json.dumps(patient_document(record), ensure_ascii=False))
+        count += 1
+    handle.write("\n]}\n")
+    return count
+
+
+def patient_document(record: PatientRecord) -> dict:
+    p = record.patient
+    return {
+        **p.as_dict(),
+        "created_at": p.created_at.isoformat(timespec="seconds") if p.created_at else None,
+        "entries": [e.as_dict(p.surgery_date) for e in record.entries],
+        "revisions": [r.as_dict() for r in record.revisions],
+        "acknowledgements": [a.as_dict() for a in record.acknowledgements],
+    }
+
+
+def read_export(handle: IO[str]) -> list[PatientRecord]:
+    try:
+        document = json.load(handle)
+    except json.JSONDecodeError as exc:
+        raise RehabError(f"not a rehab export: invalid JSON at line {exc.lineno}") from None
+    except UnicodeDecodeError:
+        raise RehabError("not a rehab export: the file is not UTF-8 text") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise RehabError(f"not a rehab export: 'format' must be {FORMAT!r}")
+    if document.get("version") != VERSION:
+        raise RehabError(f"unsupported export version {document.get('version')!r}: this rehab reads version {VERSION}")
+    people = document.get("patients")
+    if not isinstance(people, list):
+        raise RehabError("not a rehab export: 'patients' must be a list")
+    records = [_record(item, f"patients[{i}]") for i, item in enumerate(people)]
+    seen: set[str] = set()
+    for i, record in enumerate(records):
+        if record.patient.id in seen:
+            raise RehabError(f"patients[{i}].id: {record.patient.id!r} appears twice in the file")
+        seen.add(record.patient.id)
+    return records
+
+
+def _record(item, where: str) -> PatientRecord:
+    if not isinstance(item, dict):
+        raise RehabError(f"{where}: must be an object")
+    try:
+        patient = Patient(
+            id=patient_fields.clean_id(_text(item, "id", where)),
+            name=patient_fields.clean_name(_text(item, "name", where)),
+            surgery_date=_date(item.get("surgery_date"), f"{where}.surgery_date"),
+            procedure=_text(item, "procedure", where),
+            side=patient_fields.clean_side(item.get("side")),
+            surgeon=patient_fields.clean_optional(item.get("surgeon"), "surgeon"),
+            created_at=_datetime(item.get("created_at"), f"{where}.created_at") if item.get("created_at") else None,
+        )
+    except RehabError as exc:
+        raise _at(exc, where) from None
+    entries = [_entry(e, f"{where}.entries[{j}]") for j, e in enumerate(_list(item, "entries", where))]
+    dates = set()
+    for j, entry in enumerate(entries):
+        if entry.date in dates:
+            raise RehabError(f"{where}.entries[{j}].date: {entry.date} appears twice")
+        dates.add(entry.date)
+    revisions = [
+        Revision(_entry(r, f"{where}.revisions[{j}]"), _datetime(r.get("replaced_at"), f"{where}.revisions[{j}].replaced_at"))
+        for j, r in enumerate(_list(item, "revisions", where))
+    ]
+    acks = [_ack(a, f"{where}.acknowledgements[{j}]") for j, a in enumerate(_list(item, "acknowledgements", where))]
+    return PatientRecord(patient, entries, revisions, acks)
+
+
+def _entry(item, where: str) -> Entry:
+    if not isinstance(item, dict):
+        raise RehabError(f"{where}: must be an object")
+    try:
+        boot = item.get("boot")
+        if boot is not None and not isinstance(boot, bool):
+            raise RehabError(f"boot must be true, false or null, not {boot!r}")
+        pain = item.get("pain")
+        if isinstance(pain, bool) or not isinstance(pain, int):
+            raise RehabError(f"pain must be a whole number from 0 to 10, not {pain!r}")
+        note = item.get("note")
+        if note is not None and not isinstance(note, str):
+            raise RehabError("note must be text")
+        return Entry(
+            date=_date(item.get("date"), "date"),
+            pain=vocab.pain(pain),
+            weight_bearing=vocab.weight_bearing(_text(item, "weight_bearing", "")),
+            boot=boot,
+            activity=vocab.activity(item["activity"]) if item.get("activity") is not None else None,
+            symptoms=tuple(vocab.symptom(s) for s in _strings(item.get("symptoms"), "symptoms")),
+            milestones=tuple(_strings(item.get("milestones"), "milestones")),
+            note=note,
+        )
+    except RehabError as exc:
+        raise _at(exc, where) from None
+
+
+def _ack(item, where: str) -> Acknowledgement:
+    if not isinstance(item, dict):
+        raise RehabError(f"{where}: must be an object")
+    return Acknowledgement(
+        date=_date(item.get("date"), f"{where}.date"),
+        rule=_text(item, "rule", where),
+        subject=item.get("subject") or "",
+        note=item.get("note"),
+        by=item.get("by"),
+        acknowledged_at=_datetime(item.get("acknowledged_at"), f"{where}.acknowledged_at"),
+    )
+
+
+def _at(exc: RehabError, where: str) -> RehabError:
+    return RehabError(f"{where}: {exc}")
+
+
+def _text(item: dict, key: str, where: str) -> str:
+    value = item.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise RehabError(f"{where + '.' if where else ''}{key}: must be non-empty text")
+    return value
+
+
+def _list(item: dict, key: str, where: str) -> list:
+    value = item.get(key, [])
+    if not isinstance(value, list):
+        raise RehabError(f"{where}.{key}: must be a list")
+    return value
+
+
+def _strings(value, what: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RehabError(f"{what} must be a list of names")
+    return value
+
+
+def _date(value, where: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise RehabError(f"{where}: {value!r} is not a YYYY-MM-DD date") from None
+
+
+def _datetime(value, where: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise RehabError(f"{where}: {value!r} is not an ISO date and time") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

@@ -1,0 +1,49 @@
+"""What a patient sees each day: `rehab today` and the pain sparkline. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from rehab.records import Entry, Patient
+from rehab.timeline import Timeline, phase_dict
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def today_document(patient: Patient, plan: Timeline, entries: Sequence[Entry], open_flags: Sequence,
+                   on: date) -> dict:
+    """The contract's `today --json` document."""
+    day = plan.day_of(on)
+    phase = plan.phase_on(on)
+    following = plan.next_milestone(on)
+    entry = next((e for e in entries if e.date == on), None)
+    return {
+        "patient": patient.as_dict(),
+        "date": on.isoformat(),
+        "day": day,
+        "week": day // 7 if day >= 0 else None,
+        "phase": phase_dict(phase) if phase else None,
+        "next_milestone": None if following is None else {
+            "id": following.id,
+            "title": following.title,
+            "date": following.date.isoformat(),
+            "end_date": following.end_date.isoformat() if following.end_date else None,
+            "in_days": (following.date - on).days,
+        },
+        "logged": entry is not None,
+        "entry": entry.as_dict(plan.surgery_date) if entry else None,
+        "flags": [f.as_dict() for f in open_flags],
+        "pain_last_14_days": pain_series(entries, on, 14),
+    }
+
+
+def pain_series(entries: Sequence[Entry], on: date, days: int) -> list[int | None]:
+    """Pain for each of the `days` days ending on `on`, None where nothing was logged."""
+    by_date = {e.date: e.pain for e in entries}
+    return [by_date.get(on - timedelta(days=offset)) for offset in range(days - 1, -1, -1)]
+
+
+def sparkline(values: Sequence[int | None]) -> str:
+    """▁ for 0 up to █ for 10; · for a day with no entry."""
+    return "".join("·" if v is None else SPARK[min(7, round(v * 7 / 10))] for v in values)

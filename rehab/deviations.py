@@ -1,0 +1,411 @@
+"""The deviation engine: what a patient's log says against their plan. Pure: no I/O.
+
+`evaluate` runs every rule of the contract over the entries up to a date and returns flags,
+oldest first. Each rule is a small function of a `Context`; every number it compares with
+comes from the protocol's `thresholds`, so a surgeon tunes the rules in the protocol file.
+
+Semantics the rules share:
+
+- Day N is surgery date + N days; a phase-based rule skips an entry dated before surgery.
+- A flag is a fact about a past day: evaluating as of a later date never removes or moves an
+  earlier flag, except where the patient corrects or backdates the log itself.
+- A rule that can fire twice on one date tells its flags apart by `subject`; a flag's `key`
+  (date, rule, subject) is what acknowledgements are stored under.
+
+Rule by rule (ids and severities from the contract):
+
+- ``red-flag`` (urgent): an entry with any symptom; one flag per entry, subject = the
+  symptoms in vocabulary order joined by ",".
+- ``pain-above-expected``: pain above the ceiling of the phase the entry falls in.
+- ``pain-rising``: pain strictly higher on each of ``pain_rising_entries`` consecutive
+  entries whose first and last are at most ``pain_rising_within_days`` days apart. Flagged on
+  the entry that completes such a run. A run that keeps rising flags again once it has risen
+  ``pain_rising_entries - 1`` more times (so 2,3,4,5,6 with 3 entries flags at 4 and at 6).
+- ``pain-spike``: pain at least ``pain_spike`` above the immediately preceding entry, when
+  that entry is at most ``SPIKE_LOOKBACK_DAYS`` days earlier.
+- ``weight-bearing-ahead``: a level above the most the entry's phase allows.
+- ``weight-bearing-behind`` (info): a phase's ``expected_by_end`` becomes a floor once the
+  phase has ended and ``weight_bearing_grace_days`` more days have passed, i.e. for entries on
+  day d > end_day + grace. The floor is the expected level of the latest phase so ended
+  (phases without one are passed over), capped at the most the current phase allows (a
+  patient is never behind for not doing more than their phase permits). Within a phase the
+  phase's own expectation is never checked, so a patient who moves from the lowest allowed
+  level to ``expected_by_end`` by the phase's end, as the plan says, is never flagged.
+- ``activity-ahead``: an activity the entry's phase does not list, sport before the
+  ``return-to-sport`` milestone opens, or low-impact activity before ``low-impact-activity``
+  (each gate only where the protocol has that milestone). The message names the first day
+  the activity is allowed.
+- ``boot-off-early``: ``boot`` logged as False (not None: None is "not recorded") in a
+  phase whose plan keeps the boot on.
+- ``missed-milestone``: a milestone with ``confirm: true`` is due by its last day (the end of
+  its window, or its day) plus ``missed_milestone_grace_days``. It counts as done if any entry
+  dated on or before that last grace day records its id (an early record counts; backdating
+  an entry to the day it happened also counts). Otherwise it is flagged on the day after the
+  grace ends, the first day it is overdue, once as_of reaches that day; subject = milestone
+  id. A record made later does not erase the flag: the milestone was late.
+- ``missed-log`` (info): a run of at least ``missed_log_days`` consecutive days without an
+  entry, counting the days from surgery (day 0) to the day before as_of: as_of itself, a day
+  that may still be logged, never counts. One flag per gap, dated on the gap's
+  ``missed_log_days``-th empty day; subject = the gap's first date. A patient with no entries
+  at all is flagged once the days since surgery make such a gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rehab import vocab
+from rehab.protocols.models import Thresholds
+from rehab.records import Entry
+from rehab.render.words import date_label
+from rehab.timeline import DatedMilestone, DatedPhase, Timeline
+
+SEVERITY_ORDER = {"urgent": 0, "warning": 1, "info": 2}
+
+# How far back the "previous entry" of a pain spike may be: a rise against an entry older
+# than this says little about a sudden change.
+SPIKE_LOOKBACK_DAYS = 7
+
+# How long `open_flags` keeps showing a flag (days, as_of included).
+OPEN_WINDOW_DAYS = 7
+RED_FLAG_WINDOW_DAYS = 14
+
+EMERGENCY_ADVICE = "Call emergency services now (999/112/911), then tell your surgical team."
+SURGICAL_TEAM_ADVICE = "Contact your surgical team today."
+
+# Activities that open with a milestone, where the protocol has it.
+ACTIVITY_GATES = {"sport": "return-to-sport", "low-impact": "low-impact-activity"}
+ACTIVITY_WORDS = {"rest": "rest", "walking": "walking", "low-impact": "low-impact activity", "sport": "sport"}
+
+
+@dataclass(frozen=True)
+class Flag:
+    date: date  # the day the flag is about
+    rule: str  # contract rule id
+    severity: str  # "info" | "warning" | "urgent"
+    message: str  # plain language, cites what the protocol expected
+    subject: str = ""  # tells apart two flags of one rule on one date; "" otherwise
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.date.isoformat(), self.rule, self.subject)
+
+    def as_dict(self) -> dict:
+        return {
+            "date": self.date.isoformat(),
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "subject": self.subject,
+        }
+
+
+@dataclass(frozen=True)
+class Context:
+    timeline: Timeline
+    entries: tuple[Entry, ...]  # sorted by date, none after as_of
+    as_of: date
+    thresholds: Thresholds
+
+    @property
+    def plan(self) -> str:
+        return f"your {self.timeline.protocol.name} plan"
+
+    def day(self, on: date) -> int:
+        return self.timeline.day_of(on)
+
+    def when(self, on: date) -> str:
+        """'day 13 (Sat 14 Mar 2026)'."""
+        return f"day {self.day(on)} ({date_label(on)})"
+
+    def lead(self, on: date, logged: str) -> str:
+        """How every message about one entry begins: 'Day 9: full weight-bearing logged'."""
+        return f"Day {self.day(on)}: {logged}"
+
+    def phased(self) -> Iterable[tuple[Entry, DatedPhase]]:
+        """Each entry with the phase it falls in (entries before surgery are left out)."""
+        for entry in self.entries:
+            phase = self.timeline.phase_on(entry.date)
+            if phase is not None:
+                yield entry, phase
+
+
+def _flag(on: date, rule: str, message: str, subject: str = "") -> Flag:
+    return Flag(on, rule, SEVERITY[rule], message, subject)
+
+
+def _until(ctx: Context, phase: DatedPhase) -> str:
+    return "from now on" if phase.end_date is None else f"until {ctx.when(phase.end_date)}"
+
+
+def _wb(level: str) -> str:
+    return vocab.WEIGHT_BEARING_LABEL.get(level, level)
+
+
+def _plain(symptom: str) -> str:
+    return symptom.replace("-", " ")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- the rules ---------------------------------------------------------------------------
+
+
+def rule_red_flag(ctx: Context) -> Iterable[Flag]:
+    order = {name: i for i, name in enumerate(vocab.SYMPTOMS)}
+    for entry in ctx.entries:
+        symptoms = sorted(set(entry.symptoms), key=lambda s: (order.get(s, len(order)), s))
+        if not symptoms:
+            continue
+        meanings = []
+        for symptom in symptoms:
+            meaning, _ = vocab.SYMPTOMS.get(symptom, (f"{_plain(symptom)} needs to be checked", False))
+            if symptom == "fever":
+                meaning += f" (a temperature above {ctx.thresholds.fever_celsius:.1f} °C)"
+            meanings.append(_sentence(meaning))
+        emergency = any(vocab.SYMPTOMS.get(s, ("", False))[1] for s in symptoms)
+        message = " ".join(
+            [ctx.lead(entry.date, f"you logged {_and([_plain(s) for s in symptoms])}."), *meanings,
+             EMERGENCY_ADVICE if emergency else SURGICAL_TEAM_ADVICE]
+        )
+        yield _flag(entry.date, "red-flag", message, ",".join(symptoms))
+
+
+def rule_pain_above_expected(ctx: Context) -> Iterable[Flag]:
+    for entry, phase in ctx.phased():
+        ceiling = phase.phase.pain_ceiling
+        if entry.pain > ceiling:
+            yield _flag(
+                entry.date, "pain-above-expected",
+                ctx.lead(entry.date, f"pain {entry.pain}/10 logged; ")
+                + f"{ctx.plan} expects pain of {ceiling}/10 or less {_until(ctx, phase)}. If it stays this high, "
+                "tell your surgical team or physiotherapist.",
+            )
+
+
+def rule_pain_rising(ctx: Context) -> Iterable[Flag]:
+    size = ctx.thresholds.pain_rising_entries
+    within = ctx.thresholds.pain_rising_within_days
+    entries = ctx.entries
+    last_flagged = None
+    for i in range(size - 1, len(entries)):
+        run = entries[i - size + 1 : i + 1]
+        rising = all(a.pain < b.pain for a, b in zip(run, run[1:]))
+        if not rising or (run[-1].date - run[0].date).days > within:
+            continue
+        if last_flagged is not None and i - last_flagged < size - 1:
+            continue
+        last_flagged = i
+        pains = ", ".join(str(e.pain) for e in run)
+        yield _flag(
+            run[-1].date, "pain-rising",
+            ctx.lead(run[-1].date, f"pain has risen on {size} entries in a row ({pains}/10, ")
+            + f"days {ctx.day(run[0].date)}–{ctx.day(run[-1].date)}); {ctx.plan} expects pain to settle "
+            "over time. Pain that keeps getting worse is worth telling your surgical team about.",
+        )
+
+
+def rule_pain_spike(ctx: Context) -> Iterable[Flag]:
+    step = ctx.thresholds.pain_spike
+    for before, entry in zip(ctx.entries, ctx.entries[1:]):
+        if (entry.date - before.date).days > SPIKE_LOOKBACK_DAYS or entry.pain < before.pain + step:
+            continue
+        yield _flag(
+            entry.date, "pain-spike",
+            ctx.lead(entry.date, f"pain jumped from {before.pain}/10 on day {ctx.day(before.date)} ")
+            + f"to {entry.pain}/10 (a rise of {step} or more is flagged by {ctx.plan}). Sudden severe "
+            "pain, or pain painkillers do not control, is a reason to contact your surgical team.",
+        )
+
+
+def rule_weight_bearing_ahead(ctx: Context) -> Iterable[Flag]:
+    for entry, phase in ctx.phased():
+        most = phase.phase.weight_bearing.most
+        if entry.weight_bearing not in vocab.WEIGHT_BEARING or vocab.wb_rank(entry.weight_bearing) <= vocab.wb_rank(most):
+            continue
+        boot = " in the boot" if phase.phase.boot else ""
+        yield _flag(
+            entry.date, "weight-bearing-ahead",
+            ctx.lead(entry.date, f"{_wb(entry.weight_bearing)} logged; {ctx.plan} allows ")
+            + f"{_wb(most)}{boot} {_until(ctx, phase)}.",
+        )
+
+
+def _weight_bearing_floor(ctx: Context, day: int, current: DatedPhase) -> tuple[str, DatedPhase] | None:
+    """The least level expected on `day` and the phase that expects it (see the module doc)."""
+    grace = ctx.thresholds.weight_bearing_grace_days
+    ended = [
+        p for p in ctx.timeline.phases
+        if p.end_day is not None and p.end_day + grace < day and p.phase.weight_bearing.expected_by_end
+    ]
+    if not ended:
+        return None
+    source = ended[-1]
+    level = min(source.phase.weight_bearing.expected_by_end, current.phase.weight_bearing.most, key=vocab.wb_rank)
+    return level, source
+
+
+def rule_weight_bearing_behind(ctx: Context) -> Iterable[Flag]:
+    for entry, phase in ctx.phased():
+        floor = _weight_bearing_floor(ctx, ctx.day(entry.date), phase)
+        if floor is None or entry.weight_bearing not in vocab.WEIGHT_BEARING:
+            continue
+        level, source = floor
+        if vocab.wb_rank(entry.weight_bearing) >= vocab.wb_rank(level):
+            continue
+        yield _flag(
+            entry.date, "weight-bearing-behind",
+            ctx.lead(entry.date, f"{_wb(entry.weight_bearing)} logged; {ctx.plan} expected ")
+            + f"{_wb(level)} by {ctx.when(source.end_date)}. Recovery varies: mention it to your "
+            "physiotherapist or surgical team.",
+        )
+
+
+def _activity_allowed(ctx: Context, activity: str, on: date) -> bool:
+    phase = ctx.timeline.phase_on(on)
+    if phase is None or activity not in phase.phase.activities:
+        return False
+    gate = ctx.timeline.milestone(ACTIVITY_GATES.get(activity, ""))
+    return gate is None or on >= gate.date
+
+
+def _activity_opens(ctx: Context, activity: str, after: date) -> date | None:
+    """The first date after `after` the activity is allowed: it can only change at a phase
+    start or a milestone."""
+    tl = ctx.timeline
+    turns = sorted({p.start_date for p in tl.phases} | {m.date for m in tl.milestones})
+    return next((d for d in turns if d > after and _activity_allowed(ctx, activity, d)), None)
+
+
+def rule_activity_ahead(ctx: Context) -> Iterable[Flag]:
+    for entry, phase in ctx.phased():
+        activity = entry.activity
+        if activity is None or _activity_allowed(ctx, activity, entry.date):
+            continue
+        word = ACTIVITY_WORDS.get(activity, activity)
+        opens = _activity_opens(ctx, activity, entry.date)
+        if activity in phase.phase.activities:
+            gate = ctx.timeline.milestone(ACTIVITY_GATES[activity])
+            why = f"allows {word} from {ctx.when(gate.date)} ({gate.title})"
+        else:
+            listed = _and([ACTIVITY_WORDS.get(a, a) for a in phase.phase.activities])
+            why = f"allows {listed} {_until(ctx, phase)}"
+            why += f", and {word} from {ctx.when(opens)}" if opens else f"; it does not list {word}"
+        yield _flag(entry.date, "activity-ahead", ctx.lead(entry.date, f"{word} logged; {ctx.plan} {why}."))
+
+
+def rule_boot_off_early(ctx: Context) -> Iterable[Flag]:
+    for entry, phase in ctx.phased():
+        if entry.boot is False and phase.phase.boot:
+            yield _flag(
+                entry.date, "boot-off-early",
+                ctx.lead(entry.date, f"logged without the boot; {ctx.plan} keeps the protective ")
+                + f"boot on {_until(ctx, phase)}.",
+            )
+
+
+def _overdue(ctx: Context, milestone: DatedMilestone) -> date:
+    return milestone.last_date + timedelta(days=ctx.thresholds.missed_milestone_grace_days + 1)
+
+
+def rule_missed_milestone(ctx: Context) -> Iterable[Flag]:
+    for milestone in ctx.timeline.milestones:
+        overdue = _overdue(ctx, milestone)
+        if not milestone.milestone.confirm or overdue > ctx.as_of:
+            continue
+        if any(e.date < overdue and milestone.id in e.milestones for e in ctx.entries):
+            continue
+        yield _flag(
+            overdue, "missed-milestone",
+            ctx.lead(overdue, f"no record of '{milestone.title}', which {ctx.plan} set for ")
+            + f"{ctx.when(milestone.last_date)}. If it has happened, log it with --milestone {milestone.id}; "
+            "if it has not, contact your surgical team to arrange it.",
+            milestone.id,
+        )
+
+
+def rule_missed_log(ctx: Context) -> Iterable[Flag]:
+    need = ctx.thresholds.missed_log_days
+    logged = {e.date for e in ctx.entries}
+    start, gap = None, 0
+    day = ctx.timeline.surgery_date
+    while day < ctx.as_of:
+        if day in logged:
+            start, gap = None, 0
+        else:
+            start, gap = start or day, gap + 1
+            if gap == need:
+                yield _flag(
+                    day, "missed-log",
+                    ctx.lead(day, f"nothing logged for {need} days, since {ctx.when(start)}. ")
+                    + "A short entry each day lets the plan follow your progress; you can still log "
+                    "missed days with --date.",
+                    start.isoformat(),
+                )
+        day += timedelta(days=1)
+
+
+RULES: dict[str, Callable[[Context], Iterable[Flag]]] = {
+    "red-flag": rule_red_flag,
+    "pain-above-expected": rule_pain_above_expected,
+    "pain-rising": rule_pain_rising,
+    "pain-spike": rule_pain_spike,
+    "weight-bearing-ahead": rule_weight_bearing_ahead,
+    "weight-bearing-behind": rule_weight_bearing_behind,
+    "activity-ahead": rule_activity_ahead,
+    "boot-off-early": rule_boot_off_early,
+    "missed-milestone": rule_missed_milestone,
+    "missed-log": rule_missed_log,
+}
+
+SEVERITY = {rule: "warning" for rule in RULES} | {
+    "red-flag": "urgent",
+    "weight-bearing-behind": "info",
+    "missed-log": "info",
+}
+_RULE_ORDER = {rule: i for i, rule in enumerate(RULES)}
+
+
+def _urgency(flag: Flag) -> tuple[int, int, str]:
+    return (SEVERITY_ORDER[flag.severity], _RULE_ORDER.get(flag.rule, len(_RULE_ORDER)), flag.subject)
+
+
+# --- the interface -----------------------------------------------------------------------
+
+
+def evaluate(timeline: Timeline, entries: Sequence[Entry], as_of: date) -> list[Flag]:
+    """All flags up to and including as_of, oldest first (ties: urgent first, then rule order).
+
+    Entries after as_of are ignored; entries may arrive unsorted."""
+    kept = tuple(sorted((e for e in entries if e.date <= as_of), key=lambda e: e.date))
+    ctx = Context(timeline, kept, as_of, timeline.protocol.thresholds)
+    flags = [flag for rule in RULES.values() for flag in rule(ctx) if flag.date <= as_of]
+    return sorted(flags, key=lambda f: (f.date, *_urgency(f)))
+
+
+def flags_on(timeline: Timeline, entries: Sequence[Entry], on: date) -> list[Flag]:
+    """Flags dated `on` (what `rehab log` shows after saving that day's entry), urgent first."""
+    return sorted((f for f in evaluate(timeline, entries, on) if f.date == on), key=_urgency)
+
+
+def open_flags(
+    flags: Sequence[Flag], acknowledged: set[tuple[str, str, str]], as_of: date, window_days: int = OPEN_WINDOW_DAYS
+) -> list[Flag]:
+    """What `rehab today` shows: flags not acknowledged, dated in the last `window_days` days
+    (as_of and the days before it: as_of - window_days < date <= as_of; red flags stay
+    `RED_FLAG_WINDOW_DAYS` days, or window_days if longer), urgent first, then newest first."""
+
+    def shown(flag: Flag) -> bool:
+        days = max(window_days, RED_FLAG_WINDOW_DAYS) if flag.rule == "red-flag" else window_days
+        return flag.key not in acknowledged and 0 <= (as_of - flag.date).days < days
+
+    chosen = [f for f in flags if shown(f)]
+    return sorted(chosen, key=lambda f: (SEVERITY_ORDER[f.severity], -f.date.toordinal(), *_urgency(f)[1:]))

@@ -1,0 +1,423 @@
+"""Chart geometry, once, for every document: a chart is a list of shapes in millimetres.
+
+`to_svg` turns a chart into inline SVG for HTML; rehab.render.pdf draws the same shapes with
+fpdf2. Charts are black and white: phases are told apart by grey bands *and* their labels,
+series by marker shape, limits by dashed lines, so a photocopy loses nothing.
+
+Two charts:
+- `timeline_band`: the phases of a plan as bands across the weeks, milestones as markers
+  (a diamond for a day, a bracket for a window) and a "today" line.
+- `report_charts`: pain (0–10) and weight-bearing over a report's range, with phase
+  boundaries, the phase's pain ceiling and allowed weight-bearing, milestones and red flags.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from html import escape
+
+from rehab import vocab
+from rehab.timeline import Timeline
+
+CHAR_WIDTH = 0.6  # average advance of a character, in font sizes: a safe estimate for sans fonts
+BAND_GREYS = (228, 200)  # alternate phase bands; both light enough to print text on
+BLACK = 0
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: int | None = None  # grey 0-255; None: no fill
+    stroke: float = 0.0  # line width; 0: no outline
+
+
+@dataclass(frozen=True)
+class Line:
+    points: tuple[tuple[float, float], ...]
+    width: float = 0.25
+    dash: float = 0.0  # dash and gap length; 0: solid
+    grey: int = BLACK
+
+
+@dataclass(frozen=True)
+class Mark:
+    x: float
+    y: float
+    shape: str  # circle | diamond | triangle | square
+    size: float = 1.6
+    filled: bool = True
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float  # baseline
+    text: str
+    size: float = 2.4  # font size in mm
+    anchor: str = "start"  # start | middle | end
+    bold: bool = False
+
+
+@dataclass
+class Chart:
+    width: float
+    height: float
+    title: str
+    shapes: list = field(default_factory=list)
+
+    def add(self, *shapes) -> None:
+        self.shapes.extend(shapes)
+
+
+def text_width(text: str, size: float) -> float:
+    return len(text) * size * CHAR_WIDTH
+
+
+def mark_outline(mark: Mark) -> list[tuple[float, float]]:
+    """The polygon of a diamond, triangle or square mark (a circle has none)."""
+    r = mark.size / 2
+    x, y = mark.x, mark.y
+    if mark.shape == "diamond":
+        return [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
+    if mark.shape == "triangle":
+        return [(x, y - r), (x + r, y + r * 0.8), (x - r, y + r * 0.8)]
+    return [(x - r, y - r), (x + r, y - r), (x + r, y + r), (x - r, y + r)]
+
+
+# --- scales ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scale:
+    """Piecewise-linear: day knots map to x knots (a compressed tail for "6–12 months")."""
+
+    days: tuple[float, ...]
+    xs: tuple[float, ...]
+
+    def __call__(self, day: float) -> float:
+        if day <= self.days[0]:
+            return self.xs[0]
+        for (d0, d1), (x0, x1) in zip(_pairs(self.days), _pairs(self.xs)):
+            if day <= d1:
+                return x0 + (day - d0) / (d1 - d0) * (x1 - x0)
+        return self.xs[-1]
+
+
+def _pairs(values):
+    return list(zip(values, values[1:]))
+
+
+def _grey(index: int) -> int:
+    return BAND_GREYS[index % len(BAND_GREYS)]
+
+
+def _short(d: date) -> str:
+    return f"{d.day} {d:%b}"
+
+
+# --- the plan's timeline band ----------------------------------------------------------
+
+def timeline_band(plan: Timeline, today: date | None, width: float) -> Chart:
+    """Phases as bands over the weeks, milestones above them, today as a heavy line."""
+    label_size, gap = 2.5, 0.7
+    finite_end = max((p.end_day + 1 for p in plan.phases if p.end_day is not None), default=84)
+    close = [m.end_day or m.day for m in plan.milestones if (m.end_day or m.day) <= finite_end + 28]
+    main_end = 7 * math.ceil((max([finite_end, *close]) + 28) / 7)
+    far = [m for m in plan.milestones if (m.end_day or m.day) > main_end]
+    left, right = 1.0, width - 1.0
+    if far:
+        tail_start = min(m.day for m in far) - 14
+        tail_end = max(m.end_day or m.day for m in far) + 14
+        main_w = (right - left) * 0.8
+        scale = Scale((0, main_end, tail_start, tail_end),
+                      (left, left + main_w, left + main_w + 6, right))
+    else:
+        scale = Scale((0, main_end), (left, right))
+
+    rows = _place_labels(
+        [(scale(m.day), m.title + (" (window)" if m.end_day else "")) for m in plan.milestones],
+        label_size, left, right,
+    )
+    top = (max((r for r, _ in rows), default=-1) + 1) * (label_size + gap) + 1
+    marks_y, band_y, band_h = top + 2, top + 5, 11.0
+    axis_y = band_y + band_h
+    chart = Chart(width, axis_y + 12 + (4 if today else 0),
+                  f"Recovery timeline from surgery on {plan.surgery_date:%d %b %Y}")
+
+    current = plan.phase_on(today) if today else None
+    for i, p in enumerate(plan.phases):
+        x0 = scale(p.start_day)
+        x1 = scale(p.end_day + 1) if p.end_day is not None else right
+        chart.add(Rect(x0, band_y, x1 - x0, band_h, fill=_grey(i),
+                       stroke=0.6 if current == p else 0.15))
+        weeks = (f"Weeks {p.start_day // 7}–{(p.end_day + 1) // 7}" if p.end_day is not None
+                 else f"Week {p.start_day // 7}+")
+        rule = p.phase
+        allowed = "/".join(vocab.WEIGHT_BEARING_ABBREV[w] for w in rule.weight_bearing.allowed)
+        detail = f"{allowed} · {'boot' if rule.boot else 'no boot'}"
+        for line_no, text in enumerate((weeks, detail)):
+            size = _fit(text, x1 - x0 - 1.5, 2.4, 1.7)
+            if size:
+                chart.add(Label((x0 + x1) / 2, band_y + 4.3 + line_no * 3.8, text, size, "middle",
+                                bold=line_no == 0))
+    if far:
+        # A zig-zag break where the axis jumps from weeks to months.
+        bx = scale(main_end) + 3
+        chart.add(Rect(bx - 2, band_y - 0.5, 4, band_h + 1, fill=255),
+                  Line(((bx - 1.5, band_y - 0.5), (bx + 0.5, band_y + band_h / 2), (bx - 1.5, band_y + band_h + 0.5))),
+                  Line(((bx - 0.5, band_y - 0.5), (bx + 1.5, band_y + band_h / 2), (bx - 0.5, band_y + band_h + 0.5))))
+
+    for (row, (x, text, anchor)), m in zip(rows, plan.milestones):
+        y = top - row * (label_size + gap) - gap
+        chart.add(Label(x, y, text, label_size, anchor))
+        chart.add(Line(((scale(m.day), y + 0.6), (scale(m.day), marks_y)), width=0.15))
+        if m.end_day is None:
+            chart.add(Mark(scale(m.day), marks_y + 1, "diamond", 2.4))
+        else:
+            x0, x1 = scale(m.day), scale(m.end_day)
+            chart.add(Line(((x0, marks_y), (x0, marks_y + 2), (x1, marks_y + 2), (x1, marks_y)), width=0.5))
+
+    ticks = list(range(0, main_end + 1, 14))
+    tick_labels = [(d, f"wk {d // 7}") for d in ticks]
+    tick_labels += [(m.day, _offset_word(m.milestone.at)) for m in far]
+    tick_labels += [(m.end_day, _offset_word(m.milestone.until)) for m in far if m.end_day]
+    for d, word in tick_labels:
+        x = scale(d)
+        anchor = "start" if x - left < 4 else "end" if right - x < 4 else "middle"
+        chart.add(Line(((x, axis_y), (x, axis_y + 1.2)), width=0.2),
+                  Label(x, axis_y + 4, word, 2.3, anchor, bold=True),
+                  Label(x, axis_y + 7.2, _short(plan.date_of(d)), 2.1, anchor))
+    chart.add(Line(((left, axis_y), (right, axis_y)), width=0.3))
+
+    if today:
+        day = plan.day_of(today)
+        if day >= 0:
+            x = scale(day)
+            chart.add(Line(((x, marks_y - 1), (x, axis_y + 8.5)), width=0.7, dash=1.0),
+                      Mark(x, axis_y + 9.6, "triangle", 2.0))
+            text = f"Today: day {day}"
+            anchor = "start" if x - left < 20 else "end" if right - x < 20 else "middle"
+            chart.add(Label(x + (1.5 if anchor == "start" else -1.5 if anchor == "end" else 0),
+                            axis_y + 11.8, text, 2.5, anchor, bold=True))
+    return chart
+
+
+def _offset_word(offset) -> str:
+    unit = {"days": "d", "weeks": "wk", "months": "mo"}[offset.unit]
+    return f"{offset.amount} {unit}"
+
+
+def _fit(text: str, room: float, size: float, smallest: float) -> float | None:
+    """The largest font size, down to `smallest`, at which the text fits the room."""
+    while size >= smallest:
+        if text_width(text, size) <= room:
+            return size
+        size -= 0.2
+    return None
+
+
+def _place_labels(items, size: float, left: float, right: float):
+    """Rows for labels so none overlaps another or crosses a leader line.
+
+    Row 0 is nearest the markers. Returns (row, (x, text, anchor)) per item, in order.
+    """
+    occupied: list[list[tuple[float, float]]] = []
+    placed = []
+    for x, text in items:
+        w = text_width(text, size)
+        anchor = "end" if x + w > right else "start"
+        x0, x1 = (x - w, x) if anchor == "end" else (x, x + w)
+        x0, x1 = x0 - 1.0, x1 + 1.0
+        row = 0
+        while True:
+            while len(occupied) <= row:
+                occupied.append([])
+            text_free = all(x1 <= a or x0 >= b for a, b in occupied[row])
+            leader_free = all(not (a <= x <= b) for r in occupied[:row] for a, b in r)
+            if text_free and leader_free:
+                break
+            row += 1
+        occupied[row].append((x0, x1))
+        for lower in occupied[:row]:
+            lower.append((x - 0.5, x + 0.5))
+        placed.append((row, (x, text, anchor)))
+    return placed
+
+
+# --- report charts ----------------------------------------------------------------------
+
+def report_charts(report: dict, width: float) -> list[Chart]:
+    """Pain and weight-bearing over the report's range, against what each phase allows."""
+    frame = _Frame(report, width)
+    return [_pain_chart(frame, report), _weight_bearing_chart(frame, report)]
+
+
+class _Frame:
+    """What both report charts share: the day axis, phase bands, milestones, as-of line."""
+
+    left_margin = 9.0
+
+    def __init__(self, report: dict, width: float):
+        timeline = report["timeline"]
+        self.surgery = date.fromisoformat(timeline["surgery_date"])
+        first = max(date.fromisoformat(report["range"]["from"]), self.surgery)
+        last = date.fromisoformat(report["range"]["to"])
+        self.first_day = (first - self.surgery).days
+        self.last_day = max((last - self.surgery).days, self.first_day + 7)
+        self.width = width
+        self.left, self.right = self.left_margin, width - 1.5
+        span = self.last_day + 1 - self.first_day
+        self.scale = Scale((self.first_day, self.last_day + 1), (self.left, self.right))
+        self.phases = timeline["phases"]
+        self.milestones = report["milestones"]
+        self.as_of_day = report["day"]
+        self.tick_step = 7 * max(1, math.ceil(span / 7 / 12))
+
+    def day(self, iso: str) -> int:
+        return (date.fromisoformat(iso) - self.surgery).days
+
+    def x(self, day: float) -> float:
+        return self.scale(day)
+
+    def visible(self, day: float) -> bool:
+        return self.first_day <= day <= self.last_day + 1
+
+    def bands(self, chart: Chart, top: float, bottom: float, titles: bool) -> list[tuple[dict, float, float]]:
+        """Phase bands between top and bottom; returns (phase, x0, x1) for those in view."""
+        shown = []
+        for i, p in enumerate(self.phases):
+            start = max(p["start_day"], self.first_day)
+            end = (p["end_day"] + 1) if p["end_day"] is not None else self.last_day + 1
+            end = min(end, self.last_day + 1)
+            if end <= start:
+                continue
+            x0, x1 = self.x(start), self.x(end)
+            chart.add(Rect(x0, top, x1 - x0, bottom - top, fill=255 if i % 2 == 0 else 236))
+            if p["start_day"] >= self.first_day:
+                chart.add(Line(((x0, top), (x0, bottom)), width=0.3, dash=0.8))
+            if titles:
+                size = _fit(p["title"], x1 - x0 - 1.5, 2.2, 1.6)
+                text = p["title"] if size else f"Phase {i + 1}"
+                chart.add(Label(x0 + 0.8, top + 2.8, text, size or 1.8))
+            shown.append((p, x0, x1))
+        return shown
+
+    def axis(self, chart: Chart, y: float) -> None:
+        chart.add(Line(((self.left, y), (self.right, y)), width=0.3))
+        first_tick = math.ceil(self.first_day / self.tick_step) * self.tick_step
+        for d in range(first_tick, self.last_day + 2, self.tick_step):
+            x = self.x(d)
+            anchor = "end" if self.right - x < 5 else "middle"
+            chart.add(Line(((x, y), (x, y + 1.0)), width=0.2),
+                      Label(x, y + 3.6, f"wk {d // 7}", 2.1, anchor, bold=True),
+                      Label(x, y + 6.4, _short(self.surgery + timedelta(days=d)), 2.0, anchor))
+
+    def as_of(self, chart: Chart, top: float, bottom: float) -> None:
+        if self.visible(self.as_of_day):
+            x = self.x(self.as_of_day)
+            chart.add(Line(((x, top), (x, bottom)), width=0.6, dash=1.0))
+
+    def milestone_marks(self, chart: Chart, y: float) -> None:
+        """Planned milestones as hollow diamonds; reached ones as filled diamonds on the day."""
+        for m in self.milestones:
+            planned = self.day(m["date"])
+            if self.visible(planned):
+                chart.add(Mark(self.x(planned), y, "diamond", 2.2, filled=False))
+            if m["reached_on"] and self.visible(self.day(m["reached_on"])):
+                chart.add(Mark(self.x(self.day(m["reached_on"])), y, "diamond", 2.2))
+
+
+def _pain_chart(frame: _Frame, report: dict) -> Chart:
+    top, plot_top, plot_bottom = 0.5, 7.0, 47.0
+    chart = Chart(frame.width, plot_bottom + 8, "Pain (0–10) by day, with each phase's expected ceiling")
+    shown = frame.bands(chart, top, plot_bottom, titles=True)
+
+    def y(score: float) -> float:
+        return plot_bottom - score / 10 * (plot_bottom - plot_top)
+
+    for score in range(0, 11, 2):
+        chart.add(Line(((frame.left, y(score)), (frame.right, y(score))), width=0.1, grey=150),
+                  Label(frame.left - 1.5, y(score) + 0.8, str(score), 2.2, "end"))
+    for phase, x0, x1 in shown:
+        ceiling = y(phase["pain_ceiling"])
+        chart.add(Line(((x0, ceiling), (x1, ceiling)), width=0.5, dash=1.6))
+    points = [(frame.x(e["day"] + 0.5), y(e["pain"])) for e in report["entries"]]
+    if len(points) > 1:
+        chart.add(Line(tuple(points), width=0.45))
+    chart.add(*(Mark(px, py, "circle", 1.5) for px, py in points))
+    urgent_days = sorted({frame.day(f["date"]) for f in report["flags"] if f["severity"] == "urgent"})
+    chart.add(*(Mark(frame.x(d + 0.5), plot_top - 1.6, "triangle", 2.2)
+                for d in urgent_days if frame.visible(d)))
+    frame.milestone_marks(chart, plot_top + 1.2)
+    frame.as_of(chart, top, plot_bottom)
+    frame.axis(chart, plot_bottom)
+    chart.add(Rect(frame.left, top, frame.right - frame.left, plot_bottom - top, stroke=0.2))
+    return chart
+
+
+def _weight_bearing_chart(frame: _Frame, report: dict) -> Chart:
+    levels = vocab.WEIGHT_BEARING
+    step, top = 4.2, 1.0
+    plot_bottom = top + step * len(levels)
+    chart = Chart(frame.width, plot_bottom + 8, "Weight-bearing by day, against the levels each phase allows")
+    shown = frame.bands(chart, top, plot_bottom, titles=False)
+
+    def y(level: str) -> float:
+        return plot_bottom - (levels.index(level) + 0.5) * step
+
+    for level in levels:
+        chart.add(Label(frame.left - 1.0, y(level) + 0.8, vocab.WEIGHT_BEARING_ABBREV[level], 1.9, "end"))
+    for phase, x0, x1 in shown:
+        ranks = [levels.index(lvl) for lvl in phase["weight_bearing"]]
+        hi, lo = y(levels[max(ranks)]) - step / 2 + 0.3, y(levels[min(ranks)]) + step / 2 - 0.3
+        chart.add(Rect(x0 + 0.3, hi, x1 - x0 - 0.6, lo - hi, fill=205))
+    points = [(frame.x(e["day"] + 0.5), y(e["weight_bearing"])) for e in report["entries"]]
+    chart.add(*(Mark(px, py, "square", 1.3) for px, py in points))
+    frame.as_of(chart, top, plot_bottom)
+    frame.axis(chart, plot_bottom)
+    chart.add(Rect(frame.left, top, frame.right - frame.left, plot_bottom - top, stroke=0.2))
+    return chart
+
+
+# --- SVG ----------------------------------------------------------------------------------
+
+def to_svg(chart: Chart) -> str:
+    """Inline SVG (no external resources); text is escaped."""
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {chart.width:.2f} {chart.height:.2f}" '
+           f'role="img" aria-label="{escape(chart.title)}" class="chart">',
+           f"<title>{escape(chart.title)}</title>"]
+    for shape in chart.shapes:
+        out.append(_svg_shape(shape))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _svg_shape(shape) -> str:
+    if isinstance(shape, Rect):
+        fill = "none" if shape.fill is None else _rgb(shape.fill)
+        stroke = f' stroke="#000" stroke-width="{shape.stroke:.2f}"' if shape.stroke else ""
+        return (f'<rect x="{shape.x:.2f}" y="{shape.y:.2f}" width="{shape.w:.2f}" '
+                f'height="{shape.h:.2f}" fill="{fill}"{stroke}/>')
+    if isinstance(shape, Line):
+        pts = " ".join(f"{x:.2f},{y:.2f}" for x, y in shape.points)
+        dash = f' stroke-dasharray="{shape.dash:.2f}"' if shape.dash else ""
+        return (f'<polyline points="{pts}" fill="none" stroke="{_rgb(shape.grey)}" '
+                f'stroke-width="{shape.width:.2f}"{dash}/>')
+    if isinstance(shape, Mark):
+        fill = "#000" if shape.filled else "#fff"
+        if shape.shape == "circle":
+            return (f'<circle cx="{shape.x:.2f}" cy="{shape.y:.2f}" r="{shape.size / 2:.2f}" '
+                    f'fill="{fill}" stroke="#000" stroke-width="0.25"/>')
+        pts = " ".join(f"{x:.2f},{y:.2f}" for x, y in mark_outline(shape))
+        return f'<polygon points="{pts}" fill="{fill}" stroke="#000" stroke-width="0.25"/>'
+    weight = ' font-weight="bold"' if shape.bold else ""
+    return (f'<text x="{shape.x:.2f}" y="{shape.y:.2f}" font-size="{shape.size:.2f}" '
+            f'text-anchor="{shape.anchor}"{weight}>{escape(shape.text)}</text>')
+
+
+def _rgb(grey: int) -> str:
+    return f"#{grey:02x}{grey:02x}{grey:02x}"

@@ -1,0 +1,150 @@
+"""Terminal views of the journal: patients, today, a new entry, history and flags.
+
+Each takes the plain documents the core builds (the same ones --json prints)."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from rehab import vocab
+from rehab.daily import sparkline
+from rehab.render import words
+
+SEVERITY_STYLE = {"urgent": "bold red", "warning": "yellow", "info": "cyan"}
+SEVERITY_MARK = {"urgent": "!!", "warning": "!", "info": "i"}
+
+
+def patients_view(out: Console, patients: list[dict], default_id: str | None) -> None:
+    if not patients:
+        out.print("No patients yet. Add one: rehab patient add NAME --surgery-date D --procedure P")
+        return
+    table = Table("", "Id", "Name", "Surgery", "Procedure", "Side")
+    for p in patients:
+        table.add_row("*" if p["id"] == default_id else "", p["id"], p["name"], p["surgery_date"],
+                      p["procedure"], p["side"] or "")
+    out.print(table)
+    out.print("* the current patient (change it with rehab patient use)", style="dim")
+
+
+def patient_view(out: Console, patient: dict, entries: int) -> None:
+    for label, key in (("Id", "id"), ("Name", "name"), ("Surgery date", "surgery_date"),
+                       ("Procedure", "procedure"), ("Side", "side"), ("Surgeon", "surgeon")):
+        out.print(f"{label + ':':<14}{patient.get(key) or '—'}")
+    out.print(f"{'Entries:':<14}{entries}")
+
+
+def flag_lines(flags: list[dict]) -> list[Text]:
+    lines = []
+    for f in flags:
+        style = SEVERITY_STYLE[f["severity"]]
+        line = Text(f"{SEVERITY_MARK[f['severity']]:>2} ", style=style)
+        line.append(f"{f['date']} ", style="dim")
+        line.append(f["message"], style=style if f["severity"] == "urgent" else None)
+        if f.get("acknowledged"):
+            line.append("  (acknowledged)", style="dim")
+        lines.append(line)
+    return lines
+
+
+def today_view(out: Console, doc: dict) -> None:
+    patient = doc["patient"]
+    urgent = [f for f in doc["flags"] if f["severity"] == "urgent"]
+    if urgent:
+        out.print(Panel(Group(*flag_lines(urgent), Text(words.RED_FLAG_ADVICE, style="bold")),
+                        title="GET HELP NOW", border_style="red", width=min(out.width, 80)))
+    title = f"{patient['name']} · {patient['procedure']}"
+    if doc["day"] < 0:
+        days = -doc["day"]
+        out.print(Text(title, style="bold"))
+        out.print(f"Surgery is in {days} day{'s' if days != 1 else ''} ({patient['surgery_date']}).")
+        return
+    out.print(Text(f"{title} · day {doc['day']}, week {doc['week']}", style="bold"))
+    phase = doc["phase"]
+    if phase:
+        end = f"until day {phase['end_day']}" if phase["end_day"] is not None else "from here on"
+        out.print(Text(f"{phase['title']} ({end})", style="bold"))
+        out.print(f"Weight-bearing: {', '.join(phase['weight_bearing'])} · "
+                  f"boot: {'yes' if phase['boot'] else 'no'} · activities: {', '.join(phase['activities'])}")
+        for item in phase["instructions"][:4]:
+            out.print(f" • {item}")
+    entry = doc["entry"]
+    if entry:
+        out.print(Text(f"Logged today: pain {entry['pain']}/10, {entry['weight_bearing']}"
+                       + (f", {entry['activity']}" if entry["activity"] else ""), style="green"))
+    else:
+        out.print(Text("Not logged yet today: rehab log --pain N --weight-bearing LEVEL", style="bold yellow"))
+    following = doc["next_milestone"]
+    if following:
+        when = "today" if following["in_days"] == 0 else (
+            f"in {following['in_days']} days" if following["in_days"] > 0 else "open now")
+        out.print(f"Next: {following['title']} — {following['date']} ({when})")
+    others = [f for f in doc["flags"] if f["severity"] != "urgent"]
+    if others:
+        out.print(Text("To look at:", style="bold"))
+        for line in flag_lines(others):
+            out.print(line)
+    out.print(f"Pain, last 14 days: {sparkline(doc['pain_last_14_days'])}  (· = no entry)")
+    out.print(words.NOTICE, style="dim")
+
+
+def before_surgery_view(out: Console, items: list[str]) -> None:
+    if items:
+        out.print(Text("To prepare:", style="bold"))
+        for item in items:
+            out.print(f" • {item}")
+
+
+def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict]) -> None:
+    verb = "Replaced" if replaced else "Logged"
+    out.print(f"{verb} {entry['date']} (day {entry['day']}): pain {entry['pain']}/10, "
+              f"{vocab.WEIGHT_BEARING_LABEL[entry['weight_bearing']]}"
+              + (f", {entry['activity']}" if entry["activity"] else ""))
+    if replaced:
+        out.print("The earlier values are kept in the history.", style="dim")
+    for line in flag_lines(flags):
+        out.print(line)
+    if any(f["severity"] == "urgent" for f in flags):
+        out.print(Text(words.RED_FLAG_ADVICE, style="bold red"))
+
+
+def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]]) -> None:
+    if not entries:
+        out.print("No entries in this range.")
+        return
+    table = Table("Date", "Day", "Pain", "WB", "Boot", "Activity", "Symptoms", "Note", "")
+    for e in entries:
+        marks = flagged.get(e["date"], [])
+        boot = {True: "yes", False: "no", None: ""}[e["boot"]]
+        table.add_row(e["date"], str(e["day"]), str(e["pain"]), vocab.WEIGHT_BEARING_ABBREV[e["weight_bearing"]],
+                      boot, e["activity"] or "", ", ".join(e["symptoms"]), e["note"] or "",
+                      Text(" ".join(marks), style="red" if "!!" in marks else "yellow"))
+    out.print(table)
+    out.print(pain_chart(entries))
+    if flagged:
+        out.print("!! urgent, ! warning, i info: see rehab flags", style="dim")
+
+
+def pain_chart(entries: list[dict], height: int = 5) -> Text:
+    """Pain 0–10 as columns, one per entry, newest right; at most the last 60 entries."""
+    shown = entries[-60:]
+    rows = []
+    for level in range(height, 0, -1):
+        threshold = level * 10 / height
+        cells = "".join("█" if e["pain"] >= threshold - 10 / height / 2 else " " for e in shown)
+        rows.append(f"{round(threshold):>3} │{cells}")
+    rows.append("    └" + "─" * len(shown))
+    rows.append(f"     pain by entry, {shown[0]['date']} → {shown[-1]['date']}")
+    return Text("\n".join(rows))
+
+
+def flags_view(out: Console, flags: list[dict]) -> None:
+    if not flags:
+        out.print("No flags: nothing has strayed from the plan.")
+        return
+    for line in flag_lines(flags):
+        out.print(line)
+    if any(f["severity"] == "urgent" for f in flags):
+        out.print(Text(words.RED_FLAG_ADVICE, style="bold"))

@@ -1,0 +1,202 @@
+"""A patient's progress report as data: the contract's `report --format json` object. Pure.
+
+Every renderer (HTML, PDF, Markdown, CSV, JSON) reads the dict `build` returns, so the
+numbers are computed once, here, and printed the same everywhere.
+
+The range: `start` (or the surgery date) to the earlier of `end` and `as_of`, both included.
+Entries and flags outside it are left out; adherence counts only the days of that range that
+are on or after surgery.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from rehab import timeline as tl
+from rehab import vocab
+from rehab.protocols.models import Protocol
+from rehab.records import Acknowledgement, Entry, PatientRecord
+
+WEEK = 7
+
+
+def build(
+    record: PatientRecord,
+    protocol: Protocol,
+    flags: list,
+    acknowledged: dict[tuple, Acknowledgement],
+    as_of: date,
+    start: date | None,
+    end: date | None,
+) -> dict:
+    """One patient's report. `flags` are Flag-like objects (date, rule, severity, message,
+    subject, .key, .as_dict()); `acknowledged` maps a flag's key to its acknowledgement."""
+    patient = record.patient
+    surgery = patient.surgery_date
+    plan = tl.build(protocol, surgery)
+    first = start or surgery
+    last = min(end, as_of) if end else as_of
+    entries = sorted((e for e in record.entries if first <= e.date <= last), key=lambda e: e.date)
+    day = plan.day_of(as_of)
+    phase = plan.phase_on(as_of)
+    return {
+        "patient": patient.as_dict(),
+        "as_of": as_of.isoformat(),
+        "day": day,
+        "week": day // WEEK if day >= 0 else None,
+        "phase": {"id": phase.id, "title": phase.title} if phase else None,
+        "range": {"from": first.isoformat(), "to": last.isoformat()},
+        "timeline": tl.to_dict(plan, patient.as_dict()),
+        "entries": [e.as_dict(surgery) for e in entries],
+        "flags": [_flag(f, acknowledged) for f in flags if first <= f.date <= last],
+        "adherence": adherence(entries, max(first, surgery), last),
+        "pain": pain(entries, last),
+        "milestones": _milestones(plan, record.entries, as_of),
+        "weight_bearing": _by_phase(plan, entries, first, last),
+    }
+
+
+def adherence(entries: list[Entry], first: date, last: date) -> dict:
+    """Days expected (first..last, both included), days logged, their ratio, longest gap."""
+    expected = max((last - first).days + 1, 0)
+    logged_days = sorted({e.date for e in entries if first <= e.date <= last})
+    gap = longest = 0
+    logged = set(logged_days)
+    for offset in range(expected):
+        gap = 0 if first + timedelta(days=offset) in logged else gap + 1
+        longest = max(longest, gap)
+    return {
+        "days_expected": expected,
+        "days_logged": len(logged_days),
+        "ratio": _round(len(logged_days), expected, 3) if expected else None,
+        "longest_gap": longest,
+    }
+
+
+def pain(entries: list[Entry], last: date) -> dict:
+    """Latest, 7-day average up to `last`, change against the 7 days before, lowest, highest.
+
+    The change is the difference of the two averages as printed (1 decimal), so the numbers
+    on the page add up.
+    """
+    scores = [e.pain for e in entries]
+    week = _mean([e.pain for e in entries if last - timedelta(days=WEEK) < e.date <= last])
+    before = _mean([e.pain for e in entries
+                    if last - timedelta(days=2 * WEEK) < e.date <= last - timedelta(days=WEEK)])
+    change = None
+    if week is not None and before is not None:
+        change = float(Decimal(str(week)) - Decimal(str(before)))
+    return {
+        "latest": scores[-1] if scores else None,
+        "average_7d": week,
+        "average_previous_7d": before,
+        "change_vs_previous_week": change,
+        "lowest": min(scores, default=None),
+        "highest": max(scores, default=None),
+    }
+
+
+def summary_row(report: dict) -> dict:
+    """A row of the --all "who needs attention" table: open (unacknowledged) flags first."""
+    open_flags = Counter(f["severity"] for f in report["flags"] if not f["acknowledged"])
+    patient = report["patient"]
+    return {
+        "patient_id": patient["id"],
+        "name": patient["name"],
+        "urgent": open_flags["urgent"],
+        "warning": open_flags["warning"],
+        "adherence": report["adherence"]["ratio"],
+        "days_logged": report["adherence"]["days_logged"],
+        "days_expected": report["adherence"]["days_expected"],
+        "longest_gap": report["adherence"]["longest_gap"],
+        "latest_pain": report["pain"]["latest"],
+        "day": report["day"],
+        "phase": report["phase"]["title"] if report["phase"] else None,
+    }
+
+
+def attention_order(rows) -> list[dict]:
+    """Most urgent flags first, then most warnings, then worst adherence (no days yet: last)."""
+    def key(row):
+        ratio = row["adherence"]
+        return (-row["urgent"], -row["warning"], ratio is None, ratio or 0.0, row["name"] or "")
+
+    return sorted(rows, key=key)
+
+
+def _flag(flag, acknowledged: dict) -> dict:
+    ack = acknowledged.get(flag.key)
+    return {**flag.as_dict(), "acknowledged": ack is not None,
+            "acknowledgement": ack.as_dict() if ack else None}
+
+
+def _milestones(plan: tl.Timeline, entries: list[Entry], as_of: date) -> list[dict]:
+    reached: dict[str, date] = {}
+    for entry in sorted(entries, key=lambda e: e.date):
+        if entry.date <= as_of:
+            for mid in entry.milestones:
+                reached.setdefault(mid, entry.date)
+    return [
+        {
+            "id": m.id,
+            "title": m.title,
+            "day": m.day,
+            "date": m.date.isoformat(),
+            "end_day": m.end_day,
+            "end_date": m.end_date.isoformat() if m.end_date else None,
+            "confirm": m.milestone.confirm,
+            "reached_on": reached[m.id].isoformat() if m.id in reached else None,
+            "due": m.date <= as_of,
+        }
+        for m in plan.milestones
+    ]
+
+
+def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) -> list[dict]:
+    """For each phase the range touches: what it allows, against what was logged in it."""
+    rows = []
+    for p in plan.phases:
+        if p.start_date > last or (p.end_date is not None and p.end_date < first):
+            continue
+        rule = p.phase
+        ranks = [vocab.wb_rank(level) for level in rule.weight_bearing.allowed]
+        low, high = min(ranks), max(ranks)
+        inside = [e for e in entries if p.contains(plan.day_of(e.date))]
+        levels = Counter(e.weight_bearing for e in inside)
+        acts = Counter(e.activity for e in inside if e.activity)
+        rows.append({
+            "phase": p.id,
+            "title": p.title,
+            "start_date": p.start_date.isoformat(),
+            "end_date": p.end_date.isoformat() if p.end_date else None,
+            "allowed": list(rule.weight_bearing.allowed),
+            "expected_by_end": rule.weight_bearing.expected_by_end,
+            "boot": rule.boot,
+            "activities": list(rule.activities),
+            "pain_ceiling": rule.pain_ceiling,
+            "logged": {
+                "days": len(inside),
+                "weight_bearing": {lvl: levels[lvl] for lvl in vocab.WEIGHT_BEARING if levels[lvl]},
+                "latest_weight_bearing": inside[-1].weight_bearing if inside else None,
+                "above_allowed": sum(vocab.wb_rank(e.weight_bearing) > high for e in inside),
+                "below_allowed": sum(vocab.wb_rank(e.weight_bearing) < low for e in inside),
+                "boot_worn": sum(e.boot is True for e in inside),
+                "boot_off": sum(e.boot is False for e in inside),
+                "activities": {a: acts[a] for a in vocab.ACTIVITIES if acts[a]},
+                "activity_not_allowed": sum(a not in rule.activities for a in acts.elements()),
+                "pain_above_ceiling": sum(e.pain > rule.pain_ceiling for e in inside),
+            },
+        })
+    return rows
+
+
+def _mean(values: list[int]) -> float | None:
+    return _round(sum(values), len(values), 1) if values else None
+
+
+def _round(numerator: int, denominator: int, places: int) -> float:
+    """Half-up rounding (4.25 -> 4.3), not Python's round-half-even on binary floats."""
+    exact = Decimal(numerator) / Decimal(denominator)
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
