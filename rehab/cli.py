@@ -15,12 +15,16 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 from typer.core import TyperGroup
 
 from rehab import __version__
 from rehab.errors import RehabError
+
+try:  # Typer >= 0.29 carries its own copy of Click
+    from typer import _click as click
+except ImportError:  # pragma: no cover - older Typer uses Click itself
+    import click
 
 
 class RehabGroup(TyperGroup):
@@ -36,7 +40,7 @@ class RehabGroup(TyperGroup):
             code = 0
         except click.ClickException as exc:
             _fail(_usage_line(exc), 2)
-        except click.exceptions.Abort:
+        except (typer.Abort, KeyboardInterrupt):
             _fail("aborted", 1)
         except RehabError as exc:
             if debug:

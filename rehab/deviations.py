@@ -140,6 +140,11 @@ def _until(ctx: Context, phase: DatedPhase) -> str:
     return "from now on" if phase.end_date is None else f"until {ctx.when(phase.end_date)}"
 
 
+def _rank(level: str) -> int:
+    """A weight-bearing level's rank; -1 for a word outside the vocabulary (never flagged)."""
+    return vocab.wb_rank(level) if level in vocab.WEIGHT_BEARING else -1
+
+
 def _wb(level: str) -> str:
     return vocab.WEIGHT_BEARING_LABEL.get(level, level)
 
@@ -229,7 +234,7 @@ def rule_pain_spike(ctx: Context) -> Iterable[Flag]:
 def rule_weight_bearing_ahead(ctx: Context) -> Iterable[Flag]:
     for entry, phase in ctx.phased():
         most = phase.phase.weight_bearing.most
-        if entry.weight_bearing not in vocab.WEIGHT_BEARING or vocab.wb_rank(entry.weight_bearing) <= vocab.wb_rank(most):
+        if _rank(entry.weight_bearing) <= vocab.wb_rank(most):
             continue
         boot = " in the boot" if phase.phase.boot else ""
         yield _flag(
@@ -256,10 +261,10 @@ def _weight_bearing_floor(ctx: Context, day: int, current: DatedPhase) -> tuple[
 def rule_weight_bearing_behind(ctx: Context) -> Iterable[Flag]:
     for entry, phase in ctx.phased():
         floor = _weight_bearing_floor(ctx, ctx.day(entry.date), phase)
-        if floor is None or entry.weight_bearing not in vocab.WEIGHT_BEARING:
+        if floor is None:
             continue
         level, source = floor
-        if vocab.wb_rank(entry.weight_bearing) >= vocab.wb_rank(level):
+        if _rank(entry.weight_bearing) < 0 or _rank(entry.weight_bearing) >= vocab.wb_rank(level):
             continue
         yield _flag(
             entry.date, "weight-bearing-behind",
@@ -397,7 +402,10 @@ def flags_on(timeline: Timeline, entries: Sequence[Entry], on: date) -> list[Fla
 
 
 def open_flags(
-    flags: Sequence[Flag], acknowledged: set[tuple[str, str, str]], as_of: date, window_days: int = OPEN_WINDOW_DAYS
+    flags: Sequence[Flag],
+    acknowledged: set[tuple[str, str, str]],
+    as_of: date,
+    window_days: int = OPEN_WINDOW_DAYS,
 ) -> list[Flag]:
     """What `rehab today` shows: flags not acknowledged, dated in the last `window_days` days
     (as_of and the days before it: as_of - window_days < date <= as_of; red flags stay

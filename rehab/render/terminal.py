@@ -17,8 +17,8 @@ from rehab.timeline import Timeline
 def console(stderr: bool = False) -> Console:
     """Plain text when NO_COLOR is set or the output is not a terminal (Rich checks both)."""
     stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else 100
-    return Console(file=stream, width=width, no_color="NO_COLOR" in os.environ, highlight=False)
+    # Off a terminal Rich uses $COLUMNS or 80 columns.
+    return Console(file=stream, no_color="NO_COLOR" in os.environ, highlight=False)
 
 
 def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str | None = None) -> None:

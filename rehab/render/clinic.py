@@ -1,0 +1,77 @@
+"""The clinic's contact details printed on a plan: a small YAML file, overridden by options.
+
+The file is `clinic.yaml` in the user config directory for rehab (on Linux
+$XDG_CONFIG_HOME/rehab/clinic.yaml), for example:
+
+    name: Ankle Unit, St Elsewhere
+    phone: 020 7946 0000
+    email: ankle.unit@example.org
+    address: 1 Hospital Road, London
+    emergency_phone: 999
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rehab.errors import RehabError
+
+KEYS = ("name", "phone", "email", "address", "emergency_phone")
+LABELS = {"name": "Clinic", "phone": "Phone", "email": "Email", "address": "Address",
+          "emergency_phone": "Emergency"}
+
+
+def config_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("rehab")) / "clinic.yaml"
+
+
+def details(name: str | None, phone: str | None, email: str | None) -> dict:
+    """Every key, a non-empty string or None: options win over the file."""
+    found = _read(config_path())
+    options = {"name": name, "phone": phone, "email": email}
+    return {key: _clean(options.get(key)) or found.get(key) for key in KEYS}
+
+
+def lines(clinic: dict) -> list[tuple[str, str]]:
+    """(label, value) for each detail that is set, in a fixed order."""
+    return [(LABELS[key], clinic[key]) for key in KEYS if clinic.get(key)]
+
+
+def _read(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RehabError(f"cannot read the clinic file {path}: {exc}") from None
+    import yaml
+
+    try:
+        # Every value as text: a phone number such as 0207 must not turn into an octal int.
+        data = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds str/list/dict only
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" (line {where.line + 1})" if where else ""
+        raise RehabError(f"the clinic file {path} is not valid YAML{line}") from None
+    if data is None or data == "":
+        return {}
+    if not isinstance(data, dict):
+        raise RehabError(f"the clinic file {path} must be a mapping of {', '.join(KEYS)}")
+    unknown = sorted(str(k) for k in data if k not in KEYS)
+    if unknown:
+        raise RehabError(f"the clinic file {path} has unknown key {unknown[0]!r}: use {', '.join(KEYS)}")
+    result = {}
+    for key, value in data.items():
+        if isinstance(value, (dict, list)):
+            raise RehabError(f"in the clinic file {path}, {key} must be plain text")
+        result[key] = None if value in ("~", "null", "Null", "NULL") else _clean(value)
+    return result
+
+
+def _clean(value) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None

@@ -1,0 +1,333 @@
+"""Printable documents: the surgeon's one-page timeline and the physiotherapist's reports.
+
+The functions the CLI calls. Each builds a plain "page" (what the document says, as text)
+once, here, and hands it to a renderer, so HTML and PDF say the same thing. fpdf2, Jinja2 and
+icalendar are imported inside the functions only: `rehab timeline` must start quickly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from rehab import vocab
+from rehab.render import words
+from rehab.timeline import Timeline
+
+PAPERS = ("a4", "letter")
+KEY_MILESTONES = ("wound-review", "physio-start", "low-impact-activity", "return-to-sport", "new-baseline")
+
+# Red flags, grouped for the printed box. A symptom vocab.py adds later lands in "Other".
+RED_FLAG_GROUPS = (
+    ("Blood clot in the leg", ("calf-pain", "calf-swelling")),
+    ("Wound or infection", ("fever", "wound-redness", "wound-discharge", "wound-opening", "bleeding")),
+    ("Nerves and blood supply", ("numbness", "cold-toes")),
+    ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
+)
+EMERGENCY_ACTION = "Call emergency services now (999 / 112 / 911)."
+TEAM_ACTION = "Contact your surgical team today."
+BOOT = {True: "boot", False: "no boot", None: "–"}
+
+
+# --- the CLI's interface -------------------------------------------------------------------
+
+def clinic_details(name: str | None, phone: str | None, email: str | None) -> dict:
+    from rehab.render import clinic
+
+    return clinic.details(name, phone, email)
+
+
+def timeline_ics(plan: Timeline, person: dict | None) -> bytes:
+    from rehab.render import ics
+
+    return ics.timeline_calendar(plan, person)
+
+
+def timeline_html(plan: Timeline, person: dict | None, today: date, clinic: dict, paper: str) -> str:
+    from rehab.render import html
+
+    return html.timeline(timeline_page(plan, person, today, clinic), _paper(paper))
+
+
+def timeline_pdf(plan: Timeline, person: dict | None, today: date, clinic: dict, paper: str) -> bytes:
+    from rehab.render import pdf
+
+    return pdf.timeline(timeline_page(plan, person, today, clinic), _paper(paper))
+
+
+def report_html(reports: list[dict], summary: list[dict] | None) -> str:
+    from rehab.render import html
+
+    return html.reports([report_page(r) for r in reports], summary_page(summary))
+
+
+def report_pdf(reports: list[dict], summary: list[dict] | None) -> bytes:
+    from rehab.render import pdf
+
+    return pdf.reports([report_page(r) for r in reports], summary_page(summary))
+
+
+def report_markdown(reports: list[dict], summary: list[dict] | None) -> str:
+    from rehab.render import tabular
+
+    return tabular.markdown([report_page(r) for r in reports], summary_page(summary))
+
+
+def write_report_csv(handle, reports: Iterable[dict]) -> None:
+    from rehab.render import tabular
+
+    tabular.write_csv(handle, reports)
+
+
+def write_report_json(handle, reports: Iterable[dict]) -> None:
+    from rehab.render import tabular
+
+    tabular.write_json(handle, reports)
+
+
+def _paper(paper: str) -> str:
+    value = (paper or "a4").lower()
+    if value not in PAPERS:
+        from rehab.errors import RehabError
+
+        raise RehabError(f"unknown paper size {paper!r}: use a4 or letter")
+    return value
+
+
+# --- the timeline page -----------------------------------------------------------------------
+
+def timeline_page(plan: Timeline, person: dict | None, today: date, clinic: dict) -> dict:
+    """What the one-page plan says: every renderer prints exactly this."""
+    from rehab.render import chart, clinic as clinic_lines
+
+    protocol = plan.protocol
+    person = person or {}
+    day = plan.day_of(today)
+    phase = plan.phase_on(today)
+    if day < 0:
+        status = f"Printed {words.date_label(today)}: surgery in {-day} day{'s' if day != -1 else ''}."
+    else:
+        status = (f"Printed {words.date_label(today)}: day {day} after surgery (week {day // 7})"
+                  + (f", phase “{phase.title}”." if phase else "."))
+    return {
+        "title": f"Your recovery plan: {protocol.name}",
+        "facts": _facts([
+            ("Patient", person.get("name")),
+            ("Side", _side(person.get("side"))),
+            ("Procedure", protocol.name),
+            ("Surgeon", person.get("surgeon")),
+            ("Surgery", f"{words.date_label(plan.surgery_date)} (day 0)"),
+            ("Patient id", person.get("id")),
+        ]),
+        "status": status,
+        "summary": protocol.summary,
+        "band": chart.timeline_band(plan, today if day >= 0 else None, 186.0),
+        "key_dates": [
+            {
+                "title": m.title,
+                "when": words.date_label(m.date) if m.end_date is None else words.date_span(m.date, m.end_date),
+                "days": f"day {m.day}" if m.end_day is None else f"days {m.day}–{m.end_day}",
+                "key": m.id in KEY_MILESTONES,
+            }
+            for m in plan.milestones
+        ],
+        "phases": [
+            {
+                "title": p.title,
+                "weeks": _weeks(p.start_day, p.end_day),
+                "dates": words.date_span(p.start_date, p.end_date),
+                "weight_bearing": _allowed(p.phase.weight_bearing.allowed, p.phase.weight_bearing.expected_by_end),
+                "boot": "Boot on" if p.phase.boot else "No boot",
+                "activities": ", ".join(p.phase.activities),
+                "goals": list(p.phase.goals) or ([p.phase.summary] if p.phase.summary else []),
+                "current": phase is not None and p.id == phase.id,
+            }
+            for p in plan.phases
+        ],
+        "red_flags": red_flag_groups(protocol.thresholds.fever_celsius),
+        "advice": words.RED_FLAG_ADVICE,
+        "clinic": clinic_lines.lines(clinic or {}),
+        "notice": words.NOTICE,
+    }
+
+
+def red_flag_groups(fever_celsius: float) -> list[dict]:
+    """Emergency signs first, then the ones for the surgical team, each with what to do."""
+    fever = f"{fever_celsius:g} °C ({fever_celsius * 9 / 5 + 32:.1f} °F)"
+
+    def sign(symptom: str) -> str:
+        meaning = vocab.SYMPTOMS[symptom][0]
+        text = meaning[0].upper() + meaning[1:]
+        return f"{text} (temperature above {fever})" if symptom == "fever" else text
+
+    emergency = [s for s, (_, urgent) in vocab.SYMPTOMS.items() if urgent]
+    grouped = {s for _, members in RED_FLAG_GROUPS for s in members}
+    groups = [("Chest or breathing", emergency, EMERGENCY_ACTION, True)]
+    groups += [(title, [s for s in members if s in vocab.SYMPTOMS and s not in emergency], TEAM_ACTION, False)
+               for title, members in RED_FLAG_GROUPS]
+    groups.append(("Other", [s for s in vocab.SYMPTOMS if s not in grouped and s not in emergency],
+                   TEAM_ACTION, False))
+    return [{"title": title, "action": action, "emergency": urgent, "signs": [sign(s) for s in members]}
+            for title, members, action, urgent in groups if members]
+
+
+# --- the report pages ------------------------------------------------------------------------
+
+def report_page(report: dict) -> dict:
+    """A report dict (rehab.report.build) as the text every report format prints."""
+    from rehab.render import chart
+
+    patient, timeline = report["patient"], report["timeline"]
+    surgery = date.fromisoformat(timeline["surgery_date"])
+    adherence, pain = report["adherence"], report["pain"]
+    as_of = date.fromisoformat(report["as_of"])
+    day = report["day"]
+    phases = timeline["phases"]
+    return {
+        "title": f"Progress report: {patient['name']}",
+        "patient_id": patient["id"],
+        "facts": _facts([
+            ("Patient", f"{patient['name']} ({patient['id']})"),
+            ("Procedure", timeline["procedure"]["name"]),
+            ("Side", _side(patient.get("side"))),
+            ("Surgeon", patient.get("surgeon")),
+            ("Surgery", words.date_label(surgery)),
+            ("As of", f"{words.date_label(as_of)}: " + (f"day {day}, week {report['week']}" if day >= 0
+                                                         else f"{-day} days before surgery")),
+            ("Phase", report["phase"]["title"] if report["phase"] else "not started"),
+            ("Report covers", _iso_span(report["range"]["from"], report["range"]["to"])),
+        ]),
+        "adherence": [
+            ("Days logged", f"{adherence['days_logged']} of {adherence['days_expected']}"
+             + (f" ({_percent(adherence['ratio'])})" if adherence["ratio"] is not None else "")),
+            ("Longest gap", _days(adherence["longest_gap"])),
+        ],
+        "pain": [
+            ("Latest", _number(pain["latest"])),
+            ("7-day average", _number(pain["average_7d"])),
+            ("Change vs previous week", _signed(pain["change_vs_previous_week"])
+             + (f" (previous week {pain['average_previous_7d']})" if pain.get("average_previous_7d") is not None else "")),
+            ("Lowest / highest", f"{_number(pain['lowest'])} / {_number(pain['highest'])}"),
+        ],
+        "charts": chart.report_charts(report, 186.0),
+        "phases": [_phase_row(row) for row in report["weight_bearing"]],
+        "milestones": [_milestone_row(m) for m in report["milestones"]],
+        "flags": [_flag_row(f) for f in report["flags"]],
+        "entries": [_entry_row(e, phases) for e in report["entries"]],
+        "notice": words.NOTICE,
+    }
+
+
+def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
+    """The --all "who needs attention" table, rows already in attention order."""
+    if rows is None:
+        return None
+    return [
+        [f"{r['name']} ({r['patient_id']})", str(r["urgent"]), str(r["warning"]),
+         f"{_percent(r['adherence'])} ({r['days_logged']}/{r['days_expected']})" if r["adherence"] is not None else "–",
+         _days(r["longest_gap"]), _number(r["latest_pain"]),
+         (f"day {r['day']}" if r["day"] >= 0 else "before surgery") + (f", {r['phase']}" if r["phase"] else "")]
+        for r in rows
+    ]
+
+
+SUMMARY_HEADINGS = ["Patient", "Urgent", "Warnings", "Adherence", "Longest gap", "Latest pain", "Where"]
+PHASE_HEADINGS = ["Phase", "Allowed", "Logged", "Boot (plan / logged)", "Activities (allowed / logged)"]
+MILESTONE_HEADINGS = ["Milestone", "Planned", "Reached"]
+FLAG_HEADINGS = ["Date", "Severity", "Rule", "Message", "Acknowledged"]
+ENTRY_HEADINGS = ["Date", "Day", "Pain", "WB", "Boot", "Activity", "Symptoms", "Milestones", "Note"]
+ENTRY_LEGEND = ("WB: NWB none, TTWB toe-touch, PWB partial, WBAT as tolerated, FWB full. "
+                "* outside what the phase allows.")
+
+
+def _phase_row(row: dict) -> list[str]:
+    logged = row["logged"]
+    counts = ", ".join(f"{vocab.WEIGHT_BEARING_ABBREV[lvl]} ×{n}" for lvl, n in logged["weight_bearing"].items())
+    beyond = [f"{logged['above_allowed']} above" if logged["above_allowed"] else "",
+              f"{logged['below_allowed']} below" if logged["below_allowed"] else ""]
+    acts = ", ".join(f"{a} ×{n}" for a, n in logged["activities"].items()) or "–"
+    return [
+        f"{row['title']} ({_iso_span(row['start_date'], row['end_date'])})",
+        "/".join(vocab.WEIGHT_BEARING_ABBREV[lvl] for lvl in row["allowed"])
+        + (f"; {vocab.WEIGHT_BEARING_ABBREV[row['expected_by_end']]} by end" if row["expected_by_end"] else ""),
+        (counts or "nothing logged") + "".join(f"; {b}" for b in beyond if b),
+        f"{BOOT[row['boot']]} / worn {logged['boot_worn']}, off {logged['boot_off']}",
+        f"{', '.join(row['activities'])} / {acts}"
+        + (f"; {logged['activity_not_allowed']} not allowed" if logged["activity_not_allowed"] else ""),
+    ]
+
+
+def _milestone_row(m: dict) -> list[str]:
+    planned = _iso_span(m["date"], m["end_date"]) if m["end_date"] else words.date_label(date.fromisoformat(m["date"]))
+    if m["reached_on"]:
+        reached = f"yes, {words.date_label(date.fromisoformat(m['reached_on']))}"
+    elif not m["due"]:
+        reached = "not due yet"
+    else:
+        reached = "not recorded" if m["confirm"] else "due (not recorded)"
+    return [m["title"], planned, reached]
+
+
+def _flag_row(flag: dict) -> list[str]:
+    ack = flag.get("acknowledgement")
+    if ack:
+        seen = f"yes, {ack['acknowledged_at'][:10]}" + (f" by {ack['by']}" if ack.get("by") else "")
+        seen += f": {ack['note']}" if ack.get("note") else ""
+    else:
+        seen = "NO – open"
+    rule = flag["rule"] + (f" ({flag['subject']})" if flag.get("subject") else "")
+    return [flag["date"], flag["severity"].upper(), rule, flag["message"], seen]
+
+
+def _entry_row(entry: dict, phases: list[dict]) -> list[str]:
+    phase = next((p for p in phases if p["start_day"] <= entry["day"]
+                  and (p["end_day"] is None or entry["day"] <= p["end_day"])), None)
+    wb = vocab.WEIGHT_BEARING_ABBREV[entry["weight_bearing"]]
+    if phase and entry["weight_bearing"] not in phase["weight_bearing"]:
+        wb += " *"
+    activity = entry["activity"] or "–"
+    if phase and entry["activity"] and entry["activity"] not in phase["activities"]:
+        activity += " *"
+    return [entry["date"], str(entry["day"]), str(entry["pain"]), wb, BOOT[entry["boot"]], activity,
+            ", ".join(entry["symptoms"]), ", ".join(entry["milestones"]), entry["note"] or ""]
+
+
+# --- small words ------------------------------------------------------------------------------
+
+def _facts(pairs: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    return [(label, value) for label, value in pairs if value]
+
+
+def _side(side: str | None) -> str | None:
+    return f"{side.capitalize()} ankle" if side else None
+
+
+def _weeks(start_day: int, end_day: int | None) -> str:
+    if end_day is None:
+        return f"Week {start_day // 7}+ · {words.day_span(start_day, end_day)}"
+    return f"Weeks {start_day // 7}–{(end_day + 1) // 7} · {words.day_span(start_day, end_day)}"
+
+
+def _allowed(levels, expected: str | None) -> str:
+    text = words.weight_bearing_list(levels)
+    return text + (f"; {vocab.WEIGHT_BEARING_ABBREV[expected]} by the end" if expected else "")
+
+
+def _iso_span(start: str, end: str | None) -> str:
+    return words.date_span(date.fromisoformat(start), date.fromisoformat(end) if end else None)
+
+
+def _percent(ratio: float | None) -> str:
+    return "–" if ratio is None else f"{ratio * 100:.0f}%"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _number(value) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def _signed(value) -> str:
+    return "–" if value is None else f"{value:+g}"

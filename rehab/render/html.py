@@ -1,0 +1,55 @@
+"""HTML documents from the Jinja2 templates beside this module. Autoescape is on: every
+text a user wrote (names, notes) is escaped; only our own SVG charts are marked safe.
+Nothing is loaded from the network: styles are inline, charts are inline SVG."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markupsafe import Markup
+
+from rehab.render import chart, documents, words
+
+PAGE_SIZE = {"a4": "A4", "letter": "letter"}
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    return Environment(
+        loader=PackageLoader("rehab.render", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _svg(item: chart.Chart) -> Markup:
+    return Markup(chart.to_svg(item))  # to_svg escapes every text it writes
+
+
+def timeline(page: dict, paper: str) -> str:
+    return _environment().get_template("timeline.html").render(
+        title=page["title"], notice=page["notice"], paper=PAGE_SIZE[paper],
+        page=page, band=_svg(page["band"]),
+    )
+
+
+def reports(pages: list[dict], summary: list[list[str]] | None) -> str:
+    items = [(page, [_svg(c) for c in page["charts"]]) for page in pages]
+    title = pages[0]["title"] if len(pages) == 1 else "Progress reports"
+    return _environment().get_template("report.html").render(
+        title=title, notice=words.NOTICE, paper=None,
+        items=items, summary=summary,
+        summary_headings=documents.SUMMARY_HEADINGS, phase_headings=documents.PHASE_HEADINGS,
+        milestone_headings=documents.MILESTONE_HEADINGS, flag_headings=documents.FLAG_HEADINGS,
+        entry_headings=documents.ENTRY_HEADINGS, entry_legend=documents.ENTRY_LEGEND,
+        flag_class=_flag_class,
+    )
+
+
+def _flag_class(row: list[str]) -> str:
+    classes = ["urgent" if row[1] == "URGENT" else "", "open" if row[4].startswith("NO") else ""]
+    return " ".join(c for c in classes if c)

@@ -1,0 +1,273 @@
+"""Patients, the daily log, today and history through the CLI (issue 3)."""
+
+from __future__ import annotations
+
+import json
+import stat
+from datetime import date, timedelta
+
+import pytest
+
+from conftest import snapshot
+
+TODAY = date.today()
+SURGERY = TODAY - timedelta(days=20)
+
+
+def add(rehab, name="Ann Lee", surgery=SURGERY, procedure="os-trigonum-excision", *extra):
+    result = rehab("patient", "add", name, "--surgery-date", surgery.isoformat(), "--procedure", procedure, *extra)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def log(rehab, day: date, *extra, pain="3", wb="partial"):
+    return rehab("log", "--date", day.isoformat(), "--pain", pain, "--weight-bearing", wb, *extra)
+
+
+# --- patients -------------------------------------------------------------------------------
+
+
+def test_first_patient_becomes_current_and_ids_come_from_names(rehab):
+    add(rehab, "Zoë Łukasiewicz")
+    add(rehab, "Zoë Łukasiewicz", SURGERY, "fhl-release")
+    people = json.loads(rehab("patient", "list", "--json").stdout)
+    assert [p["id"] for p in people] == ["zoe-lukasiewicz", "zoe-lukasiewicz-2"]
+    assert [p["current"] for p in people] == [True, False]
+    assert people[0]["name"] == "Zoë Łukasiewicz"
+    assert people[1]["procedure"] == "fhl-release"
+
+
+def test_patient_use_changes_the_default_for_commands(rehab):
+    add(rehab, "Ann Lee")
+    add(rehab, "Bob Roy", SURGERY - timedelta(days=5))
+    assert json.loads(rehab("today", "--json").stdout)["patient"]["id"] == "ann-lee"
+    assert rehab("patient", "use", "bob roy").exit_code == 0  # by name, any case
+    assert json.loads(rehab("today", "--json").stdout)["patient"]["id"] == "bob-roy"
+
+
+def test_patient_show_and_edit(rehab):
+    add(rehab, "Ann Lee", SURGERY, "fhl-release", "--side", "L", "--surgeon", "Mr Hester")
+    shown = json.loads(rehab("patient", "show", "--json").stdout)
+    assert (shown["side"], shown["surgeon"], shown["entries"]) == ("left", "Mr Hester", 0)
+    result = rehab("patient", "edit", "ann-lee", "--name", "Ann Lee-Smith", "--side", "right")
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(rehab("patient", "show", "ann-lee", "--json").stdout)
+    assert (shown["name"], shown["side"], shown["id"]) == ("Ann Lee-Smith", "right", "ann-lee")
+
+
+def test_remove_needs_yes_off_a_terminal_and_takes_entries_with_it(rehab, db_path):
+    add(rehab, "Ann Lee")
+    add(rehab, "Bob Roy")
+    assert log(rehab, TODAY).exit_code == 0
+    before = snapshot(db_path)
+    refused = rehab("patient", "remove", "ann-lee")
+    assert refused.exit_code == 2 and "--yes" in refused.stderr
+    assert snapshot(db_path) == before
+    assert rehab("patient", "remove", "ann-lee", "--yes").exit_code == 0
+    assert snapshot(db_path)["entry"] == []
+    # One patient remains: it becomes the default.
+    assert json.loads(rehab("today", "--json").stdout)["patient"]["id"] == "bob-roy"
+
+
+def test_removing_the_default_with_several_left_names_them(rehab):
+    for name in ("Ann Lee", "Bob Roy", "Cy Dee"):
+        add(rehab, name)
+    assert rehab("patient", "remove", "ann-lee", "--yes").exit_code == 0
+    result = rehab("today")
+    assert result.exit_code == 2
+    assert "bob-roy" in result.stderr and "cy-dee" in result.stderr
+
+
+def test_no_patients_yet_is_a_clear_error(rehab):
+    result = rehab("today")
+    assert result.exit_code == 2
+    assert "patient add" in result.stderr
+
+
+# --- log --------------------------------------------------------------------------------------
+
+
+def test_log_then_today_and_history(rehab):
+    add(rehab)
+    result = log(rehab, TODAY, "--boot", "--activity", "walking", "--note", "fine")
+    assert result.exit_code == 0, result.stderr
+    assert "day 20" in result.stdout
+    doc = json.loads(rehab("today", "--json").stdout)
+    assert doc["logged"] is True and doc["day"] == 20 and doc["week"] == 2
+    assert doc["entry"]["pain"] == 3 and doc["entry"]["boot"] is True
+    assert doc["phase"]["id"] == "mobilise"
+    history = json.loads(rehab("history", "--json").stdout)
+    assert history == [{"date": TODAY.isoformat(), "day": 20, "pain": 3, "weight_bearing": "partial",
+                        "boot": True, "activity": "walking", "symptoms": [], "milestones": [], "note": "fine"}]
+
+
+def test_weight_bearing_abbreviations_and_any_case(rehab):
+    add(rehab)
+    for offset, word in enumerate(["NWB", "ttwb", "Partial", "WBAT", "fwb"]):
+        assert log(rehab, SURGERY + timedelta(days=offset), wb=word).exit_code == 0
+    levels = [e["weight_bearing"] for e in json.loads(rehab("history", "--json").stdout)]
+    assert levels == ["none", "toe-touch", "partial", "as-tolerated", "full"]
+
+
+def test_replace_keeps_the_old_values(rehab, db_path):
+    add(rehab)
+    assert log(rehab, TODAY, pain="5").exit_code == 0
+    result = log(rehab, TODAY, "--replace", pain="2")
+    assert result.exit_code == 0 and "Replaced" in result.stdout
+    assert [e["pain"] for e in json.loads(rehab("history", "--json").stdout)] == [2]
+    rows = snapshot(db_path)["entry_revision"]
+    assert len(rows) == 1 and 5 in rows[0]
+
+
+def test_log_shows_the_flags_the_entry_raised(rehab):
+    add(rehab)
+    result = log(rehab, TODAY, "--symptom", "calf-swelling")
+    assert result.exit_code == 0
+    assert "surgical team" in result.stdout
+
+
+def test_surgery_day_can_be_logged_but_not_the_day_before(rehab, db_path):
+    add(rehab)
+    assert log(rehab, SURGERY).exit_code == 0
+    before = snapshot(db_path)
+    result = log(rehab, SURGERY - timedelta(days=1))
+    assert result.exit_code == 2 and "before" in result.stderr
+    assert snapshot(db_path) == before
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--pain", "11", "--weight-bearing", "partial"], "0 to 10"),
+        (["--pain", "-1", "--weight-bearing", "partial"], "0 to 10"),
+        (["--pain", "3.5", "--weight-bearing", "partial"], "whole number"),
+        (["--pain", "x", "--weight-bearing", "partial"], "whole number"),
+        (["--pain", "3", "--weight-bearing", "hopping"], "weight-bearing"),
+        (["--pain", "3", "--weight-bearing", "partial", "--activity", "skydiving"], "activity"),
+        (["--pain", "3", "--weight-bearing", "partial", "--symptom", "hiccups"], "symptom"),
+        (["--pain", "3", "--weight-bearing", "partial", "--milestone", "moon-landing"], "milestone"),
+        (["--pain", "3", "--weight-bearing", "partial", "--date", (TODAY + timedelta(days=1)).isoformat()], "future"),
+        (["--pain", "3", "--weight-bearing", "partial", "--date", "03/04/2026"], "YYYY-MM-DD"),
+        (["--pain", "3", "--weight-bearing", "partial", "--patient", "nobody"], "no patient"),
+        (["--weight-bearing", "partial"], "--pain"),
+        (["--pain", "3"], "--weight-bearing"),
+        (["--pain", "3", "--weight-bearing", "partial", "--bogus"], "--bogus"),
+    ],
+)
+def test_log_refusals_change_nothing(rehab, db_path, args, message):
+    add(rehab)
+    assert log(rehab, TODAY - timedelta(days=1)).exit_code == 0
+    before = snapshot(db_path)
+    result = rehab("log", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert snapshot(db_path) == before
+
+
+def test_second_entry_for_a_date_is_refused_without_replace(rehab, db_path):
+    add(rehab)
+    assert log(rehab, TODAY).exit_code == 0
+    before = snapshot(db_path)
+    result = log(rehab, TODAY, pain="7")
+    assert result.exit_code == 2 and "--replace" in result.stderr
+    assert snapshot(db_path) == before
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["patient", "add", "X", "--surgery-date", "2026-02-30", "--procedure", "fhl"], "not a real date"),
+        (["patient", "add", "X", "--surgery-date", "2026-01-01", "--procedure", "knee"], "unknown procedure"),
+        (["patient", "add", "X", "--surgery-date", "2026-01-01", "--procedure", "fhl", "--side", "middle"], "left or right"),
+        (["patient", "add", "X", "--surgery-date", "2026-01-01", "--procedure", "fhl", "--id", "Bad Id!"], "id"),
+        (["patient", "add", "   ", "--surgery-date", "2026-01-01", "--procedure", "fhl"], "name"),
+        (["patient", "add", "Ann Lee", "--surgery-date", "2026-01-01", "--procedure", "fhl", "--id", "ann-lee"], "already exists"),
+        (["patient", "use", "nobody"], "no patient"),
+        (["patient", "show", "nobody"], "no patient"),
+        (["patient", "edit", "ann-lee"], "nothing to change"),
+        (["patient", "edit", "ann-lee", "--surgery-date", TODAY.isoformat()], "before the new surgery date"),
+        (["patient", "remove", "nobody", "--yes"], "no patient"),
+        (["history", "--from", "2026-05-02", "--to", "2026-05-01"], "--from"),
+        (["today", "--date", "31/12/2026"], "YYYY-MM-DD"),
+    ],
+)
+def test_patient_and_reading_refusals(rehab, db_path, args, message):
+    add(rehab)
+    assert log(rehab, SURGERY + timedelta(days=1)).exit_code == 0
+    before = snapshot(db_path)
+    result = rehab(*args)
+    assert result.exit_code == 2, result.stdout
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert snapshot(db_path) == before
+
+
+# --- today ------------------------------------------------------------------------------------
+
+
+def test_today_before_surgery_counts_down(rehab):
+    add(rehab, "Ann Lee", TODAY + timedelta(days=10))
+    doc = json.loads(rehab("today", "--json").stdout)
+    assert (doc["day"], doc["week"], doc["phase"]) == (-10, None, None)
+    assert doc["next_milestone"] is not None and doc["next_milestone"]["in_days"] > 10
+    text = rehab("today").stdout
+    assert "Surgery is in 10 days" in text and "To prepare" in text
+
+
+def test_today_on_surgery_day(rehab):
+    add(rehab, "Ann Lee", TODAY)
+    doc = json.loads(rehab("today", "--json").stdout)
+    assert (doc["day"], doc["week"], doc["phase"]["id"], doc["logged"]) == (0, 0, "protect", False)
+
+
+def test_today_json_shape_and_urgent_flags_first(rehab):
+    add(rehab)
+    assert log(rehab, TODAY - timedelta(days=1), pain="2").exit_code == 0
+    assert log(rehab, TODAY, "--symptom", "chest-pain", pain="7").exit_code == 0
+    doc = json.loads(rehab("today", "--json").stdout)
+    for key in ("patient", "date", "day", "week", "phase", "next_milestone", "logged", "entry", "flags"):
+        assert key in doc
+    assert doc["flags"][0]["severity"] == "urgent"
+    assert "emergency" in doc["flags"][0]["message"].lower()
+    assert set(doc["next_milestone"]) >= {"id", "title", "date", "in_days"}
+
+
+def test_today_text_fits_80_columns_and_nudges_to_log(rehab):
+    add(rehab)
+    result = rehab("today")
+    assert result.exit_code == 0
+    assert "Not logged yet today" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_urgent_flag_is_unmistakable_in_today(rehab):
+    add(rehab)
+    assert log(rehab, TODAY, "--symptom", "fever").exit_code == 0
+    text = rehab("today").stdout
+    assert "GET HELP NOW" in text and "surgical team" in text
+
+
+def test_history_range_and_chart(rehab):
+    add(rehab)
+    for offset in range(5):
+        assert log(rehab, SURGERY + timedelta(days=offset), pain=str(6 - offset)).exit_code == 0
+    start, end = SURGERY + timedelta(days=1), SURGERY + timedelta(days=3)
+    ranged = json.loads(rehab("history", "--from", start.isoformat(), "--to", end.isoformat(), "--json").stdout)
+    assert [e["day"] for e in ranged] == [1, 2, 3]
+    text = rehab("history").stdout
+    assert "pain by entry" in text and SURGERY.isoformat() in text
+
+
+def test_demo_uses_a_separate_database(rehab, db_path):
+    result = rehab("demo")
+    assert result.exit_code == 0, result.stderr
+    assert "Sam Demo" in result.stdout
+    demo_db = db_path.with_name("rehab-demo.db")
+    rows = snapshot(demo_db)
+    assert len(rows["entry"]) == 21
+    assert not db_path.exists() or snapshot(db_path).get("patient") == []
+    assert stat.S_IMODE(demo_db.stat().st_mode) == 0o600
+    # Running it again starts afresh rather than failing on the existing patient.
+    assert rehab("demo").exit_code == 0
