@@ -4,7 +4,6 @@ Heavy modules (the database, PDF, charts) are imported inside the commands that 
 so `rehab --help`, completion and `rehab timeline` start quickly.
 """
 
-from __future__ import annotations
 
 import json
 import os

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, timedelta
 
 from rehab import vocab
@@ -124,12 +125,14 @@ class Context:
         """How every message about one entry begins: 'Day 9: full weight-bearing logged'."""
         return f"Day {self.day(on)}: {logged}"
 
+    @cached_property
+    def _phased(self) -> tuple[tuple[Entry, DatedPhase], ...]:
+        placed = ((entry, self.timeline.phase_on(entry.date)) for entry in self.entries)
+        return tuple((entry, phase) for entry, phase in placed if phase is not None)
+
     def phased(self) -> Iterable[tuple[Entry, DatedPhase]]:
         """Each entry with the phase it falls in (entries before surgery are left out)."""
-        for entry in self.entries:
-            phase = self.timeline.phase_on(entry.date)
-            if phase is not None:
-                yield entry, phase
+        return self._phased
 
 
 def _flag(on: date, rule: str, message: str, subject: str = "") -> Flag:
@@ -234,7 +237,7 @@ def rule_pain_spike(ctx: Context) -> Iterable[Flag]:
 def rule_weight_bearing_ahead(ctx: Context) -> Iterable[Flag]:
     for entry, phase in ctx.phased():
         most = phase.phase.weight_bearing.most
-        if _rank(entry.weight_bearing) <= vocab.wb_rank(most):
+        if _rank(entry.weight_bearing) < vocab.wb_rank(most):
             continue
         boot = " in the boot" if phase.phase.boot else ""
         yield _flag(

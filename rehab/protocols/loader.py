@@ -17,6 +17,9 @@ from rehab.protocols.models import Protocol
 BUILTIN_DIR = Path(__file__).parent
 MAX_BYTES = 256 * 1024
 ENV_DIR = "REHAB_PROTOCOLS_DIR"
+# libyaml's safe loader where PyYAML was built with it (ten times faster), else the Python one;
+# both construct plain data only.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_file(path: Path) -> Protocol:
@@ -42,7 +45,7 @@ def parse(text: str, origin: str) -> Protocol:
     from pydantic import ValidationError
 
     try:
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader is the safe one
+        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
@@ -134,6 +137,10 @@ def _norm(name: str) -> str:
 
 def find(name: str, protocols_dir: str | Path | None = None) -> Protocol:
     """A protocol by id or alias, case-insensitive ("FHL release", "os trigonum excision")."""
+    wanted_id = _norm(name).replace(" ", "-")
+    builtin = BUILTIN_DIR / f"{wanted_id}.yaml"
+    if _extra_dir(protocols_dir) is None and builtin.is_file():
+        return load_file(builtin)  # the common case, a stored id: read one file, not all
     protocols = load_all(protocols_dir)
     wanted = _norm(name)
     for protocol in protocols.values():

@@ -236,6 +236,9 @@ PHASE_HEADINGS = ["Phase", "Allowed", "Logged", "Boot (plan / logged)", "Activit
 MILESTONE_HEADINGS = ["Milestone", "Planned", "Reached"]
 FLAG_HEADINGS = ["Date", "Severity", "Rule", "Message", "Acknowledged"]
 ENTRY_HEADINGS = ["Date", "Day", "Pain", "WB", "Boot", "Activity", "Symptoms", "Milestones", "Note"]
+CHART_LEGEND = ("● pain logged; dashed line: the phase's expected pain ceiling; grey bands (lower chart): "
+                "weight-bearing levels the phase allows, ■ level logged; ◇ milestone planned, ◆ recorded; "
+                "▲ urgent flag; heavy dashed line: report date; thin dashed lines: phase boundaries.")
 ENTRY_LEGEND = ("WB: NWB none, TTWB toe-touch, PWB partial, WBAT as tolerated, FWB full. "
                 "* outside what the phase allows.")
 

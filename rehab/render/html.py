@@ -46,6 +46,7 @@ def reports(pages: list[dict], summary: list[list[str]] | None) -> str:
         summary_headings=documents.SUMMARY_HEADINGS, phase_headings=documents.PHASE_HEADINGS,
         milestone_headings=documents.MILESTONE_HEADINGS, flag_headings=documents.FLAG_HEADINGS,
         entry_headings=documents.ENTRY_HEADINGS, entry_legend=documents.ENTRY_LEGEND,
+        chart_legend=documents.CHART_LEGEND,
         flag_class=_flag_class,
     )
 

@@ -1,0 +1,61 @@
+"""The plan as an iCalendar file: an all-day event for every milestone and phase start.
+
+UIDs are stable (patient id, or procedure and surgery date, plus the item), so importing a
+newer plan updates the events instead of adding copies. A window's DTEND is the day after
+its last day: all-day DTEND is exclusive (RFC 5545).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from icalendar import Calendar, Event
+
+from rehab import __version__
+from rehab.render import words
+from rehab.timeline import Timeline
+
+
+def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
+    protocol = plan.protocol
+    person = person or {}
+    owner = person.get("id") or f"{protocol.id}-{plan.surgery_date.isoformat()}"
+    name = person.get("name")
+    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//rehab//rehab {__version__}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"Recovery plan: {protocol.name}" + (f" ({name})" if name else ""))
+
+    def event(kind: str, item_id: str, summary: str, first: date, last: date, description: str) -> None:
+        entry = Event()
+        entry.add("uid", f"{owner}-{kind}-{item_id}@rehab")
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", first)
+        entry.add("dtend", last + timedelta(days=1))
+        entry.add("summary", summary)
+        entry.add("description", f"{description}\n\n{words.NOTICE}")
+        entry.add("transp", "TRANSPARENT")
+        entry.add("categories", ["Recovery plan"])
+        calendar.add_component(entry)
+
+    for m in plan.milestones:
+        when = (f"Day {m.day} after surgery" if m.end_date is None
+                else f"Days {m.day}–{m.end_day} after surgery ({words.date_span(m.date, m.end_date)})")
+        text = m.milestone.description or m.title
+        event("milestone", m.id, m.title, m.date, m.last_date, f"{when}. {text}")
+    for p in plan.phases:
+        rule = p.phase
+        lines = [
+            f"{words.day_span(p.start_day, p.end_day).capitalize()} after surgery: "
+            f"{words.date_span(p.start_date, p.end_date)}.",
+            *( [rule.summary] if rule.summary else []),
+            f"Weight-bearing: {words.weight_bearing_list(rule.weight_bearing.allowed)}. "
+            f"{'Wear the boot.' if rule.boot else 'No boot.'} Activities: {', '.join(rule.activities)}.",
+            *(f"- {i}" for i in rule.instructions),
+        ]
+        event("phase", p.id, f"Recovery phase begins: {p.title}", p.start_date, p.start_date, "\n".join(lines))
+    return calendar.to_ical()

@@ -1,0 +1,342 @@
+"""`rehab timeline`, `rehab protocols validate` and `rehab --version` from the command line."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import stat
+from datetime import date, timedelta
+
+import pytest
+
+from rehab import __version__
+from rehab.protocols.loader import BUILTIN_DIR
+
+PLAN = ("timeline", "--surgery-date", "2026-03-01", "--procedure", "fhl-release")
+
+
+def one_line_error(result) -> str:
+    """Exit 2, nothing on stdout, exactly one plain line on stderr."""
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    assert result.stderr.startswith("rehab: ")
+    assert result.stderr.endswith("\n")
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+def row(stdout: str, text: str) -> str:
+    """The one table line that contains text."""
+    lines = [line for line in stdout.splitlines() if text in line]
+    assert len(lines) == 1, (text, lines)
+    return lines[0]
+
+
+# --- text -----------------------------------------------------------------------------------
+
+
+def test_text_has_dates_with_weekdays(rehab):
+    result = rehab(*PLAN, "--date", "2026-03-20")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    out = result.stdout
+    assert "FHL tendon release" in out
+    # Phase starts, milestone dates, with their weekdays.
+    for label in ("Sun 1 Mar 2026", "Sun 15 Mar 2026", "Sun 12 Apr 2026", "Sun 24 May 2026",
+                  "Sun 10 May 2026", "Tue 1 Sep 2026", "Mon 1 Mar 2027"):
+        assert label in out, label
+    assert "Fri 20 Mar 2026 is day 19 (week 2)" in out
+
+
+@pytest.mark.parametrize(
+    ("on", "marked"),
+    [
+        ("2026-03-01", "days 0–13"),  # surgery day
+        ("2026-03-14", "days 0–13"),  # day 13
+        ("2026-03-15", "days 14–41"),  # day 14
+        ("2026-03-20", "days 14–41"),
+        ("2026-04-12", "days 42–83"),  # day 42
+        ("2026-05-24", "day 84+"),  # day 84
+        ("2030-01-01", "day 84+"),
+    ],
+)
+def test_text_marks_the_phase_of_the_date(rehab, on, marked):
+    result = rehab(*PLAN, "--date", on)
+    assert result.exit_code == 0, result.stderr
+    for span in ("days 0–13", "days 14–41", "days 42–83", "day 84+"):
+        line = row(result.stdout, span)
+        assert ("▶" in line) == (span == marked), line
+
+
+def test_text_marks_the_next_milestone(rehab):
+    result = rehab(*PLAN, "--date", "2026-05-17")  # day 77: return to sport window open
+    assert result.exit_code == 0
+    assert "▶" in row(result.stdout, "70–84")
+    assert "▶" not in row(result.stdout, "184–365")
+
+
+def test_text_before_surgery(rehab):
+    result = rehab(*PLAN, "--date", "2026-02-20")
+    assert result.exit_code == 0, result.stderr
+    assert "9 days before surgery" in result.stdout
+    for span in ("days 0–13", "days 14–41", "days 42–83", "day 84+"):
+        assert "▶" not in row(result.stdout, span)
+
+
+def test_text_day_before_surgery_is_singular(rehab):
+    result = rehab(*PLAN, "--date", "2026-02-28")
+    assert result.exit_code == 0
+    assert "1 day before surgery" in result.stdout
+
+
+def test_surgery_today(rehab):
+    result = rehab("timeline", "--surgery-date", "today", "--procedure", "os trigonum excision")
+    assert result.exit_code == 0, result.stderr
+    assert "is day 0 (week 0)" in result.stdout
+    assert "▶" in row(result.stdout, "days 0–13")
+    doc = json.loads(rehab("timeline", "--surgery-date", "today", "--procedure", "debridement", "--json").stdout)
+    assert doc["surgery_date"] == date.today().isoformat()
+
+
+def test_planning_ahead(rehab):
+    surgery = date.today() + timedelta(days=30)
+    result = rehab("timeline", "--surgery-date", surgery.isoformat(), "--procedure", "fhl-release")
+    assert result.exit_code == 0, result.stderr
+    assert "30 days before surgery" in result.stdout
+    doc = json.loads(rehab("timeline", "--surgery-date", surgery.isoformat(), "--procedure", "fhl-release",
+                           "--json").stdout)
+    assert doc["phases"][0]["start_date"] == surgery.isoformat()
+    assert doc["phases"][1]["start_date"] == (surgery + timedelta(days=14)).isoformat()
+
+
+def test_month_name_dates_are_accepted(rehab):
+    for form in ("1 Mar 2026", "March 1, 2026"):
+        result = rehab("timeline", "--surgery-date", form, "--procedure", "fhl-release", "--json")
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["surgery_date"] == "2026-03-01"
+
+
+# --- json -----------------------------------------------------------------------------------
+
+
+def test_json_is_one_document_and_nothing_else(rehab):
+    result = rehab(*PLAN, "--json", "--date", "2026-03-20")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    doc = json.loads(result.stdout)  # fails on any extra text before or after
+    assert result.stdout.strip().startswith("{") and result.stdout.strip().endswith("}")
+    assert doc["patient"] is None
+    assert (doc["procedure"]["id"], doc["procedure"]["name"]) == ("fhl-release", "FHL tendon release")
+    assert doc["surgery_date"] == "2026-03-01"
+    assert [(p["start_date"], p["end_date"]) for p in doc["phases"]] == [
+        ("2026-03-01", "2026-03-14"), ("2026-03-15", "2026-04-11"),
+        ("2026-04-12", "2026-05-23"), ("2026-05-24", None),
+    ]
+    assert [(p["start_day"], p["end_day"]) for p in doc["phases"]] == [(0, 13), (14, 41), (42, 83), (84, None)]
+    milestones = {m["id"]: (m["day"], m["date"], m["end_day"], m["end_date"]) for m in doc["milestones"]}
+    assert milestones == {
+        "big-toe-motion": (0, "2026-03-01", None, None),
+        "wound-review": (14, "2026-03-15", None, None),
+        "physio-start": (14, "2026-03-15", None, None),
+        "low-impact-activity": (42, "2026-04-12", None, None),
+        "return-to-sport": (70, "2026-05-10", 84, "2026-05-24"),
+        "new-baseline": (184, "2026-09-01", 365, "2027-03-01"),
+    }
+    for phase in doc["phases"]:
+        assert isinstance(phase["weight_bearing"], list) and isinstance(phase["instructions"], list)
+        assert {"id", "title"} <= set(phase)
+    for milestone in doc["milestones"]:
+        assert {"id", "title"} <= set(milestone)
+
+
+def test_json_with_patient_details(rehab):
+    result = rehab(*PLAN, "--json", "--name", "Ann Example", "--side", "left")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["patient"]["name"] == "Ann Example"
+    assert doc["patient"]["side"] == "left"
+
+
+def test_json_does_not_depend_on_the_date_option(rehab):
+    a = rehab(*PLAN, "--json", "--date", "2026-02-01")
+    b = rehab(*PLAN, "--json", "--date", "2027-06-01")
+    assert a.exit_code == b.exit_code == 0
+    assert json.loads(a.stdout) == json.loads(b.stdout)
+
+
+@pytest.mark.parametrize("tz", ["Europe/London", "America/New_York", "Pacific/Auckland", "UTC"])
+def test_json_is_the_same_in_every_time_zone(rehab, monkeypatch, tz):
+    import time
+
+    expected = json.loads(rehab("timeline", "--surgery-date", "2026-03-29", "--procedure", "fhl-release",
+                                "--json").stdout)
+    monkeypatch.setenv("TZ", tz)
+    time.tzset()
+    try:
+        got = json.loads(rehab("timeline", "--surgery-date", "2026-03-29", "--procedure", "fhl-release",
+                               "--json").stdout)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert got == expected
+    assert got["phases"][1]["start_date"] == "2026-04-12"
+
+
+# --- markdown and --output ------------------------------------------------------------------
+
+
+def test_markdown_has_the_tables(rehab):
+    result = rehab(*PLAN, "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("# ")
+    assert "| Phase | Days | Dates |" in out
+    assert "| Milestone | Day | Date |" in out
+    assert "## Phases" in out and "## Milestones" in out
+    assert "|---|" in out
+    phase_rows = [line for line in out.splitlines() if line.startswith("| ") and "days 14–41" in line]
+    assert len(phase_rows) == 1
+    assert "Sun 15 Mar 2026 – Sat 11 Apr 2026" in phase_rows[0]
+    assert "from Sun 24 May 2026" in row(out, "day 84+ |")
+    assert "Sun 10 May 2026 – Sun 24 May 2026" in out
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_markdown_output_file(tmp_path, rehab):
+    shown = rehab(*PLAN, "--format", "markdown")
+    target = tmp_path / "plan.md"
+    result = rehab(*PLAN, "--format", "markdown", "--output", target)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8").strip() == shown.stdout.strip()
+    assert mode(target) == 0o600
+    # Nothing else is left beside it (no temporary files).
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["plan.md"]
+
+
+def test_json_output_file(tmp_path, rehab):
+    target = tmp_path / "plan.json"
+    result = rehab(*PLAN, "--json", "--output", target)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert json.loads(target.read_text())["surgery_date"] == "2026-03-01"
+    assert mode(target) == 0o600
+
+
+def test_output_refuses_an_existing_file(tmp_path, rehab):
+    target = tmp_path / "plan.md"
+    target.write_text("my notes\n")
+    before = target.stat()
+    message = one_line_error(rehab(*PLAN, "--format", "markdown", "--output", target))
+    assert "--force" in message
+    assert target.read_text() == "my notes\n"
+    assert target.stat().st_mtime_ns == before.st_mtime_ns
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".plan.md")]  # no temp files left
+
+
+def test_output_force_replaces_the_file(tmp_path, rehab):
+    target = tmp_path / "plan.md"
+    target.write_text("my notes\n")
+    target.chmod(0o644)
+    result = rehab(*PLAN, "--format", "markdown", "--output", target, "--force")
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert "my notes" not in text
+    assert "| Phase | Days | Dates |" in text
+    assert mode(target) == 0o600
+
+
+def test_text_output_is_refused(tmp_path, rehab):
+    target = tmp_path / "plan.txt"
+    one_line_error(rehab(*PLAN, "--format", "text", "--output", target))
+    assert not target.exists()
+    one_line_error(rehab(*PLAN, "--output", target))  # text is the default format
+    assert not target.exists()
+
+
+def test_output_into_a_missing_folder(tmp_path, rehab):
+    target = tmp_path / "nowhere" / "plan.md"
+    one_line_error(rehab(*PLAN, "--format", "markdown", "--output", target))
+    assert not target.parent.exists()
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+BAD_DATES = ["03/04/2026", "3/4/26", "2026/03/04", "4.3.2026", "20260304", "", "bogus",
+             "2026-02-30", "2026-13-01", "3 Mar", "Mar 2026"]
+AMBIGUOUS = {"03/04/2026", "3/4/26", "2026/03/04", "4.3.2026", "20260304"}
+
+
+@pytest.mark.parametrize("text", BAD_DATES)
+def test_bad_surgery_date(rehab, text):
+    message = one_line_error(rehab("timeline", "--surgery-date", text, "--procedure", "fhl-release"))
+    assert repr(text) in message
+    if text in AMBIGUOUS:
+        assert "YYYY-MM-DD" in message
+
+
+@pytest.mark.parametrize("text", BAD_DATES)
+def test_bad_date_option(rehab, text):
+    message = one_line_error(rehab(*PLAN, "--date", text))
+    assert repr(text) in message
+    if text in AMBIGUOUS:
+        assert "YYYY-MM-DD" in message
+
+
+BAD_USAGE = [
+    ("unknown procedure", ["timeline", "--surgery-date", "2026-03-01", "--procedure", "knee-replacement"],
+     "knee-replacement"),
+    ("missing --procedure", ["timeline", "--surgery-date", "2026-03-01"], "--procedure"),
+    ("missing --surgery-date", ["timeline", "--procedure", "fhl-release"], "--surgery-date"),
+    ("nothing at all", ["timeline"], "--patient"),
+    ("--patient with --surgery-date", ["timeline", "--patient", "ann", "--surgery-date", "2026-03-01",
+                                       "--procedure", "fhl-release"], "--patient"),
+    ("unknown option", [*PLAN, "--bogus"], "--bogus"),
+    ("bad --format", [*PLAN, "--format", "xml"], "xml"),
+    ("option without its value", ["timeline", "--procedure", "fhl-release", "--surgery-date"], "--surgery-date"),
+    ("unknown command", ["timelines"], "timelines"),
+    ("pdf without --output", [*PLAN, "--format", "pdf"], "--output"),
+]
+
+
+@pytest.mark.parametrize(("case", "args", "word"), BAD_USAGE, ids=[c[0] for c in BAD_USAGE])
+def test_bad_usage(rehab, db_path, case, args, word):
+    message = one_line_error(rehab(*args))
+    assert word in message
+    assert not db_path.exists()  # a refused command touched no database
+
+
+# --- protocols validate and --version -------------------------------------------------------
+
+
+def test_validate_a_good_file(rehab):
+    result = rehab("protocols", "validate", BUILTIN_DIR / "os-trigonum-excision.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert "valid" in result.stdout and "os-trigonum-excision" in result.stdout
+
+
+def test_validate_a_bad_file(tmp_path, rehab):
+    source = (BUILTIN_DIR / "fhl-release.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(source.replace("boot: true", "boot: sometimes", 1), encoding="utf-8")
+    message = one_line_error(rehab("protocols", "validate", bad))
+    assert str(bad) in message
+    assert "phases[0].boot" in message
+    assert "(line " in message
+
+
+def test_validate_a_missing_file(tmp_path, rehab):
+    message = one_line_error(rehab("protocols", "validate", tmp_path / "nothing.yaml"))
+    assert "nothing.yaml" in message
+
+
+def test_version(rehab):
+    result = rehab("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"rehab {__version__}\n"
+    assert __version__ == importlib.metadata.version("rehab")

@@ -1,0 +1,65 @@
+"""The installed `rehab` starts without the heavy modules: no database layer for --help,
+a plan without a patient, or the protocol list; no PDF, template or calendar library for
+`timeline --json`. Measured with Python's own import log (PYTHONPROFILEIMPORTTIME)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+DATABASE = {"sqlmodel", "sqlalchemy", "alembic"}
+DOCUMENTS = {"fpdf", "jinja2", "icalendar"}
+
+
+def imported_modules(stderr: str) -> set[str]:
+    """Top-level package names from `import time: self | cumulative | name` lines."""
+    names = set()
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "imported package" in line:
+            continue
+        name = line.rsplit("|", 1)[-1].strip()
+        names.add(name.split(".")[0])
+        names.add(name)
+    return names
+
+
+def run_rehab(tmp_path, *args: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    exe = shutil.which("rehab")
+    assert exe, "the rehab command is not installed on PATH"
+    env = dict(os.environ)  # already isolated by conftest (HOME, XDG_*, NO_COLOR)
+    env["PYTHONPROFILEIMPORTTIME"] = "1"
+    env["REHAB_DB"] = str(tmp_path / "startup.db")
+    env.pop("REHAB_PROTOCOLS_DIR", None)
+    result = subprocess.run([exe, *args], env=env, capture_output=True, text=True, timeout=60)
+    modules = imported_modules(result.stderr)
+    # The import log is really there, so an empty set cannot pass by accident.
+    assert "rehab.cli" in modules, result.stderr[-2000:]
+    return result, modules
+
+
+@pytest.mark.parametrize(
+    ("args", "banned"),
+    [
+        (("--help",), DATABASE),
+        (("timeline", "--surgery-date", "2026-03-01", "--procedure", "fhl-release", "--json"), DATABASE | DOCUMENTS),
+        (("protocols", "list"), DATABASE),
+    ],
+    ids=["help", "timeline-json", "protocols-list"],
+)
+def test_light_commands_skip_heavy_imports(tmp_path, args, banned):
+    result, modules = run_rehab(tmp_path, *args)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not (modules & banned), sorted(modules & banned)
+    assert not (tmp_path / "startup.db").exists()  # nothing here needs the database
+    if "--json" in args:
+        assert json.loads(result.stdout)["procedure"]["id"] == "fhl-release"
+        # stderr holds only the import log: no other message.
+        assert all(line.startswith("import time:") for line in result.stderr.splitlines())
+    elif args == ("protocols", "list"):
+        assert "fhl-release" in result.stdout
+    else:
+        assert "timeline" in result.stdout
