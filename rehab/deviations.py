@@ -237,7 +237,7 @@ def rule_pain_spike(ctx: Context) -> Iterable[Flag]:
 def rule_weight_bearing_ahead(ctx: Context) -> Iterable[Flag]:
     for entry, phase in ctx.phased():
         most = phase.phase.weight_bearing.most
-        if _rank(entry.weight_bearing) < vocab.wb_rank(most):
+        if _rank(entry.weight_bearing) <= vocab.wb_rank(most):
             continue
         boot = " in the boot" if phase.phase.boot else ""
         yield _flag(

@@ -1,0 +1,102 @@
+"""Where flags show: `rehab flags`, acknowledgements, `today`, `history` (issue 4)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from conftest import snapshot
+
+TODAY = date.today()
+SURGERY = TODAY - timedelta(days=10)
+
+
+@pytest.fixture
+def patient(rehab):
+    result = rehab("patient", "add", "Ann Lee", "--surgery-date", SURGERY.isoformat(), "--procedure", "os-trigonum-excision")
+    assert result.exit_code == 0, result.stderr
+    for offset in range(0, 11):
+        day = SURGERY + timedelta(days=offset)
+        args = ["log", "--date", day.isoformat(), "--pain", "3", "--wb", "partial", "--boot"]
+        if offset == 9:
+            args = ["log", "--date", day.isoformat(), "--pain", "7", "--wb", "full", "--no-boot", "--symptom", "calf-pain"]
+        assert rehab(*args).exit_code == 0
+    return "ann-lee"
+
+
+def flags(rehab, *extra):
+    result = rehab("flags", "--json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_flags_json_shape_and_order(rehab, patient):
+    found = flags(rehab)
+    day9 = (SURGERY + timedelta(days=9)).isoformat()
+    rules = {f["rule"] for f in found if f["date"] == day9}
+    assert {"red-flag", "pain-spike", "weight-bearing-ahead", "boot-off-early", "pain-above-expected"} <= rules
+    assert [f["date"] for f in found] == sorted(f["date"] for f in found)
+    for f in found:
+        assert set(f) >= {"date", "rule", "severity", "message"}
+        assert f["severity"] in {"info", "warning", "urgent"}
+    urgent = [f for f in found if f["severity"] == "urgent"]
+    assert [f["rule"] for f in urgent] == ["red-flag"]
+    assert "surgical team" in urgent[0]["message"]
+
+
+def test_flags_as_of_an_earlier_date_leaves_later_ones_out(rehab, patient):
+    before = flags(rehab, "--date", (SURGERY + timedelta(days=8)).isoformat())
+    assert all(f["rule"] != "red-flag" for f in before)
+
+
+def test_acknowledged_flag_stays_marked_and_leaves_today(rehab, patient, db_path):
+    day9 = (SURGERY + timedelta(days=9)).isoformat()
+    result = rehab("flags", "ack", "pain-spike", "--date", day9, "--note", "Phoned; ice and rest", "--by", "J. Physio")
+    assert result.exit_code == 0, result.stderr
+    spike = next(f for f in flags(rehab) if f["rule"] == "pain-spike")
+    assert spike["acknowledged"] is True
+    assert spike["acknowledgement"]["note"] == "Phoned; ice and rest"
+    assert spike["acknowledgement"]["by"] == "J. Physio"
+    today = json.loads(rehab("today", "--json").stdout)
+    assert "pain-spike" not in {f["rule"] for f in today["flags"]}
+    assert "red-flag" in {f["rule"] for f in today["flags"]}
+    # Acknowledging again replaces the note rather than adding a second one.
+    assert rehab("flags", "ack", "pain-spike", "--date", day9, "--note", "Seen in clinic").exit_code == 0
+    assert len(snapshot(db_path)["flag_ack"]) == 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["flags", "ack", "pain-spike", "--date", "2020-01-01", "--note", "x"], "no 'pain-spike' flag"),
+        (["flags", "ack", "made-up-rule", "--date", "today", "--note", "x"], "no 'made-up-rule' flag"),
+        (["flags", "ack", "pain-spike", "--date", "today", "--note", "  "], "--note"),
+        (["flags", "ack", "pain-spike", "--date", "12/03/2026", "--note", "x"], "YYYY-MM-DD"),
+        (["flags", "ack", "pain-spike", "--note", "x"], "--date"),
+        (["flags", "--date", "tomorrowish"], "YYYY-MM-DD"),
+        (["flags", "--patient", "nobody"], "no patient"),
+    ],
+)
+def test_flag_refusals(rehab, patient, db_path, args, message):
+    before = snapshot(db_path)
+    result = rehab(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert snapshot(db_path) == before
+
+
+def test_history_marks_flagged_days(rehab, patient):
+    text = rehab("history").stdout
+    day9 = (SURGERY + timedelta(days=9)).isoformat()
+    line = next(line for line in text.splitlines() if day9 in line)
+    assert "!!" in line
+    day8 = (SURGERY + timedelta(days=8)).isoformat()
+    assert "!" not in next(line for line in text.splitlines() if day8 in line)
+
+
+def test_flags_text_view_tells_what_to_do(rehab, patient):
+    text = rehab("flags").stdout
+    assert "surgical team" in text.lower()
+    assert "emergency services" in text.lower()
