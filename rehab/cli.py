@@ -39,8 +39,8 @@ class RehabGroup(TyperGroup):
             code = 0
         except click.ClickException as exc:
             _fail(_usage_line(exc), 2)
-        except (typer.Abort, KeyboardInterrupt):
-            _fail("aborted", 1)
+        except (typer.Abort, KeyboardInterrupt, EOFError):
+            _fail("aborted; nothing was written", 1)
         except RehabError as exc:
             if debug:
                 raise
@@ -455,15 +455,22 @@ def _journal(ctx: typer.Context, ref: str | None):
     return db, patient, plan
 
 
-def _prompt_or_fail(value, option: str, question: str, choices: list[str] | None):
-    """Ask on a terminal; anywhere else a missing value is an error, never a hang."""
+def _prompt_or_fail(value, option: str, question: str, choices: list[str], parse):
+    """Ask on a terminal until the answer reads; anywhere else a missing value is an error,
+    never a hang."""
     if value is not None:
         return value
     if not sys.stdin.isatty():
         raise RehabError(f"missing {option} (give it as an option; prompting needs a terminal)")
     from rich.prompt import Prompt
 
-    return Prompt.ask(question, choices=choices, console=_out())
+    out = _out()
+    while True:
+        answer = Prompt.ask(f"{question} [{'/'.join(choices)}]", console=out)
+        try:
+            return parse(answer)
+        except RehabError as exc:
+            out.print(f"[red]{exc}[/red]")
 
 
 @app.command()
@@ -505,8 +512,9 @@ def log(
             raise RehabError(f"unknown milestone {m!r}: use one of {', '.join(sorted(known))}")
     if not replace and db.entry(person.id, day) is not None:
         raise RehabError(f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
-    pain_value = vocab.pain(_prompt_or_fail(pain_value, "--pain", "Pain now (0–10)", [str(n) for n in range(11)]))
-    wb_value = vocab.weight_bearing(_prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING)))
+    pain_value = _prompt_or_fail(pain_value, "--pain", "Pain now", ["0–10"], vocab.pain)
+    wb_value = _prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
+                               vocab.weight_bearing)
     entry = Entry(day, pain_value, wb_value, boot, activity_value, symptom_values,
                   tuple(dict.fromkeys(milestones or ())), note)
     replaced = db.log(person.id, entry, replace)

@@ -16,6 +16,7 @@ _MONTH_WORD = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE
 )
 _YEAR = re.compile(r"\b\d{4}\b")
+_DAY = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
 
 
 def local_today() -> date:
@@ -45,6 +46,8 @@ def parse_date(text: str, today: date | None = None) -> date:
         )
     if not _YEAR.search(raw):
         raise RehabError(f"the date {raw!r} has no year: write it as YYYY-MM-DD")
+    if not _DAY.search(raw):
+        raise RehabError(f"the date {raw!r} has no day: write it as YYYY-MM-DD")
     from dateutil import parser
 
     try:

@@ -166,22 +166,27 @@ def test_json_does_not_depend_on_the_date_option(rehab):
     assert json.loads(a.stdout) == json.loads(b.stdout)
 
 
-@pytest.mark.parametrize("tz", ["Europe/London", "America/New_York", "Pacific/Auckland", "UTC"])
+@pytest.mark.parametrize("tz", ["Europe/London", "America/New_York", "Pacific/Auckland"])
 def test_json_is_the_same_in_every_time_zone(rehab, monkeypatch, tz):
+    """Surgery on the night the European clocks go forward: no zone shifts a day."""
     import time
 
-    expected = json.loads(rehab("timeline", "--surgery-date", "2026-03-29", "--procedure", "fhl-release",
-                                "--json").stdout)
     monkeypatch.setenv("TZ", tz)
     time.tzset()
     try:
-        got = json.loads(rehab("timeline", "--surgery-date", "2026-03-29", "--procedure", "fhl-release",
-                               "--json").stdout)
+        result = rehab("timeline", "--surgery-date", "2026-03-29", "--procedure", "fhl-release", "--json")
     finally:
         monkeypatch.undo()
         time.tzset()
-    assert got == expected
-    assert got["phases"][1]["start_date"] == "2026-04-12"
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert [(p["start_date"], p["end_date"]) for p in doc["phases"]] == [
+        ("2026-03-29", "2026-04-11"), ("2026-04-12", "2026-05-09"),
+        ("2026-05-10", "2026-06-20"), ("2026-06-21", None),
+    ]
+    assert [(m["date"], m["end_date"]) for m in doc["milestones"] if m["end_date"]] == [
+        ("2026-06-07", "2026-06-21"), ("2026-09-29", "2027-03-29"),
+    ]
 
 
 # --- markdown and --output ------------------------------------------------------------------
@@ -280,7 +285,7 @@ def test_bad_surgery_date(rehab, text):
         assert "YYYY-MM-DD" in message
 
 
-@pytest.mark.parametrize("text", BAD_DATES)
+@pytest.mark.parametrize("text", ["03/04/2026", "2026-02-30", "3 Mar", "Mar 2026"])
 def test_bad_date_option(rehab, text):
     message = one_line_error(rehab(*PLAN, "--date", text))
     assert repr(text) in message

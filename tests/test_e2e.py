@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import pytest
 
-REHAB = shutil.which("rehab")
+REHAB = shutil.which("rehab") or "rehab"
 TODAY = date.today()
 
 
@@ -30,7 +30,6 @@ def env(isolated):
     return {**os.environ}
 
 
-@pytest.mark.skipif(REHAB is None, reason="the rehab console script is not installed")
 def test_installed_command_logs_and_reads_back(env, db_path):
     surgery = TODAY - timedelta(days=3)
     run(env, "patient", "add", "Siobhán Ó Ceallaigh", "--surgery-date", surgery.isoformat(), "--procedure", "FHL release")
@@ -47,7 +46,6 @@ def test_installed_command_logs_and_reads_back(env, db_path):
     assert refused.stderr.strip() == "rehab: missing --weight-bearing (give it as an option; prompting needs a terminal)"
 
 
-@pytest.mark.skipif(REHAB is None, reason="the rehab console script is not installed")
 def test_two_logs_at_the_same_moment_both_succeed(env):
     surgery = TODAY - timedelta(days=10)
     run(env, "patient", "add", "Ann Lee", "--surgery-date", surgery.isoformat(), "--procedure", "debridement")
@@ -97,3 +95,35 @@ def test_four_processes_logging_at_once_lose_nothing(env):
 
     counts = store.open_store(env["REHAB_DB"]).counts()
     assert counts["entries"] == 100
+
+
+def test_log_prompts_on_a_terminal_and_asks_again_after_a_bad_answer(env):
+    """A real pseudo-terminal: Rich prompts for what is missing, and a bad answer is asked again."""
+    import pty
+    import select
+
+    surgery = TODAY - timedelta(days=5)
+    run(env, "patient", "add", "Ann Lee", "--surgery-date", surgery.isoformat(), "--procedure", "fhl-release")
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([REHAB, "log"], env={**env, "COLUMNS": "200"}, stdin=terminal, stdout=terminal,
+                            stderr=terminal, close_fds=True)
+    os.close(terminal)
+    seen = b""
+
+    def read_until(text: bytes):
+        nonlocal seen
+        while text not in seen:
+            ready, _, _ = select.select([controller], [], [], 30)
+            assert ready, f"no prompt {text!r}; got {seen!r}"
+            seen += os.read(controller, 4096)
+
+    read_until(b"Pain now")
+    os.write(controller, b"12\n")
+    read_until(b"0 to 10")
+    os.write(controller, b"4\n")
+    read_until(b"Weight-bearing")
+    os.write(controller, b"PWB\n")
+    assert proc.wait(timeout=60) == 0, seen
+    os.close(controller)
+    entries = json.loads(run(env, "history", "--json").stdout)
+    assert [(e["pain"], e["weight_bearing"]) for e in entries] == [(4, "partial")]

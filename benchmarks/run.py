@@ -1,0 +1,513 @@
+"""Speed and scale, measured: every `rehab` command beside its floor, in the same run.
+
+    python benchmarks/run.py                  # full: start-up, then 1,000 and 2,000 patients
+    python benchmarks/run.py --quick          # a fast check: 200 and 400 patients, 5 runs
+    python benchmarks/run.py --only startup   # or: --only scale
+    python benchmarks/run.py --patients 500   # scale at 500 and 1,000 patients
+
+Machines are noisy, so nothing is compared with a number measured elsewhere: each command
+is run alternately with its floor (A B A B ...) and only the ratio of the medians counts.
+The floors live in benchmarks/floors/:
+
+- typer_floor.py   a minimal Typer app (a group with a few options) whose commands import
+                   only what their kind of command cannot avoid and print a one-row Rich
+                   table: `timeline` (rich, yaml, pydantic, dateutil) and `db` (rich,
+                   sqlmodel, open the database, one tiny query). Its --help and its tab
+                   completion are the floors of `rehab --help` and of rehab's completion.
+- import_floor.py  json-load the export file, executemany into two plain sqlite3 tables,
+                   one transaction.
+- report_floor.py  select every row of every table of the database, write it with csv.writer.
+
+Everything runs in a temporary folder (REHAB_DB, HOME, XDG_* point there): your own data is
+never touched. Each child process is waited for with os.wait4, which gives its own peak
+memory (ru_maxrss) and CPU time; wall time is measured around it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FLOORS = HERE / "floors"
+sys.path.insert(0, str(HERE))
+
+import clinic  # noqa: E402  (benchmarks/clinic.py)
+
+MIB = 1024 * 1024
+
+
+# --- running one process --------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak: int | None  # bytes
+    code: int
+    out: str
+    err: str
+
+
+def run(cmd: list[str], env: dict, expect: int = 0) -> Run:
+    """Run one command to completion; its own wall time, CPU time and peak memory."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        if hasattr(os, "wait4"):
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
+            peak, cpu = usage.ru_maxrss * scale, usage.ru_utime + usage.ru_stime
+        else:  # pragma: no cover - Windows: no per-child usage
+            proc.wait()
+            wall = time.perf_counter() - start
+            peak, cpu = None, float("nan")
+        out.seek(0)
+        err.seek(0)
+        result = Run(wall, cpu, peak, proc.returncode, _tail(out.read()), _tail(err.read()))
+    if result.code != expect:
+        raise Failed(cmd, result)
+    return result
+
+
+def _tail(data: bytes, limit: int = 4000) -> str:
+    return data[-limit:].decode("utf-8", errors="replace")
+
+
+class Failed(Exception):
+    def __init__(self, cmd: list[str], result: Run):
+        self.cmd, self.result = cmd, result
+        lines = [line for line in result.err.strip().splitlines() if line.strip()]
+        detail = lines[-1] if lines else result.out.strip()[-200:]
+        super().__init__(f"exit {result.code}: {detail}")
+
+
+@dataclass
+class Pair:
+    """A command and its floor, run alternately."""
+
+    a: list[Run] = field(default_factory=list)
+    b: list[Run] = field(default_factory=list)
+    error: str | None = None
+
+    def median(self, side: str, what: str = "wall") -> float | None:
+        runs = getattr(self, side)
+        return statistics.median(getattr(r, what) for r in runs) if runs else None
+
+    def peak(self, side: str) -> int | None:
+        runs = [r.peak for r in getattr(self, side) if r.peak is not None]
+        return max(runs) if runs else None
+
+    def ratio(self, what: str = "wall") -> float | None:
+        a, b = self.median("a", what), self.median("b", what)
+        return a / b if a is not None and b else None
+
+
+def alternate(label: str, a: Callable[[], Run], b: Callable[[], Run], runs: int, warmup: int) -> Pair:
+    """A B A B ...: the first `warmup` rounds fill caches (bytecode, page cache) and are dropped."""
+    pair = Pair()
+    for i in range(warmup + runs):
+        try:
+            ra = a()
+            rb = b()
+        except Failed as exc:
+            pair.error = str(exc)
+            _progress(f"  {label}: FAILED {exc}\n    command: {' '.join(exc.cmd)}\n"
+                      + "".join(f"    | {line}\n" for line in exc.result.err.strip().splitlines()[-8:]))
+            return pair
+        if i >= warmup:
+            pair.a.append(ra)
+            pair.b.append(rb)
+    _progress(f"  {label}: {_ms(pair.median('a'))} vs floor {_ms(pair.median('b'))}"
+              f"  -> x{pair.ratio():.2f} wall, x{pair.ratio('cpu'):.2f} cpu"
+              f"  (peak {_mib(pair.peak('a'))} / {_mib(pair.peak('b'))} MiB; n={runs}; load {_load()})")
+    return pair
+
+
+# --- the results table ----------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    section: str
+    name: str
+    a: float | None = None  # seconds, rehab
+    b: float | None = None  # seconds, floor
+    ratio: float | None = None
+    cpu_ratio: float | None = None
+    target: str = ""
+    ok: bool | None = None  # None: information only
+    peak: str = ""
+    note: str = ""
+
+
+def ratio_row(section: str, name: str, pair: Pair, limit: float | None, note: str = "") -> Row:
+    if pair.error:
+        return Row(section, name, target=f"≤ {limit} x" if limit else "", ok=False if limit else None,
+                   note=f"FAILED: {pair.error}")
+    ratio = pair.ratio()
+    return Row(section, name, pair.median("a"), pair.median("b"), ratio, pair.ratio("cpu"),
+               f"≤ {limit} x" if limit else "info", (ratio <= limit) if limit else None,
+               f"{_mib(pair.peak('a'))} / {_mib(pair.peak('b'))}", note)
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _mib(value: int | None) -> str:
+    return "—" if value is None else f"{value / MIB:.0f}"
+
+
+def _load() -> str:
+    try:
+        return "/".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover
+        return "n/a"
+
+
+def _progress(text: str) -> None:
+    print(text, flush=True)
+
+
+def markdown(rows: list[Row]) -> str:
+    head = ("| Measurement | rehab | floor | ratio (wall) | ratio (CPU) | target | result | peak MiB rehab / floor |\n"
+            "|---|---:|---:|---:|---:|---|---|---:|")
+    lines = [head]
+    section = None
+    for r in rows:
+        if r.section != section:
+            section = r.section
+            lines.append(f"| **{section}** | | | | | | | |")
+        result = "—" if r.ok is None else ("PASS" if r.ok else "**FAIL**")
+        ratio = "—" if r.ratio is None else f"{r.ratio:.2f}"
+        cpu = "—" if r.cpu_ratio is None or r.cpu_ratio != r.cpu_ratio else f"{r.cpu_ratio:.2f}"
+        name = r.name + (f" ({r.note})" if r.note else "")
+        lines.append(f"| {name} | {_ms(r.a)} | {_ms(r.b)} | {ratio} | {cpu} | {r.target} | {result} | {r.peak} |")
+    return "\n".join(lines)
+
+
+# --- the environment ------------------------------------------------------------------------
+
+
+def rehab_command() -> str:
+    """The installed console script beside this interpreter (not a pyenv/asdf shim, whose
+    shell wrapper would add its own start-up to every run); else whatever is on PATH."""
+    scripts = sysconfig.get_path("scripts")
+    found = shutil.which("rehab", path=scripts) or shutil.which("rehab")
+    if not found:
+        sys.exit("benchmarks: the `rehab` command is not installed (pip install -e .)")
+    return found
+
+
+def isolated_env(root: Path) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("REHAB_", "_REHAB_", "COMP_", "PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE"))}
+    home = root / "home"
+    for sub in ("", "data", "config", "cache"):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
+               XDG_CACHE_HOME=str(home / "cache"), NO_COLOR="1", COLUMNS="80", REHAB_DB=str(root / "unused.db"))
+    return env
+
+
+def machine() -> list[str]:
+    from importlib import metadata
+
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f", {int(line.split()[1]) / 1024 / 1024:.1f} GiB RAM"
+    except OSError:
+        pass
+    versions = []
+    for name in ("typer", "click", "rich", "pydantic", "sqlmodel", "SQLAlchemy"):
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pass
+    commit = subprocess.run(["git", "-C", str(HERE.parent), "describe", "--always", "--dirty"],
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    return [
+        f"Machine: {platform.platform()}; {cpu or 'unknown CPU'}; {os.cpu_count()} CPUs{memory}",
+        f"Python {platform.python_version()} ({sys.executable}); SQLite {sqlite3.sqlite_version}; "
+        + ", ".join(versions),
+        f"rehab at commit {commit}",
+    ]
+
+
+def _rm_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+# --- start-up -------------------------------------------------------------------------------
+
+
+def startup(rehab: str, root: Path, runs: int, warmup: int) -> list[Row]:
+    _progress(f"\n## Start-up: median of {runs} alternated runs each ({warmup} warm-up), load {_load()}")
+    py = sys.executable
+    floor = str(FLOORS / "typer_floor.py")
+    env = isolated_env(root)
+    db = root / "startup.db"
+    _rm_db(db)
+    env["REHAB_DB"] = str(db)
+    small = root / "startup.json"
+    setup = clinic.write_small(str(small))
+    run([rehab, "import", str(small)], env)
+
+    completion = dict(env, _REHAB_COMPLETE="complete_bash", COMP_WORDS="rehab pa", COMP_CWORD="1")
+    floor_completion = dict(env, _FLOOR_COMPLETE="complete_bash", COMP_WORDS="floor ti", COMP_CWORD="1")
+    probe = run([rehab], completion)
+    if "patient" not in probe.out:
+        _progress(f"  warning: completion of 'rehab pa' printed {probe.out!r}")
+
+    log_day = [date.fromisoformat(setup["log_first_day"])]
+
+    def log_cmd() -> list[str]:
+        day = log_day[0]
+        log_day[0] += timedelta(days=1)
+        return [rehab, "log", "--patient", setup["log_patient"], "--date", day.isoformat(), "--pain", "3",
+                "--weight-bearing", "partial", "--boot", "--activity", "walking", "--note", "benchmark"]
+
+    surgery = (date.today() - timedelta(days=40)).isoformat()
+    cases = [
+        ("`rehab --help`", lambda: run([rehab, "--help"], env), lambda: run([py, floor, "--help"], env), 1.3),
+        ("tab completion (`rehab pa<TAB>`)", lambda: run([rehab], completion),
+         lambda: run([py, floor], floor_completion), 1.3),
+        ("`rehab timeline --surgery-date D --procedure fhl-release`",
+         lambda: run([rehab, "timeline", "--surgery-date", surgery, "--procedure", "fhl-release"], env),
+         lambda: run([py, floor, "timeline", "--surgery-date", surgery, "--procedure", "fhl-release"], env), 1.3),
+        ("`rehab today` (120 days logged)", lambda: run([rehab, "today"], env),
+         lambda: run([py, floor, "db"], env), 1.15),
+        ("`rehab log --pain 3 --wb partial ...`", lambda: run(log_cmd(), env),
+         lambda: run([py, floor, "db"], env), 1.15),
+        ("`rehab history` (120 days)", lambda: run([rehab, "history"], env),
+         lambda: run([py, floor, "db"], env), 1.15),
+    ]
+    rows = []
+    for name, a, b, limit in cases:
+        pair = alternate(name, a, b, runs, warmup)
+        rows.append(ratio_row("Start-up (median wall time)", name, pair, limit))
+    return rows
+
+
+# --- scale ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Scale:
+    patients: int
+    entries: int
+    pairs: dict[str, Pair]
+
+
+def scale(rehab: str, root: Path, patients: int, runs: int, flag_runs: int) -> tuple[list[Row], Scale]:
+    section = f"Scale: {patients:,} patients"
+    _progress(f"\n## {section}: median of {runs} alternated runs each, load {_load()}")
+    py = sys.executable
+    env = isolated_env(root)
+    folder = root / f"clinic-{patients}"
+    folder.mkdir(exist_ok=True)
+    export = folder / "clinic.json"
+    start = time.perf_counter()
+    info = clinic.write_clinic(str(export), patients)
+    _progress(f"  generated {export.name}: {info['patients']:,} patients, {info['entries']:,} entries, "
+              f"{export.stat().st_size / MIB:.0f} MiB in {time.perf_counter() - start:.1f} s")
+    db = folder / "clinic.db"
+    env["REHAB_DB"] = str(db)
+    floor_db = folder / "floor.db"
+    pairs: dict[str, Pair] = {}
+    rows: list[Row] = []
+
+    def fresh(path: Path, cmd: list[str]) -> Run:
+        _rm_db(path)
+        return run(cmd, env)
+
+    pairs["import"] = alternate(
+        "rehab import", lambda: fresh(db, [rehab, "import", str(export)]),
+        lambda: fresh(floor_db, [py, str(FLOORS / "import_floor.py"), str(export), str(floor_db)]), runs, 0)
+    rows.append(ratio_row(section, f"`rehab import` ({info['entries']:,} entries)", pairs["import"], 2.0))
+    imported = _count(db, "entry")
+    if imported != info["entries"]:
+        _progress(f"  warning: the database holds {imported} entries, the file {info['entries']}")
+        if not pairs["import"].error:  # nothing to report on: import it once more, whatever it costs
+            try:
+                fresh(db, [rehab, "import", str(export)])
+            except Failed as exc:
+                _progress(f"  import failed: {exc}")
+
+    csv_out, json_out, floor_out = folder / "report.csv", folder / "report.json", folder / "floor.csv"
+
+    def report(fmt: str, out: Path) -> Run:
+        out.unlink(missing_ok=True)
+        return run([rehab, "report", "--all", "--format", fmt, "--output", str(out)], env)
+
+    def report_floor() -> Run:
+        floor_out.unlink(missing_ok=True)
+        return run([py, str(FLOORS / "report_floor.py"), str(db), str(floor_out)], env)
+
+    pairs["csv"] = alternate("rehab report --all --format csv", lambda: report("csv", csv_out), report_floor, runs, 0)
+    rows.append(ratio_row(section, "`rehab report --all --format csv`", pairs["csv"], 6.0))
+    if not pairs["csv"].error:
+        lines = _lines(csv_out)
+        if lines != info["entries"] + 1:
+            _progress(f"  warning: report.csv has {lines} lines, expected {info['entries'] + 1}")
+        peak = pairs["csv"].peak("a")
+        rows.append(Row(section, "`report --all --format csv` peak memory", target="≤ 200 MiB",
+                        ok=peak is not None and peak <= 200 * MIB, peak=_mib(peak)))
+    pairs["json"] = alternate("rehab report --all --format json", lambda: report("json", json_out), report_floor,
+                              runs, 0)
+    rows.append(ratio_row(section, "`rehab report --all --format json`", pairs["json"], None,
+                          "floor: the CSV dump"))
+    if not pairs["json"].error:
+        rows.append(Row(section, "`report --all --format json` peak memory", target="info",
+                        peak=_mib(pairs["json"].peak("a"))))
+
+    year, surgery = info["year_patient"], info["year_surgery"]
+    pairs["flags"] = alternate(
+        "rehab flags, a year of entries vs the same command at day 0",
+        lambda: run([rehab, "flags", "--patient", year], env),
+        lambda: run([rehab, "flags", "--patient", year, "--date", surgery], env), flag_runs, 1)
+    flags = pairs["flags"]
+    if flags.error:
+        rows.append(Row(section, "`rehab flags` for a year of entries", target="≤ 0.25 x start-up", ok=False,
+                        note=f"FAILED: {flags.error}"))
+    else:
+        year_cost = flags.median("a") - flags.median("b")
+        share = year_cost / flags.median("b")
+        rows.append(Row(section, "`rehab flags`: cost of a year of entries (365-entry run − day-0 run)",
+                        year_cost, flags.median("b"), share, None, "≤ 0.25 x start-up", share <= 0.25,
+                        f"{_mib(flags.peak('a'))} / {_mib(flags.peak('b'))}",
+                        "floor column: the same command at day 0 = its start-up"))
+    for path in (csv_out, json_out, floor_out, floor_db):
+        path.unlink(missing_ok=True)
+    return rows, Scale(patients, info["entries"], pairs)
+
+
+def growth(small: Scale, large: Scale) -> list[Row]:
+    section = f"Growth: {small.patients:,} → {large.patients:,} patients"
+    rows = []
+    for key, name, limit in (("import", "`rehab import` time", 2.2), ("csv", "`report --format csv` time", 2.2),
+                             ("json", "`report --format json` time", 2.2)):
+        p, q = small.pairs.get(key), large.pairs.get(key)
+        if not p or not q or p.error or q.error:
+            rows.append(Row(section, name, target=f"≤ {limit} x", ok=False, note="a run failed"))
+            continue
+        ratio = q.median("a") / p.median("a")
+        rows.append(Row(section, name, q.median("a"), p.median("a"), ratio, q.median("a", "cpu") / p.median("a", "cpu"),
+                        f"≤ {limit} x", ratio <= limit, f"{_mib(q.peak('a'))} / {_mib(p.peak('a'))}",
+                        "rehab column: the larger clinic, floor column: the smaller"))
+        floor = q.median("b") / p.median("b")
+        rows.append(Row(section, f"its floor, for comparison", q.median("b"), p.median("b"), floor,
+                        q.median("b", "cpu") / p.median("b", "cpu"), "info", None,
+                        f"{_mib(q.peak('b'))} / {_mib(p.peak('b'))}"))
+    p, q = small.pairs.get("csv"), large.pairs.get("csv")
+    if p and q and not p.error and not q.error:
+        grow = q.peak("a") / p.peak("a")
+        rows.append(Row(section, "`report --format csv` peak memory growth", ratio=grow,
+                        target="flat (≤ 200 MiB each)", ok=q.peak("a") <= 200 * MIB and p.peak("a") <= 200 * MIB,
+                        peak=f"{_mib(q.peak('a'))} / {_mib(p.peak('a'))}"))
+    return rows
+
+
+def _count(db: Path, table: str) -> int:
+    try:
+        with sqlite3.connect(db) as conn:
+            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    except sqlite3.Error:
+        return -1
+
+
+def _lines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark rehab against its floors (ratios only).")
+    parser.add_argument("--quick", action="store_true", help="200 and 400 patients, 5 start-up runs, 2 scale runs")
+    parser.add_argument("--patients", type=int, help="clinic size (measured again at twice the size); default 1000")
+    parser.add_argument("--runs", type=int, help="alternated start-up runs per command (default 15)")
+    parser.add_argument("--scale-runs", type=int, help="alternated runs per scale measurement (default 3)")
+    parser.add_argument("--only", choices=("startup", "scale"), help="run one half only")
+    parser.add_argument("--no-double", action="store_true", help="scale at --patients only, not twice as many")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
+    args = parser.parse_args(argv)
+    patients = args.patients or (200 if args.quick else 1000)
+    runs = args.runs or (5 if args.quick else 15)
+    scale_runs = args.scale_runs or (2 if args.quick else 3)
+    began = time.perf_counter()
+    load_start = _load()
+
+    rehab = rehab_command()
+    header = machine() + [f"rehab command: {rehab}",
+                          "Command: python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+                          f"Date: {date.today().isoformat()}; load average (1/5/15 min) at start {load_start}"]
+    print("# rehab benchmark\n\n" + "\n".join(f"- {line}" for line in header), flush=True)
+    root = Path(tempfile.mkdtemp(prefix="rehab-bench-"))
+    rows: list[Row] = []
+    try:
+        if args.only in (None, "startup"):
+            rows += startup(rehab, root, runs, warmup=2)
+        if args.only in (None, "scale"):
+            sizes = [patients] if args.no_double else [patients, patients * 2]
+            results = []
+            for n in sizes:
+                part, result = scale(rehab, root, n, scale_runs, flag_runs=runs)
+                rows += part
+                results.append(result)
+            if len(results) == 2:
+                rows += growth(*results)
+    finally:
+        if args.keep:
+            print(f"\n(kept {root})")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+    elapsed = time.perf_counter() - began
+    failed = [r for r in rows if r.ok is False]
+    print("\n## Results\n")
+    print("\n".join(f"- {line}" for line in header[:3]))
+    print(f"- Load average (1/5/15 min): {load_start} at start, {_load()} at end; benchmark took {elapsed / 60:.1f} min")
+    print("- Ratios are of medians of alternated runs (rehab, floor, rehab, floor, ...); "
+          "peak memory is each process's own maximum resident set.\n")
+    print(markdown(rows))
+    print(f"\n{len(rows) - len(failed) - sum(r.ok is None for r in rows)} passed, {len(failed)} failed"
+          f" ({sum(r.ok is None for r in rows)} for information).")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
