@@ -168,7 +168,7 @@ def protocols_show(ctx: typer.Context, protocol_id: Annotated[str, typer.Argumen
 
     protocol = find(protocol_id, _settings(ctx).protocols_dir)
     if as_json:
-        _print_json(protocol.model_dump(mode="json", exclude_none=True))
+        _print_json(protocol.model_dump(mode="json"))
         return
     from rehab.render.terminal import protocol_view
 

@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_serializer,
     model_validator,
@@ -151,14 +152,31 @@ class Protocol(_Strict):
     summary: Text
     sources: list[Source] = Field(min_length=1)
     before_surgery: list[Text] = Field(default_factory=list)
+    before_surgery_sources: list[Slug] = Field(default_factory=list)
     phases: list[Phase] = Field(min_length=1)
     milestones: list[Milestone] = Field(default_factory=list)
     thresholds: Thresholds = Field(default_factory=Thresholds)
 
+    @field_validator("sources")
+    @classmethod
+    def _source_ids_unique(cls, sources: list[Source]) -> list[Source]:
+        _unique("source", [s.id for s in sources])
+        return sources
+
+    @field_validator("before_surgery_sources")
+    @classmethod
+    def _preparation_cites_known_sources(cls, cited: list[str], info: ValidationInfo) -> list[str]:
+        known = {s.id for s in info.data.get("sources", [])}
+        missing = [s for s in cited if s not in known]
+        if missing:
+            raise ValueError(f"cites unknown source {missing[0]!r}")
+        return cited
+
     @field_validator("phases")
     @classmethod
-    def _phases_tile_the_timeline(cls, phases: list[Phase]) -> list[Phase]:
+    def _phases_tile_the_timeline(cls, phases: list[Phase], info: ValidationInfo) -> list[Phase]:
         _unique("phase", [p.id for p in phases])
+        _cite_known_sources("phase", phases, info)
         if phases[0].start.amount != 0:
             raise ValueError(f"the first phase ({phases[0].id}) must start at day 0")
         for index, phase in enumerate(phases):
@@ -180,23 +198,26 @@ class Protocol(_Strict):
                     )
         return phases
 
-    @model_validator(mode="after")
-    def _references_hold(self):
-        _unique("source", [s.id for s in self.sources])
-        _unique("milestone", [m.id for m in self.milestones])
-        known = {s.id for s in self.sources}
-        for kind, items in (("phase", self.phases), ("milestone", self.milestones)):
-            for item in items:
-                missing = [s for s in item.sources if s not in known]
-                if missing:
-                    raise ValueError(f"{kind} {item.id} cites unknown source {missing[0]!r}")
-        for milestone in self.milestones:
+    @field_validator("milestones")
+    @classmethod
+    def _milestones_hold(cls, milestones: list[Milestone], info: ValidationInfo) -> list[Milestone]:
+        _unique("milestone", [m.id for m in milestones])
+        _cite_known_sources("milestone", milestones, info)
+        for milestone in milestones:
             if milestone.until is not None and not milestone.at.before(milestone.until):
                 raise ValueError(f"milestone {milestone.id} ends before it starts")
-        return self
+        return milestones
 
     def source_ids(self) -> list[str]:
         return [s.id for s in self.sources]
+
+
+def _cite_known_sources(kind: str, items: list, info: ValidationInfo) -> None:
+    known = {s.id for s in info.data.get("sources", [])}
+    for item in items:
+        missing = [s for s in item.sources if s not in known]
+        if missing:
+            raise ValueError(f"{kind} {item.id} cites unknown source {missing[0]!r}")
 
 
 def _unique(kind: str, ids: list[str]) -> None:
