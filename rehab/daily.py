@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from rehab.deviations import activities_allowed
 from rehab.records import Entry, Patient
 from rehab.timeline import Timeline, phase_dict
 
@@ -31,6 +32,7 @@ def today_document(patient: Patient, plan: Timeline, entries: Sequence[Entry], o
             "end_date": following.end_date.isoformat() if following.end_date else None,
             "in_days": (following.date - on).days,
         },
+        "activities_today": activities_allowed(plan, on) if day >= 0 else [],
         "logged": entry is not None,
         "entry": entry.as_dict(plan.surgery_date) if entry else None,
         "flags": [f.as_dict() for f in open_flags],

@@ -277,12 +277,22 @@ def rule_weight_bearing_behind(ctx: Context) -> Iterable[Flag]:
         )
 
 
-def _activity_allowed(ctx: Context, activity: str, on: date) -> bool:
-    phase = ctx.timeline.phase_on(on)
+def activity_allowed(timeline: Timeline, activity: str, on: date) -> bool:
+    """Listed by the day's phase, and past its gate milestone if the protocol has one
+    (sport waits for the return-to-sport window even where the phase lists it)."""
+    phase = timeline.phase_on(on)
     if phase is None or activity not in phase.phase.activities:
         return False
-    gate = ctx.timeline.milestone(ACTIVITY_GATES.get(activity, ""))
+    gate = timeline.milestone(ACTIVITY_GATES.get(activity, ""))
     return gate is None or on >= gate.date
+
+
+def activities_allowed(timeline: Timeline, on: date) -> list[str]:
+    return [a for a in vocab.ACTIVITIES if activity_allowed(timeline, a, on)]
+
+
+def _activity_allowed(ctx: Context, activity: str, on: date) -> bool:
+    return activity_allowed(ctx.timeline, activity, on)
 
 
 def _activity_opens(ctx: Context, activity: str, after: date) -> date | None:
