@@ -16,7 +16,6 @@ _MONTH_WORD = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE
 )
 _YEAR = re.compile(r"\b\d{4}\b")
-_DAY = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
 
 
 def local_today() -> date:
@@ -46,17 +45,22 @@ def parse_date(text: str, today: date | None = None) -> date:
         )
     if not _YEAR.search(raw):
         raise RehabError(f"the date {raw!r} has no year: write it as YYYY-MM-DD")
-    if not _DAY.search(raw):
-        raise RehabError(f"the date {raw!r} has no day: write it as YYYY-MM-DD")
+    from datetime import datetime
+
     from dateutil import parser
 
+    # Parse against two different defaults: if the results differ, a part of the date (day,
+    # month or year) was missing and dateutil filled it in, which must never happen silently.
     try:
-        parsed = parser.parse(raw, dayfirst=False, yearfirst=False, fuzzy=False)
+        first = parser.parse(raw, default=datetime(2000, 1, 1))
+        second = parser.parse(raw, default=datetime(2001, 2, 2, 1, 1, 1))
     except (ValueError, OverflowError):
         raise RehabError(f"cannot read the date {raw!r}: write it as YYYY-MM-DD") from None
-    if parsed.hour or parsed.minute or parsed.second:
+    if first.date() != second.date():
+        raise RehabError(f"the date {raw!r} is missing its day, month or year: write it as YYYY-MM-DD")
+    if any(getattr(first, part) == getattr(second, part) for part in ("hour", "minute", "second")):
         raise RehabError(f"{raw!r} is a date and time; give the date only, as YYYY-MM-DD")
-    return parsed.date()
+    return first.date()
 
 
 def add_months(start: date, months: int) -> date:

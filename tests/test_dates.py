@@ -76,6 +76,8 @@ def test_relative_words_without_a_given_today_use_the_local_date():
         "3 Mar 26",  # two-digit year
         "Mar 2026",  # no day: must not quietly take today's day of the month
         "March 2026",
+        "Mar 2026 00:00",  # a time's digits are not a day either
+        "Mar 2026 12am",
         "3 Mar 2026 10:00",  # a time is not a date
         "2026-03-04T00:00",
         "31 Feb 2026",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -28,6 +29,12 @@ CONTRACT_MILESTONES = {
 }
 
 
+@functools.cache
+def builtin(pid: str) -> Protocol:
+    """A built-in, read once per run, for the tests about its content."""
+    return load_all()[pid]
+
+
 def _offset(o: Offset | None):
     if o is None:
         return None
@@ -50,14 +57,14 @@ def test_builtin_file_is_named_after_its_id(pid):
 
 @pytest.mark.parametrize("pid", BUILTINS)
 def test_builtin_has_the_contract_milestones(pid):
-    protocol = find(pid)
+    protocol = builtin(pid)
     found = {m.id: (_offset(m.at), _offset(m.until)) for m in protocol.milestones}
     assert {k: found.get(k) for k in CONTRACT_MILESTONES} == CONTRACT_MILESTONES
 
 
 @pytest.mark.parametrize("pid", BUILTINS)
 def test_builtin_has_the_four_phases_of_the_design(pid):
-    protocol = find(pid)
+    protocol = builtin(pid)
     assert [(_offset(p.start), _offset(p.end)) for p in protocol.phases] == [
         (0, 14), (14, 42), (42, 84), (84, None),
     ]
@@ -65,7 +72,7 @@ def test_builtin_has_the_four_phases_of_the_design(pid):
 
 @pytest.mark.parametrize("pid", BUILTINS)
 def test_builtin_first_phase_is_boot_and_partial_weight_bearing(pid):
-    first = find(pid).phases[0]
+    first = builtin(pid).phases[0]
     assert first.boot is True
     assert "partial" in first.weight_bearing.allowed
     assert "full" not in first.weight_bearing.allowed
@@ -81,7 +88,7 @@ def test_builtin_first_phase_is_boot_and_partial_weight_bearing(pid):
     ],
 )
 def test_builtin_procedure_specific_milestones(pid, extra):
-    protocol = find(pid)
+    protocol = builtin(pid)
     found = {m.id: _offset(m.at) for m in protocol.milestones}
     assert {k: found.get(k) for k in extra} == extra
     assert set(found) == set(CONTRACT_MILESTONES) | set(extra)
@@ -89,7 +96,7 @@ def test_builtin_procedure_specific_milestones(pid, extra):
 
 @pytest.mark.parametrize("pid", BUILTINS)
 def test_wound_review_asks_to_be_recorded(pid):
-    assert next(m for m in find(pid).milestones if m.id == "wound-review").confirm is True
+    assert next(m for m in builtin(pid).milestones if m.id == "wound-review").confirm is True
 
 
 # --- names and aliases ------------------------------------------------------------------------
@@ -305,6 +312,8 @@ CROSS_FIELD = [
     ("a phase citing an unknown source", {18: "    sources: [nowhere]"}, "phases", "nowhere"),
     ("a milestone window ending before it starts", {47: "    until: 3 months"}, "milestones", "ends before"),
     ("duplicate source ids", {6: "    title: Our clinic\n  - id: clinic\n    title: Again"}, "sources", "twice"),
+    ("preparation citing an unknown source", {3: "summary: A short plan.\nbefore_surgery_sources: [nowhere]"},
+     "before_surgery_sources", "nowhere"),
 ]
 
 
@@ -535,10 +544,12 @@ def _one_line_error(result) -> str:
     return result.stderr
 
 
-@pytest.mark.parametrize("via", ["option", "env"])
 @pytest.mark.parametrize(
-    "command",
-    [("protocols", "list", "--json"), ("timeline", "--surgery-date", "2026-03-01", "--procedure", "fhl-release")],
+    ("via", "command"),
+    [
+        ("option", ("protocols", "list", "--json")),
+        ("env", ("timeline", "--surgery-date", "2026-03-01", "--procedure", "fhl-release")),
+    ],
 )
 def test_broken_file_in_protocols_dir(tmp_path, rehab, monkeypatch, via, command):
     folder = tmp_path / "clinic"
