@@ -808,6 +808,12 @@ def demo(ctx: typer.Context, on: DateOpt = None):
     out.print(f"\nExplore: rehab --db {path} history   ·   rehab --db {path} flags", style="dim")
 
 
+_command = None
+
+
 def main() -> None:
     """Console-script entry point."""
-    typer.main.get_command(app).main(prog_name="rehab")
+    global _command
+    if _command is None:  # built once per process (Typer builds the whole tree each time)
+        _command = typer.main.get_command(app)
+    _command.main(prog_name="rehab")

@@ -6,6 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import typer
+import typer.testing
 from typer.testing import CliRunner
 
 from rehab.cli import app
@@ -31,6 +33,13 @@ def db_path(isolated) -> Path:
     return isolated / "rehab.db"
 
 
+# Typer's CliRunner rebuilds the whole Click command tree on every invoke, which costs more
+# than most commands themselves: build it once for the session.
+_COMMAND = typer.main.get_command(app)
+_build = typer.testing._get_command
+typer.testing._get_command = lambda given: _COMMAND if given is app else _build(given)
+
+
 class Rehab:
     """Runs `rehab ARGS` in-process with Typer's CliRunner; stdout and stderr kept apart."""
 
@@ -38,7 +47,8 @@ class Rehab:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, input: str | None = None):
-        return self.runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+        return self.runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False,
+                                  prog_name="rehab")
 
 
 @pytest.fixture
