@@ -22,7 +22,20 @@ class PatientRow(SQLModel, table=True):
     created_at: datetime
 
 
-class EntryRow(SQLModel, table=True):
+class EntryValues(SQLModel):
+    """What a day's entry holds; shared by the entry and its replaced revisions."""
+
+    date: date
+    pain: int
+    weight_bearing: str = Field(max_length=16)
+    boot: Optional[bool] = None
+    activity: Optional[str] = Field(default=None, max_length=16)
+    symptoms: str = "[]"
+    milestones: str = "[]"
+    note: Optional[str] = None
+
+
+class EntryRow(EntryValues, table=True):
     __tablename__ = "entry"
     # One entry per patient per date, enforced by the database; also the index every
     # per-patient query walks.
@@ -30,19 +43,11 @@ class EntryRow(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     patient_id: str = Field(sa_column=Column(String(64), ForeignKey("patient.id", ondelete="CASCADE"), nullable=False))
-    date: date
-    pain: int
-    weight_bearing: str = Field(max_length=16)
-    boot: Optional[bool] = None
-    activity: Optional[str] = Field(default=None, max_length=16)
-    symptoms: str = "[]"
-    milestones: str = "[]"
-    note: Optional[str] = None
     created_at: datetime
     updated_at: datetime
 
 
-class EntryRevisionRow(SQLModel, table=True):
+class EntryRevisionRow(EntryValues, table=True):
     """An entry's values before a replacement."""
 
     __tablename__ = "entry_revision"
@@ -50,14 +55,6 @@ class EntryRevisionRow(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     patient_id: str = Field(sa_column=Column(String(64), ForeignKey("patient.id", ondelete="CASCADE"), nullable=False))
-    date: date
-    pain: int
-    weight_bearing: str = Field(max_length=16)
-    boot: Optional[bool] = None
-    activity: Optional[str] = Field(default=None, max_length=16)
-    symptoms: str = "[]"
-    milestones: str = "[]"
-    note: Optional[str] = None
     replaced_at: datetime
 
 
