@@ -41,6 +41,7 @@ def build(
     entries = sorted((e for e in record.entries if first <= e.date <= last), key=lambda e: e.date)
     day = plan.day_of(as_of)
     phase = plan.phase_on(as_of)
+    document = tl.to_dict(plan, patient.as_dict())
     return {
         "patient": patient.as_dict(),
         "as_of": as_of.isoformat(),
@@ -48,12 +49,12 @@ def build(
         "week": day // WEEK if day >= 0 else None,
         "phase": {"id": phase.id, "title": phase.title} if phase else None,
         "range": {"from": first.isoformat(), "to": last.isoformat()},
-        "timeline": tl.to_dict(plan, patient.as_dict()),
+        "timeline": document,
         "entries": [e.as_dict(surgery) for e in entries],
         "flags": [_flag(f, acknowledged) for f in flags if first <= f.date <= last],
         "adherence": adherence(entries, max(first, surgery), last),
         "pain": pain(entries, last),
-        "milestones": _milestones(plan, record.entries, as_of),
+        "milestones": _milestones(document["milestones"], record.entries, as_of),
         "weight_bearing": _by_phase(plan, entries, first, last),
     }
 
@@ -132,26 +133,17 @@ def _flag(flag, acknowledged: dict) -> dict:
             "acknowledgement": ack.as_dict() if ack else None}
 
 
-def _milestones(plan: tl.Timeline, entries: list[Entry], as_of: date) -> list[dict]:
+def _milestones(planned: list[dict], entries: list[Entry], as_of: date) -> list[dict]:
+    """The timeline's milestones, each with the first day a log recorded it and whether its
+    (first) day has come."""
     reached: dict[str, date] = {}
     for entry in sorted(entries, key=lambda e: e.date):
         if entry.date <= as_of:
             for mid in entry.milestones:
                 reached.setdefault(mid, entry.date)
-    return [
-        {
-            "id": m.id,
-            "title": m.title,
-            "day": m.day,
-            "date": m.date.isoformat(),
-            "end_day": m.end_day,
-            "end_date": m.end_date.isoformat() if m.end_date else None,
-            "confirm": m.milestone.confirm,
-            "reached_on": reached[m.id].isoformat() if m.id in reached else None,
-            "due": m.date <= as_of,
-        }
-        for m in plan.milestones
-    ]
+    return [{**m, "reached_on": reached[m["id"]].isoformat() if m["id"] in reached else None,
+             "due": m["date"] <= as_of.isoformat()}
+            for m in planned]
 
 
 def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) -> list[dict]:

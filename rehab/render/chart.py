@@ -24,6 +24,7 @@ from rehab.timeline import Timeline
 CHAR_WIDTH = 0.6  # average advance of a character, in font sizes: a safe estimate for sans fonts
 BAND_GREYS = (228, 200)  # alternate phase bands; both light enough to print text on
 BLACK = 0
+BREAK = 8.0  # width of the break in the timeline's axis between weeks and months, mm
 
 
 @dataclass(frozen=True)
@@ -123,87 +124,104 @@ def _short(d: date) -> str:
 
 def timeline_band(plan: Timeline, today: date | None, width: float) -> Chart:
     """Phases as bands over the weeks, milestones above them, today as a heavy line."""
-    label_size, gap = 2.5, 0.7
+    label_size, gap = 2.4, 0.5
     finite_end = max((p.end_day + 1 for p in plan.phases if p.end_day is not None), default=84)
     close = [m.end_day or m.day for m in plan.milestones if (m.end_day or m.day) <= finite_end + 28]
     main_end = 7 * math.ceil((max([finite_end, *close]) + 28) / 7)
     far = [m for m in plan.milestones if (m.end_day or m.day) > main_end]
     left, right = 1.0, width - 1.0
     if far:
-        tail_start = min(m.day for m in far) - 14
+        tail_start = max(min(m.day for m in far) - 14, main_end + 7)
         tail_end = max(m.end_day or m.day for m in far) + 14
         main_w = (right - left) * 0.8
         scale = Scale((0, main_end, tail_start, tail_end),
-                      (left, left + main_w, left + main_w + 6, right))
+                      (left, left + main_w, left + main_w + BREAK, right))
     else:
         scale = Scale((0, main_end), (left, right))
 
-    rows = _place_labels(
-        [(scale(m.day), m.title + (" (window)" if m.end_day else "")) for m in plan.milestones],
-        label_size, left, right,
-    )
+    # Milestones on the same day share one label ("Wound check · Start physiotherapy").
+    labels: dict[int, list[str]] = {}
+    for m in plan.milestones:
+        labels.setdefault(m.day, []).append(m.title + (" (window)" if m.end_day else ""))
+    rows = _place_labels([(scale(d), " · ".join(titles)) for d, titles in labels.items()],
+                         label_size, left, right)
     top = (max((r for r, _ in rows), default=-1) + 1) * (label_size + gap) + 1
     marks_y, band_y, band_h = top + 2, top + 5, 11.0
     axis_y = band_y + band_h
-    chart = Chart(width, axis_y + 12 + (4 if today else 0),
+    day = plan.day_of(today) if today else -1
+    chart = Chart(width, axis_y + 8.5 + (4 if day >= 0 else 0),
                   f"Recovery timeline from surgery on {plan.surgery_date:%d %b %Y}")
 
-    current = plan.phase_on(today) if today else None
+    current = plan.phase_on(today) if day >= 0 else None
+    band_labels = []
     for i, p in enumerate(plan.phases):
         x0 = scale(p.start_day)
         x1 = scale(p.end_day + 1) if p.end_day is not None else right
         chart.add(Rect(x0, band_y, x1 - x0, band_h, fill=_grey(i),
                        stroke=0.6 if current == p else 0.15))
-        weeks = (f"Weeks {p.start_day // 7}–{(p.end_day + 1) // 7}" if p.end_day is not None
-                 else f"Week {p.start_day // 7}+")
+        if p.end_day is None and far:
+            x1 = scale(main_end)  # label the open phase before the break in the axis
+        weeks = week_span(p.start_day, p.end_day)
         rule = p.phase
         allowed = "/".join(vocab.WEIGHT_BEARING_ABBREV[w] for w in rule.weight_bearing.allowed)
         detail = f"{allowed} · {'boot' if rule.boot else 'no boot'}"
         for line_no, text in enumerate((weeks, detail)):
             size = _fit(text, x1 - x0 - 1.5, 2.4, 1.7)
             if size:
-                chart.add(Label((x0 + x1) / 2, band_y + 4.3 + line_no * 3.8, text, size, "middle",
-                                bold=line_no == 0))
+                # On a patch of the band's own grey, so the today line does not run through it.
+                cx, base, w = (x0 + x1) / 2, band_y + 4.3 + line_no * 3.8, text_width(text, size) + 1
+                band_labels += [Rect(cx - w / 2, base - size * 0.8, w, size, fill=_grey(i)),
+                                Label(cx, base, text, size, "middle", bold=line_no == 0)]
     if far:
         # A zig-zag break where the axis jumps from weeks to months.
-        bx = scale(main_end) + 3
-        chart.add(Rect(bx - 2, band_y - 0.5, 4, band_h + 1, fill=255),
-                  Line(((bx - 1.5, band_y - 0.5), (bx + 0.5, band_y + band_h / 2), (bx - 1.5, band_y + band_h + 0.5))),
-                  Line(((bx - 0.5, band_y - 0.5), (bx + 1.5, band_y + band_h / 2), (bx - 0.5, band_y + band_h + 0.5))))
+        bx = scale(main_end) + BREAK / 2
+        top_y, mid_y, low_y = band_y - 0.5, band_y + band_h / 2, band_y + band_h + 0.5
+        chart.add(Rect(bx - 2, top_y, 4, low_y - top_y, fill=255),
+                  Line(((bx - 2, top_y), (bx, mid_y), (bx - 2, low_y))),
+                  Line(((bx, top_y), (bx + 2, mid_y), (bx, low_y))))
 
-    for (row, (x, text, anchor)), m in zip(rows, plan.milestones):
+    for row, (x, text, anchor) in rows:
         y = top - row * (label_size + gap) - gap
-        chart.add(Label(x, y, text, label_size, anchor))
-        chart.add(Line(((scale(m.day), y + 0.6), (scale(m.day), marks_y)), width=0.15))
+        chart.add(Label(x, y, text, label_size, anchor),
+                  Line(((x, y + 0.6), (x, marks_y)), width=0.15))
+    for m in plan.milestones:
         if m.end_day is None:
             chart.add(Mark(scale(m.day), marks_y + 1, "diamond", 2.4))
         else:
             x0, x1 = scale(m.day), scale(m.end_day)
             chart.add(Line(((x0, marks_y), (x0, marks_y + 2), (x1, marks_y + 2), (x1, marks_y)), width=0.5))
 
-    ticks = list(range(0, main_end + 1, 14))
-    tick_labels = [(d, f"wk {d // 7}") for d in ticks]
-    tick_labels += [(m.day, _offset_word(m.milestone.at)) for m in far]
-    tick_labels += [(m.end_day, _offset_word(m.milestone.until)) for m in far if m.end_day]
-    for d, word in tick_labels:
+    ticks = [(d, f"wk {d // 7}") for d in range(0, main_end + (0 if far else 1), 14)]
+    ticks += [(m.day, _offset_word(m.milestone.at)) for m in far]
+    ticks += [(m.end_day, _offset_word(m.milestone.until)) for m in far if m.end_day]
+    kept: list[float] = []
+    for d, word in ticks:  # in order of preference: a tick too close to a kept one is dropped
         x = scale(d)
+        if any(abs(x - other) < 8 for other in kept):
+            continue
+        kept.append(x)
         anchor = "start" if x - left < 4 else "end" if right - x < 4 else "middle"
         chart.add(Line(((x, axis_y), (x, axis_y + 1.2)), width=0.2),
                   Label(x, axis_y + 4, word, 2.3, anchor, bold=True),
                   Label(x, axis_y + 7.2, _short(plan.date_of(d)), 2.1, anchor))
     chart.add(Line(((left, axis_y), (right, axis_y)), width=0.3))
 
-    if today:
-        day = plan.day_of(today)
-        if day >= 0:
-            x = scale(day)
-            chart.add(Line(((x, marks_y - 1), (x, axis_y + 8.5)), width=0.7, dash=1.0),
-                      Mark(x, axis_y + 9.6, "triangle", 2.0))
-            text = f"Today: day {day}"
-            anchor = "start" if x - left < 20 else "end" if right - x < 20 else "middle"
-            chart.add(Label(x + (1.5 if anchor == "start" else -1.5 if anchor == "end" else 0),
-                            axis_y + 11.8, text, 2.5, anchor, bold=True))
+    if day >= 0:
+        x = scale(day)
+        chart.add(Line(((x, marks_y - 1), (x, axis_y + 9.5)), width=0.7, dash=1.0),
+                  Mark(x, axis_y + 10.6, "triangle", 2.0))
+        anchor = "end" if right - x < 25 else "start"
+        chart.add(Label(x + (2 if anchor == "start" else -2), axis_y + 11.6, f"Today: day {day}", 2.5,
+                        anchor, bold=True))
+    chart.add(*band_labels)  # last, so the today line does not cover them
     return chart
+
+
+def week_span(start_day: int, end_day: int | None) -> str:
+    """'Weeks 2–6' for days 14–41; 'Week 12+' for an open end."""
+    if end_day is None:
+        return f"Week {start_day // 7}+"
+    return f"Weeks {start_day // 7}–{(end_day + 1) // 7}"
 
 
 def _offset_word(offset) -> str:
@@ -221,31 +239,43 @@ def _fit(text: str, room: float, size: float, smallest: float) -> float | None:
 
 
 def _place_labels(items, size: float, left: float, right: float):
-    """Rows for labels so none overlaps another or crosses a leader line.
+    """Rows for labels so that none overlaps another and, where possible, no leader line
+    crosses a label.
 
-    Row 0 is nearest the markers. Returns (row, (x, text, anchor)) per item, in order.
+    A label starts at its marker and runs right (or ends at it near the right edge); its
+    leader drops from it to the marker. Placing right to left, a label only has to keep clear
+    of the labels and leaders already placed to its right. Row 0 is nearest the markers.
+    Returns (row, (x, text, anchor)) per item, in the order given.
     """
-    occupied: list[list[tuple[float, float]]] = []
-    placed = []
-    for x, text in items:
+    texts: list[list[tuple[float, float]]] = []
+    leaders: list[list[float]] = []
+    placed = {}
+    for index in sorted(range(len(items)), key=lambda i: -items[i][0]):
+        x, text = items[index]
         w = text_width(text, size)
         anchor = "end" if x + w > right else "start"
-        x0, x1 = (x - w, x) if anchor == "end" else (x, x + w)
+        x0, x1 = ((x - w, x) if anchor == "end" else (x, x + w))
         x0, x1 = x0 - 1.0, x1 + 1.0
-        row = 0
-        while True:
-            while len(occupied) <= row:
-                occupied.append([])
-            text_free = all(x1 <= a or x0 >= b for a, b in occupied[row])
-            leader_free = all(not (a <= x <= b) for r in occupied[:row] for a, b in r)
-            if text_free and leader_free:
-                break
-            row += 1
-        occupied[row].append((x0, x1))
-        for lower in occupied[:row]:
-            lower.append((x - 0.5, x + 0.5))
-        placed.append((row, (x, text, anchor)))
-    return placed
+
+        def text_free(row):
+            return (all(x1 <= a or x0 >= b for a, b in texts[row])
+                    and all(not x0 <= p <= x1 for p in leaders[row]))
+
+        def leader_free(row):
+            return all(not a <= x <= b for lower in texts[:row] for a, b in lower)
+
+        limit = len(items) + 1
+        while len(texts) <= limit:
+            texts.append([])
+            leaders.append([])
+        row = next((r for r in range(limit) if text_free(r) and leader_free(r)), None)
+        if row is None:  # crowded: keep the text clear and let the leader cross
+            row = next(r for r in range(limit + 1) if text_free(r))
+        texts[row].append((x0, x1))
+        for lower in leaders[:row]:
+            lower.append(x)
+        placed[index] = (row, (x, text, anchor))
+    return [placed[i] for i in range(len(items))]
 
 
 # --- report charts ----------------------------------------------------------------------
@@ -302,7 +332,7 @@ class _Frame:
             if titles:
                 size = _fit(p["title"], x1 - x0 - 1.5, 2.2, 1.6)
                 text = p["title"] if size else f"Phase {i + 1}"
-                chart.add(Label(x0 + 0.8, top + 2.8, text, size or 1.8))
+                chart.add(Label(x0 + 0.8, top + 2.8, text, size or 1.8, bold=True))
             shown.append((p, x0, x1))
         return shown
 
@@ -321,20 +351,38 @@ class _Frame:
             x = self.x(self.as_of_day)
             chart.add(Line(((x, top), (x, bottom)), width=0.6, dash=1.0))
 
-    def milestone_marks(self, chart: Chart, y: float) -> None:
-        """Planned milestones as hollow diamonds; reached ones as filled diamonds on the day."""
+    def milestones_row(self, chart: Chart, top: float) -> float:
+        """Planned milestones as labelled hollow diamonds, recorded ones filled on the day they
+        were recorded. Returns the y of the diamonds' row."""
+        size, gap = 2.0, 0.4
+        planned: dict[int, list[str]] = {}
         for m in self.milestones:
-            planned = self.day(m["date"])
-            if self.visible(planned):
-                chart.add(Mark(self.x(planned), y, "diamond", 2.2, filled=False))
+            if self.visible(self.day(m["date"])):
+                planned.setdefault(self.day(m["date"]), []).append(m["title"])
+        rows = _place_labels([(self.x(d + 0.5), " · ".join(titles)) for d, titles in planned.items()],
+                             size, self.left + 0.5, self.right)
+        marks_y = top + (max((r for r, _ in rows), default=-1) + 1) * (size + gap) + 1.6
+        for row, (x, text, anchor) in rows:
+            y = marks_y - 1.6 - row * (size + gap)
+            chart.add(Label(x, y, text, size, anchor), Line(((x, y + 0.5), (x, marks_y - 1.1)), width=0.12))
+        chart.add(*(Mark(self.x(d + 0.5), marks_y, "diamond", 2.0, filled=False) for d in planned))
+        for m in self.milestones:
             if m["reached_on"] and self.visible(self.day(m["reached_on"])):
-                chart.add(Mark(self.x(self.day(m["reached_on"])), y, "diamond", 2.2))
+                chart.add(Mark(self.x(self.day(m["reached_on"]) + 0.5), marks_y, "diamond", 2.0))
+        return marks_y
 
 
 def _pain_chart(frame: _Frame, report: dict) -> Chart:
-    top, plot_top, plot_bottom = 0.5, 7.0, 47.0
-    chart = Chart(frame.width, plot_bottom + 8, "Pain (0–10) by day, with each phase's expected ceiling")
+    chart = Chart(frame.width, 0, "Pain (0–10) by day, with each phase's expected ceiling")
+    top = 0.5
+    marks_y = frame.milestones_row(chart, top + 4.5)
+    flags_y = marks_y + 2.8
+    plot_top, plot_bottom = flags_y + 2.5, flags_y + 40.5
+    chart.height = plot_bottom + 7.5
+    # Bands go under everything drawn so far.
+    shapes, chart.shapes = chart.shapes, []
     shown = frame.bands(chart, top, plot_bottom, titles=True)
+    chart.add(*shapes)
 
     def y(score: float) -> float:
         return plot_bottom - score / 10 * (plot_bottom - plot_top)
@@ -350,9 +398,7 @@ def _pain_chart(frame: _Frame, report: dict) -> Chart:
         chart.add(Line(tuple(points), width=0.45))
     chart.add(*(Mark(px, py, "circle", 1.5) for px, py in points))
     urgent_days = sorted({frame.day(f["date"]) for f in report["flags"] if f["severity"] == "urgent"})
-    chart.add(*(Mark(frame.x(d + 0.5), plot_top - 1.6, "triangle", 2.2)
-                for d in urgent_days if frame.visible(d)))
-    frame.milestone_marks(chart, plot_top + 1.2)
+    chart.add(*(Mark(frame.x(d + 0.5), flags_y, "triangle", 2.2) for d in urgent_days if frame.visible(d)))
     frame.as_of(chart, top, plot_bottom)
     frame.axis(chart, plot_bottom)
     chart.add(Rect(frame.left, top, frame.right - frame.left, plot_bottom - top, stroke=0.2))

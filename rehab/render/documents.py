@@ -15,7 +15,7 @@ from rehab.render import words
 from rehab.timeline import Timeline
 
 PAPERS = ("a4", "letter")
-KEY_MILESTONES = ("wound-review", "physio-start", "low-impact-activity", "return-to-sport", "new-baseline")
+CHART_WIDTH = 186.0  # mm: the text width of A4 with 12 mm margins; renderers scale charts to fit
 
 # Red flags, grouped for the printed box. A symptom vocab.py adds later lands in "Other".
 RED_FLAG_GROUPS = (
@@ -24,8 +24,8 @@ RED_FLAG_GROUPS = (
     ("Nerves and blood supply", ("numbness", "cold-toes")),
     ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
 )
-EMERGENCY_ACTION = "Call emergency services now (999 / 112 / 911)."
-TEAM_ACTION = "Contact your surgical team today."
+EMERGENCY_ACTION = "Call emergency services now (999 / 112 / 911) for:"
+TEAM_ACTION = "Contact your surgical team the same day for:"
 BOOT = {True: "boot", False: "no boot", None: "–"}
 
 
@@ -58,19 +58,19 @@ def timeline_pdf(plan: Timeline, person: dict | None, today: date, clinic: dict,
 def report_html(reports: list[dict], summary: list[dict] | None) -> str:
     from rehab.render import html
 
-    return html.reports([report_page(r) for r in reports], summary_page(summary))
+    return html.reports(report_pages(reports, summary), summary_page(summary))
 
 
 def report_pdf(reports: list[dict], summary: list[dict] | None) -> bytes:
     from rehab.render import pdf
 
-    return pdf.reports([report_page(r) for r in reports], summary_page(summary))
+    return pdf.reports(report_pages(reports, summary), summary_page(summary))
 
 
 def report_markdown(reports: list[dict], summary: list[dict] | None) -> str:
     from rehab.render import tabular
 
-    return tabular.markdown([report_page(r) for r in reports], summary_page(summary))
+    return tabular.markdown(report_pages(reports, summary), summary_page(summary))
 
 
 def write_report_csv(handle, reports: Iterable[dict]) -> None:
@@ -121,13 +121,12 @@ def timeline_page(plan: Timeline, person: dict | None, today: date, clinic: dict
         ]),
         "status": status,
         "summary": protocol.summary,
-        "band": chart.timeline_band(plan, today if day >= 0 else None, 186.0),
+        "band": chart.timeline_band(plan, today, CHART_WIDTH),
         "key_dates": [
             {
                 "title": m.title,
                 "when": words.date_label(m.date) if m.end_date is None else words.date_span(m.date, m.end_date),
                 "days": f"day {m.day}" if m.end_day is None else f"days {m.day}–{m.end_day}",
-                "key": m.id in KEY_MILESTONES,
             }
             for m in plan.milestones
         ],
@@ -135,7 +134,7 @@ def timeline_page(plan: Timeline, person: dict | None, today: date, clinic: dict
             {
                 "title": p.title,
                 "weeks": _weeks(p.start_day, p.end_day),
-                "dates": words.date_span(p.start_date, p.end_date),
+                "date_lines": _date_lines(p.start_date, p.end_date),
                 "weight_bearing": _allowed(p.phase.weight_bearing.allowed, p.phase.weight_bearing.expected_by_end),
                 "boot": "Boot on" if p.phase.boot else "No boot",
                 "activities": ", ".join(p.phase.activities),
@@ -151,9 +150,9 @@ def timeline_page(plan: Timeline, person: dict | None, today: date, clinic: dict
     }
 
 
-def red_flag_groups(fever_celsius: float) -> list[dict]:
-    """Emergency signs first, then the ones for the surgical team, each with what to do."""
-    fever = f"{fever_celsius:g} °C ({fever_celsius * 9 / 5 + 32:.1f} °F)"
+def red_flag_groups(fever_celsius: float) -> dict:
+    """The signs that call for emergency services, and the rest grouped for the surgical team."""
+    fever = f"{fever_celsius:g} °C / {fever_celsius * 9 / 5 + 32:.1f} °F"
 
     def sign(symptom: str) -> str:
         meaning = vocab.SYMPTOMS[symptom][0]
@@ -161,17 +160,41 @@ def red_flag_groups(fever_celsius: float) -> list[dict]:
         return f"{text} (temperature above {fever})" if symptom == "fever" else text
 
     emergency = [s for s, (_, urgent) in vocab.SYMPTOMS.items() if urgent]
+    team = [s for s in vocab.SYMPTOMS if s not in emergency]
     grouped = {s for _, members in RED_FLAG_GROUPS for s in members}
-    groups = [("Chest or breathing", emergency, EMERGENCY_ACTION, True)]
-    groups += [(title, [s for s in members if s in vocab.SYMPTOMS and s not in emergency], TEAM_ACTION, False)
-               for title, members in RED_FLAG_GROUPS]
-    groups.append(("Other", [s for s in vocab.SYMPTOMS if s not in grouped and s not in emergency],
-                   TEAM_ACTION, False))
-    return [{"title": title, "action": action, "emergency": urgent, "signs": [sign(s) for s in members]}
-            for title, members, action, urgent in groups if members]
+    groups = [(title, [s for s in members if s in team]) for title, members in RED_FLAG_GROUPS]
+    groups.append(("Other", [s for s in team if s not in grouped]))
+    return {
+        "emergency": {"action": EMERGENCY_ACTION, "signs": [sign(s) for s in emergency]},
+        "team": {"action": TEAM_ACTION,
+                 "columns": _balance([{"title": title, "signs": [sign(s) for s in members]}
+                                      for title, members in groups if members], 2)},
+    }
+
+
+def _balance(groups: list[dict], columns: int) -> list[list[dict]]:
+    """Groups in reading order, split into columns of about the same number of lines."""
+    total = sum(len(g["signs"]) + 1 for g in groups)
+    out: list[list[dict]] = [[] for _ in range(columns)]
+    done, column = 0, 0
+    for group in groups:
+        lines = len(group["signs"]) + 1
+        if out[column] and done + lines / 2 > total * (column + 1) / columns and column < columns - 1:
+            column += 1
+        out[column].append(group)
+        done += lines
+    return out
 
 
 # --- the report pages ------------------------------------------------------------------------
+
+def report_pages(reports: list[dict], summary: list[dict] | None) -> list[dict]:
+    """One page per report; after a summary, in its order (who needs attention first)."""
+    if summary:
+        rank = {row["patient_id"]: i for i, row in enumerate(summary)}
+        reports = sorted(reports, key=lambda r: rank.get(r["patient"]["id"], len(rank)))
+    return [report_page(r) for r in reports]
+
 
 def report_page(report: dict) -> dict:
     """A report dict (rehab.report.build) as the text every report format prints."""
@@ -185,7 +208,6 @@ def report_page(report: dict) -> dict:
     phases = timeline["phases"]
     return {
         "title": f"Progress report: {patient['name']}",
-        "patient_id": patient["id"],
         "facts": _facts([
             ("Patient", f"{patient['name']} ({patient['id']})"),
             ("Procedure", timeline["procedure"]["name"]),
@@ -204,17 +226,21 @@ def report_page(report: dict) -> dict:
         ],
         "pain": [
             ("Latest", _number(pain["latest"])),
-            ("7-day average", _number(pain["average_7d"])),
+            ("7-day average", _decimal(pain["average_7d"])),
             ("Change vs previous week", _signed(pain["change_vs_previous_week"])
-             + (f" (previous week {pain['average_previous_7d']})" if pain.get("average_previous_7d") is not None else "")),
+             + (f" (previous week {_decimal(pain['average_previous_7d'])})"
+                if pain.get("average_previous_7d") is not None else "")),
             ("Lowest / highest", f"{_number(pain['lowest'])} / {_number(pain['highest'])}"),
         ],
-        "charts": chart.report_charts(report, 186.0),
+        "charts": chart.report_charts(report, CHART_WIDTH),
         "phases": [_phase_row(row) for row in report["weight_bearing"]],
         "milestones": [_milestone_row(m) for m in report["milestones"]],
         "flags": [_flag_row(f) for f in report["flags"]],
+        # "urgent" and/or "open" (not acknowledged) for each flag row: printed in bold
+        "flag_marks": [" ".join(mark for mark, on in (("urgent", f["severity"] == "urgent"),
+                                                      ("open", not f["acknowledged"])) if on)
+                       for f in report["flags"]],
         "entries": [_entry_row(e, phases) for e in report["entries"]],
-        "notice": words.NOTICE,
     }
 
 
@@ -231,6 +257,9 @@ def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
     ]
 
 
+SUMMARY_TITLE = "Who needs attention"
+SUMMARY_NOTE = ("Open (unacknowledged) flags first, then the lowest share of days logged. "
+                "Each patient's report follows in this order.")
 SUMMARY_HEADINGS = ["Patient", "Urgent", "Warnings", "Adherence", "Longest gap", "Latest pain", "Where"]
 PHASE_HEADINGS = ["Phase", "Allowed", "Logged", "Boot (plan / logged)", "Activities (allowed / logged)"]
 MILESTONE_HEADINGS = ["Milestone", "Planned", "Reached"]
@@ -263,11 +292,11 @@ def _phase_row(row: dict) -> list[str]:
 def _milestone_row(m: dict) -> list[str]:
     planned = _iso_span(m["date"], m["end_date"]) if m["end_date"] else words.date_label(date.fromisoformat(m["date"]))
     if m["reached_on"]:
-        reached = f"yes, {words.date_label(date.fromisoformat(m['reached_on']))}"
+        reached = f"recorded {words.date_label(date.fromisoformat(m['reached_on']))}"
     elif not m["due"]:
         reached = "not due yet"
     else:
-        reached = "not recorded" if m["confirm"] else "due (not recorded)"
+        reached = "NOT recorded yet" if m["confirm"] else "date passed"
     return [m["title"], planned, reached]
 
 
@@ -306,9 +335,16 @@ def _side(side: str | None) -> str | None:
 
 
 def _weeks(start_day: int, end_day: int | None) -> str:
-    if end_day is None:
-        return f"Week {start_day // 7}+ · {words.day_span(start_day, end_day)}"
-    return f"Weeks {start_day // 7}–{(end_day + 1) // 7} · {words.day_span(start_day, end_day)}"
+    from rehab.render.chart import week_span
+
+    return f"{week_span(start_day, end_day)} · {words.day_span(start_day, end_day)}"
+
+
+def _date_lines(start: date, end: date | None) -> list[str]:
+    """A phase's dates on two short lines for a narrow column."""
+    if end is None:
+        return ["from", words.date_label(start)]
+    return [f"{words.date_label(start)} –", words.date_label(end)]
 
 
 def _allowed(levels, expected: str | None) -> str:
@@ -332,5 +368,9 @@ def _number(value) -> str:
     return "–" if value is None else f"{value:g}"
 
 
+def _decimal(value) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
 def _signed(value) -> str:
-    return "–" if value is None else f"{value:+g}"
+    return "–" if value is None else f"{value:+.1f}"

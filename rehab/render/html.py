@@ -43,14 +43,9 @@ def reports(pages: list[dict], summary: list[list[str]] | None) -> str:
     return _environment().get_template("report.html").render(
         title=title, notice=words.NOTICE, paper=None,
         items=items, summary=summary,
+        summary_title=documents.SUMMARY_TITLE, summary_note=documents.SUMMARY_NOTE,
         summary_headings=documents.SUMMARY_HEADINGS, phase_headings=documents.PHASE_HEADINGS,
         milestone_headings=documents.MILESTONE_HEADINGS, flag_headings=documents.FLAG_HEADINGS,
         entry_headings=documents.ENTRY_HEADINGS, entry_legend=documents.ENTRY_LEGEND,
         chart_legend=documents.CHART_LEGEND,
-        flag_class=_flag_class,
     )
-
-
-def _flag_class(row: list[str]) -> str:
-    classes = ["urgent" if row[1] == "URGENT" else "", "open" if row[4].startswith("NO") else ""]
-    return " ".join(c for c in classes if c)

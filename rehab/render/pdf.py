@@ -6,6 +6,7 @@ Every page's footer carries the notice that the plan is the surgeon's to change.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fpdf import FPDF
@@ -24,9 +25,10 @@ TIMELINE_SCALES = (1.0, 0.94, 0.88, 0.82, 0.76, 0.7)
 
 
 class _Document(FPDF):
-    def __init__(self, paper: str, title: str, scale: float = 1.0):
+    def __init__(self, paper: str, title: str, scale: float = 1.0, numbered: bool = False):
         super().__init__(orientation="portrait", unit="mm", format="A4" if paper == "a4" else "letter")
         self.scale = scale
+        self.numbered = numbered
         self.add_font(FAMILY, "", str(FONTS / "DejaVuSansCondensed.ttf"))
         self.add_font(FAMILY, "B", str(FONTS / "DejaVuSansCondensed-Bold.ttf"))
         self.set_margins(MARGIN, 10, MARGIN)
@@ -53,8 +55,20 @@ class _Document(FPDF):
         self.line(MARGIN, self.get_y(), self.w - MARGIN, self.get_y())
         self.set_y(self.get_y() + 1)
         self.set_font(FAMILY, "", 7.5)
-        pages = f"   Page {self.page_no()} of {{nb}}" if self.pages_count > 1 or self.page_no() > 1 else ""
+        pages = f"   Page {self.page_no()} of {{nb}}" if self.numbered else ""
         self.multi_cell(0, 3.3, words.NOTICE + pages, align="L")
+
+    def page_title(self, text: str, facts: list[tuple[str, str]] = ()) -> None:
+        """A new page opened by a large title and, if given, its facts line."""
+        self.add_page()
+        self.font(15, bold=True)
+        self.multi_cell(0, self.line_h(15), text, align="L", new_x="LMARGIN", new_y="NEXT")
+        if facts:
+            self.facts(facts)
+
+    def para(self, text: str, size: float = 8.5) -> None:
+        self.font(size)
+        self.multi_cell(0, self.line_h(size), text, align="L", new_x="LMARGIN", new_y="NEXT")
 
     def heading(self, text: str, size: float = 10.5, space_after: float = 14) -> None:
         """A section heading, moved to the next page rather than left alone at the bottom."""
@@ -69,35 +83,53 @@ class _Document(FPDF):
 
     def rich(self, parts: list[tuple[str, bool]], size: float, left: float | None = None,
              right: float | None = None) -> None:
-        """Flowing text in which some runs are bold (no markup: user text stays literal)."""
-        old = self.l_margin, self.r_margin
-        if left is not None:
-            self.set_left_margin(left)
-            self.set_x(left)
-        if right is not None:
-            self.set_right_margin(self.w - right)
+        """Flowing text in which some runs are bold, wrapped at spaces between `left` and
+        `right`. No markup is parsed, so a user's text prints exactly as written."""
+        left = self.l_margin if left is None else left
+        right = self.w - self.r_margin if right is None else right
+        h = self.line_h(size)
+        x, y = left, self.get_y()
         for text, bold in parts:
             self.font(size, bold)
-            self.write(self.line_h(size), text)
-        self.ln(self.line_h(size))
-        self.set_left_margin(old[0])
-        self.set_right_margin(old[1])
+            for token in re.findall(r"\s+|\S+", text):
+                if token.isspace():
+                    x += 0 if x == left else self.get_string_width(" ") * len(token)
+                    continue
+                for piece in self._pieces(token, right - left):
+                    w = self.get_string_width(piece)
+                    if x + w > right + 0.01 and x > left:
+                        x, y = left, y + h
+                    self.set_xy(x, y)
+                    self.cell(w, h, piece)
+                    x, y = self.get_x(), self.get_y()  # a page break moves y
+        self.set_xy(self.l_margin, y + h)
 
-    def facts(self, pairs: list[tuple[str, str]], size: float = 9) -> None:
+    def _pieces(self, word: str, room: float) -> list[str]:
+        """A word too long for a whole line, cut where it has to be."""
+        pieces, current = [], ""
+        for char in word:
+            if current and self.get_string_width(current + char) > room:
+                pieces.append(current)
+                current = ""
+            current += char
+        return pieces + [current]
+
+    def facts(self, pairs: list[tuple[str, str]], size: float = 9, **bounds) -> None:
         parts = []
         for i, (label, value) in enumerate(pairs):
             parts += [(("    " if i else "") + f"{label}: ", True), (value, False)]
-        self.rich(parts, size)
+        self.rich(parts, size, **bounds)
 
     def table(self, headings: list[str] | None, rows: list[list[str]], widths: list[float],
-              size: float = 8, bold_rows: set[int] = frozenset(), markdown: bool = False) -> None:
+              size: float = 8, bold_rows: set[int] = frozenset(), width: float | None = None,
+              align: str = "CENTER") -> None:
         self.font(size)
         bold = FontFace(emphasis="BOLD")
         with super().table(
-            col_widths=widths, width=self.width, text_align="LEFT", v_align="TOP",
+            col_widths=widths, width=width or self.width, align=align, text_align="LEFT", v_align="TOP",
             line_height=self.line_h(size), padding=(0.6 * self.scale, 1.0),
             headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
-            first_row_as_headings=headings is not None, markdown=markdown,
+            first_row_as_headings=headings is not None,
         ) as table:
             for index, row in enumerate(([headings] if headings else []) + rows):
                 out = table.row()
@@ -171,13 +203,9 @@ def timeline(page: dict, paper: str) -> bytes:
 
 def _timeline(page: dict, paper: str, scale: float) -> _Document:
     pdf = _Document(paper, page["title"], scale)
-    pdf.add_page()
-    pdf.font(15, bold=True)
-    pdf.multi_cell(0, pdf.line_h(15), page["title"], new_x="LMARGIN", new_y="NEXT")
-    pdf.facts(page["facts"])
+    pdf.page_title(page["title"], page["facts"])
     pdf.rich([(page["status"], True)], 9)
-    pdf.font(8)
-    pdf.multi_cell(0, pdf.line_h(8), page["summary"], new_x="LMARGIN", new_y="NEXT")
+    pdf.para(page["summary"], 8)
     pdf.ln(1)
     pdf.chart(page["band"])
 
@@ -201,63 +229,71 @@ def _timeline(page: dict, paper: str, scale: float) -> _Document:
     rows = []
     for p in page["phases"]:
         title = ("▶ You are here\n" if p["current"] else "") + f"{p['title']}\n{p['weeks']}"
-        rows.append([title, p["dates"].replace(" – ", " –\n"), p["weight_bearing"], p["boot"],
+        rows.append([title, "\n".join(p["date_lines"]), p["weight_bearing"], p["boot"],
                      p["activities"], "\n".join(f"• {g}" for g in p["goals"])])
     current = {i for i, p in enumerate(page["phases"]) if p["current"]}
     pdf.table(["Phase", "Dates", "Weight-bearing", "Boot", "Activities allowed", "Goals"], rows,
-              [36, 26, 30, 12, 20, 62], size=8, bold_rows=current)
+              [35, 28, 30, 13, 20, 60], size=8, bold_rows=current)
 
     _red_flags(pdf, page)
-    if page["clinic"]:
-        pdf.heading("Your clinic", space_after=4)
-        pdf.facts(page["clinic"], 9)
     return pdf
 
 
 def _red_flags(pdf: _Document, page: dict) -> None:
-    """The boxed "When to get help now": emergency signs across the top, the rest in two columns."""
+    """The boxed "When to get help now": emergency signs boxed, the rest in two columns."""
+    flags = page["red_flags"]
+    inner_left, inner_right = MARGIN + 1.5, pdf.w - MARGIN - 1.5
     pdf.ln(2)
     top = pdf.get_y()
-    pdf.set_x(MARGIN + 1.5)
-    pdf.font(10.5, bold=True)
-    pdf.cell(0, pdf.line_h(10.5), "When to get help now", new_x="LMARGIN", new_y="NEXT")
-    pdf.rich([(page["advice"], True)], 8.5, left=MARGIN + 1.5, right=pdf.w - MARGIN - 1.5)
-    cells = [f"**{g['title']}: {g['action']}**\n" + "\n".join(f"• {s}" for s in g["signs"])
-             for g in page["red_flags"]]
-    emergency = [c for c, g in zip(cells, page["red_flags"]) if g["emergency"]]
-    others = [c for c, g in zip(cells, page["red_flags"]) if not g["emergency"]]
-    pdf.font(8)
-    with super(_Document, pdf).table(
-        width=pdf.width - 3, col_widths=(1, 1), text_align="LEFT", v_align="TOP",
-        line_height=pdf.line_h(8), padding=(0.6, 1.2), first_row_as_headings=False,
-        borders_layout="NONE", markdown=True, gutter_height=0.8, gutter_width=3,
-    ) as table:
-        for cell in emergency:
-            table.row().cell(cell, colspan=2, border=15)
-        for i in range(0, len(others), 2):
-            row = table.row()
-            for cell in others[i:i + 2]:
-                row.cell(cell)
+    pdf.ln(0.8)
+    pdf.rich([("When to get help now", True)], 10.5, left=inner_left, right=inner_right)
+    pdf.rich([(page["advice"], True)], 8.5, left=inner_left, right=inner_right)
+    pdf.ln(0.6)
+    emergency_top = pdf.get_y()
+    pdf.rich([(flags["emergency"]["action"], True)], 8.5, left=inner_left + 1, right=inner_right - 1)
+    _columns(pdf, [f"• {s}" for s in flags["emergency"]["signs"]], inner_left)
+    pdf.set_line_width(0.5)
+    pdf.rect(inner_left, emergency_top - 0.5, inner_right - inner_left, pdf.get_y() - emergency_top + 0.8)
+    pdf.ln(1.5)
+    pdf.rich([(flags["team"]["action"], True)], 8.5, left=inner_left, right=inner_right)
+    _columns(pdf, ["\n".join(f"**{g['title']}**\n" + "\n".join(f"• {s}" for s in g["signs"]) for g in column)
+                   for column in flags["team"]["columns"]], inner_left, markdown=True)
+    if page["clinic"]:
+        pdf.set_line_width(0.3)
+        pdf.line(inner_left, pdf.get_y() + 0.5, inner_right, pdf.get_y() + 0.5)
+        pdf.ln(1.2)
+        pdf.rich([("Your clinic", True)], 9, left=inner_left, right=inner_right)
+        pdf.facts(page["clinic"], 8.5, left=inner_left, right=inner_right)
     pdf.set_line_width(0.6)
-    pdf.rect(MARGIN, top, pdf.width, pdf.get_y() - top + 1)
+    pdf.rect(MARGIN, top, pdf.width, pdf.get_y() - top + 0.5)
     pdf.ln(2)
+
+
+def _columns(pdf: _Document, cells: list[str], left: float, markdown: bool = False) -> None:
+    """Texts in two borderless columns (our own wording only: markdown marks the titles)."""
+    pdf.font(8)
+    pdf.set_x(left)
+    with FPDF.table(
+        pdf, width=pdf.w - 2 * left, col_widths=(1, 1), text_align="LEFT", v_align="TOP", align="LEFT",
+        line_height=pdf.line_h(8), padding=(0.3, 1.0), first_row_as_headings=False,
+        borders_layout="NONE", markdown=markdown,
+    ) as table:
+        for i in range(0, len(cells), 2):
+            row = table.row()
+            for cell in cells[i:i + 2]:
+                row.cell(cell)
 
 
 # --- reports ------------------------------------------------------------------------------------
 
 def reports(pages: list[dict], summary: list[list[str]] | None) -> bytes:
     title = pages[0]["title"] if len(pages) == 1 else "Progress reports"
-    pdf = _Document("a4", title)
+    pdf = _Document("a4", title, numbered=True)
     if summary is not None:
-        pdf.add_page()
-        pdf.font(15, bold=True)
-        pdf.cell(0, pdf.line_h(15), "Who needs attention", new_x="LMARGIN", new_y="NEXT")
-        pdf.font(8.5)
-        pdf.multi_cell(0, pdf.line_h(8.5), "Open (unacknowledged) flags first, then the lowest share "
-                       "of days logged. Each patient's report follows on its own page.",
-                       new_x="LMARGIN", new_y="NEXT")
+        pdf.page_title(documents.SUMMARY_TITLE)
+        pdf.para(documents.SUMMARY_NOTE)
         pdf.ln(1)
-        pdf.table(documents.SUMMARY_HEADINGS, summary, [44, 12, 14, 22, 16, 14, 52], size=8.5,
+        pdf.table(documents.SUMMARY_HEADINGS, summary, [44, 13, 17, 22, 16, 15, 59], size=8.5,
                   bold_rows={i for i, row in enumerate(summary) if row[1] != "0"})
     for page in pages:
         _report(pdf, page)
@@ -267,20 +303,20 @@ def reports(pages: list[dict], summary: list[list[str]] | None) -> bytes:
 
 
 def _report(pdf: _Document, page: dict) -> None:
-    pdf.add_page()
-    pdf.font(15, bold=True)
-    pdf.multi_cell(0, pdf.line_h(15), page["title"], new_x="LMARGIN", new_y="NEXT")
-    pdf.facts(page["facts"])
+    pdf.page_title(page["title"], page["facts"])
 
     pdf.heading("Adherence and pain (0–10)")
-    numbers = [[*a, *p] for a, p in _zip_longest(page["adherence"], page["pain"])]
-    pdf.table(None, numbers, [26, 46, 38, 76], size=8.5)
+    top = pdf.get_y()
+    pdf.table(None, [list(r) for r in page["adherence"]], [1, 1.4], size=8.5, width=pdf.width * 0.4, align="LEFT")
+    below = pdf.get_y()
+    pdf.set_y(top)
+    pdf.table(None, [list(r) for r in page["pain"]], [1, 1.2], size=8.5, width=pdf.width * 0.56, align="RIGHT")
+    pdf.set_y(max(below, pdf.get_y()))
 
     pdf.heading("Pain and weight-bearing over time", space_after=60)
     for item in page["charts"]:
         pdf.chart(item)
-    pdf.font(7.5)
-    pdf.multi_cell(0, pdf.line_h(7.5), documents.CHART_LEGEND, new_x="LMARGIN", new_y="NEXT")
+    pdf.para(documents.CHART_LEGEND, 7.5)
 
     pdf.heading("Weight-bearing, boot and activity by phase")
     pdf.table(documents.PHASE_HEADINGS, page["phases"], [46, 30, 40, 30, 40], size=8)
@@ -288,25 +324,15 @@ def _report(pdf: _Document, page: dict) -> None:
     pdf.table(documents.MILESTONE_HEADINGS, page["milestones"], [50, 80, 56], size=8)
     pdf.heading("Flags")
     if page["flags"]:
-        open_or_urgent = {i for i, row in enumerate(page["flags"]) if row[1] == "URGENT" or row[4].startswith("NO")}
-        pdf.table(documents.FLAG_HEADINGS, page["flags"], [19, 16, 34, 67, 50], size=8, bold_rows=open_or_urgent)
+        urgent = {i for i, mark in enumerate(page["flag_marks"]) if "urgent" in mark}
+        pdf.table(documents.FLAG_HEADINGS, page["flags"], [19, 16, 34, 67, 50], size=8, bold_rows=urgent)
     else:
-        _line(pdf, "No flags in this period.")
+        pdf.para("No flags in this period.")
     pdf.heading("Entries")
     if page["entries"]:
         pdf.table(documents.ENTRY_HEADINGS, page["entries"], [18, 9, 9, 13, 12, 18, 26, 25, 56], size=7.5)
-        pdf.font(7.5)
-        pdf.multi_cell(0, pdf.line_h(7.5), documents.ENTRY_LEGEND, new_x="LMARGIN", new_y="NEXT")
+        pdf.para(documents.ENTRY_LEGEND, 7.5)
     else:
-        _line(pdf, "No entries in this period.")
+        pdf.para("No entries in this period.")
 
 
-def _line(pdf: _Document, text: str) -> None:
-    pdf.font(8.5)
-    pdf.multi_cell(0, pdf.line_h(8.5), text, new_x="LMARGIN", new_y="NEXT")
-
-
-def _zip_longest(a: list, b: list):
-    from itertools import zip_longest
-
-    return zip_longest(a, b, fillvalue=("", ""))

@@ -61,8 +61,7 @@ def write_json(handle, reports: Iterable[dict]) -> None:
 def markdown(pages: list[dict], summary: list[list[str]] | None) -> str:
     out: list[str] = []
     if summary is not None:
-        out += ["# Who needs attention", "",
-                "Open (unacknowledged) flags first, then the lowest share of days logged.", ""]
+        out += [f"# {documents.SUMMARY_TITLE}", "", documents.SUMMARY_NOTE, ""]
         out += _table(documents.SUMMARY_HEADINGS, summary)
     for page in pages:
         out += [f"# {_text(page['title'])}", ""]

@@ -1,0 +1,397 @@
+"""Printed and exported documents, each read back with a real parser: PDF with pypdf, HTML with
+html.parser, ICS with icalendar, CSV with csv, JSON with json."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from html.parser import HTMLParser
+
+import pypdf
+import pytest
+from icalendar import Calendar
+
+from rehab import deviations, report, vocab
+from rehab import timeline as tl
+from rehab.errors import RehabError
+from rehab.protocols import builtin_ids, find
+from rehab.records import Acknowledgement, Entry, Patient, PatientRecord
+from rehab.render import documents, words
+
+LONG_NAME = "Maria-Guadalupe Zoë Łukasiewicz-Ó Ceallaigh de la Fuente y Hernández"
+SURGEON = "Professor Siobhán Ó Ceallaigh-Fitzgerald FRCS (Tr & Orth)"
+CLINIC = {"name": "Department of Foot and Ankle Surgery, St Elsewhere University Hospital",
+          "phone": "+44 20 7946 0000 ext. 4321", "email": "foot.ankle@st-elsewhere.example",
+          "address": "Orthopaedic Outpatients, Level 2, 1 Hospital Road, London SE1 7EH",
+          "emergency_phone": "999"}
+SURGERY = date(2026, 3, 2)
+TODAY = date(2026, 3, 25)
+INJECTED = ['=HYPERLINK("http://evil.example","x")', "+1", "-2", "@x", "\tTAB", "\rCR"]
+
+
+def person(name=LONG_NAME, pid="zoe") -> dict:
+    return {"id": pid, "name": name, "surgery_date": SURGERY.isoformat(), "procedure": "fhl-release",
+            "side": "left", "surgeon": SURGEON}
+
+
+def flat(text: str) -> str:
+    """Extracted text with every run of whitespace as one space (lines wrap anywhere)."""
+    return " ".join(text.split())
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    return [flat(page.extract_text()) for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def key_dates(plan: tl.Timeline) -> list[str]:
+    return [words.date_label(m.date) if m.end_date is None else words.date_span(m.date, m.end_date)
+            for m in plan.milestones]
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and all the text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    @property
+    def all_text(self) -> str:
+        return flat(" ".join(self.text))
+
+
+def assert_self_contained(html: str) -> Tags:
+    parsed = Tags(html)
+    names = [t for t, _ in parsed.tags]
+    assert "script" not in names and "link" not in names and "iframe" not in names
+    for _, attrs in parsed.tags:
+        for key in ("src", "href"):
+            assert not re.match(r"\s*(https?:)?//", attrs.get(key) or ""), attrs
+    assert "@import" not in html and "url(" not in html
+    return parsed
+
+
+# --- the one-page timeline -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def timeline_pdfs() -> dict:
+    """Every built-in protocol on A4 and Letter, with long names and full clinic details."""
+    out = {}
+    for pid in builtin_ids():
+        plan = tl.build(find(pid), SURGERY)
+        for paper in ("a4", "letter"):
+            out[pid, paper] = (plan, documents.timeline_pdf(plan, person(), TODAY, CLINIC, paper))
+    return out
+
+
+@pytest.mark.parametrize("pid", ["arthroscopic-debridement", "fhl-release", "os-trigonum-excision"])
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_timeline_pdf_is_one_page_with_every_key_date(timeline_pdfs, pid, paper):
+    plan, data = timeline_pdfs[pid, paper]
+    pages = pdf_pages(data)
+    assert len(pages) == 1
+    text = pages[0]
+    for needle in (LONG_NAME, SURGEON, "Left ankle", plan.protocol.name, words.NOTICE,
+                   words.RED_FLAG_ADVICE, "Today: day 23", CLINIC["phone"], CLINIC["address"],
+                   words.date_label(SURGERY), *key_dates(plan)):
+        assert flat(needle) in text, needle
+    for phase in plan.phases:
+        assert phase.title in text
+        assert words.date_label(phase.start_date) in text
+    for meaning, _ in vocab.SYMPTOMS.values():
+        assert meaning[1:] in text  # the first letter is capitalised on the page
+
+
+def test_timeline_pdf_paper_sizes_and_embedded_font(timeline_pdfs):
+    for paper, size in (("a4", (595, 842)), ("letter", (612, 792))):
+        page = pypdf.PdfReader(io.BytesIO(timeline_pdfs["fhl-release", paper][1])).pages[0]
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == size
+        fonts = page["/Resources"]["/Font"]
+        for ref in fonts.values():
+            font = ref.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "DejaVu" in str(font["/BaseFont"]) and "/FontFile2" in descriptor
+
+
+def test_timeline_pdf_fits_the_longest_name_a_patient_may_have():
+    plan = tl.build(find("os-trigonum-excision"), SURGERY)
+    longest = ("Zoë Łukasiewicz–Ó Ceallaigh " * 8)[:200].strip()  # 200 characters: the most a name may be
+    data = documents.timeline_pdf(plan, person(longest), TODAY, CLINIC, "letter")
+    pages = pdf_pages(data)
+    assert len(pages) == 1
+    assert "Zoë Łukasiewicz–Ó Ceallaigh Zoë" in pages[0]
+
+
+def test_timeline_before_surgery_and_without_clinic_or_patient():
+    plan = tl.build(find("fhl-release"), SURGERY)
+    text = pdf_pages(documents.timeline_pdf(plan, None, SURGERY - timedelta(days=5), {}, "a4"))
+    assert len(text) == 1
+    assert "surgery in 5 days" in text[0]
+    assert "Today:" not in text[0] and "Your clinic" not in text[0] and "Patient:" not in text[0]
+
+
+def test_timeline_html(tmp_path):
+    plan = tl.build(find("fhl-release"), SURGERY)
+    html = documents.timeline_html(plan, person("<script>alert(1)</script> Zoë"), TODAY, CLINIC, "letter")
+    parsed = assert_self_contained(html)
+    text = parsed.all_text
+    assert "<script>alert(1)</script> Zoë" in text
+    assert "size: letter" in html and "@page" in html
+    for needle in (words.NOTICE, words.RED_FLAG_ADVICE, SURGEON, CLINIC["email"], *key_dates(plan)):
+        assert flat(needle) in text, needle
+    assert any(tag == "svg" for tag, _ in parsed.tags)
+    assert "size: A4" in documents.timeline_html(plan, None, TODAY, {}, "a4")
+
+
+def test_unknown_paper_is_refused():
+    plan = tl.build(find("fhl-release"), SURGERY)
+    with pytest.raises(RehabError, match="paper"):
+        documents.timeline_html(plan, None, TODAY, {}, "a3")
+
+
+# --- ICS ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("surgery", ["2026-03-29", "2026-10-25", "2026-03-08", "2026-01-31", "2026-12-31"])
+def test_ics_dates_match_the_timeline(surgery):
+    plan = tl.build(find("fhl-release"), date.fromisoformat(surgery))
+    calendar = Calendar.from_ical(documents.timeline_ics(plan, None))
+    assert str(calendar["VERSION"]) == "2.0" and "rehab" in str(calendar["PRODID"])
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    assert len(events) == len(plan.milestones) + len(plan.phases)
+    stem = f"fhl-release-{surgery}"
+    for m in plan.milestones:
+        event = events[f"{stem}-milestone-{m.id}@rehab"]
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert type(start) is date and type(end) is date  # all-day, VALUE=DATE
+        assert (start, end) == (m.date, m.last_date + timedelta(days=1))
+        assert str(event["SUMMARY"]) == m.title
+    for p in plan.phases:
+        event = events[f"{stem}-phase-{p.id}@rehab"]
+        assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (p.start_date, p.start_date + timedelta(days=1))
+        assert p.title in str(event["SUMMARY"])
+    for event in events.values():
+        assert words.NOTICE in str(event["DESCRIPTION"]) and "DTSTAMP" in event
+
+
+def test_ics_uids_are_stable_per_patient():
+    old = tl.build(find("fhl-release"), SURGERY)
+    moved = tl.build(find("fhl-release"), SURGERY + timedelta(days=3))
+
+    def uids(plan):
+        return sorted(str(e["UID"]) for e in Calendar.from_ical(documents.timeline_ics(plan, person())).walk("VEVENT"))
+
+    assert uids(old) == uids(old) == uids(moved)  # a moved operation updates the same events
+    assert all(uid.startswith("zoe-") for uid in uids(old))
+    assert "VALUE=DATE" in documents.timeline_ics(old, None).decode()
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+def _patient_record(pid: str, name: str, notes: dict[int, str]) -> PatientRecord:
+    entries = []
+    for day in range(24):
+        if day in (5, 6, 7, 15):
+            continue
+        entries.append(Entry(
+            SURGERY + timedelta(days=day), pain=6 if day == 17 else max(1, 6 - day // 4),
+            weight_bearing="full" if day == 9 else "partial" if day < 14 else "as-tolerated",
+            boot=day < 15, activity="rest" if day < 10 else "walking",
+            symptoms=("calf-pain",) if day == 17 else (), milestones=("wound-review",) if day == 14 else (),
+            note=notes.get(day)))
+    patient = Patient(pid, name, SURGERY, "fhl-release", "left", SURGEON)
+    return PatientRecord(patient, entries)
+
+
+NOTES = {1: "<script>alert(1)</script>", 2: "knee | ankle", 12: "Walked to the shop – fine", 13: "Siobhán Ó Ceallaigh rang"}
+NOTES |= {20 + i: text for i, text in enumerate(INJECTED[:4])}
+
+
+@pytest.fixture(scope="module")
+def reports() -> list[dict]:
+    plan_protocol = find("fhl-release")
+    first = _patient_record("zoe", "Zoë Łukasiewicz", NOTES)
+    second = _patient_record("amir", "Amir Haddad", {3: "fine"})
+    second.entries = second.entries[:5]
+    out = []
+    for rec in (first, second):
+        flags = deviations.evaluate(tl.build(plan_protocol, SURGERY), rec.entries, TODAY)
+        acks = {}
+        if rec.patient.id == "zoe":
+            wb = next(f for f in flags if f.rule == "weight-bearing-ahead")
+            acks = {wb.key: Acknowledgement(wb.date, wb.rule, wb.subject, "discussed; fine", "J. Physio",
+                                            datetime(2026, 3, 12, 10, 0))}
+        out.append(report.build(rec, plan_protocol, flags, acks, TODAY, None, None))
+    return out
+
+
+@pytest.fixture(scope="module")
+def summary(reports) -> list[dict]:
+    return report.attention_order([report.summary_row(r) for r in reports])
+
+
+@pytest.fixture(scope="module")
+def one_pdf(reports) -> list[str]:
+    return pdf_pages(documents.report_pdf(reports[:1], None))
+
+
+@pytest.fixture(scope="module")
+def all_pdf(reports, summary) -> list[str]:
+    return pdf_pages(documents.report_pdf(reports, summary))
+
+
+def test_report_fixture_has_an_urgent_and_an_acknowledged_flag(reports):
+    flags = reports[0]["flags"]
+    assert any(f["rule"] == "red-flag" and f["severity"] == "urgent" for f in flags)
+    assert any(f["acknowledged"] for f in flags) and not all(f["acknowledged"] for f in flags)
+
+
+def test_report_pdf(reports, one_pdf):
+    text = " ".join(one_pdf)
+    for needle in ("Zoë Łukasiewicz", "Siobhán Ó Ceallaigh", "–", "FHL tendon release", "20 of 24",
+                   "Walked to the shop – fine", "<script>alert(1)</script>", "J. Physio", "discussed; fine"):
+        assert needle in text, needle
+    for flag in reports[0]["flags"]:
+        assert flag["rule"] in text and flat(flag["message"]) in text, flag
+    assert all(flat(words.NOTICE) in page for page in one_pdf)
+
+
+def test_report_pdf_all_opens_with_the_summary_and_a_page_per_patient(all_pdf, summary):
+    assert "Who needs attention" in all_pdf[0]
+    assert all_pdf[0].index("Zoë Łukasiewicz") < all_pdf[0].index("Amir Haddad")  # the urgent one first
+    starts = [i for i, page in enumerate(all_pdf) if page.startswith("Progress report:")]
+    assert [all_pdf[i].split(" Patient:")[0] for i in starts] == [
+        "Progress report: Zoë Łukasiewicz", "Progress report: Amir Haddad"]
+    assert all(flat(words.NOTICE) in page for page in all_pdf)
+    assert summary[0]["urgent"] >= 1
+
+
+def test_report_html(reports, summary):
+    html = documents.report_html(reports, summary)
+    parsed = assert_self_contained(html)
+    text = parsed.all_text
+    assert "<script>alert(1)</script>" in text and "knee | ankle" in text
+    assert text.index("Who needs attention") < text.index("Progress report: Zoë Łukasiewicz")
+    # the patients follow the summary's order, whatever order the reports came in
+    reordered = Tags(documents.report_html(reports[::-1], summary)).all_text
+    assert reordered.index("Progress report: Zoë") < reordered.index("Progress report: Amir")
+    for flag in reports[0]["flags"]:
+        assert flat(flag["message"]) in text
+    assert text.count(words.NOTICE) == 1  # in the footer every printed page repeats
+    assert sum(tag == "svg" for tag, _ in parsed.tags) == 4  # pain and weight-bearing, per patient
+    single = Tags(documents.report_html(reports[:1], None)).all_text
+    assert "Who needs attention" not in single
+
+
+def test_report_markdown(reports, summary):
+    text = documents.report_markdown(reports, summary)
+    assert text.startswith("# Who needs attention")
+    assert "<script>" not in text and "\\<script\\>" in text
+    entries = text.split("## Entries")[1].split("\n\n")[1].splitlines()
+    cells = {len(re.split(r"(?<!\\)\|", line)) for line in entries}
+    assert len(entries) == len(reports[0]["entries"]) + 2 and cells == {11}  # a "|" in a note adds no column
+    for flag in reports[0]["flags"]:
+        assert flag["rule"] in text
+
+
+# --- CSV and JSON ------------------------------------------------------------------------------------
+
+def _streamed(reports, handle, marker: str):
+    """Yield the reports, checking that the first was written before the second is asked for."""
+    yield reports[0]
+    assert marker in handle.getvalue()
+    yield from reports[1:]
+
+
+def test_csv(reports):
+    handle = io.StringIO(newline="")
+    documents.write_report_csv(handle, _streamed(reports, handle, "zoe"))
+    rows = list(csv.reader(io.StringIO(handle.getvalue(), newline="")))
+    header, body = rows[0], rows[1:]
+    assert header[:10] == ["patient_id", "date", "day", "pain", "weight_bearing", "boot", "activity",
+                           "symptoms", "milestones", "note"]
+    assert len(body) == sum(len(r["entries"]) for r in reports)
+    col = {name: i for i, name in enumerate(header)}
+    notes = [row[col["note"]] for row in body]
+    for injected in INJECTED[:4]:
+        assert "'" + injected in notes
+    assert all(re.fullmatch(r"\d+", row[col["pain"]]) and re.fullmatch(r"\d+", row[col["day"]]) for row in body)
+    calf = next(row for row in body if row[col["symptoms"]])
+    assert calf[col["symptoms"]] == "calf-pain" and "red-flag" in calf[col["flags"]].split(";")
+    assert "<script>alert(1)</script>" in notes and "Walked to the shop – fine" in notes
+
+
+def test_csv_neutralises_every_formula_start():
+    base = {"date": "2026-03-03", "day": 1, "pain": 3, "weight_bearing": "partial", "boot": None,
+            "activity": None, "symptoms": [], "milestones": [], "note": None}
+    entries = [{**base, "note": text} for text in INJECTED]
+    doc = {"patient": {"id": "-x", "name": "=cmd|' /C calc'!A0"}, "entries": entries, "flags": []}
+    handle = io.StringIO(newline="")
+    documents.write_report_csv(handle, [doc])
+    body = list(csv.DictReader(io.StringIO(handle.getvalue(), newline="")))
+    assert [r["note"] for r in body] == ["'" + text for text in INJECTED]
+    assert body[0]["patient_id"] == "'-x" and body[0]["patient_name"].startswith("'=")
+
+
+def test_json(reports):
+    handle = io.StringIO()
+    documents.write_report_json(handle, _streamed(reports, handle, '"zoe"'))
+    raw = handle.getvalue()
+    assert "Zoë" in raw  # not \u-escaped
+    doc = json.loads(raw)
+    assert list(doc) == ["patients"] and doc["patients"] == json.loads(json.dumps(reports))
+    for item in doc["patients"]:
+        assert {"patient", "timeline", "entries", "flags", "adherence", "pain"} <= set(item)
+        assert set(item["adherence"]) == {"days_expected", "days_logged", "ratio", "longest_gap"}
+        assert {"latest", "average_7d", "change_vs_previous_week", "lowest", "highest"} <= set(item["pain"])
+    empty = io.StringIO()
+    documents.write_report_json(empty, iter(()))
+    assert json.loads(empty.getvalue()) == {"patients": []}
+
+
+# --- clinic details and start-up ----------------------------------------------------------------------
+
+def test_clinic_details_from_file_and_options(isolated):
+    folder = isolated / "home" / "config" / "rehab"
+    assert documents.clinic_details(None, None, None) == dict.fromkeys(
+        ("name", "phone", "email", "address", "emergency_phone"))
+    folder.mkdir(parents=True)
+    (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 0207\naddress: 1 Road\nemail:\n", encoding="utf-8")
+    got = documents.clinic_details(None, None, "desk@example.org")
+    assert got == {"name": "Ankle Unit", "phone": "0207", "email": "desk@example.org", "address": "1 Road",
+                   "emergency_phone": None}
+    assert documents.clinic_details("Other", "1", None)["name"] == "Other"
+
+
+@pytest.mark.parametrize("content, message", [
+    ("name: [unclosed", "not valid YAML"),
+    ("- a list\n", "must be a mapping"),
+    ("fax: 123\n", "unknown key 'fax'"),
+    ("name:\n  nested: 1\n", "plain text"),
+])
+def test_malformed_clinic_file_names_the_file(isolated, content, message):
+    path = isolated / "home" / "config" / "rehab" / "clinic.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(RehabError, match=message) as error:
+        documents.clinic_details(None, None, None)
+    assert str(path) in str(error.value)
+
+
+def test_documents_module_imports_no_heavy_library():
+    code = ("import sys, rehab.render.documents; "
+            "print(sorted(m for m in ('fpdf', 'jinja2', 'icalendar', 'platformdirs') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
