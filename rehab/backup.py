@@ -12,6 +12,7 @@ from typing import IO
 
 from rehab import patients as patient_fields
 from rehab import vocab
+from rehab.dates import check_range
 from rehab.errors import RehabError
 from rehab.records import Acknowledgement, Entry, Patient, PatientRecord, Revision
 
@@ -19,10 +20,12 @@ FORMAT = "rehab-export"
 VERSION = 1
 
 
-def write_export(handle: IO[str], records: Iterable[PatientRecord], now: datetime | None = None) -> int:
+def write_export(handle: IO[str], records: Iterable[PatientRecord], default_id: str | None = None,
+                 now: datetime | None = None) -> int:
     """Stream the document patient by patient; returns how many patients were written."""
     stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-    handle.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "exported_at": {json.dumps(stamp)}, "patients": [')
+    handle.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "exported_at": {json.dumps(stamp)}, '
+                 f'"default_patient": {json.dumps(default_id)}, "patients": [')
     count = 0
     for record in records:
         handle.write(("," if count else "") + "\n" + json.dumps(patient_document(record), ensure_ascii=False))
@@ -42,7 +45,8 @@ def patient_document(record: PatientRecord) -> dict:
     }
 
 
-def read_export(handle: IO[str]) -> list[PatientRecord]:
+def read_export(handle: IO[str]) -> tuple[list[PatientRecord], str | None]:
+    """The records of an export file and its current patient, all checked."""
     try:
         document = json.load(handle)
     except json.JSONDecodeError as exc:
@@ -51,7 +55,7 @@ def read_export(handle: IO[str]) -> list[PatientRecord]:
         raise RehabError("not a rehab export: the file is not UTF-8 text") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise RehabError(f"not a rehab export: 'format' must be {FORMAT!r}")
-    if document.get("version") != VERSION:
+    if type(document.get("version")) is not int or document["version"] != VERSION:
         raise RehabError(f"unsupported export version {document.get('version')!r}: this rehab reads version {VERSION}")
     people = document.get("patients")
     if not isinstance(people, list):
@@ -62,7 +66,10 @@ def read_export(handle: IO[str]) -> list[PatientRecord]:
         if record.patient.id in seen:
             raise RehabError(f"patients[{i}].id: {record.patient.id!r} appears twice in the file")
         seen.add(record.patient.id)
-    return records
+    default = document.get("default_patient")
+    if default is not None and not isinstance(default, str):
+        raise RehabError("default_patient: must be a patient id or null")
+    return records, default
 
 
 def _record(item, where: str) -> PatientRecord:
@@ -74,8 +81,8 @@ def _record(item, where: str) -> PatientRecord:
             name=patient_fields.clean_name(_text(item, "name", where)),
             surgery_date=_date(item.get("surgery_date"), f"{where}.surgery_date"),
             procedure=_text(item, "procedure", where),
-            side=patient_fields.clean_side(item.get("side")),
-            surgeon=patient_fields.clean_optional(item.get("surgeon"), "surgeon"),
+            side=patient_fields.clean_side(_optional_text(item, "side", where)),
+            surgeon=patient_fields.clean_optional(_optional_text(item, "surgeon", where), "surgeon"),
             created_at=_datetime(item.get("created_at"), f"{where}.created_at") if item.get("created_at") else None,
         )
     except RehabError as exc:
@@ -85,12 +92,19 @@ def _record(item, where: str) -> PatientRecord:
     for j, entry in enumerate(entries):
         if entry.date in dates:
             raise RehabError(f"{where}.entries[{j}].date: {entry.date} appears twice")
+        if entry.date < patient.surgery_date:
+            raise RehabError(f"{where}.entries[{j}].date: {entry.date} is before the surgery date")
         dates.add(entry.date)
     revisions = [
         Revision(_entry(r, f"{where}.revisions[{j}]"), _datetime(r.get("replaced_at"), f"{where}.revisions[{j}].replaced_at"))
         for j, r in enumerate(_list(item, "revisions", where))
     ]
     acks = [_ack(a, f"{where}.acknowledgements[{j}]") for j, a in enumerate(_list(item, "acknowledgements", where))]
+    keys = set()
+    for j, ack in enumerate(acks):
+        if ack.key in keys:
+            raise RehabError(f"{where}.acknowledgements[{j}]: the same flag is acknowledged twice")
+        keys.add(ack.key)
     return PatientRecord(patient, entries, revisions, acks)
 
 
@@ -112,7 +126,7 @@ def _entry(item, where: str) -> Entry:
             pain=vocab.pain(pain),
             weight_bearing=vocab.weight_bearing(_text(item, "weight_bearing", "")),
             boot=boot,
-            activity=vocab.activity(item["activity"]) if item.get("activity") is not None else None,
+            activity=vocab.activity(_optional_text(item, "activity", "")) if item.get("activity") is not None else None,
             symptoms=tuple(vocab.symptom(s) for s in _strings(item.get("symptoms"), "symptoms")),
             milestones=tuple(_strings(item.get("milestones"), "milestones")),
             note=note,
@@ -127,9 +141,9 @@ def _ack(item, where: str) -> Acknowledgement:
     return Acknowledgement(
         date=_date(item.get("date"), f"{where}.date"),
         rule=_text(item, "rule", where),
-        subject=item.get("subject") or "",
-        note=item.get("note"),
-        by=item.get("by"),
+        subject=_optional_text(item, "subject", where) or "",
+        note=_optional_text(item, "note", where),
+        by=_optional_text(item, "by", where),
         acknowledged_at=_datetime(item.get("acknowledged_at"), f"{where}.acknowledged_at"),
     )
 
@@ -142,6 +156,13 @@ def _text(item: dict, key: str, where: str) -> str:
     value = item.get(key)
     if not isinstance(value, str) or not value.strip():
         raise RehabError(f"{where + '.' if where else ''}{key}: must be non-empty text")
+    return value
+
+
+def _optional_text(item: dict, key: str, where: str) -> str | None:
+    value = item.get(key)
+    if value is not None and not isinstance(value, str):
+        raise RehabError(f"{where + '.' if where else ''}{key}: must be text or null")
     return value
 
 
@@ -162,9 +183,13 @@ def _strings(value, what: str) -> list[str]:
 
 def _date(value, where: str) -> date:
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except (TypeError, ValueError):
         raise RehabError(f"{where}: {value!r} is not a YYYY-MM-DD date") from None
+    try:
+        return check_range(parsed, value)
+    except RehabError as exc:
+        raise _at(exc, where) from None
 
 
 def _datetime(value, where: str) -> datetime:

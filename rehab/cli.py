@@ -46,11 +46,11 @@ class RehabGroup(TyperGroup):
                 raise
             _fail(str(exc), exc.exit_code)
         except Exception as exc:  # noqa: BLE001 - the one place an unexpected fault is reported
-            from rehab.errors import StoreError
+            from rehab.errors import Fault
 
             if debug:
                 raise
-            if isinstance(exc, StoreError):
+            if isinstance(exc, Fault):
                 _fail(str(exc), exc.exit_code)
             _fail(f"unexpected error ({type(exc).__name__}); run again with --debug for details", 1)
         sys.exit(code or 0)
@@ -505,7 +505,7 @@ def log(
         raise RehabError(f"{day.isoformat()} is in the future: log a day once it has happened")
     db, person, plan = _journal(ctx, patient)
     if day < person.surgery_date:
-        raise RehabError(f"{day.isoformat()} is before {person.name}'s surgery ({person.surgery_date.isoformat()})")
+        raise RehabError(f"{day.isoformat()} is before the surgery date ({person.surgery_date.isoformat()})")
     known = {m.id for m in plan.milestones}
     for m in milestones or ():
         if m not in known:
@@ -754,7 +754,7 @@ def export_data(
     check_writable(output, force)
     db = _store(ctx)
     with atomic_output(output, force) as handle:
-        count = write_export(handle, db.records())
+        count = write_export(handle, db.records(), db.default_id())
     sys.stderr.write(f"Exported {count} patient{'s' if count != 1 else ''} to {output}\n")
 
 
@@ -765,13 +765,15 @@ def import_data(ctx: typer.Context, path: Annotated[Path, typer.Argument(metavar
 
     try:
         with open(path, encoding="utf-8") as handle:
-            records = read_export(handle)
+            records, default_id = read_export(handle)
     except FileNotFoundError:
         raise RehabError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise RehabError(f"{path}: is a folder") from None
     except PermissionError:
         raise RehabError(f"{path}: cannot be read (permission denied)") from None
+    from dataclasses import replace
+
     known: dict[str, str] = {}
     for i, record in enumerate(records):
         procedure = record.patient.procedure
@@ -780,8 +782,10 @@ def import_data(ctx: typer.Context, path: Annotated[Path, typer.Argument(metavar
                 known[procedure] = _protocol(ctx, procedure).id
             except RehabError:
                 raise RehabError(f"patients[{i}].procedure: unknown procedure {procedure!r}") from None
+        # Store the protocol's id, as `patient add` does, whatever name the file used.
+        record.patient = replace(record.patient, procedure=known[procedure])
     db = _store(ctx)
-    db.import_records(records)
+    db.import_records(records, default_id)
     entries = sum(len(r.entries) for r in records)
     typer.echo(f"Imported {len(records)} patient{'s' if len(records) != 1 else ''} and {entries} entries.")
 
@@ -793,11 +797,11 @@ def demo(ctx: typer.Context, on: DateOpt = None):
     from rehab import store
 
     day = _date(on)
+    patient, entries = sample.patient_and_entries(day)  # before anything is deleted
     path = sample.demo_path(_settings(ctx).db)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     db = store.open_store(str(path))
-    patient, entries = sample.patient_and_entries(day)
     db.add_patient(patient)
     for entry in entries:
         db.log(patient.id, entry, replace_existing=False)

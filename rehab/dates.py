@@ -18,12 +18,28 @@ _MONTH_WORD = re.compile(
 _YEAR = re.compile(r"\b\d{4}\b")
 
 
+# Dates outside this span are typing mistakes, and near the ends of the calendar the day
+# arithmetic (a year of milestones) would overflow.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+
+
 def local_today() -> date:
     """Today as the local calendar date."""
     return date.today()
 
 
 def parse_date(text: str, today: date | None = None) -> date:
+    return check_range(_parse(text, today), text)
+
+
+def check_range(day: date, text: object) -> date:
+    if not EARLIEST <= day <= LATEST:
+        raise RehabError(f"{str(text).strip()!r} is outside the dates rehab works with ({EARLIEST.year}–{LATEST.year})")
+    return day
+
+
+def _parse(text: str, today: date | None = None) -> date:
     """A date from ISO, `today`, `yesterday`, or a form with a month name ("3 Mar 2026").
 
     All-numeric forms other than ISO (03/04/2026) are refused: they read differently in

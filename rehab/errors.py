@@ -15,7 +15,12 @@ class ProtocolError(RehabError):
     """A protocol file that cannot be used; the message names the file and the field."""
 
 
-class StoreError(Exception):
-    """The database cannot be used (not a database, read-only, disk full): exit status 1."""
+class Fault(Exception):
+    """The surroundings failed (disk full, read-only database, damaged file): exit status 1.
+    The message is still one plain line; nothing was written."""
 
     exit_code = 1
+
+
+class StoreError(Fault):
+    """The database cannot be used (not a database, read-only, disk full, too new)."""

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from rehab.errors import RehabError
+from rehab.errors import Fault, RehabError
 
 PRIVATE = 0o600
 
@@ -52,9 +52,9 @@ def atomic_output(path: str | Path, force: bool = False, binary: bool = False) -
     except FileExistsError:
         _discard(tmp)
         raise RehabError(f"{target} already exists; use --force to replace it") from None
-    except OSError as exc:
+    except OSError as exc:  # disk full, quota, I/O error: the surroundings, not the input
         _discard(tmp)
-        raise RehabError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise Fault(f"cannot write {target}: {exc.strerror or exc}; nothing was written") from None
     except BaseException:
         _discard(tmp)
         raise

@@ -5,6 +5,8 @@ Each is ordered where order matters, so rules can compare "more" and "less".
 
 from __future__ import annotations
 
+import re
+
 from rehab.errors import RehabError
 
 # Weight-bearing levels, least to most, with their clinical abbreviations.
@@ -79,7 +81,7 @@ def symptom(text: str) -> str:
 def pain(value: int | str) -> int:
     """A 0–10 numeric rating, whole numbers only."""
     text = str(value).strip()
-    if not text.lstrip("-").isdigit():
+    if not re.fullmatch(r"-?[0-9]+", text):
         raise RehabError(f"pain must be a whole number from 0 to 10, not {text!r}")
     number = int(text)
     if not 0 <= number <= 10:

@@ -52,6 +52,8 @@ class Store:
                 yield conn
         except OperationalError as exc:
             raise StoreError(_engine._operational_message(exc, self.url)) from None
+        except DatabaseError:
+            raise StoreError(f"{_engine.describe(self.url)} is damaged: restore it from a backup (rehab import)") from None
 
     @contextmanager
     def _write(self):
@@ -229,8 +231,11 @@ class Store:
                     [_ack(r) for r in acks.take(patient.id)],
                 )
 
-    def import_records(self, records: list[PatientRecord]) -> None:
-        """All or nothing, in one transaction, with bulk inserts."""
+    def import_records(self, records: list[PatientRecord], default_id: str | None = None) -> None:
+        """All or nothing, in one transaction, with bulk inserts. The file's current patient
+        becomes the current one if the database has none."""
+        if not records:
+            return
         with self._write() as conn:
             ids = [r.patient.id for r in records]
             existing = set()
@@ -257,8 +262,9 @@ class Store:
             acks = [{"patient_id": r.patient.id, **_ack_values(a)} for r in records for a in r.acknowledgements]
             if acks:
                 conn.execute(insert(A), acks)
-            if records and conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar() is None:
-                conn.execute(insert(S).values(key=DEFAULT_KEY, value=records[0].patient.id))
+            if conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar() is None:
+                chosen = default_id if default_id in ids else records[0].patient.id
+                conn.execute(insert(S).values(key=DEFAULT_KEY, value=chosen))
 
     def counts(self) -> dict[str, int]:
         with self._read() as conn:

@@ -16,12 +16,13 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import SQLModel
 
-from rehab.errors import StoreError
+from rehab.errors import NotFound, RehabError, StoreError
 from rehab.store import tables  # noqa: F401 - registers the tables on SQLModel.metadata
 
 # The newest migration in store/migrations/versions. A database stamped with it opens with
 # one small query and no Alembic import.
 HEAD_REVISION = "0002"
+KNOWN_REVISIONS = ("0001", "0002")
 BUSY_TIMEOUT_S = 30
 
 
@@ -40,14 +41,34 @@ def resolve_url(db: str | None) -> str:
 
 
 def sqlite_path(url: str) -> Path | None:
-    parsed = make_url(url)
+    """The file behind a SQLite URL (also the `file:PATH?mode=ro&uri=true` form), else None."""
+    parsed = _parse_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
-    return Path(parsed.database)
+    database = parsed.database
+    if parsed.query.get("uri") == "true" and database.startswith("file:"):
+        database = database.removeprefix("file:").split("?", 1)[0]
+    return Path(database)
+
+
+def _read_only(url: str) -> bool:
+    parsed = _parse_url(url)
+    return parsed.query.get("mode") == "ro" or "mode=ro" in (parsed.database or "")
+
+
+def _parse_url(url: str):
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url)
+    except ArgumentError:
+        raise RehabError(f"cannot read the database URL {url!r}: give a file path or a URL like postgresql://host/db") from None
 
 
 def _prepare_file(path: Path) -> None:
     """Create the folder and an empty file, owner-only, before SQLite touches them."""
+    if path.is_dir():
+        raise RehabError(f"{path} is a folder; --db needs a database file")
     try:
         if not path.parent.exists():
             path.parent.mkdir(parents=True, mode=0o700)
@@ -63,9 +84,14 @@ def _prepare_file(path: Path) -> None:
 def make_engine(url: str) -> Engine:
     path = sqlite_path(url)
     if path is None:
-        return create_engine(url)
-    _prepare_file(path)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+        return _create(url)
+    if _read_only(url):
+        if not path.is_file():
+            raise NotFound(f"{path}: no such database file")
+    else:
+        _prepare_file(path)
+    # hide_parameters: a --debug traceback must not print the patient's values.
+    engine = _create(url, connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -74,7 +100,7 @@ def make_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        if os.access(path, os.W_OK):
+        if os.access(path, os.W_OK) and not _read_only(url):
             # WAL lets readers go on while one process writes.
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
@@ -90,6 +116,20 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _create(url: str, **options) -> Engine:
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    backend = _parse_url(url).get_backend_name()
+    try:
+        return create_engine(url, hide_parameters=True, **options)
+    except NoSuchModuleError:
+        raise RehabError(f"rehab cannot use {backend!r} databases; give a SQLite path or an SQLAlchemy URL") from None
+    except ModuleNotFoundError as exc:
+        raise RehabError(f"the database driver for {backend} is not installed ({exc.name}): install it with pip") from None
+    except ArgumentError as exc:
+        raise RehabError(f"cannot use the database URL: {exc}") from None
 
 
 def describe(url: str) -> str:
@@ -116,6 +156,8 @@ def ensure_schema(engine: Engine, url: str) -> None:
                 conn.execute(text("DELETE FROM alembic_version"))
                 conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD_REVISION})
                 return
+        if current is not None and current not in KNOWN_REVISIONS:
+            raise StoreError(f"{describe(url)} was made by a newer version of rehab (schema {current}); upgrade rehab to open it")
         _upgrade(engine, url, current)
     except StoreError:
         raise

@@ -1,0 +1,271 @@
+"""Backups: `rehab export --output FILE` and `rehab import FILE` (reliability issue, part 1).
+
+Export → import into an empty database → export gives the same document apart from
+"exported_at", replaced-entry history and acknowledgements included. Import checks the
+whole file first, names the first problem by its place, and writes all or nothing."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from conftest import snapshot
+
+TODAY = date.today()
+SURGERY = TODAY - timedelta(days=30)
+
+
+def iso(day: date) -> str:
+    return day.isoformat()
+
+
+def ok(result):
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def build_clinic(rehab) -> None:
+    """Two patients with what a backup must carry: unusual text, every entry field, a
+    replaced entry (a revision) and an acknowledged flag."""
+    ok(rehab("patient", "add", "Zoë Łukasiewicz", "--surgery-date", iso(SURGERY), "--procedure", "FHL release",
+             "--side", "left", "--surgeon", "Ms O'Brien \"Bee\""))
+    ok(rehab("patient", "add", "Bob Roy", "--surgery-date", iso(SURGERY + timedelta(days=3)),
+             "--procedure", "debridement", "--id", "bob"))
+    ok(rehab("log", "--date", iso(SURGERY), "--pain", "6", "--wb", "NWB", "--boot", "--activity", "rest"))
+    ok(rehab("log", "--date", iso(SURGERY + timedelta(days=1)), "--pain", "5", "--wb", "TTWB", "--no-boot",
+             "--symptom", "fever", "--symptom", "calf-pain", "--note", 'He said "ouch"\nline two, 😀'))
+    ok(rehab("log", "--date", iso(SURGERY + timedelta(days=14)), "--pain", "3", "--wb", "partial",
+             "--milestone", "wound-review", "--milestone", "physio-start", "--activity", "walking"))
+    # Replace day 1: the old values become a revision.
+    ok(rehab("log", "--date", iso(SURGERY + timedelta(days=1)), "--pain", "4", "--wb", "partial", "--replace"))
+    ok(rehab("log", "--patient", "bob", "--date", iso(SURGERY + timedelta(days=4)), "--pain", "2", "--wb", "full"))
+    # Nothing was logged on days 2-13: a missed-log flag to acknowledge.
+    flags = json.loads(ok(rehab("flags", "--json")).stdout)
+    missed = next(f for f in flags if f["rule"] == "missed-log")
+    ok(rehab("flags", "ack", "missed-log", "--date", missed["date"], "--subject", missed["subject"],
+             "--note", "Phoned: she was in hospital", "--by", "Nurse Kay"))
+
+
+def test_export_import_export_gives_the_same_document(rehab, tmp_path, db_path):
+    build_clinic(rehab)
+    first, second, other = tmp_path / "first.json", tmp_path / "second.json", tmp_path / "other.db"
+    ok(rehab("export", "--output", first))
+    doc = json.loads(first.read_text(encoding="utf-8"))
+    assert doc["format"] == "rehab-export" and doc["version"] == 1 and "exported_at" in doc
+    by_id = {p["id"]: p for p in doc["patients"]}
+    zoe = by_id["zoe-lukasiewicz"]
+    # The document really carries what is being round-tripped.
+    assert zoe["name"] == "Zoë Łukasiewicz" and zoe["surgeon"] == "Ms O'Brien \"Bee\""
+    assert len(zoe["entries"]) == 3 and len(by_id["bob"]["entries"]) == 1
+    assert [r["pain"] for r in zoe["revisions"]] == [5]
+    assert zoe["revisions"][0]["symptoms"] == ["fever", "calf-pain"]
+    assert zoe["revisions"][0]["note"] == 'He said "ouch"\nline two, 😀'
+    assert [a["note"] for a in zoe["acknowledgements"]] == ["Phoned: she was in hospital"]
+
+    result = ok(rehab("--db", other, "import", first))
+    assert "2 patients" in result.stdout
+    ok(rehab("--db", other, "export", "--output", second))
+    again = json.loads(second.read_text(encoding="utf-8"))
+    assert "exported_at" in again
+    doc.pop("exported_at")
+    again.pop("exported_at")
+    assert again == doc
+
+    # The imported database works like the original: same history, flag still acknowledged.
+    for pid in ("zoe-lukasiewicz", "bob"):
+        for args in (["history", "--json", "--patient", pid], ["flags", "--json", "--patient", pid]):
+            assert json.loads(ok(rehab("--db", other, *args)).stdout) == json.loads(ok(rehab(*args)).stdout)
+    flags = json.loads(ok(rehab("--db", other, "flags", "--json", "--patient", "zoe-lukasiewicz")).stdout)
+    assert [f["acknowledgement"]["by"] for f in flags if f["acknowledged"]] == ["Nurse Kay"]
+
+
+def test_a_restored_backup_keeps_the_current_patient(rehab, tmp_path):
+    """The first patient added is the default (contract); restoring a backup into an empty
+    database must not quietly make someone else the patient every command is about."""
+    build_clinic(rehab)  # Zoë first, then Bob
+    ok(rehab("export", "--output", tmp_path / "backup.json"))
+    ok(rehab("--db", tmp_path / "restored.db", "import", tmp_path / "backup.json"))
+    current = [p["id"] for p in json.loads(ok(rehab("patient", "list", "--json")).stdout) if p["current"]]
+    restored = [p["id"] for p in json.loads(ok(rehab("--db", tmp_path / "restored.db", "patient", "list", "--json")).stdout)
+                if p["current"]]
+    assert current == ["zoe-lukasiewicz"]
+    assert restored == current
+
+
+def test_import_of_an_empty_export_into_an_empty_database(rehab, tmp_path, db_path):
+    path = tmp_path / "empty.json"
+    ok(rehab("--db", tmp_path / "nothing.db", "export", "--output", path))
+    assert json.loads(path.read_text())["patients"] == []
+    result = ok(rehab("import", path))
+    assert "0 patients" in result.stdout
+    assert snapshot(db_path)["patient"] == []
+
+
+def test_export_keeps_an_existing_file_unless_forced(rehab, tmp_path):
+    build_clinic(rehab)
+    target = tmp_path / "backup.json"
+    target.write_text("precious\n")
+    refused = rehab("export", "--output", target)
+    assert refused.exit_code == 2 and "--force" in refused.stderr
+    assert target.read_text() == "precious\n"
+    ok(rehab("export", "--output", target, "--force"))
+    assert len(json.loads(target.read_text())["patients"]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp file left
+
+
+def test_an_existing_patient_id_refuses_the_whole_file(rehab, tmp_path, db_path):
+    ok(rehab("patient", "add", "Bob Roy", "--surgery-date", iso(SURGERY), "--procedure", "fhl", "--id", "bob"))
+    doc = valid_document()
+    doc["patients"][1]["id"] = "bob"  # patients[0] is new; patients[1] clashes
+    path = tmp_path / "clash.json"
+    path.write_text(json.dumps(doc))
+    before = snapshot(db_path)
+    result = rehab("import", path)
+    assert result.exit_code == 2
+    assert "bob" in result.stderr
+    assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1
+    assert snapshot(db_path) == before  # not even the new patients[0]
+
+
+def test_import_stores_procedure_ids_not_the_aliases_in_the_file(rehab, tmp_path):
+    doc = valid_document()
+    doc["patients"][0]["procedure"] = "FHL release"  # an alias, as a clinic's script might write
+    path = tmp_path / "alias.json"
+    path.write_text(json.dumps(doc))
+    ok(rehab("import", path))
+    people = {p["id"]: p for p in json.loads(ok(rehab("patient", "list", "--json")).stdout)}
+    assert people["ann-lee"]["procedure"] == "fhl-release"
+
+
+# --- bad files -----------------------------------------------------------------------------------
+
+
+def valid_document() -> dict:
+    """A small valid export: patients[0] with a revision and an acknowledgement,
+    patients[1] with five entries."""
+
+    def entry(day: int, pain: int = 3) -> dict:
+        return {"date": iso(SURGERY + timedelta(days=day)), "day": day, "pain": pain, "weight_bearing": "partial",
+                "boot": True, "activity": "walking", "symptoms": [], "milestones": [], "note": None}
+
+    return {
+        "format": "rehab-export", "version": 1, "exported_at": "2026-01-01T00:00:00+00:00",
+        "patients": [
+            {"id": "ann-lee", "name": "Ann Lee", "surgery_date": iso(SURGERY), "procedure": "fhl-release",
+             "side": "left", "surgeon": "Mr Hester", "created_at": "2026-01-01T09:00:00+00:00",
+             "entries": [entry(0, 6), entry(1, 5)],
+             "revisions": [{**{k: v for k, v in entry(1, 7).items() if k != "day"},
+                            "replaced_at": "2026-01-02T10:00:00+00:00"}],
+             "acknowledgements": [{"date": iso(SURGERY + timedelta(days=1)), "rule": "pain-spike", "subject": "",
+                                   "note": "seen", "by": "Dr X", "acknowledged_at": "2026-01-02T11:00:00+00:00"}]},
+            {"id": "cy-dee", "name": "Cy Dee", "surgery_date": iso(SURGERY), "procedure": "os-trigonum-excision",
+             "side": None, "surgeon": None, "created_at": "2026-01-01T09:05:00+00:00",
+             "entries": [entry(d) for d in range(5)], "revisions": [], "acknowledgements": []},
+        ],
+    }
+
+
+def test_the_valid_document_imports(rehab, tmp_path, db_path):
+    """The control for the table below: every refusal there comes from its one change."""
+    path = tmp_path / "valid.json"
+    path.write_text(json.dumps(valid_document()))
+    ok(rehab("import", path))
+    rows = snapshot(db_path)
+    assert (len(rows["patient"]), len(rows["entry"]), len(rows["entry_revision"]), len(rows["flag_ack"])) == (2, 7, 1, 1)
+
+
+def _set(path: str, value):
+    """A change at a dotted path such as 'patients.1.entries.3.pain'."""
+
+    def change(doc):
+        *parents, last = path.split(".")
+        node = doc
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        if isinstance(node, list):
+            node[int(last)] = value
+        else:
+            node[last] = value
+
+    return change
+
+
+def _drop(key: str):
+    return lambda doc: doc.pop(key)
+
+
+def _dup_patient_id(doc):
+    doc["patients"][1]["id"] = "ANN-LEE"  # the same id once lower-cased
+
+
+def _dup_entry_date(doc):
+    doc["patients"][1]["entries"][1]["date"] = doc["patients"][1]["entries"][0]["date"]
+
+
+def _dup_ack(doc):
+    acks = doc["patients"][0]["acknowledgements"]
+    acks.append(copy.deepcopy(acks[0]))
+
+
+BEFORE_SURGERY = iso(SURGERY - timedelta(days=3))
+
+BAD_FILES = [
+    pytest.param(b"{not json", "JSON", id="not-json"),
+    pytest.param(b"", "JSON", id="empty-file"),
+    pytest.param(b"\xff\xfe\x00garbage", "UTF-8", id="not-utf8"),
+    pytest.param(b"[]", "format", id="a-list"),
+    pytest.param(_set("format", "rehab-backup"), "format", id="wrong-format"),
+    pytest.param(_drop("format"), "format", id="no-format"),
+    pytest.param(_set("version", 2), "version", id="version-2"),
+    pytest.param(_set("version", "1"), "version", id="version-as-text"),
+    pytest.param(_set("version", True), "version", id="version-true"),
+    pytest.param(_set("patients", {"ann-lee": {}}), "patients", id="patients-not-a-list"),
+    pytest.param(_set("patients.1", "cy-dee"), "patients[1]", id="patient-not-an-object"),
+    pytest.param(_set("patients.1.entries.3.pain", 11), "patients[1].entries[3]", id="pain-11-deep"),
+    pytest.param(_set("patients.1.entries.3.pain", "3"), "patients[1].entries[3]", id="pain-as-text"),
+    pytest.param(_set("patients.1.entries.2.date", "2026-02-30"), ("patients[1].entries[2]", "date"), id="bad-entry-date"),
+    pytest.param(_set("patients.1.entries.1.weight_bearing", "hopping"), "patients[1].entries[1]", id="bad-weight-bearing"),
+    pytest.param(_set("patients.0.entries.0.symptoms", ["hiccups"]), "patients[0].entries[0]", id="unknown-symptom"),
+    pytest.param(_set("patients.1.entries.4.activity", 5), "patients[1].entries[4]", id="activity-not-text"),
+    pytest.param(_set("patients.1.entries.0.date", BEFORE_SURGERY), "patients[1].entries[0]", id="entry-before-surgery"),
+    pytest.param(_set("patients.1.entries", "none"), "patients[1].entries", id="entries-not-a-list"),
+    pytest.param(_dup_entry_date, "patients[1].entries[1].date", id="duplicate-entry-date"),
+    pytest.param(_dup_patient_id, "appears twice", id="duplicate-patient-id"),
+    pytest.param(_set("patients.1.procedure", "knee-replacement"), "patients[1].procedure", id="unknown-procedure"),
+    pytest.param(_set("patients.0.id", "Bad Id!"), "patients[0]", id="bad-patient-id"),
+    pytest.param(_set("patients.0.name", ""), "patients[0].name", id="blank-name"),
+    pytest.param(_set("patients.0.surgery_date", "03/04/2026"), "patients[0].surgery_date", id="bad-surgery-date"),
+    pytest.param(_set("patients.0.side", "middle"), "patients[0]", id="bad-side"),
+    pytest.param(_set("patients.0.surgeon", 5), "patients[0]", id="surgeon-not-text"),
+    pytest.param(_set("patients.0.revisions.0.replaced_at", "yesterday"), "patients[0].revisions[0].replaced_at",
+                 id="bad-revision-time"),
+    pytest.param(_set("patients.0.revisions.0.pain", 42), "patients[0].revisions[0]", id="bad-revision-pain"),
+    pytest.param(_set("patients.0.acknowledgements.0.date", "soon"), "patients[0].acknowledgements[0].date",
+                 id="bad-ack-date"),
+    pytest.param(_set("patients.0.acknowledgements.0.subject", {"a": 1}), "patients[0].acknowledgements[0]",
+                 id="ack-subject-not-text"),
+    pytest.param(_dup_ack, "patients[0].acknowledgements[1]", id="duplicate-acknowledgement"),
+]
+
+
+@pytest.mark.parametrize("change, place", BAD_FILES)
+def test_a_bad_file_is_refused_by_place_and_nothing_is_written(rehab, tmp_path, db_path, change, place):
+    ok(rehab("patient", "add", "Keeper", "--surgery-date", iso(SURGERY), "--procedure", "fhl"))
+    path = tmp_path / "bad.json"
+    if isinstance(change, bytes):
+        path.write_bytes(change)
+    else:
+        doc = valid_document()
+        change(doc)
+        path.write_text(json.dumps(doc))
+    before = snapshot(db_path)
+    result = rehab("import", path)
+    assert result.exit_code == 2, (result.exit_code, result.stderr)
+    for fragment in (place,) if isinstance(place, str) else place:
+        assert fragment in result.stderr, result.stderr
+    assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert snapshot(db_path) == before

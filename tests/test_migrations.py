@@ -1,0 +1,208 @@
+"""Schema migrations (reliability issue, part 2): a database made by the first release
+(revision 0001) opens with every value intact, is brought to the newest revision, and a dated
+backup of the old file is left beside it. A current database opens without Alembic."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine
+
+from conftest import snapshot
+from rehab.store import engine as store_engine
+from rehab.store.engine import HEAD_REVISION
+
+MIGRATIONS = Path(store_engine.__file__).parent / "migrations"
+OLD_TABLES = ("patient", "entry", "entry_revision", "setting")
+
+
+def build_at_revision(path: Path, revision: str) -> None:
+    """An empty database at an old revision, made by Alembic the way the store runs it."""
+    engine = create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def fill_release_one(path: Path) -> None:
+    """Rows as release 0001 wrote them: ISO dates, 'YYYY-MM-DD HH:MM:SS.ffffff' times,
+    booleans as 0/1, symptoms and milestones as JSON text. Bob is the default patient."""
+    with sqlite3.connect(path) as conn:
+        conn.executemany("INSERT INTO patient VALUES (?, ?, ?, ?, ?, ?, ?)", [
+            ("zoe", "Zoë Łukasiewicz", "2026-01-05", "fhl-release", "left", "Ms O'Brien", "2026-01-06 08:00:00.000000"),
+            ("bob", "Bob Roy", "2026-02-01", "arthroscopic-debridement", None, None, "2026-02-02 09:30:00.000000"),
+        ])
+        conn.executemany(
+            "INSERT INTO entry (id, patient_id, date, pain, weight_bearing, boot, activity, symptoms, milestones, note,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                (1, "zoe", "2026-01-05", 6, "none", 1, "rest", "[]", "[]", "Home. Leg up.",
+                 "2026-01-05 20:00:00.000000", "2026-01-05 20:00:00.000000"),
+                (2, "zoe", "2026-01-06", 5, "toe-touch", 0, None, '["fever", "calf-pain"]', "[]",
+                 'Said "ouch" 😀\nsecond line', "2026-01-06 20:00:00.000000", "2026-01-07 07:00:00.000000"),
+                (3, "zoe", "2026-01-19", 3, "partial", None, "walking", "[]", '["wound-review"]', None,
+                 "2026-01-19 20:00:00.000000", "2026-01-19 20:00:00.000000"),
+                (4, "bob", "2026-02-03", 2, "full", None, None, '["fever"]', "[]", None,
+                 "2026-02-03 20:00:00.000000", "2026-02-03 20:00:00.000000"),
+            ])
+        conn.execute(
+            "INSERT INTO entry_revision (id, patient_id, date, pain, weight_bearing, boot, activity, symptoms, milestones,"
+            " note, replaced_at) VALUES (1, 'zoe', '2026-01-06', 8, 'none', 1, 'rest', '[\"fever\"]', '[]', 'first try',"
+            " '2026-01-07 07:00:00.000000')")
+        conn.execute("INSERT INTO setting VALUES ('default_patient', 'bob')")
+    conn.close()
+
+
+def revision_of(path: Path) -> str | None:
+    with sqlite3.connect(path) as conn:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    conn.close()
+    return row[0] if row else None
+
+
+def tables_of(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    conn.close()
+    return names
+
+
+def backups_of(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.stem}.backup-*{path.suffix}"))
+
+
+def test_a_first_release_database_is_upgraded_with_every_value_kept(rehab, tmp_path):
+    path = tmp_path / "old.db"
+    build_at_revision(path, "0001")
+    fill_release_one(path)
+    assert revision_of(path) == "0001" and "flag_ack" not in tables_of(path)
+    before = snapshot(path)
+
+    result = rehab("--db", path, "history", "--json", "--patient", "zoe")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        {"date": "2026-01-05", "day": 0, "pain": 6, "weight_bearing": "none", "boot": True, "activity": "rest",
+         "symptoms": [], "milestones": [], "note": "Home. Leg up."},
+        {"date": "2026-01-06", "day": 1, "pain": 5, "weight_bearing": "toe-touch", "boot": False, "activity": None,
+         "symptoms": ["fever", "calf-pain"], "milestones": [], "note": 'Said "ouch" 😀\nsecond line'},
+        {"date": "2026-01-19", "day": 14, "pain": 3, "weight_bearing": "partial", "boot": None, "activity": "walking",
+         "symptoms": [], "milestones": ["wound-review"], "note": None},
+    ]
+    people = json.loads(rehab("--db", path, "patient", "list", "--json").stdout)
+    assert [(p["id"], p["name"], p["surgery_date"], p["procedure"], p["side"], p["surgeon"], p["current"]) for p in people] == [
+        ("zoe", "Zoë Łukasiewicz", "2026-01-05", "fhl-release", "left", "Ms O'Brien", False),
+        ("bob", "Bob Roy", "2026-02-01", "arthroscopic-debridement", None, None, True),
+    ]
+
+    # Now at the newest revision, the new table there, and every old row exactly as it was.
+    assert revision_of(path) == HEAD_REVISION
+    assert "flag_ack" in tables_of(path)
+    after = snapshot(path)
+    assert {t: after[t] for t in OLD_TABLES} == {t: before[t] for t in OLD_TABLES}
+    assert after["flag_ack"] == []
+
+    # The dated backup: beside the file, private, holding the old revision and the old rows.
+    backups = backups_of(path)
+    assert len(backups) == 1, backups
+    assert "r0001" in backups[0].name
+    assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
+    assert revision_of(backups[0]) == "0001" and "flag_ack" not in tables_of(backups[0])
+    assert {t: snapshot(backups[0])[t] for t in OLD_TABLES} == {t: before[t] for t in OLD_TABLES}
+
+    # Replaced-entry history survived too (it is only visible through an export).
+    out = tmp_path / "out.json"
+    assert rehab("--db", path, "export", "--output", out).exit_code == 0
+    zoe = next(p for p in json.loads(out.read_text())["patients"] if p["id"] == "zoe")
+    assert zoe["revisions"] == [{"date": "2026-01-06", "pain": 8, "weight_bearing": "none", "boot": True,
+                                 "activity": "rest", "symptoms": ["fever"], "milestones": [], "note": "first try",
+                                 "replaced_at": "2026-01-07T07:00:00+00:00"}]
+    assert zoe["created_at"] == "2026-01-06T08:00:00+00:00"
+
+    # The new table works: a flag of the old data can be acknowledged.
+    acked = rehab("--db", path, "flags", "ack", "red-flag", "--patient", "bob", "--date", "2026-02-03",
+                  "--note", "seen in clinic")
+    assert acked.exit_code == 0, acked.stderr
+    assert len(snapshot(path)["flag_ack"]) == 1
+    # Opening it again: already current, so no second backup.
+    assert rehab("--db", path, "patient", "list").exit_code == 0
+    assert len(backups_of(path)) == 1
+
+
+def test_a_failed_upgrade_leaves_the_old_database_as_it_was(rehab, tmp_path):
+    """Someone made a flag_ack table by hand: migration 0002 cannot create it. The upgrade
+    runs in one transaction, so the file stays at 0001 with every row."""
+    path = tmp_path / "odd.db"
+    build_at_revision(path, "0001")
+    fill_release_one(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE flag_ack (x INTEGER)")
+    conn.close()
+    before = snapshot(path)
+    result = rehab("--db", path, "patient", "list", "--json")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1
+    assert "flag_ack" in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert revision_of(path) == "0001"
+    assert snapshot(path) == before
+
+
+def test_a_database_from_a_newer_rehab_is_refused_clearly_and_left_alone(rehab, tmp_path):
+    """A database stamped with a revision this rehab does not know (made by a newer version):
+    say so, change nothing and leave no backup copies behind on every attempt."""
+    path = tmp_path / "newer.db"
+    build_at_revision(path, HEAD_REVISION)
+    fill_release_one(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.close()
+    before = snapshot(path)
+    result = rehab("--db", path, "patient", "list", "--json")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1
+    assert "unexpected" not in result.stderr and "newer" in result.stderr, result.stderr
+    assert snapshot(path) == before
+    assert backups_of(path) == []
+
+
+# Runs the CLI in-process in a fresh interpreter, then reports which modules it loaded.
+OPEN_CURRENT = textwrap.dedent("""
+    import json, sys
+    from rehab.cli import main
+    sys.argv = ["rehab", "--db", sys.argv[1], "history", "--json"]
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    sys.stderr.write(json.dumps({"code": code, "alembic": "alembic" in sys.modules,
+                                 "sqlalchemy": "sqlalchemy" in sys.modules}) + "\\n")
+""")
+
+
+def test_opening_a_current_database_skips_alembic_and_makes_no_backup(rehab, tmp_path):
+    path = tmp_path / "current.db"
+    assert rehab("--db", path, "patient", "add", "Ann Lee", "--surgery-date", "2026-01-05",
+                 "--procedure", "fhl").exit_code == 0
+    assert revision_of(path) == HEAD_REVISION
+    env = {k: v for k, v in os.environ.items() if k not in ("REHAB_DEBUG", "REHAB_PROTOCOLS_DIR")}
+    run = subprocess.run([sys.executable, "-c", OPEN_CURRENT, str(path)], env=env, capture_output=True,
+                         text=True, timeout=60)
+    report = json.loads(run.stderr.strip().splitlines()[-1])
+    assert report["code"] in (0, None), run.stderr
+    assert report["sqlalchemy"] is True  # the database really was opened...
+    assert report["alembic"] is False  # ...without loading the migration machinery
+    assert json.loads(run.stdout) == []
+    assert backups_of(path) == []
