@@ -83,7 +83,10 @@ class Store:
         with self._read() as conn:
             row = conn.execute(select(P).where(P.c.id == ref.strip().lower())).first()
             if row is None:
-                rows = conn.execute(select(P).where(func.lower(P.c.name) == " ".join(ref.split()).lower())).all()
+                # Names are compared in Python: SQLite's lower() folds ASCII only, and
+                # "ZOË ŁUKASIEWICZ" must find Zoë Łukasiewicz on every database.
+                wanted = " ".join(ref.split()).casefold()
+                rows = [r for r in conn.execute(select(P)) if r.name.casefold() == wanted]
                 if len(rows) > 1:
                     ids = ", ".join(r.id for r in rows)
                     raise RehabError(f"several patients are called {ref!r}; use an id: {ids}")

@@ -1,0 +1,90 @@
+"""The store on every database it is meant for: SQLite always, and PostgreSQL when
+REHAB_TEST_POSTGRES_URL names a server (.ci/run starts one on this machine when it can).
+Nothing SQLite-only may hide outside the engine set-up."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timezone
+
+import pytest
+
+from rehab import store
+from rehab.errors import NotFound, RehabError
+from rehab.records import Acknowledgement, Entry, Patient
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("REHAB_TEST_POSTGRES_URL") else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request, tmp_path):
+    if request.param == "sqlite":
+        return store.open_store(str(tmp_path / "store.db"))
+    from sqlalchemy import create_engine, text
+
+    url = os.environ["REHAB_TEST_POSTGRES_URL"]
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a clean schema for every test
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return store.open_store(url)
+
+
+SURGERY = date(2026, 1, 31)
+
+
+def entry(day: int, pain: int = 3, **fields) -> Entry:
+    return Entry(date=date.fromordinal(SURGERY.toordinal() + day), pain=pain, weight_bearing="partial", **fields)
+
+
+def test_patients_default_and_lookup(db):
+    db.add_patient(Patient("zoe", "Zoë Łukasiewicz", SURGERY, "fhl-release", "left", "Mr Hester"))
+    db.add_patient(Patient("sio", "Siobhán Ó Ceallaigh", SURGERY, "os-trigonum-excision"))
+    assert db.current(None).id == "zoe"
+    assert db.patient("ZOË  ŁUKASIEWICZ").id == "zoe"
+    db.use("sio")
+    assert db.current(None).id == "sio"
+    with pytest.raises(RehabError):
+        db.add_patient(Patient("zoe", "Again", SURGERY, "fhl-release"))
+    with pytest.raises(NotFound):
+        db.patient("nobody")
+
+
+def test_entries_replace_keeps_history_and_one_per_day(db):
+    db.add_patient(Patient("zoe", "Zoë", SURGERY, "fhl-release"))
+    assert db.log("zoe", entry(1, 5, symptoms=("fever",), note="=1+1"), False) is None
+    with pytest.raises(RehabError):
+        db.log("zoe", entry(1, 4), False)
+    old = db.log("zoe", entry(1, 4, boot=True, milestones=("wound-review",)), True)
+    assert old.pain == 5 and old.symptoms == ("fever",) and old.note == "=1+1"
+    assert [(e.pain, e.boot, e.milestones) for e in db.entries("zoe")] == [(4, True, ("wound-review",))]
+    assert [r.entry.pain for r in db.revisions("zoe")] == [5]
+
+
+def test_records_stream_each_patient_with_their_rows(db):
+    for pid in ("b", "a", "c"):
+        db.add_patient(Patient(pid, pid.upper(), SURGERY, "fhl-release"))
+    for day in range(3):
+        db.log("a", entry(day), False)
+        db.log("c", entry(day, 6), False)
+    db.log("c", entry(0, 7), True)
+    stamp = datetime(2026, 2, 5, 9, 0, tzinfo=timezone.utc)
+    db.acknowledge("c", Acknowledgement(entry(1).date, "pain-spike", "", "seen", "J", stamp))
+    records = {r.patient.id: r for r in db.records()}
+    assert list(records) == ["a", "b", "c"]
+    assert [len(records[p].entries) for p in "abc"] == [3, 0, 3]
+    assert [r.entry.pain for r in records["c"].revisions] == [6]
+    assert [a.note for a in records["c"].acknowledgements] == ["seen"]
+
+
+def test_import_is_all_or_nothing_and_remove_takes_everything(db):
+    db.add_patient(Patient("a", "A", SURGERY, "fhl-release"))
+    exported = list(db.records())
+    with pytest.raises(RehabError):
+        db.import_records(exported)  # id 'a' exists: nothing is written
+    assert db.counts()["patients"] == 1
+    db.log("a", entry(0), False)
+    db.log("a", entry(0, 5), True)
+    db.remove_patient("a")
+    assert db.counts() == {"patients": 0, "entries": 0, "revisions": 0, "acknowledgements": 0}
