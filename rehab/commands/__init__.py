@@ -1,0 +1,1 @@
+"""The commands of `rehab`, grouped by what they are for; rehab/cli.py puts them together."""

@@ -1,0 +1,94 @@
+"""What every command shares: the global settings, option types, and small helpers to
+parse a day, open the store, find a protocol and print."""
+
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+
+@dataclass
+class Settings:
+    db: str | None
+    protocols_dir: str | None
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    root = ctx.find_root()
+    return root.obj if isinstance(root.obj, Settings) else Settings(None, None)
+
+
+# --- shared option types -------------------------------------------------------------------
+
+DateOpt = Annotated[Optional[str], typer.Option("--date", help="The day to look at (default today): YYYY-MM-DD, today, yesterday.")]
+PatientOpt = Annotated[Optional[str], typer.Option("--patient", "-p", help="Patient id or name (default: the current patient).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+def day_arg(text: str | None, default: date | None = None) -> date:
+    from rehab.dates import local_today, parse_date
+
+    if text is None:
+        return default or local_today()
+    return parse_date(text)
+
+
+def print_json(document) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def terminal():
+    from rehab.render.terminal import console
+
+    return console()
+
+
+def open_db(ctx: typer.Context):
+    from rehab import store
+
+    return store.open_store(settings_of(ctx).db)
+
+
+def protocol_for(ctx: typer.Context, procedure: str):
+    from rehab.protocols import find
+
+    return find(procedure, settings_of(ctx).protocols_dir)
+
+
+def patient_line(person: dict | None) -> str | None:
+    if not person:
+        return None
+    parts = [person.get("name"), person.get("side") and f"{person['side']} ankle",
+             person.get("surgeon") and f"surgeon {person['surgeon']}"]
+    return " · ".join(p for p in parts if p) or None
+
+
+def emit(document, kind: str, output: Path | None, force: bool) -> None:
+    """Print a document, or write it whole to --output."""
+    if kind == "json":
+        document = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        if isinstance(document, bytes):
+            sys.stdout.buffer.write(document)
+        else:
+            sys.stdout.write(document if document.endswith("\n") else document + "\n")
+        return
+    from rehab.files import write_private
+
+    written = write_private(output, document, force)
+    sys.stderr.write(f"Wrote {written}\n")
+
+
+def journal_for(ctx: typer.Context, ref: str | None):
+    """The store, the patient a command is about, and their dated plan."""
+    from rehab import timeline as tl
+
+    db = open_db(ctx)
+    patient = db.current(ref)
+    plan = tl.build(protocol_for(ctx, patient.procedure), patient.surgery_date)
+    return db, patient, plan

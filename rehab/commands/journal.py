@@ -1,0 +1,205 @@
+"""The daily loop: `rehab log`, `today`, `history` and `flags`."""
+
+import sys
+from datetime import date
+from typing import Annotated, Optional
+
+import typer
+
+from rehab.commands.common import DateOpt, JsonOpt, PatientOpt, day_arg, journal_for, print_json, terminal
+from rehab.errors import RehabError
+
+
+# --- the daily loop -------------------------------------------------------------------------
+
+
+def _prompt_or_fail(value, option: str, question: str, choices: list[str], parse):
+    """Ask on a terminal until the answer reads; anywhere else a missing value is an error,
+    never a hang."""
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise RehabError(f"missing {option} (give it as an option; prompting needs a terminal)")
+    from rich.prompt import Prompt
+
+    out = terminal()
+    while True:
+        answer = Prompt.ask(f"{question} [{'/'.join(choices)}]", console=out)
+        try:
+            return parse(answer)
+        except RehabError as exc:
+            out.print(f"[red]{exc}[/red]")
+
+
+def log(
+    ctx: typer.Context,
+    patient: PatientOpt = None,
+    on: DateOpt = None,
+    pain: Annotated[Optional[str], typer.Option("--pain", help="Pain now, 0–10.")] = None,
+    weight_bearing: Annotated[Optional[str], typer.Option("--weight-bearing", "--wb", help="none, toe-touch, partial, as-tolerated, full (or NWB, TTWB, PWB, WBAT, FWB).")] = None,
+    boot: Annotated[Optional[bool], typer.Option("--boot/--no-boot", help="Wore the boot today, or not.")] = None,
+    activity: Annotated[Optional[str], typer.Option("--activity", help="rest, walking, low-impact or sport.")] = None,
+    symptoms: Annotated[Optional[list[str]], typer.Option("--symptom", help="A red-flag symptom (repeatable).")] = None,
+    milestones: Annotated[Optional[list[str]], typer.Option("--milestone", help="A milestone reached today, e.g. wound-review (repeatable).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="Anything worth telling your physiotherapist.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace the day's entry (the old one is kept in history).")] = False,
+):
+    """Log a day: pain, weight-bearing, boot, activity, symptoms."""
+    from rehab import deviations, vocab
+    from rehab.dates import local_today
+    from rehab.records import Entry
+
+    # Check everything typed before opening the database.
+    today = local_today()
+    day = day_arg(on, today)
+    pain_value = vocab.pain(pain) if pain is not None else None
+    wb_value = vocab.weight_bearing(weight_bearing) if weight_bearing is not None else None
+    activity_value = vocab.activity(activity) if activity is not None else None
+    symptom_values = tuple(dict.fromkeys(vocab.symptom(s) for s in symptoms or ()))
+    if note is not None and len(note) > 2000:
+        raise RehabError("a note may be at most 2000 characters")
+    if day > today:
+        raise RehabError(f"{day.isoformat()} is in the future: log a day once it has happened")
+    db, person, plan = journal_for(ctx, patient)
+    if day < person.surgery_date:
+        raise RehabError(f"{day.isoformat()} is before the surgery date ({person.surgery_date.isoformat()})")
+    known = {m.id for m in plan.milestones}
+    for m in milestones or ():
+        if m not in known:
+            raise RehabError(f"unknown milestone {m!r}: use one of {', '.join(sorted(known))}")
+    if not replace and db.entry(person.id, day) is not None:
+        raise RehabError(f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
+    pain_value = _prompt_or_fail(pain_value, "--pain", "Pain now", ["0–10"], vocab.pain)
+    wb_value = _prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
+                               vocab.weight_bearing)
+    entry = Entry(day, pain_value, wb_value, boot, activity_value, symptom_values,
+                  tuple(dict.fromkeys(milestones or ())), note)
+    replaced = db.log(person.id, entry, replace)
+    entries = db.entries(person.id, end=day)
+    raised = [f.as_dict() for f in deviations.flags_on(plan, entries, day)]
+    from rehab.render.journal import logged_view
+
+    logged_view(terminal(), entry.as_dict(plan.surgery_date), replaced is not None, raised)
+
+
+def _flags_with_acks(db, patient_id: str, plan, entries, on: date):
+    """Every flag up to a date, each marked with its acknowledgement if it has one."""
+    from rehab import deviations
+
+    acks = {a.key: a for a in db.acknowledgements(patient_id)}
+    flags = deviations.evaluate(plan, entries, on)
+    return flags, acks
+
+
+def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as_json: JsonOpt = False):
+    """Where you are today: phase, what to do, next milestone, flags, recent pain."""
+    from rehab import daily, deviations
+
+    day = day_arg(on)
+    db, person, plan = journal_for(ctx, patient)
+    entries = db.entries(person.id, end=day)
+    flags, acks = _flags_with_acks(db, person.id, plan, entries, day)
+    shown = deviations.open_flags(flags, set(acks), day)
+    doc = daily.today_document(person, plan, entries, shown, day)
+    if as_json:
+        print_json(doc)
+        return
+    from rehab.render.journal import before_surgery_view, today_view
+
+    out = terminal()
+    today_view(out, doc)
+    if doc["day"] < 0:
+        before_surgery_view(out, list(plan.protocol.before_surgery))
+
+
+def history(
+    ctx: typer.Context,
+    patient: PatientOpt = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="First day to show.")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Last day to show.")] = None,
+    as_json: JsonOpt = False,
+):
+    """The log, oldest first, with flags marked and a pain chart."""
+    first = day_arg(start) if start else None
+    last = day_arg(end) if end else None
+    if first and last and first > last:
+        raise RehabError("--from is after --to")
+    db, person, plan = journal_for(ctx, patient)
+    entries = db.entries(person.id, first, last)
+    docs = [e.as_dict(plan.surgery_date) for e in entries]
+    if as_json:
+        print_json(docs)
+        return
+    from rehab import deviations
+    from rehab.dates import local_today
+    from rehab.render.journal import SEVERITY_MARK, history_view
+
+    all_entries = db.entries(person.id)
+    flagged: dict[str, list[str]] = {}
+    for flag in deviations.evaluate(plan, all_entries, max(local_today(), last or local_today())):
+        mark = SEVERITY_MARK[flag.severity]
+        marks = flagged.setdefault(flag.date.isoformat(), [])
+        if mark not in marks:
+            marks.append(mark)
+    history_view(terminal(), docs, flagged)
+
+
+# --- flags ----------------------------------------------------------------------------------
+
+flags_app = typer.Typer(help="Deviations from the plan; acknowledge them with a note.")
+
+
+@flags_app.callback(invoke_without_command=True)
+def flags(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as_json: JsonOpt = False):
+    """Every flag up to a date (default today), oldest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    day = day_arg(on)
+    db, person, plan = journal_for(ctx, patient)
+    entries = db.entries(person.id, end=day)
+    found, acks = _flags_with_acks(db, person.id, plan, entries, day)
+    docs = [_flag_doc(f, acks) for f in found]
+    if as_json:
+        print_json(docs)
+        return
+    from rehab.render.journal import flags_view
+
+    flags_view(terminal(), docs)
+
+
+def _flag_doc(flag, acks: dict) -> dict:
+    ack = acks.get(flag.key)
+    return {**flag.as_dict(), "acknowledged": ack is not None, "acknowledgement": ack.as_dict() if ack else None}
+
+
+@flags_app.command("ack")
+def flags_ack(
+    ctx: typer.Context,
+    rule: Annotated[str, typer.Argument(help="The flag's rule id, e.g. pain-spike.")],
+    on: Annotated[str, typer.Option("--date", help="The flag's date.")],
+    note: Annotated[str, typer.Option("--note", help="What was done about it.")],
+    patient: PatientOpt = None,
+    subject: Annotated[Optional[str], typer.Option("--subject", help="Which one, when a rule flagged a date twice.")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Who acknowledges it.")] = None,
+):
+    """Acknowledge a flag with a note; it stays in history and reports, marked as seen."""
+    from datetime import datetime, timezone
+
+    from rehab.records import Acknowledgement
+
+    day = day_arg(on)
+    if not note.strip():
+        raise RehabError("an acknowledgement needs a --note")
+    db, person, plan = journal_for(ctx, patient)
+    entries = db.entries(person.id)
+    found, _ = _flags_with_acks(db, person.id, plan, entries, max(day, day_arg(None)))
+    matching = [f for f in found if f.date == day and f.rule == rule and (subject is None or f.subject == subject)]
+    if not matching:
+        raise RehabError(f"no {rule!r} flag on {day.isoformat()} for {person.id} (see 'rehab flags')")
+    if len(matching) > 1:
+        subjects = ", ".join(f.subject for f in matching)
+        raise RehabError(f"{len(matching)} {rule!r} flags on {day.isoformat()}: choose one with --subject ({subjects})")
+    flag = matching[0]
+    db.acknowledge(person.id, Acknowledgement(flag.date, flag.rule, flag.subject, note.strip(),
+                                              by, datetime.now(timezone.utc).replace(microsecond=0)))
+    typer.echo(f"Acknowledged {flag.rule} on {flag.date.isoformat()} for {person.id}.")

@@ -1,0 +1,135 @@
+"""`rehab patient add|list|show|use|edit|remove`."""
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from rehab.commands.common import JsonOpt, day_arg, open_db, print_json, protocol_for, terminal
+from rehab.errors import RehabError
+
+
+# --- patients -------------------------------------------------------------------------------
+
+patient_app = typer.Typer(help="Add, list, show, choose, edit and remove patients.", no_args_is_help=True)
+
+SideOpt = Annotated[Optional[str], typer.Option("--side", help="left or right.")]
+SurgeonOpt = Annotated[Optional[str], typer.Option("--surgeon", help="The surgeon's name.")]
+
+
+@patient_app.command("add")
+def patient_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The patient's name.")],
+    surgery_date: Annotated[str, typer.Option("--surgery-date", help="Day 0: YYYY-MM-DD.")],
+    procedure: Annotated[str, typer.Option("--procedure", help="Procedure id or name.")],
+    side: SideOpt = None,
+    surgeon: SurgeonOpt = None,
+    patient_id: Annotated[Optional[str], typer.Option("--id", help="A short id (default: made from the name).")] = None,
+):
+    """Add a patient; the first one added becomes the current patient."""
+    from rehab import patients as fields
+    from rehab.records import Patient
+
+    clean_name = fields.clean_name(name)
+    surgery = day_arg(surgery_date)
+    protocol = protocol_for(ctx, procedure)
+    side_value = fields.clean_side(side)
+    surgeon_value = fields.clean_optional(surgeon, "surgeon")
+    wanted_id = fields.clean_id(patient_id) if patient_id else None
+    db = open_db(ctx)
+    new_id = wanted_id or fields.unique_id(clean_name, db.taken_ids())
+    patient = db.add_patient(Patient(new_id, clean_name, surgery, protocol.id, side_value, surgeon_value))
+    current = " (current patient)" if db.default_id() == patient.id else ""
+    typer.echo(f"Added {patient.name} as {patient.id!r}{current}: {protocol.name}, surgery {surgery.isoformat()}.")
+
+
+@patient_app.command("list")
+def patient_list(ctx: typer.Context, as_json: JsonOpt = False):
+    """All patients; * marks the current one."""
+    db = open_db(ctx)
+    people = [p.as_dict() for p in db.patients()]
+    default = db.default_id()
+    if as_json:
+        print_json([{**p, "current": p["id"] == default} for p in people])
+        return
+    from rehab.render.journal import patients_view
+
+    patients_view(terminal(), people, default)
+
+
+@patient_app.command("show")
+def patient_show(ctx: typer.Context, ref: Annotated[Optional[str], typer.Argument(metavar="[P]", help="Id or name.")] = None,
+                 as_json: JsonOpt = False):
+    """One patient (default: the current one)."""
+    db = open_db(ctx)
+    patient = db.current(ref)
+    entries = db.entries(patient.id)
+    if as_json:
+        print_json({**patient.as_dict(), "entries": len(entries), "current": db.default_id() == patient.id})
+        return
+    from rehab.render.journal import patient_view
+
+    patient_view(terminal(), patient.as_dict(), len(entries))
+
+
+@patient_app.command("use")
+def patient_use(ctx: typer.Context, ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")]):
+    """Make a patient the current one."""
+    db = open_db(ctx)
+    patient = db.patient(ref)
+    db.use(patient.id)
+    typer.echo(f"{patient.name} ({patient.id}) is now the current patient.")
+
+
+@patient_app.command("edit")
+def patient_edit(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
+    name: Annotated[Optional[str], typer.Option("--name", help="New name.")] = None,
+    surgery_date: Annotated[Optional[str], typer.Option("--surgery-date", help="New surgery date.")] = None,
+    procedure: Annotated[Optional[str], typer.Option("--procedure", help="New procedure.")] = None,
+    side: SideOpt = None,
+    surgeon: SurgeonOpt = None,
+):
+    """Change a patient's details (the id stays)."""
+    from dataclasses import replace
+
+    from rehab import patients as fields
+
+    if not any(v is not None for v in (name, surgery_date, procedure, side, surgeon)):
+        raise RehabError("nothing to change: give --name, --surgery-date, --procedure, --side or --surgeon")
+    changes = {}
+    if name is not None:
+        changes["name"] = fields.clean_name(name)
+    if surgery_date is not None:
+        changes["surgery_date"] = day_arg(surgery_date)
+    if procedure is not None:
+        changes["procedure"] = protocol_for(ctx, procedure).id
+    if side is not None:
+        changes["side"] = fields.clean_side(side)
+    if surgeon is not None:
+        changes["surgeon"] = fields.clean_optional(surgeon, "surgeon")
+    db = open_db(ctx)
+    patient = db.patient(ref)
+    if "surgery_date" in changes:
+        first = db.entries(patient.id)[:1]
+        if first and first[0].date < changes["surgery_date"]:
+            raise RehabError(f"{patient.id} has an entry on {first[0].date}, before the new surgery date")
+    db.edit_patient(replace(patient, **changes))
+    typer.echo(f"Updated {patient.id}.")
+
+
+@patient_app.command("remove")
+def patient_remove(ctx: typer.Context, ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
+                   yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False):
+    """Remove a patient and all their entries (asks first)."""
+    db = open_db(ctx)
+    patient = db.patient(ref)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise RehabError(f"removing {patient.id} deletes all their entries: add --yes to confirm")
+        if not typer.confirm(f"Remove {patient.name} ({patient.id}) and all their entries?", default=False):
+            raise RehabError("nothing was removed")
+    count = db.remove_patient(patient.id)
+    typer.echo(f"Removed {patient.name} ({patient.id}) and {count} entr{'y' if count == 1 else 'ies'}.")

@@ -1,0 +1,149 @@
+"""The plan: `rehab timeline` and `rehab protocols`."""
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from rehab.commands.common import DateOpt, JsonOpt, PatientOpt, day_arg, emit, patient_line, print_json, settings_of, terminal
+from rehab.errors import RehabError
+
+
+# --- protocols ------------------------------------------------------------------------------
+
+protocols_app = typer.Typer(help="List, show and check recovery protocols.", no_args_is_help=True)
+
+
+@protocols_app.command("list")
+def protocols_list(ctx: typer.Context, as_json: JsonOpt = False):
+    """The protocols this tool knows: built-in and from --protocols-dir."""
+    from rehab.protocols import load_all
+
+    protocols = load_all(settings_of(ctx).protocols_dir)
+    if as_json:
+        print_json([{"id": p.id, "name": p.name, "aliases": p.aliases, "summary": p.summary} for p in protocols.values()])
+        return
+    from rich.table import Table
+
+    table = Table("Id", "Name", "Also known as")
+    for p in protocols.values():
+        table.add_row(p.id, p.name, ", ".join(p.aliases))
+    terminal().print(table)
+
+
+@protocols_app.command("show")
+def protocols_show(ctx: typer.Context, protocol_id: Annotated[str, typer.Argument(metavar="ID")], as_json: JsonOpt = False):
+    """One protocol; with --json, a file you can save and edit as your own protocol."""
+    from rehab.protocols import find
+
+    protocol = find(protocol_id, settings_of(ctx).protocols_dir)
+    if as_json:
+        print_json(protocol.model_dump(mode="json"))
+        return
+    from rehab.render.terminal import protocol_view
+
+    protocol_view(terminal(), protocol)
+
+
+@protocols_app.command("validate")
+def protocols_validate(path: Annotated[Path, typer.Argument(metavar="FILE")]):
+    """Check a protocol file; a problem is named with its field and line."""
+    from rehab.protocols import load_file
+
+    protocol = load_file(path)
+    typer.echo(f"{path}: valid protocol {protocol.id!r} ({len(protocol.phases)} phases, {len(protocol.milestones)} milestones)")
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+class TimelineFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    pdf = "pdf"
+    ics = "ics"
+
+
+class Paper(str, Enum):
+    a4 = "a4"
+    letter = "letter"
+
+
+def timeline(
+    ctx: typer.Context,
+    patient: PatientOpt = None,
+    surgery_date: Annotated[Optional[str], typer.Option("--surgery-date", help="Day 0, for a plan without a stored patient.")] = None,
+    procedure: Annotated[Optional[str], typer.Option("--procedure", help="Procedure id or name.")] = None,
+    on: DateOpt = None,
+    as_json: JsonOpt = False,
+    fmt: Annotated[TimelineFormat, typer.Option("--format", help="text, markdown, html, pdf or ics.")] = TimelineFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (whole or not at all).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
+    name: Annotated[Optional[str], typer.Option("--name", help="Patient name to print (without --patient).")] = None,
+    side: Annotated[Optional[str], typer.Option("--side", help="left or right (without --patient).")] = None,
+    surgeon: Annotated[Optional[str], typer.Option("--surgeon", help="Surgeon to print (without --patient).")] = None,
+    paper: Annotated[Paper, typer.Option("--paper", help="Paper size for pdf and html.")] = Paper.a4,
+    clinic: Annotated[Optional[str], typer.Option("--clinic", help="Clinic name to print (default from the clinic config file).")] = None,
+    clinic_phone: Annotated[Optional[str], typer.Option("--clinic-phone", help="Clinic phone number to print.")] = None,
+    clinic_email: Annotated[Optional[str], typer.Option("--clinic-email", help="Clinic email to print.")] = None,
+):
+    """The dated recovery plan: phases, milestones and where a day falls."""
+    from rehab import timeline as tl
+    from rehab.protocols import find
+
+    settings = settings_of(ctx)
+    if fmt in (TimelineFormat.pdf,) and output is None:
+        raise RehabError("--format pdf needs --output FILE")
+    if output is not None:
+        from rehab.files import check_writable
+
+        check_writable(output, force)
+    today = day_arg(on)
+    if patient is not None:
+        if surgery_date or procedure:
+            raise RehabError("give either --patient or --surgery-date with --procedure, not both")
+        from rehab import store
+
+        record = store.open_store(settings.db).patient(patient)
+        protocol = find(record.procedure, settings.protocols_dir)
+        person = record.as_dict()
+        surgery = record.surgery_date
+    else:
+        if surgery_date is None or procedure is None:
+            raise RehabError("give --patient, or both --surgery-date and --procedure")
+        surgery = day_arg(surgery_date)
+        protocol = find(procedure, settings.protocols_dir)
+        person = None
+        if name or side or surgeon:
+            from rehab.patients import clean_side
+
+            person = {"id": None, "name": name, "side": clean_side(side), "surgeon": surgeon,
+                      "surgery_date": surgery.isoformat(), "procedure": protocol.id}
+    plan = tl.build(protocol, surgery)
+
+    if as_json:
+        emit(tl.to_dict(plan, person), "json", output, force)
+        return
+    if fmt is TimelineFormat.text:
+        if output is not None:
+            raise RehabError("--output needs --format markdown, html, pdf or ics (or --json)")
+        from rehab.render.terminal import timeline_view
+
+        timeline_view(terminal(), plan, today, patient_line(person))
+        return
+    if fmt is TimelineFormat.markdown:
+        from rehab.render.markdown import timeline_markdown
+
+        emit(timeline_markdown(plan, patient_line(person)), "text", output, force)
+        return
+    from rehab.render import documents
+
+    clinic_info = documents.clinic_details(clinic, clinic_phone, clinic_email)
+    if fmt is TimelineFormat.ics:
+        emit(documents.timeline_ics(plan, person), "bytes", output, force)
+    elif fmt is TimelineFormat.html:
+        emit(documents.timeline_html(plan, person, today, clinic_info, paper.value), "text", output, force)
+    else:
+        emit(documents.timeline_pdf(plan, person, today, clinic_info, paper.value), "bytes", output, force)

@@ -1,0 +1,170 @@
+"""Reports, backups and the demo: `rehab report`, `export`, `import`, `demo`."""
+
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from rehab.commands.common import DateOpt, PatientOpt, Settings, day_arg, open_db, protocol_for, settings_of, terminal
+from rehab.commands.journal import today
+from rehab.errors import RehabError
+
+
+# --- reports and backups --------------------------------------------------------------------
+
+
+class ReportFormat(str, Enum):
+    html = "html"
+    pdf = "pdf"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+def report(
+    ctx: typer.Context,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="html, pdf, csv, json or markdown.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write (whole or not at all).")],
+    patient: PatientOpt = None,
+    everyone: Annotated[bool, typer.Option("--all", help="Every patient, opening with who needs attention.")] = False,
+    start: Annotated[Optional[str], typer.Option("--from", help="First day of the report.")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Last day of the report.")] = None,
+    on: Annotated[Optional[str], typer.Option("--date", help="Report as of this day (default today).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
+):
+    """A progress report for the physiotherapist: adherence, pain, flags, entries."""
+    from rehab.files import atomic_output, check_writable
+
+    if everyone and patient:
+        raise RehabError("give --patient or --all, not both")
+    first = day_arg(start) if start else None
+    last = day_arg(end) if end else None
+    if first and last and first > last:
+        raise RehabError("--from is after --to")
+    as_of = day_arg(on)
+    check_writable(output, force)
+    db = open_db(ctx)
+    ids = None if everyone else [db.current(patient).id]
+    total = len(db.taken_ids()) if everyone else 1
+    reports = _progress(_reports(ctx, db, ids, as_of, first, last), total, "Building reports")
+    from rehab.render import documents
+
+    if fmt in (ReportFormat.csv, ReportFormat.json):
+        writer = documents.write_report_csv if fmt is ReportFormat.csv else documents.write_report_json
+        with atomic_output(output, force) as handle:
+            writer(handle, reports)
+    else:
+        from rehab import report as report_data
+
+        built = list(reports)
+        summary = report_data.attention_order([report_data.summary_row(r) for r in built]) if everyone else None
+        render = {ReportFormat.html: documents.report_html, ReportFormat.pdf: documents.report_pdf,
+                  ReportFormat.markdown: documents.report_markdown}[fmt]
+        from rehab.files import write_private
+
+        write_private(output, render(built, summary), force)
+    sys.stderr.write(f"Wrote {output}\n")
+
+
+def _reports(ctx, db, ids, as_of: date, first: date | None, last: date | None):
+    """One report document per patient, built as the records stream from the database."""
+    from rehab import deviations
+    from rehab import report as report_data
+    from rehab import timeline as tl
+
+    protocols: dict = {}
+    for record in db.records(ids):
+        procedure = record.patient.procedure
+        if procedure not in protocols:
+            protocols[procedure] = protocol_for(ctx, procedure)
+        plan = tl.build(protocols[procedure], record.patient.surgery_date)
+        flags = deviations.evaluate(plan, record.entries, as_of)
+        acks = {a.key: a for a in record.acknowledgements}
+        yield report_data.build(record, protocols[procedure], flags, acks, as_of, first, last)
+
+
+def _progress(items, total: int, label: str):
+    """A progress bar on a terminal (stderr), for the long --all runs; silent elsewhere."""
+    if total < 2 or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import Progress
+
+    from rehab.render.terminal import console
+
+    with Progress(console=console(stderr=True), transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        for item in items:
+            yield item
+            progress.advance(task)
+
+
+def export_data(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The JSON file to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+):
+    """Everything in the database as one JSON document (a backup)."""
+    from rehab.backup import write_export
+    from rehab.files import atomic_output, check_writable
+
+    check_writable(output, force)
+    db = open_db(ctx)
+    with atomic_output(output, force) as handle:
+        count = write_export(handle, db.records(), db.default_id())
+    sys.stderr.write(f"Exported {count} patient{'s' if count != 1 else ''} to {output}\n")
+
+
+def import_data(ctx: typer.Context, path: Annotated[Path, typer.Argument(metavar="FILE", help="A rehab export file.")]):
+    """Load an export file: all of it, or nothing."""
+    from rehab.backup import read_export
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            records, default_id = read_export(handle)
+    except FileNotFoundError:
+        raise RehabError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise RehabError(f"{path}: is a folder") from None
+    except PermissionError:
+        raise RehabError(f"{path}: cannot be read (permission denied)") from None
+    from dataclasses import replace
+
+    known: dict[str, str] = {}
+    for i, record in enumerate(records):
+        procedure = record.patient.procedure
+        if procedure not in known:
+            try:
+                known[procedure] = protocol_for(ctx, procedure).id
+            except RehabError:
+                raise RehabError(f"patients[{i}].procedure: unknown procedure {procedure!r}") from None
+        # Store the protocol's id, as `patient add` does, whatever name the file used.
+        record.patient = replace(record.patient, procedure=known[procedure])
+    db = open_db(ctx)
+    db.import_records(records, default_id)
+    entries = sum(len(r.entries) for r in records)
+    typer.echo(f"Imported {len(records)} patient{'s' if len(records) != 1 else ''} and {entries} entries.")
+
+
+def demo(ctx: typer.Context, on: DateOpt = None):
+    """A sample patient with three weeks of entries, in a separate demo database."""
+    from rehab import demo as sample
+    from rehab import store
+
+    day = day_arg(on)
+    patient, entries = sample.patient_and_entries(day)  # before anything is deleted
+    path = sample.demo_path(settings_of(ctx).db)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = store.open_store(str(path))
+    db.add_patient(patient)
+    for entry in entries:
+        db.log(patient.id, entry, replace_existing=False)
+    out = terminal()
+    out.print(f"Demo database: {path}\n", style="dim")
+    ctx.find_root().obj = Settings(db=str(path), protocols_dir=settings_of(ctx).protocols_dir)
+    ctx.invoke(today, ctx=ctx, patient=None, on=day.isoformat(), as_json=False)
+    out.print(f"\nExplore: rehab --db {path} history   ·   rehab --db {path} flags", style="dim")
