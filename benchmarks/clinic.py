@@ -88,12 +88,12 @@ def write_clinic(path: str, patients: int, days: int = 180, seed: int = 2026, to
 
 def write_small(path: str, today: date | None = None) -> dict:
     """The start-up database: `sam` (the default patient, 120 days logged up to yesterday)
-    and `lee` (surgery 300 days ago, nothing logged: `rehab log` fills a new day each run)."""
+    and `lee` (surgery 900 days ago, nothing logged: `rehab log` fills a new day each run)."""
     rng = random.Random(7)
     today = today or date.today()
     sam_surgery = today - timedelta(days=120)
     sam = _patient(rng, "sam", "Sam Patel", sam_surgery, 120)
-    lee = _patient(rng, "lee", "Lee Jones", today - timedelta(days=300), 0)
+    lee = _patient(rng, "lee", "Lee Jones", today - timedelta(days=900), 0)
     with open(path, "w", encoding="utf-8") as out:
         json.dump({"format": "rehab-export", "version": 1, "patients": [sam, lee]}, out)
     return {"log_patient": "lee", "log_first_day": lee["surgery_date"]}

@@ -26,7 +26,6 @@ memory (ru_maxrss) and CPU time; wall time is measured around it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -122,23 +121,41 @@ class Pair:
 
 def alternate(label: str, a: Callable[[], Run], b: Callable[[], Run], runs: int, warmup: int) -> Pair:
     """A B A B ...: the first `warmup` rounds fill caches (bytecode, page cache) and are dropped."""
-    pair = Pair()
+    pair = rounds(label, {"a": a, "b": b}, runs, warmup)["a"]
+    _progress(f"  {label}: {_ms(pair.median('a'))} vs floor {_ms(pair.median('b'))}"
+              f"  -> x{_x(pair.ratio())} wall, x{_x(pair.ratio('cpu'))} cpu"
+              f"  (peak {_mib(pair.peak('a'))} / {_mib(pair.peak('b'))} MiB; n={len(pair.a)}; load {_load()})"
+              if not pair.error else f"  {label}: FAILED")
+    return pair
+
+
+def rounds(label: str, jobs: dict[str, Callable[[], Run]], runs: int, warmup: int) -> dict[str, Pair]:
+    """Round-robin over several jobs (J1 J2 J3 ... J1 J2 J3 ...), so any two of them are
+    measured side by side. Returns, per job, a Pair whose `a` holds its runs and whose `b`
+    holds the next job's (the floor beside it); `error` is set on every job if one failed."""
+    names = list(jobs)
+    series: dict[str, list[Run]] = {name: [] for name in names}
+    error = None
     for i in range(warmup + runs):
         try:
-            ra = a()
-            rb = b()
+            results = {name: jobs[name]() for name in names}
         except Failed as exc:
-            pair.error = str(exc)
+            error = str(exc)
             _progress(f"  {label}: FAILED {exc}\n    command: {' '.join(exc.cmd)}\n"
                       + "".join(f"    | {line}\n" for line in exc.result.err.strip().splitlines()[-8:]))
-            return pair
+            break
         if i >= warmup:
-            pair.a.append(ra)
-            pair.b.append(rb)
-    _progress(f"  {label}: {_ms(pair.median('a'))} vs floor {_ms(pair.median('b'))}"
-              f"  -> x{pair.ratio():.2f} wall, x{pair.ratio('cpu'):.2f} cpu"
-              f"  (peak {_mib(pair.peak('a'))} / {_mib(pair.peak('b'))} MiB; n={runs}; load {_load()})")
-    return pair
+            for name in names:
+                series[name].append(results[name])
+    out = {}
+    for k, name in enumerate(names):
+        following = names[(k + 1) % len(names)]
+        out[name] = Pair(series[name], series[following], error)
+    return out
+
+
+def _x(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
 
 
 # --- the results table ----------------------------------------------------------------------
@@ -324,117 +341,152 @@ def startup(rehab: str, root: Path, runs: int, warmup: int) -> list[Row]:
 
 
 @dataclass
-class Scale:
+class Clinic:
     patients: int
     entries: int
-    pairs: dict[str, Pair]
+    export: Path
+    db: Path
+    floor_db: Path
+    env: dict
+    year_patient: str
+    year_surgery: str
 
 
-def scale(rehab: str, root: Path, patients: int, runs: int, flag_runs: int) -> tuple[list[Row], Scale]:
-    section = f"Scale: {patients:,} patients"
-    _progress(f"\n## {section}: median of {runs} alternated runs each, load {_load()}")
-    py = sys.executable
-    env = isolated_env(root)
+def make_clinic(root: Path, patients: int) -> Clinic:
     folder = root / f"clinic-{patients}"
     folder.mkdir(exist_ok=True)
     export = folder / "clinic.json"
     start = time.perf_counter()
     info = clinic.write_clinic(str(export), patients)
-    _progress(f"  generated {export.name}: {info['patients']:,} patients, {info['entries']:,} entries, "
-              f"{export.stat().st_size / MIB:.0f} MiB in {time.perf_counter() - start:.1f} s")
-    db = folder / "clinic.db"
-    env["REHAB_DB"] = str(db)
-    floor_db = folder / "floor.db"
-    pairs: dict[str, Pair] = {}
-    rows: list[Row] = []
+    _progress(f"  generated {patients:,} patients, {info['entries']:,} entries: {export.stat().st_size / MIB:.0f} MiB "
+              f"export file in {time.perf_counter() - start:.1f} s")
+    env = isolated_env(root)
+    env["REHAB_DB"] = str(folder / "clinic.db")
+    return Clinic(patients, info["entries"], export, folder / "clinic.db", folder / "floor.db", env,
+                  info["year_patient"], info["year_surgery"])
 
-    def fresh(path: Path, cmd: list[str]) -> Run:
+
+def scale(rehab: str, root: Path, sizes: list[int], runs: int, flag_runs: int) -> list[Row]:
+    """Every measurement runs round-robin over the clinic sizes and their floors
+    (rehab@1000, floor@1000, rehab@2000, floor@2000, ...): the ratios to the floor and the
+    growth from one size to the next are all measured side by side."""
+    py = sys.executable
+    label = " and ".join(f"{n:,}" for n in sizes)
+    _progress(f"\n## Scale: {label} patients, median of {runs} round-robin runs each, load {_load()}")
+    clinics = [make_clinic(root, n) for n in sizes]
+
+    def fresh(c: Clinic, path: Path, cmd: list[str]) -> Run:
         _rm_db(path)
-        return run(cmd, env)
+        return run(cmd, c.env)
 
-    pairs["import"] = alternate(
-        "rehab import", lambda: fresh(db, [rehab, "import", str(export)]),
-        lambda: fresh(floor_db, [py, str(FLOORS / "import_floor.py"), str(export), str(floor_db)]), runs, 0)
-    rows.append(ratio_row(section, f"`rehab import` ({info['entries']:,} entries)", pairs["import"], 2.0))
-    imported = _count(db, "entry")
-    if imported != info["entries"]:
-        _progress(f"  warning: the database holds {imported} entries, the file {info['entries']}")
-        if not pairs["import"].error:  # nothing to report on: import it once more, whatever it costs
+    def report(c: Clinic, fmt: str) -> Run:
+        out = c.db.with_name(f"report.{fmt}")
+        out.unlink(missing_ok=True)
+        return run([rehab, "report", "--all", "--format", fmt, "--output", str(out)], c.env)
+
+    def report_floor(c: Clinic) -> Run:
+        out = c.db.with_name("floor.csv")
+        out.unlink(missing_ok=True)
+        return run([py, str(FLOORS / "report_floor.py"), str(c.db), str(out)], c.env)
+
+    def jobs(make_a, make_b) -> dict:
+        found = {}
+        for c in clinics:
+            found[f"rehab@{c.patients}"] = (lambda c=c: make_a(c))
+            found[f"floor@{c.patients}"] = (lambda c=c: make_b(c))
+        return found
+
+    measured: dict[str, dict[str, Pair]] = {}
+    measured["import"] = rounds("import", jobs(
+        lambda c: fresh(c, c.db, [rehab, "import", str(c.export)]),
+        lambda c: fresh(c, c.floor_db, [py, str(FLOORS / "import_floor.py"), str(c.export), str(c.floor_db)])),
+        runs, 0)
+    for c in clinics:
+        imported = _count(c.db, "entry")
+        if imported != c.entries:
+            _progress(f"  warning: {c.db} holds {imported} entries, the file {c.entries}: importing once more")
             try:
-                fresh(db, [rehab, "import", str(export)])
+                fresh(c, c.db, [rehab, "import", str(c.export)])
             except Failed as exc:
                 _progress(f"  import failed: {exc}")
+    measured["csv"] = rounds("report csv", jobs(lambda c: report(c, "csv"), report_floor), runs, 0)
+    for c in clinics:
+        path = c.db.with_name("report.csv")
+        if path.exists() and _lines(path) != c.entries + 1:
+            _progress(f"  warning: {path} has {_lines(path)} lines, expected {c.entries + 1}")
+    measured["json"] = rounds("report json", jobs(lambda c: report(c, "json"), report_floor), runs, 0)
+    for key, title in (("import", "rehab import"), ("csv", "rehab report --all --format csv"),
+                       ("json", "rehab report --all --format json")):
+        for c in clinics:
+            pair = measured[key][f"rehab@{c.patients}"]
+            if pair.error:
+                _progress(f"  {title} @ {c.patients:,}: FAILED {pair.error}")
+                continue
+            _progress(f"  {title} @ {c.patients:,}: {_ms(pair.median('a'))} vs floor {_ms(pair.median('b'))}"
+                      f"  -> x{_x(pair.ratio())} wall, x{_x(pair.ratio('cpu'))} cpu"
+                      f"  (peak {_mib(pair.peak('a'))} / {_mib(pair.peak('b'))} MiB; n={len(pair.a)})")
 
-    csv_out, json_out, floor_out = folder / "report.csv", folder / "report.json", folder / "floor.csv"
-
-    def report(fmt: str, out: Path) -> Run:
-        out.unlink(missing_ok=True)
-        return run([rehab, "report", "--all", "--format", fmt, "--output", str(out)], env)
-
-    def report_floor() -> Run:
-        floor_out.unlink(missing_ok=True)
-        return run([py, str(FLOORS / "report_floor.py"), str(db), str(floor_out)], env)
-
-    pairs["csv"] = alternate("rehab report --all --format csv", lambda: report("csv", csv_out), report_floor, runs, 0)
-    rows.append(ratio_row(section, "`rehab report --all --format csv`", pairs["csv"], 6.0))
-    if not pairs["csv"].error:
-        lines = _lines(csv_out)
-        if lines != info["entries"] + 1:
-            _progress(f"  warning: report.csv has {lines} lines, expected {info['entries'] + 1}")
-        peak = pairs["csv"].peak("a")
-        rows.append(Row(section, "`report --all --format csv` peak memory", target="≤ 200 MiB",
-                        ok=peak is not None and peak <= 200 * MIB, peak=_mib(peak)))
-    pairs["json"] = alternate("rehab report --all --format json", lambda: report("json", json_out), report_floor,
-                              runs, 0)
-    rows.append(ratio_row(section, "`rehab report --all --format json`", pairs["json"], None,
-                          "floor: the CSV dump"))
-    if not pairs["json"].error:
-        rows.append(Row(section, "`report --all --format json` peak memory", target="info",
-                        peak=_mib(pairs["json"].peak("a"))))
-
-    year, surgery = info["year_patient"], info["year_surgery"]
-    pairs["flags"] = alternate(
-        "rehab flags, a year of entries vs the same command at day 0",
-        lambda: run([rehab, "flags", "--patient", year], env),
-        lambda: run([rehab, "flags", "--patient", year, "--date", surgery], env), flag_runs, 1)
-    flags = pairs["flags"]
-    if flags.error:
-        rows.append(Row(section, "`rehab flags` for a year of entries", target="≤ 0.25 x start-up", ok=False,
-                        note=f"FAILED: {flags.error}"))
-    else:
-        year_cost = flags.median("a") - flags.median("b")
-        share = year_cost / flags.median("b")
-        rows.append(Row(section, "`rehab flags`: cost of a year of entries (365-entry run − day-0 run)",
-                        year_cost, flags.median("b"), share, None, "≤ 0.25 x start-up", share <= 0.25,
-                        f"{_mib(flags.peak('a'))} / {_mib(flags.peak('b'))}",
-                        "floor column: the same command at day 0 = its start-up"))
-    for path in (csv_out, json_out, floor_out, floor_db):
-        path.unlink(missing_ok=True)
-    return rows, Scale(patients, info["entries"], pairs)
+    rows: list[Row] = []
+    flags: dict[int, Pair] = {}
+    for c in clinics:
+        flags[c.patients] = alternate(
+            f"rehab flags @ {c.patients:,}, a year of entries vs the same command at day 0",
+            lambda c=c: run([rehab, "flags", "--patient", c.year_patient], c.env),
+            lambda c=c: run([rehab, "flags", "--patient", c.year_patient, "--date", c.year_surgery], c.env),
+            flag_runs, 1)
+    for c in clinics:
+        section = f"Scale: {c.patients:,} patients ({c.entries:,} entries)"
+        key = f"rehab@{c.patients}"
+        rows.append(ratio_row(section, "`rehab import`", measured["import"][key], 2.0))
+        rows.append(ratio_row(section, "`rehab report --all --format csv`", measured["csv"][key], 6.0))
+        if not measured["csv"][key].error:
+            peak = measured["csv"][key].peak("a")
+            rows.append(Row(section, "`report --all --format csv` peak memory", target="≤ 200 MiB",
+                            ok=peak is not None and peak <= 200 * MIB, peak=_mib(peak)))
+        rows.append(ratio_row(section, "`rehab report --all --format json`", measured["json"][key], None,
+                              "floor: the CSV dump"))
+        pair = flags[c.patients]
+        name = "`rehab flags`, a year of entries: its extra cost over day 0"
+        if pair.error:
+            rows.append(Row(section, name, target="≤ 0.25 x start-up", ok=False, note=f"FAILED: {pair.error}"))
+        else:
+            start_up = pair.median("b")
+            year_cost = pair.median("a") - start_up
+            share = year_cost / start_up
+            cpu_share = (pair.median("a", "cpu") - pair.median("b", "cpu")) / pair.median("b", "cpu")
+            rows.append(Row(section, name, year_cost, start_up, share, cpu_share, "≤ 0.25 x start-up",
+                            share <= 0.25, f"{_mib(pair.peak('a'))} / {_mib(pair.peak('b'))}",
+                            "floor column: the same command at day 0"))
+    for small, large in zip(clinics, clinics[1:]):
+        rows += growth(measured, small.patients, large.patients)
+    for c in clinics:
+        for name in ("report.csv", "report.json", "floor.csv", "floor.db"):
+            c.db.with_name(name).unlink(missing_ok=True)
+    return rows
 
 
-def growth(small: Scale, large: Scale) -> list[Row]:
-    section = f"Growth: {small.patients:,} → {large.patients:,} patients"
+def growth(measured: dict[str, dict[str, Pair]], small: int, large: int) -> list[Row]:
+    """Time at the larger clinic over time at the smaller, from the same rounds."""
+    section = f"Growth: {small:,} → {large:,} patients (same rounds)"
     rows = []
-    for key, name, limit in (("import", "`rehab import` time", 2.2), ("csv", "`report --format csv` time", 2.2),
-                             ("json", "`report --format json` time", 2.2)):
-        p, q = small.pairs.get(key), large.pairs.get(key)
-        if not p or not q or p.error or q.error:
-            rows.append(Row(section, name, target=f"≤ {limit} x", ok=False, note="a run failed"))
-            continue
-        ratio = q.median("a") / p.median("a")
-        rows.append(Row(section, name, q.median("a"), p.median("a"), ratio, q.median("a", "cpu") / p.median("a", "cpu"),
-                        f"≤ {limit} x", ratio <= limit, f"{_mib(q.peak('a'))} / {_mib(p.peak('a'))}",
-                        "rehab column: the larger clinic, floor column: the smaller"))
-        floor = q.median("b") / p.median("b")
-        rows.append(Row(section, f"its floor, for comparison", q.median("b"), p.median("b"), floor,
-                        q.median("b", "cpu") / p.median("b", "cpu"), "info", None,
-                        f"{_mib(q.peak('b'))} / {_mib(p.peak('b'))}"))
-    p, q = small.pairs.get("csv"), large.pairs.get("csv")
-    if p and q and not p.error and not q.error:
-        grow = q.peak("a") / p.peak("a")
-        rows.append(Row(section, "`report --format csv` peak memory growth", ratio=grow,
-                        target="flat (≤ 200 MiB each)", ok=q.peak("a") <= 200 * MIB and p.peak("a") <= 200 * MIB,
+    for key, name, limit in (("import", "`rehab import`", 2.2), ("csv", "`report --format csv`", 2.2),
+                             ("json", "`report --format json`", 2.2)):
+        for who, target in (("rehab", limit), ("floor", None)):
+            p, q = measured[key][f"{who}@{small}"], measured[key][f"{who}@{large}"]
+            title = name if who == "rehab" else "its floor, for comparison"
+            if p.error or q.error:
+                rows.append(Row(section, title, target=f"≤ {target} x" if target else "info",
+                                ok=False if target else None, note="a run failed"))
+                continue
+            ratio = q.median("a") / p.median("a")
+            rows.append(Row(section, title, q.median("a"), p.median("a"), ratio,
+                            q.median("a", "cpu") / p.median("a", "cpu"), f"≤ {target} x" if target else "info",
+                            (ratio <= target) if target else None, f"{_mib(q.peak('a'))} / {_mib(p.peak('a'))}",
+                            f"columns: {large:,} vs {small:,} patients" if who == "rehab" else ""))
+    p, q = measured["csv"][f"rehab@{small}"], measured["csv"][f"rehab@{large}"]
+    if not p.error and not q.error:
+        rows.append(Row(section, "`report --format csv` peak memory growth", ratio=q.peak("a") / p.peak("a"),
+                        target="flat (≤ 200 MiB each)", ok=max(p.peak("a"), q.peak("a")) <= 200 * MIB,
                         peak=f"{_mib(q.peak('a'))} / {_mib(p.peak('a'))}"))
     return rows
 
@@ -483,13 +535,7 @@ def main(argv: list[str] | None = None) -> int:
             rows += startup(rehab, root, runs, warmup=2)
         if args.only in (None, "scale"):
             sizes = [patients] if args.no_double else [patients, patients * 2]
-            results = []
-            for n in sizes:
-                part, result = scale(rehab, root, n, scale_runs, flag_runs=runs)
-                rows += part
-                results.append(result)
-            if len(results) == 2:
-                rows += growth(*results)
+            rows += scale(rehab, root, sizes, scale_runs, flag_runs=runs)
     finally:
         if args.keep:
             print(f"\n(kept {root})")
@@ -501,8 +547,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n## Results\n")
     print("\n".join(f"- {line}" for line in header[:3]))
     print(f"- Load average (1/5/15 min): {load_start} at start, {_load()} at end; benchmark took {elapsed / 60:.1f} min")
-    print("- Ratios are of medians of alternated runs (rehab, floor, rehab, floor, ...); "
-          "peak memory is each process's own maximum resident set.\n")
+    print("- Ratios are of medians of runs taken in turn (rehab, floor, rehab, floor, ...; the scale runs go "
+          "round-robin over both clinic sizes and their floors); peak memory is each process's own maximum "
+          "resident set (os.wait4).\n")
     print(markdown(rows))
     print(f"\n{len(rows) - len(failed) - sum(r.ok is None for r in rows)} passed, {len(failed)} failed"
           f" ({sum(r.ok is None for r in rows)} for information).")
