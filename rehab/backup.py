@@ -16,6 +16,9 @@ from rehab.dates import check_range
 from rehab.errors import RehabError
 from rehab.records import Acknowledgement, Entry, Patient, PatientRecord, Revision
 
+_WEIGHT_BEARING = frozenset(vocab.WEIGHT_BEARING)
+_ACTIVITIES = frozenset(vocab.ACTIVITIES)
+
 FORMAT = "rehab-export"
 VERSION = 1
 
@@ -121,14 +124,25 @@ def _entry(item, where: str) -> Entry:
         note = item.get("note")
         if note is not None and not isinstance(note, str):
             raise RehabError("note must be text")
+        # Exports hold the canonical names, so check those first: a clinic's file has
+        # hundreds of thousands of entries, and normalising every value was most of the cost.
+        weight_bearing = _text(item, "weight_bearing", "")
+        if weight_bearing not in _WEIGHT_BEARING:
+            weight_bearing = vocab.weight_bearing(weight_bearing)
+        activity = _optional_text(item, "activity", "")
+        if activity is not None and activity not in _ACTIVITIES:
+            activity = vocab.activity(activity)
+        symptoms = tuple(s if s in vocab.SYMPTOMS else vocab.symptom(s)
+                         for s in _strings(item.get("symptoms"), "symptoms"))
+        milestones = tuple(_strings(item.get("milestones"), "milestones"))
         return Entry(
             date=_date(item.get("date"), "date"),
-            pain=vocab.pain(pain),
-            weight_bearing=vocab.weight_bearing(_text(item, "weight_bearing", "")),
+            pain=pain if 0 <= pain <= 10 else vocab.pain(pain),
+            weight_bearing=weight_bearing,
             boot=boot,
-            activity=vocab.activity(_optional_text(item, "activity", "")) if item.get("activity") is not None else None,
-            symptoms=tuple(vocab.symptom(s) for s in _strings(item.get("symptoms"), "symptoms")),
-            milestones=tuple(_strings(item.get("milestones"), "milestones")),
+            activity=activity,
+            symptoms=symptoms,
+            milestones=milestones,
             note=note,
         )
     except RehabError as exc:
@@ -174,7 +188,7 @@ def _list(item: dict, key: str, where: str) -> list:
 
 
 def _strings(value, what: str) -> list[str]:
-    if value is None:
+    if value is None or value == []:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise RehabError(f"{what} must be a list of names")

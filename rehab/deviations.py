@@ -52,6 +52,7 @@ Rule by rule (ids and severities from the contract):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -126,13 +127,58 @@ class Context:
         return f"Day {self.day(on)}: {logged}"
 
     @cached_property
+    def _placed(self) -> tuple[tuple[Entry, int, DatedPhase], ...]:
+        placed = []
+        for entry in self.entries:
+            day = self.timeline.day_of(entry.date)
+            phase = self.timeline.phase_of_day(day)
+            if phase is not None:
+                placed.append((entry, day, phase))
+        return tuple(placed)
+
+    def placed(self) -> Iterable[tuple[Entry, int, DatedPhase]]:
+        """Each entry with its day and the phase it falls in (entries before surgery are left out)."""
+        return self._placed
+
+    @cached_property
     def _phased(self) -> tuple[tuple[Entry, DatedPhase], ...]:
-        placed = ((entry, self.timeline.phase_on(entry.date)) for entry in self.entries)
-        return tuple((entry, phase) for entry, phase in placed if phase is not None)
+        return tuple((entry, phase) for entry, _, phase in self._placed)
 
     def phased(self) -> Iterable[tuple[Entry, DatedPhase]]:
         """Each entry with the phase it falls in (entries before surgery are left out)."""
         return self._phased
+
+    # Worked out once per evaluation rather than once per entry.
+
+    @cached_property
+    def _most(self) -> dict[int, str]:
+        """The most each phase allows, by id() of its DatedPhase (the plan's `most` is a max
+        over the allowed levels, recomputed on every read)."""
+        return {id(p): p.phase.weight_bearing.most for p in self.timeline.phases}
+
+    def most(self, phase: DatedPhase) -> str:
+        return self._most[id(phase)]
+
+    @cached_property
+    def _floor_steps(self) -> tuple[list[int], list[DatedPhase | None]]:
+        """For the weight-bearing floor: the days from which a phase's expectation applies
+        (the day after its end plus the grace), and the phase whose expectation is the floor
+        from each such day on: the latest in plan order that applies by then (sources[k] from
+        days[k-1], sources[0], None, before the first)."""
+        grace = self.thresholds.weight_bearing_grace_days
+        applies = [
+            (p.end_day + grace + 1, p) for p in self.timeline.phases
+            if p.end_day is not None and p.phase.weight_bearing.expected_by_end
+        ]
+        days = sorted({day for day, _ in applies})
+        sources = [None] + [[p for since, p in applies if since <= day][-1] for day in days]
+        return days, sources
+
+    @cached_property
+    def _turns(self) -> list[date]:
+        """The dates an activity can become allowed: phase starts and milestones."""
+        tl = self.timeline
+        return sorted({p.start_date for p in tl.phases} | {m.date for m in tl.milestones})
 
 
 def _flag(on: date, rule: str, message: str, subject: str = "") -> Flag:
@@ -143,9 +189,13 @@ def _until(ctx: Context, phase: DatedPhase) -> str:
     return "from now on" if phase.end_date is None else f"until {ctx.when(phase.end_date)}"
 
 
+# vocab.wb_rank as a dict: the rules rank a level several times an entry.
+_WB_RANK = {level: rank for rank, level in enumerate(vocab.WEIGHT_BEARING)}
+
+
 def _rank(level: str) -> int:
     """A weight-bearing level's rank; -1 for a word outside the vocabulary (never flagged)."""
-    return vocab.wb_rank(level) if level in vocab.WEIGHT_BEARING else -1
+    return _WB_RANK.get(level, -1)
 
 
 def _wb(level: str) -> str:
@@ -170,9 +220,9 @@ def _and(items: Sequence[str]) -> str:
 def rule_red_flag(ctx: Context) -> Iterable[Flag]:
     order = {name: i for i, name in enumerate(vocab.SYMPTOMS)}
     for entry in ctx.entries:
-        symptoms = sorted(set(entry.symptoms), key=lambda s: (order.get(s, len(order)), s))
-        if not symptoms:
+        if not entry.symptoms:
             continue
+        symptoms = sorted(set(entry.symptoms), key=lambda s: (order.get(s, len(order)), s))
         meanings = []
         for symptom in symptoms:
             meaning, _ = vocab.SYMPTOMS.get(symptom, (f"{_plain(symptom)} needs to be checked", False))
@@ -204,14 +254,15 @@ def rule_pain_rising(ctx: Context) -> Iterable[Flag]:
     within = ctx.thresholds.pain_rising_within_days
     entries = ctx.entries
     last_flagged = None
-    for i in range(size - 1, len(entries)):
-        run = entries[i - size + 1 : i + 1]
-        rising = all(a.pain < b.pain for a, b in zip(run, run[1:]))
-        if not rising or (run[-1].date - run[0].date).days > within:
+    rises = 0  # how many entries in a row, up to entry i, had higher pain than the one before
+    for i in range(len(entries)):
+        rises = rises + 1 if i and entries[i - 1].pain < entries[i].pain else 0
+        if rises < size - 1 or (entries[i].date - entries[i - size + 1].date).days > within:
             continue
         if last_flagged is not None and i - last_flagged < size - 1:
             continue
         last_flagged = i
+        run = entries[i - size + 1 : i + 1]
         pains = ", ".join(str(e.pain) for e in run)
         yield _flag(
             run[-1].date, "pain-rising",
@@ -236,8 +287,8 @@ def rule_pain_spike(ctx: Context) -> Iterable[Flag]:
 
 def rule_weight_bearing_ahead(ctx: Context) -> Iterable[Flag]:
     for entry, phase in ctx.phased():
-        most = phase.phase.weight_bearing.most
-        if _rank(entry.weight_bearing) <= vocab.wb_rank(most):
+        most = ctx.most(phase)
+        if _rank(entry.weight_bearing) <= _WB_RANK[most]:
             continue
         boot = " in the boot" if phase.phase.boot else ""
         yield _flag(
@@ -249,25 +300,22 @@ def rule_weight_bearing_ahead(ctx: Context) -> Iterable[Flag]:
 
 def _weight_bearing_floor(ctx: Context, day: int, current: DatedPhase) -> tuple[str, DatedPhase] | None:
     """The least level expected on `day` and the phase that expects it (see the module doc)."""
-    grace = ctx.thresholds.weight_bearing_grace_days
-    ended = [
-        p for p in ctx.timeline.phases
-        if p.end_day is not None and p.end_day + grace < day and p.phase.weight_bearing.expected_by_end
-    ]
-    if not ended:
+    days, sources = ctx._floor_steps
+    source = sources[bisect_right(days, day)]
+    if source is None:
         return None
-    source = ended[-1]
-    level = min(source.phase.weight_bearing.expected_by_end, current.phase.weight_bearing.most, key=vocab.wb_rank)
-    return level, source
+    expected, most = source.phase.weight_bearing.expected_by_end, ctx.most(current)
+    return (expected if _WB_RANK[expected] <= _WB_RANK[most] else most), source
 
 
 def rule_weight_bearing_behind(ctx: Context) -> Iterable[Flag]:
-    for entry, phase in ctx.phased():
-        floor = _weight_bearing_floor(ctx, ctx.day(entry.date), phase)
+    for entry, day, phase in ctx.placed():
+        floor = _weight_bearing_floor(ctx, day, phase)
         if floor is None:
             continue
         level, source = floor
-        if _rank(entry.weight_bearing) < 0 or _rank(entry.weight_bearing) >= vocab.wb_rank(level):
+        rank = _rank(entry.weight_bearing)
+        if rank < 0 or rank >= _WB_RANK[level]:
             continue
         yield _flag(
             entry.date, "weight-bearing-behind",
@@ -280,7 +328,11 @@ def rule_weight_bearing_behind(ctx: Context) -> Iterable[Flag]:
 def activity_allowed(timeline: Timeline, activity: str, on: date) -> bool:
     """Listed by the day's phase, and past its gate milestone if the protocol has one
     (sport waits for the return-to-sport window even where the phase lists it)."""
-    phase = timeline.phase_on(on)
+    return _allowed_in(timeline, timeline.phase_on(on), activity, on)
+
+
+def _allowed_in(timeline: Timeline, phase: DatedPhase | None, activity: str, on: date) -> bool:
+    """activity_allowed, with the phase `on` falls in already found."""
     if phase is None or activity not in phase.phase.activities:
         return False
     gate = timeline.milestone(ACTIVITY_GATES.get(activity, ""))
@@ -298,15 +350,13 @@ def _activity_allowed(ctx: Context, activity: str, on: date) -> bool:
 def _activity_opens(ctx: Context, activity: str, after: date) -> date | None:
     """The first date after `after` the activity is allowed: it can only change at a phase
     start or a milestone."""
-    tl = ctx.timeline
-    turns = sorted({p.start_date for p in tl.phases} | {m.date for m in tl.milestones})
-    return next((d for d in turns if d > after and _activity_allowed(ctx, activity, d)), None)
+    return next((d for d in ctx._turns if d > after and _activity_allowed(ctx, activity, d)), None)
 
 
 def rule_activity_ahead(ctx: Context) -> Iterable[Flag]:
     for entry, phase in ctx.phased():
         activity = entry.activity
-        if activity is None or _activity_allowed(ctx, activity, entry.date):
+        if activity is None or _allowed_in(ctx.timeline, phase, activity, entry.date):
             continue
         word = ACTIVITY_WORDS.get(activity, activity)
         opens = _activity_opens(ctx, activity, entry.date)
@@ -352,23 +402,22 @@ def rule_missed_milestone(ctx: Context) -> Iterable[Flag]:
 
 def rule_missed_log(ctx: Context) -> Iterable[Flag]:
     need = ctx.thresholds.missed_log_days
-    logged = {e.date for e in ctx.entries}
-    start, gap = None, 0
-    day = ctx.timeline.surgery_date
-    while day < ctx.as_of:
-        if day in logged:
-            start, gap = None, 0
-        else:
-            start, gap = start or day, gap + 1
-            if gap == need:
-                yield _flag(
-                    day, "missed-log",
-                    ctx.lead(day, f"nothing logged for {need} days, since {ctx.when(start)}. ")
-                    + "A short entry each day lets the plan follow your progress; you can still log "
-                    "missed days with --date.",
-                    start.isoformat(),
-                )
-        day += timedelta(days=1)
+    first, end = ctx.timeline.surgery_date.toordinal(), ctx.as_of.toordinal()
+    logged = sorted({e.date.toordinal() for e in ctx.entries})
+    # Each gap runs from surgery or the day after a logged day to the day before the next
+    # logged day or before as_of (days as ordinals).
+    start = first
+    for after_gap in [*(d for d in logged if first <= d < end), end]:
+        if after_gap - start >= need:
+            day, since = date.fromordinal(start + need - 1), date.fromordinal(start)
+            yield _flag(
+                day, "missed-log",
+                ctx.lead(day, f"nothing logged for {need} days, since {ctx.when(since)}. ")
+                + "A short entry each day lets the plan follow your progress; you can still log "
+                "missed days with --date.",
+                since.isoformat(),
+            )
+        start = after_gap + 1
 
 
 RULES: dict[str, Callable[[Context], Iterable[Flag]]] = {

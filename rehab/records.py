@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,10 @@ class Patient:
         }
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """A day's log. A named tuple rather than a frozen dataclass: a clinic holds hundreds of
+    thousands, and a frozen dataclass's __init__ was a large share of reading them."""
+
     date: date
     pain: int
     weight_bearing: str

@@ -36,9 +36,8 @@ def build(
     patient = record.patient
     surgery = patient.surgery_date
     plan = tl.build(protocol, surgery)
-    first = start or surgery
-    last = min(end, as_of) if end else as_of
-    entries = sorted((e for e in record.entries if first <= e.date <= last), key=lambda e: e.date)
+    first, last = report_range(surgery, as_of, start, end)
+    entries = in_range(record.entries, first, last)
     day = plan.day_of(as_of)
     phase = plan.phase_on(as_of)
     document = tl.to_dict(plan, patient.as_dict())
@@ -57,6 +56,15 @@ def build(
         "milestones": _milestones(document["milestones"], record.entries, as_of),
         "weight_bearing": _by_phase(plan, entries, first, last),
     }
+
+
+def report_range(surgery: date, as_of: date, start: date | None, end: date | None) -> tuple[date, date]:
+    """The days a report covers: from `start` (or surgery) to the earlier of `end` and as_of."""
+    return start or surgery, (min(end, as_of) if end else as_of)
+
+
+def in_range(entries: list[Entry], first: date, last: date) -> list[Entry]:
+    return sorted((e for e in entries if first <= e.date <= last), key=lambda e: e.date)
 
 
 def adherence(entries: list[Entry], first: date, last: date) -> dict:

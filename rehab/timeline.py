@@ -6,8 +6,10 @@ Day 0 is the surgery date. A phase "a–b weeks" covers days 7a … 7b−1; a mi
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from rehab.protocols.models import Milestone, Phase, Protocol
 
@@ -68,11 +70,35 @@ class Timeline:
 
     def phase_on(self, on: date) -> DatedPhase | None:
         """The phase a date falls in; None before surgery."""
-        day = self.day_of(on)
-        return next((p for p in self.phases if p.contains(day)), None)
+        return self.phase_of_day(self.day_of(on))
+
+    def phase_of_day(self, day: int) -> DatedPhase | None:
+        """The phase day N falls in; None before surgery."""
+        turns, phases = self._phase_steps
+        return phases[bisect_right(turns, day)]
 
     def milestone(self, milestone_id: str) -> DatedMilestone | None:
-        return next((m for m in self.milestones if m.id == milestone_id), None)
+        return self._milestones_by_id.get(milestone_id)
+
+    # Lookups worked out once per timeline (a frozen dataclass still has a __dict__ for
+    # cached_property to fill; they are not fields, so equality and repr are unchanged).
+
+    @cached_property
+    def _phase_steps(self) -> tuple[list[int], list[DatedPhase | None]]:
+        """The days on which the phase of a day can change (a phase's start, the day after its
+        end), and the phase of each stretch: phases[k] holds from turns[k-1] up to the day
+        before turns[k], phases[0] before the first turn. Each stretch's phase is the first
+        phase that contains it, as a scan of the phases in order would find."""
+        starts = {p.start_day for p in self.phases}
+        turns = sorted(starts | {p.end_day + 1 for p in self.phases if p.end_day is not None})
+        return turns, [None] + [next((p for p in self.phases if p.contains(day)), None) for day in turns]
+
+    @cached_property
+    def _milestones_by_id(self) -> dict[str, DatedMilestone]:
+        by_id: dict[str, DatedMilestone] = {}
+        for m in self.milestones:
+            by_id.setdefault(m.id, m)  # the first wins, as a scan in order would find
+        return by_id
 
     def next_milestone(self, on: date) -> DatedMilestone | None:
         """The first milestone on or after a date (a window counts while it is open)."""

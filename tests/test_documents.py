@@ -395,3 +395,33 @@ def test_documents_module_imports_no_heavy_library():
             "print(sorted(m for m in ('fpdf', 'jinja2', 'icalendar', 'platformdirs') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_clinic_csv_from_entries_matches_the_csv_of_full_reports(tmp_path):
+    """`report --all --format csv` writes rows straight from the entries; they must be the
+    rows the full report documents give."""
+    import io
+
+    from rehab import deviations, report as report_data
+    from rehab import timeline as tl
+    from rehab.protocols import find
+    from rehab.records import Entry, Patient, PatientRecord
+
+    surgery = date(2026, 1, 31)
+    patient = Patient("zoe", "=Zoë Łukasiewicz", surgery, "fhl-release", "left")
+    entries = [Entry(surgery + timedelta(days=d), p, wb, boot, act, sym, ms, note) for d, p, wb, boot, act, sym, ms, note in [
+        (0, 6, "partial", True, "rest", (), ("big-toe-motion",), "+44 7700"),
+        (1, 6, "full", False, None, ("fever", "calf-pain"), (), "-ok"),
+        (3, 2, "toe-touch", None, "walking", (), (), None),
+        (9, 9, "partial", True, "walking", (), (), "@home\ttab"),
+    ]]
+    record = PatientRecord(patient, entries)
+    protocol = find("fhl-release")
+    as_of, first, last = surgery + timedelta(days=10), surgery + timedelta(days=1), None
+    flags = deviations.evaluate(tl.build(protocol, surgery), entries, as_of)
+    full, direct = io.StringIO(), io.StringIO()
+    documents.write_report_csv(full, [report_data.build(record, protocol, flags, {}, as_of, first, last)])
+    in_range = report_data.in_range(entries, *report_data.report_range(surgery, as_of, first, last))
+    documents.write_entries_csv(direct, [(patient, in_range, flags)])
+    assert direct.getvalue() == full.getvalue()
+    assert len(full.getvalue().splitlines()) == 4  # header + the three entries from day 1

@@ -88,3 +88,28 @@ def test_import_is_all_or_nothing_and_remove_takes_everything(db):
     db.log("a", entry(0, 5), True)
     db.remove_patient("a")
     assert db.counts() == {"patients": 0, "entries": 0, "revisions": 0, "acknowledgements": 0}
+
+
+def test_sqlite_bulk_import_stores_what_the_portable_path_stores(tmp_path):
+    """Import's SQLite fast path writes rows exactly as SQLAlchemy's own insert would."""
+    import sqlite3
+
+    from rehab.records import PatientRecord
+    from rehab.store import _insert_entries, _insert_entries_sqlite
+
+    now = datetime(2026, 3, 1, 8, 30, 15, tzinfo=timezone.utc)
+    record = PatientRecord(Patient("zoe", "Zoë", SURGERY, "fhl-release"), [
+        entry(0, 6, boot=True, activity="rest", symptoms=("fever", "calf-pain"), note="=1+1"),
+        entry(1, 5, boot=False, milestones=("big-toe-motion",)),
+        entry(2, 4),
+    ])
+    tables = []
+    for name, insert_rows in (("portable", _insert_entries), ("fast", _insert_entries_sqlite)):
+        db = store.open_store(str(tmp_path / f"{name}.db"))
+        db.add_patient(record.patient)
+        with db._write() as conn:
+            insert_rows(conn, [record], now)
+        with sqlite3.connect(tmp_path / f"{name}.db") as raw:
+            tables.append(raw.execute("SELECT * FROM entry ORDER BY id").fetchall())
+        assert [e.pain for e in db.entries("zoe")] == [6, 5, 4]
+    assert tables[0] == tables[1]

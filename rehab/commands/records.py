@@ -49,16 +49,22 @@ def report(
     db = open_db(ctx)
     ids = None if everyone else [db.current(patient).id]
     total = len(db.taken_ids()) if everyone else 1
-    reports = _progress(_reports(ctx, db, ids, as_of, first, last), total, "Building reports")
+    evaluated = _progress(_evaluated(ctx, db, ids, as_of), total, "Building reports")
+    from rehab import report as report_data
     from rehab.render import documents
 
-    if fmt in (ReportFormat.csv, ReportFormat.json):
-        writer = documents.write_report_csv if fmt is ReportFormat.csv else documents.write_report_json
+    reports = (report_data.build(record, protocol, flags, {a.key: a for a in record.acknowledgements},
+                                 as_of, first, last) for record, protocol, flags in evaluated)
+    if fmt is ReportFormat.csv:
+        # The CSV needs only the entries and the day's flags, not each whole report.
+        rows = ((record.patient, report_data.in_range(record.entries, *report_data.report_range(
+            record.patient.surgery_date, as_of, first, last)), flags) for record, _, flags in evaluated)
         with atomic_output(output, force) as handle:
-            writer(handle, reports)
+            documents.write_entries_csv(handle, rows)
+    elif fmt is ReportFormat.json:
+        with atomic_output(output, force) as handle:
+            documents.write_report_json(handle, reports)
     else:
-        from rehab import report as report_data
-
         built = list(reports)
         summary = report_data.attention_order([report_data.summary_row(r) for r in built]) if everyone else None
         render = {ReportFormat.html: documents.report_html, ReportFormat.pdf: documents.report_pdf,
@@ -69,10 +75,9 @@ def report(
     sys.stderr.write(f"Wrote {output}\n")
 
 
-def _reports(ctx, db, ids, as_of: date, first: date | None, last: date | None):
-    """One report document per patient, built as the records stream from the database."""
+def _evaluated(ctx, db, ids, as_of: date):
+    """Each patient's record, protocol and flags, as the records stream from the database."""
     from rehab import deviations
-    from rehab import report as report_data
     from rehab import timeline as tl
 
     protocols: dict = {}
@@ -81,9 +86,7 @@ def _reports(ctx, db, ids, as_of: date, first: date | None, last: date | None):
         if procedure not in protocols:
             protocols[procedure] = protocol_for(ctx, procedure)
         plan = tl.build(protocols[procedure], record.patient.surgery_date)
-        flags = deviations.evaluate(plan, record.entries, as_of)
-        acks = {a.key: a for a in record.acknowledgements}
-        yield report_data.build(record, protocols[procedure], flags, acks, as_of, first, last)
+        yield record, protocols[procedure], deviations.evaluate(plan, record.entries, as_of)
 
 
 def _progress(items, total: int, label: str):

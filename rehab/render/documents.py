@@ -79,6 +79,13 @@ def write_report_csv(handle, reports: Iterable[dict]) -> None:
     tabular.write_csv(handle, reports)
 
 
+def write_entries_csv(handle, patients: Iterable[tuple]) -> None:
+    """The report CSV from (patient, entries, flags), for a clinic-sized `report --all`."""
+    from rehab.render import tabular
+
+    tabular.write_entry_rows(handle, patients)
+
+
 def write_report_json(handle, reports: Iterable[dict]) -> None:
     from rehab.render import tabular
 

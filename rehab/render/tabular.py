@@ -18,35 +18,55 @@ CSV_COLUMNS = ("patient_id", "date", "day", "pain", "weight_bearing", "boot", "a
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+BOOT_WORDS = {True: "yes", False: "no", None: ""}
+
+
 def write_csv(handle, reports: Iterable[dict]) -> None:
-    """One row per entry, header first; `flags` lists the rules flagged on the entry's date."""
+    """One row per entry of each report document, header first (see write_entry_rows)."""
     writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for report in reports:
         patient = report["patient"]
-        flagged: dict[str, list[str]] = {}
-        for flag in report["flags"]:
-            flagged.setdefault(flag["date"], []).append(flag["rule"])
-        for entry in report["entries"]:
-            row = {
-                **entry,
-                "patient_id": patient["id"],
-                "patient_name": patient["name"],
-                "boot": {True: "yes", False: "no", None: ""}[entry["boot"]],
-                "symptoms": ";".join(entry["symptoms"]),
-                "milestones": ";".join(entry["milestones"]),
-                "flags": ";".join(dict.fromkeys(flagged.get(entry["date"], []))),
-            }
-            writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
+        rules = _rules_by_date((f["date"], f["rule"]) for f in report["flags"])
+        for e in report["entries"]:
+            _write_row(writer, patient["id"], patient["name"], e["date"], e["day"], e["pain"], e["weight_bearing"],
+                       e["boot"], e["activity"], e["symptoms"], e["milestones"], e["note"], rules.get(e["date"]))
 
 
-def _cell(value):
-    if value is None:
+def write_entry_rows(handle, patients: Iterable[tuple]) -> None:
+    """The same CSV as write_csv, straight from (patient, entries, flags) without building
+    each patient's whole report first: `report --all --format csv` for a clinic."""
+    writer = csv.writer(handle, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for patient, entries, flags in patients:
+        rules = _rules_by_date((f.date.isoformat(), f.rule) for f in flags)
+        surgery = patient.surgery_date
+        for e in entries:
+            day = e.date.isoformat()
+            _write_row(writer, patient.id, patient.name, day, (e.date - surgery).days, e.pain, e.weight_bearing,
+                       e.boot, e.activity, e.symptoms, e.milestones, e.note, rules.get(day))
+
+
+def _rules_by_date(pairs) -> dict[str, str]:
+    found: dict[str, dict[str, None]] = {}
+    for day, rule in pairs:
+        found.setdefault(day, {})[rule] = None
+    return {day: ";".join(rules) for day, rules in found.items()}
+
+
+def _write_row(writer, patient_id, name, day, day_number, pain, weight_bearing, boot, activity, symptoms,
+               milestones, note, flags) -> None:
+    # Numbers and our own vocabulary go out as they are; only text a person typed (ids,
+    # names, notes) can start like a formula, so only it goes through the guard.
+    writer.writerow((_text_cell(patient_id), day, day_number, pain, weight_bearing, BOOT_WORDS[boot],
+                     activity or "", ";".join(symptoms), _text_cell(";".join(milestones)), _text_cell(note),
+                     _text_cell(name), flags or ""))
+
+
+def _text_cell(value) -> str:
+    if not value:
         return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def write_json(handle, reports: Iterable[dict]) -> None:
