@@ -70,9 +70,11 @@ def seeded(template, db_path) -> Path:
 
 def files_under(root: Path) -> set[str]:
     """Every path under root, apart from SQLite's side files for the main database, which
-    simply opening it may create."""
+    simply opening it may create, and the cache of checked protocols (not user data)."""
     skip = {"rehab.db-wal", "rehab.db-shm", "rehab.db-journal"}
-    return {str(p.relative_to(root)) for p in root.rglob("*") if p.name not in skip}
+    cache = root / "home" / "cache"
+    return {str(p.relative_to(root)) for p in root.rglob("*")
+            if p.name not in skip and not p.is_relative_to(cache)}
 
 
 def make_files(tmp: Path) -> None:

@@ -9,26 +9,27 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import yaml
-
 from rehab.errors import NotFound, ProtocolError
 from rehab.protocols.models import Protocol
 
 BUILTIN_DIR = Path(__file__).parent
 MAX_BYTES = 256 * 1024
 ENV_DIR = "REHAB_PROTOCOLS_DIR"
-# libyaml's safe loader where PyYAML was built with it (ten times faster), else the Python one;
-# both construct plain data only.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_file(path: Path) -> Protocol:
     """One protocol file, checked; a problem raises ProtocolError naming file, field and line."""
+    from rehab.protocols import cache
+
     path = Path(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        size = info.st_size
         if size > MAX_BYTES:
             raise ProtocolError(f"{path}: the file is {size} bytes; a protocol may be at most {MAX_BYTES}")
+        cached = cache.read(path, info)
+        if cached is not None:
+            return cached
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise NotFound(f"{path}: no such protocol file") from None
@@ -38,14 +39,21 @@ def load_file(path: Path) -> Protocol:
         raise ProtocolError(f"{path}: is not a UTF-8 text file") from None
     except OSError as exc:
         raise ProtocolError(f"{path}: cannot be read ({exc.strerror})") from None
-    return parse(text, str(path))
+    protocol = parse(text, str(path))
+    cache.write(path, info, protocol)
+    return protocol
 
 
 def parse(text: str, origin: str) -> Protocol:
     from pydantic import ValidationError
 
+    import yaml  # here, not at import: a protocol from the cache needs no YAML
+
+    # libyaml's safe loader where PyYAML was built with it (ten times faster), else the
+    # Python one; both construct plain data only.
+    safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=safe_loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
@@ -81,6 +89,8 @@ def _dotted(loc: tuple) -> str:
 
 def _line_of(text: str, loc: tuple) -> int | None:
     """The line of the deepest YAML node on the error's path, for a message a person can follow."""
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:

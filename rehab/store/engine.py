@@ -140,12 +140,10 @@ def describe(url: str) -> str:
 
 def ensure_schema(engine: Engine, url: str) -> None:
     """Create a new database at the newest revision, or upgrade an older one in place."""
+    if _current_revision_quickly(engine) == HEAD_REVISION:
+        return
     writer = engine.execution_options(rehab_write=True)
     try:
-        with engine.connect() as conn:
-            current = _revision(conn)
-        if current == HEAD_REVISION:
-            return
         with writer.begin() as conn:
             current = _revision(conn)  # again, under the write lock
             if current == HEAD_REVISION:
@@ -165,6 +163,16 @@ def ensure_schema(engine: Engine, url: str) -> None:
         raise StoreError(_operational_message(exc, url)) from None
     except DatabaseError:
         raise StoreError(f"{describe(url)} is not a rehab database (or it is damaged)") from None
+
+
+def _current_revision_quickly(engine: Engine) -> str | None:
+    """One query, no schema inspection: what every command pays on a current database.
+    Any failure (no such table, not a database) is left to the careful path."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DatabaseError:
+        return None
 
 
 def _revision(conn) -> str | None:
