@@ -271,3 +271,16 @@ def test_demo_uses_a_separate_database(rehab, db_path):
     assert stat.S_IMODE(demo_db.stat().st_mode) == 0o600
     # Running it again starts afresh rather than failing on the existing patient.
     assert rehab("demo").exit_code == 0
+
+
+def test_history_table_shows_four_weeks_unless_asked_for_more(rehab):
+    add(rehab, "Ann Lee", TODAY - timedelta(days=40))
+    for offset in range(41):
+        assert log(rehab, TODAY - timedelta(days=offset)).exit_code == 0
+    recent = rehab("history").stdout
+    assert "13 earlier entries are not shown" in recent
+    assert (TODAY - timedelta(days=27)).isoformat() in recent
+    assert (TODAY - timedelta(days=28)).isoformat() not in recent
+    everything = rehab("history", "--all").stdout
+    assert (TODAY - timedelta(days=40)).isoformat() in everything and "not shown" not in everything
+    assert len(json.loads(rehab("history", "--json").stdout)) == 41

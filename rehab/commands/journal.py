@@ -112,12 +112,16 @@ def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
         before_surgery_view(out, list(plan.protocol.before_surgery))
 
 
+HISTORY_DAYS = 28
+
+
 def history(
     ctx: typer.Context,
     patient: PatientOpt = None,
     start: Annotated[Optional[str], typer.Option("--from", help="First day to show.")] = None,
     end: Annotated[Optional[str], typer.Option("--to", help="Last day to show.")] = None,
     as_json: JsonOpt = False,
+    every: Annotated[bool, typer.Option("--all", help="Every entry (the table shows the last four weeks by default).")] = False,
 ):
     """The log, oldest first, with flags marked and a pain chart."""
     first = day_arg(start) if start else None
@@ -125,23 +129,27 @@ def history(
     if first and last and first > last:
         raise RehabError("--from is after --to")
     db, person, plan = journal_for(ctx, patient)
-    entries = db.entries(person.id, first, last)
-    docs = [e.as_dict(plan.surgery_date) for e in entries]
     if as_json:
-        print_json(docs)
+        print_json([e.as_dict(plan.surgery_date) for e in db.entries(person.id, first, last)])
         return
     from rehab import deviations
     from rehab.dates import local_today
     from rehab.render.journal import SEVERITY_MARK, history_view
 
-    all_entries = db.entries(person.id)
+    all_entries = db.entries(person.id)  # flags need the whole log, the table only the range
+    shown = [e for e in all_entries if (first is None or e.date >= first) and (last is None or e.date <= last)]
+    hidden = 0
+    if not (first or last or every) and shown:
+        # A long table buries today's news, and Rich measuring hundreds of rows is slow.
+        recent = [e for e in shown if (shown[-1].date - e.date).days < HISTORY_DAYS]
+        hidden, shown = len(shown) - len(recent), recent
     flagged: dict[str, list[str]] = {}
     for flag in deviations.evaluate(plan, all_entries, max(local_today(), last or local_today())):
         mark = SEVERITY_MARK[flag.severity]
         marks = flagged.setdefault(flag.date.isoformat(), [])
         if mark not in marks:
             marks.append(mark)
-    history_view(terminal(), docs, flagged)
+    history_view(terminal(), [e.as_dict(plan.surgery_date) for e in shown], flagged, hidden)
 
 
 # --- flags ----------------------------------------------------------------------------------

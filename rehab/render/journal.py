@@ -110,10 +110,13 @@ def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict]) ->
         out.print(Text(words.RED_FLAG_ADVICE, style="bold red"))
 
 
-def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]]) -> None:
+def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]], hidden: int = 0) -> None:
     if not entries:
         out.print("No entries in this range.")
         return
+    if hidden:
+        out.print(f"The last four weeks; {hidden} earlier entr{'y is' if hidden == 1 else 'ies are'} "
+                  "not shown (use --all or --from).", style="dim")
     table = Table("Date", "Day", "Pain", "WB", "Boot", "Activity", "Symptoms", "Note", "")
     for e in entries:
         marks = flagged.get(e["date"], [])
