@@ -73,7 +73,7 @@ def _fail(message: str, code: int):
     sys.exit(code)
 
 
-app = typer.Typer(
+APP_SETTINGS = dict(
     cls=RehabGroup,
     help="Recovery after posterior ankle impingement surgery: dated timelines, a daily log, "
     "and flags when recovery strays from the plan.",
@@ -90,7 +90,6 @@ def _version(value: bool):
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[Optional[str], typer.Option("--db", envvar="REHAB_DB", help="SQLite file or SQLAlchemy URL.", show_envvar=True)] = None,
@@ -101,26 +100,53 @@ def root(
     ctx.obj = Settings(db=db, protocols_dir=protocols_dir)
 
 
-# Registered here, in the order `rehab --help` lists them: the daily loop first.
-app.add_typer(patients.patient_app, name="patient")
-app.command()(journal.today)
-app.command()(journal.log)
-app.command()(journal.history)
-app.add_typer(journal.flags_app, name="flags")
-app.command()(plan.timeline)
-app.command()(records.report)
-app.add_typer(plan.protocols_app, name="protocols")
-app.command("export")(records.export_data)
-app.command("import")(records.import_data)
-app.command()(records.demo)
+# In the order `rehab --help` lists them: the daily loop first.
+COMMANDS = {
+    "patient": patients.patient_app,
+    "today": journal.today,
+    "log": journal.log,
+    "history": journal.history,
+    "flags": journal.flags_app,
+    "timeline": plan.timeline,
+    "report": records.report,
+    "protocols": plan.protocols_app,
+    "export": records.export_data,
+    "import": records.import_data,
+    "demo": records.demo,
+}
 
 
-_command = None
+def make_app(only: str | None = None) -> typer.Typer:
+    """The app with every command, or with just the one about to run: Typer builds every
+    command's options before it dispatches, which was a tenth of a daily command's work."""
+    built = typer.Typer(**APP_SETTINGS)
+    built.callback()(root)
+    for name, target in COMMANDS.items():
+        if only not in (None, name):
+            continue
+        if isinstance(target, typer.Typer):
+            built.add_typer(target, name=name)
+        else:
+            built.command(name)(target)
+    return built
+
+
+app = make_app()
+
+
+def _command_named(args: list[str]) -> str | None:
+    """The command an argument list runs, past the global options; None if unsure."""
+    values = iter(args)
+    for arg in values:
+        if arg in ("--db", "--protocols-dir"):
+            next(values, None)
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
 
 
 def main() -> None:
     """Console-script entry point."""
-    global _command
-    if _command is None:  # built once per process (Typer builds the whole tree each time)
-        _command = typer.main.get_command(app)
-    _command.main(prog_name="rehab")
+    completing = any(key.startswith("_REHAB_COMPLETE") for key in os.environ)
+    only = None if completing else _command_named(sys.argv[1:])
+    typer.main.get_command(make_app(only) if only else app).main(prog_name="rehab")

@@ -4,3 +4,33 @@ def test_version(rehab):
     result = rehab("--version")
     assert result.exit_code == 0
     assert result.stdout.strip() == f"rehab {__version__}"
+
+
+import pytest
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["today"], "today"),
+    (["--db", "x.db", "log", "--pain", "3"], "log"),
+    (["--protocols-dir", "today", "history"], "history"),  # an option's value is not the command
+    (["--debug", "patient", "add"], "patient"),
+    (["--help"], None),
+    (["--db", "today"], None),
+    (["nonsense"], None),
+    ([], None),
+])
+def test_the_entry_point_finds_the_command_it_will_run(args, expected):
+    from rehab.cli import _command_named
+
+    assert _command_named(args) == expected
+
+
+def test_an_app_built_for_one_command_runs_it_like_the_full_app(rehab, isolated):
+    from typer.testing import CliRunner
+
+    from rehab.cli import make_app
+
+    one = CliRunner().invoke(make_app("timeline"), ["timeline", "--surgery-date", "2026-01-31", "--procedure", "fhl", "--json"])
+    full = rehab("timeline", "--surgery-date", "2026-01-31", "--procedure", "fhl", "--json")
+    assert one.exit_code == full.exit_code == 0
+    assert one.stdout == full.stdout
