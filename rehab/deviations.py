@@ -52,7 +52,6 @@ Rule by rule (ids and severities from the contract):
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -62,7 +61,7 @@ from rehab import vocab
 from rehab.protocols.models import Thresholds
 from rehab.records import Entry
 from rehab.render.words import date_label
-from rehab.timeline import DatedMilestone, DatedPhase, Timeline
+from rehab.timeline import DatedMilestone, DatedPhase, Timeline, stepwise
 
 SEVERITY_ORDER = {"urgent": 0, "warning": 1, "info": 2}
 
@@ -105,6 +104,16 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class PlannedDay:
+    """What the plan says about a day after surgery, as the rules read it for each entry."""
+
+    phase: DatedPhase
+    most: str  # the most weight-bearing the phase allows (the plan's `most` is a max on every read)
+    floor: tuple[str, DatedPhase] | None  # _weight_bearing_floor
+    activities: frozenset[str]  # allowed that day (activity_allowed)
+
+
+@dataclass(frozen=True)
 class Context:
     timeline: Timeline
     entries: tuple[Entry, ...]  # sorted by date, none after as_of
@@ -127,52 +136,46 @@ class Context:
         return f"Day {self.day(on)}: {logged}"
 
     @cached_property
-    def _placed(self) -> tuple[tuple[Entry, int, DatedPhase], ...]:
+    def _placed(self) -> tuple[tuple[Entry, PlannedDay], ...]:
+        surgery, planned_day = self.timeline.surgery_date, self._planned_day
         placed = []
         for entry in self.entries:
-            day = self.timeline.day_of(entry.date)
-            phase = self.timeline.phase_of_day(day)
-            if phase is not None:
-                placed.append((entry, day, phase))
+            planned = planned_day((entry.date - surgery).days)  # (day_of without a call per entry)
+            if planned is not None:
+                placed.append((entry, planned))
         return tuple(placed)
 
-    def placed(self) -> Iterable[tuple[Entry, int, DatedPhase]]:
-        """Each entry with its day and the phase it falls in (entries before surgery are left out)."""
+    def placed(self) -> Iterable[tuple[Entry, PlannedDay]]:
+        """Each entry with what the plan says about its day (entries before surgery are left out)."""
         return self._placed
 
     @cached_property
     def _phased(self) -> tuple[tuple[Entry, DatedPhase], ...]:
-        return tuple((entry, phase) for entry, _, phase in self._placed)
+        return tuple((entry, planned.phase) for entry, planned in self._placed)
 
     def phased(self) -> Iterable[tuple[Entry, DatedPhase]]:
         """Each entry with the phase it falls in (entries before surgery are left out)."""
         return self._phased
 
-    # Worked out once per evaluation rather than once per entry.
-
     @cached_property
-    def _most(self) -> dict[int, str]:
-        """The most each phase allows, by id() of its DatedPhase (the plan's `most` is a max
-        over the allowed levels, recomputed on every read)."""
-        return {id(p): p.phase.weight_bearing.most for p in self.timeline.phases}
+    def _planned_day(self) -> Callable[[int], PlannedDay | None]:
+        """The PlannedDay of day N (None before surgery), worked out once for each stretch of
+        days over which it cannot change (timeline.stepwise): it changes only where the phase
+        does, where an ended phase's expected level starts to apply, or at a milestone (an
+        activity's gate)."""
+        tl, grace = self.timeline, self.thresholds.weight_bearing_grace_days
 
-    def most(self, phase: DatedPhase) -> str:
-        return self._most[id(phase)]
+        def planned(day: int) -> PlannedDay | None:
+            phase = tl.phase_of_day(day)
+            if phase is None:
+                return None
+            on = tl.date_of(day)
+            allowed = frozenset(a for a in phase.phase.activities if _allowed_in(tl, phase, a, on))
+            floor = _weight_bearing_floor(self, day, phase)
+            return PlannedDay(phase, phase.phase.weight_bearing.most, floor, allowed)
 
-    @cached_property
-    def _floor_steps(self) -> tuple[list[int], list[DatedPhase | None]]:
-        """For the weight-bearing floor: the days from which a phase's expectation applies
-        (the day after its end plus the grace), and the phase whose expectation is the floor
-        from each such day on: the latest in plan order that applies by then (sources[k] from
-        days[k-1], sources[0], None, before the first)."""
-        grace = self.thresholds.weight_bearing_grace_days
-        applies = [
-            (p.end_day + grace + 1, p) for p in self.timeline.phases
-            if p.end_day is not None and p.phase.weight_bearing.expected_by_end
-        ]
-        days = sorted({day for day, _ in applies})
-        sources = [None] + [[p for since, p in applies if since <= day][-1] for day in days]
-        return days, sources
+        floors = (p.end_day + grace + 1 for p in tl.phases if p.end_day is not None)
+        return stepwise(planned, [*tl.phase_turns, *floors, *(m.day for m in tl.milestones)])
 
     @cached_property
     def _turns(self) -> list[date]:
@@ -286,8 +289,8 @@ def rule_pain_spike(ctx: Context) -> Iterable[Flag]:
 
 
 def rule_weight_bearing_ahead(ctx: Context) -> Iterable[Flag]:
-    for entry, phase in ctx.phased():
-        most = ctx.most(phase)
+    for entry, planned in ctx.placed():
+        phase, most = planned.phase, planned.most
         if _rank(entry.weight_bearing) <= _WB_RANK[most]:
             continue
         boot = " in the boot" if phase.phase.boot else ""
@@ -300,17 +303,21 @@ def rule_weight_bearing_ahead(ctx: Context) -> Iterable[Flag]:
 
 def _weight_bearing_floor(ctx: Context, day: int, current: DatedPhase) -> tuple[str, DatedPhase] | None:
     """The least level expected on `day` and the phase that expects it (see the module doc)."""
-    days, sources = ctx._floor_steps
-    source = sources[bisect_right(days, day)]
-    if source is None:
+    grace = ctx.thresholds.weight_bearing_grace_days
+    ended = [
+        p for p in ctx.timeline.phases
+        if p.end_day is not None and p.end_day + grace < day and p.phase.weight_bearing.expected_by_end
+    ]
+    if not ended:
         return None
-    expected, most = source.phase.weight_bearing.expected_by_end, ctx.most(current)
-    return (expected if _WB_RANK[expected] <= _WB_RANK[most] else most), source
+    source = ended[-1]
+    level = min(source.phase.weight_bearing.expected_by_end, current.phase.weight_bearing.most, key=vocab.wb_rank)
+    return level, source
 
 
 def rule_weight_bearing_behind(ctx: Context) -> Iterable[Flag]:
-    for entry, day, phase in ctx.placed():
-        floor = _weight_bearing_floor(ctx, day, phase)
+    for entry, planned in ctx.placed():
+        floor = planned.floor
         if floor is None:
             continue
         level, source = floor
@@ -354,9 +361,9 @@ def _activity_opens(ctx: Context, activity: str, after: date) -> date | None:
 
 
 def rule_activity_ahead(ctx: Context) -> Iterable[Flag]:
-    for entry, phase in ctx.phased():
-        activity = entry.activity
-        if activity is None or _allowed_in(ctx.timeline, phase, activity, entry.date):
+    for entry, planned in ctx.placed():
+        activity, phase = entry.activity, planned.phase
+        if activity is None or activity in planned.activities:
             continue
         word = ACTIVITY_WORDS.get(activity, activity)
         opens = _activity_opens(ctx, activity, entry.date)

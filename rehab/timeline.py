@@ -7,11 +7,24 @@ Day 0 is the surgery date. A phase "a–b weeks" covers days 7a … 7b−1; a mi
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
+from typing import TypeVar
 
 from rehab.protocols.models import Milestone, Phase, Protocol
+
+T = TypeVar("T")
+
+
+def stepwise(of_day: Callable[[int], T], turns: Iterable[int]) -> Callable[[int], T]:
+    """`of_day` as a lookup, for a function of the day that can change only on the given days:
+    it is worked out once for each stretch between them (and once for the days before the
+    first), then each call is a binary search."""
+    days = sorted(set(turns))
+    values = [of_day(days[0] - 1 if days else 0)] + [of_day(day) for day in days]
+    return lambda day: values[bisect_right(days, day)]
 
 
 @dataclass(frozen=True)
@@ -74,8 +87,7 @@ class Timeline:
 
     def phase_of_day(self, day: int) -> DatedPhase | None:
         """The phase day N falls in; None before surgery."""
-        turns, phases = self._phase_steps
-        return phases[bisect_right(turns, day)]
+        return self._phase_by_day(day)
 
     def milestone(self, milestone_id: str) -> DatedMilestone | None:
         return self._milestones_by_id.get(milestone_id)
@@ -84,14 +96,15 @@ class Timeline:
     # cached_property to fill; they are not fields, so equality and repr are unchanged).
 
     @cached_property
-    def _phase_steps(self) -> tuple[list[int], list[DatedPhase | None]]:
-        """The days on which the phase of a day can change (a phase's start, the day after its
-        end), and the phase of each stretch: phases[k] holds from turns[k-1] up to the day
-        before turns[k], phases[0] before the first turn. Each stretch's phase is the first
-        phase that contains it, as a scan of the phases in order would find."""
-        starts = {p.start_day for p in self.phases}
-        turns = sorted(starts | {p.end_day + 1 for p in self.phases if p.end_day is not None})
-        return turns, [None] + [next((p for p in self.phases if p.contains(day)), None) for day in turns]
+    def phase_turns(self) -> list[int]:
+        """The days on which the phase can change: each phase's start and the day after its end."""
+        ends = {p.end_day + 1 for p in self.phases if p.end_day is not None}
+        return sorted({p.start_day for p in self.phases} | ends)
+
+    @cached_property
+    def _phase_by_day(self) -> Callable[[int], DatedPhase | None]:
+        # The first phase that contains the day, as a scan of the phases in order finds it.
+        return stepwise(lambda day: next((p for p in self.phases if p.contains(day)), None), self.phase_turns)
 
     @cached_property
     def _milestones_by_id(self) -> dict[str, DatedMilestone]:
