@@ -67,7 +67,8 @@ def log(
     for m in milestones or ():
         if m not in known:
             raise RehabError(f"unknown milestone {m!r}: use one of {', '.join(sorted(known))}")
-    if not replace and db.entry(person.id, day) is not None:
+    prompting = pain_value is None or wb_value is None
+    if prompting and not replace and db.entry(person.id, day) is not None:  # say so before asking
         raise RehabError(f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
     pain_value = _prompt_or_fail(pain_value, "--pain", "Pain now", ["0–10"], vocab.pain)
     wb_value = _prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
