@@ -64,3 +64,9 @@ def snapshot(path: Path) -> dict:
     with sqlite3.connect(path) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
         return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
+
+
+def ok(result):
+    """A CliRunner result that must have succeeded; its stderr is the message if not."""
+    assert result.exit_code == 0, result.stderr
+    return result

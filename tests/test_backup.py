@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import snapshot
+from conftest import ok, snapshot
 
 TODAY = date.today()
 SURGERY = TODAY - timedelta(days=30)
@@ -20,11 +20,6 @@ SURGERY = TODAY - timedelta(days=30)
 
 def iso(day: date) -> str:
     return day.isoformat()
-
-
-def ok(result):
-    assert result.exit_code == 0, result.stderr
-    return result
 
 
 def build_clinic(rehab) -> None:

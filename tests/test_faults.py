@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from conftest import snapshot
+from conftest import ok, snapshot
 
 TODAY = date.today()
 SURGERY = TODAY - timedelta(days=20)
@@ -35,11 +35,6 @@ SURGERY = TODAY - timedelta(days=20)
 
 def iso(day: date) -> str:
     return day.isoformat()
-
-
-def ok(result):
-    assert result.exit_code == 0, result.stderr
-    return result
 
 
 def one_line(result) -> str:

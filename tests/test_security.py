@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ok
 from rehab.protocols.loader import BUILTIN_DIR, MAX_BYTES
 
 TODAY = date.today()
@@ -26,11 +27,6 @@ NOTE = "Secret-note-about-the-neighbour"
 
 def iso(day: date) -> str:
     return day.isoformat()
-
-
-def ok(result):
-    assert result.exit_code == 0, result.stderr
-    return result
 
 
 def mode(path: Path) -> int:
