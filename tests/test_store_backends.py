@@ -113,3 +113,22 @@ def test_sqlite_bulk_import_stores_what_the_portable_path_stores(tmp_path):
             tables.append(raw.execute("SELECT * FROM entry ORDER BY id").fetchall())
         assert [e.pain for e in db.entries("zoe")] == [6, 5, 4]
     assert tables[0] == tables[1]
+
+
+def test_records_keep_every_row_whatever_the_collation_orders_ids_by(db):
+    """'jo-smith' sorts before 'joan' in Python, after it where a collation ignores hyphens
+    (PostgreSQL in most locales): export must hold every entry either way."""
+    for pid in ("joan", "jo-smith", "jo", "jo-a"):
+        db.add_patient(Patient(pid, pid, SURGERY, "fhl-release"))
+        for day in range(2):
+            db.log(pid, entry(day), False)
+    assert {r.patient.id: len(r.entries) for r in db.records()} == {"joan": 2, "jo-smith": 2, "jo": 2, "jo-a": 2}
+
+
+def test_the_last_patient_left_becomes_the_default(db):
+    for pid in ("a", "b", "c"):
+        db.add_patient(Patient(pid, pid.upper(), SURGERY, "fhl-release"))
+    db.remove_patient("a")  # the default: two remain, no default
+    assert db.default_id() is None
+    db.remove_patient("c")
+    assert db.default_id() == "b"

@@ -151,9 +151,10 @@ class Store:
             default = conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar()
             if default == patient_id:
                 conn.execute(delete(S).where(S.c.key == DEFAULT_KEY))
-                remaining = conn.execute(select(P.c.id).limit(2)).scalars().all()
-                if len(remaining) == 1:
-                    _set_default(conn, remaining[0])
+                default = None
+            remaining = conn.execute(select(P.c.id).limit(2)).scalars().all()
+            if default is None and len(remaining) == 1:  # the one patient left is the default
+                _set_default(conn, remaining[0])
         return count
 
     # -- entries -------------------------------------------------------------------------
@@ -308,7 +309,12 @@ def _insert_entries_sqlite(conn, records: list[PatientRecord], now: datetime) ->
 
 
 class _Cursor:
-    """Rows of a result ordered by patient id, taken one patient at a time."""
+    """Rows of a result ordered by patient id, taken one patient at a time.
+
+    The patients come in the same ORDER BY patient_id, so rows are matched by equality only:
+    comparing ids in Python would disagree with a database collation that, say, ignores
+    hyphens (PostgreSQL in most locales) and silently drop rows. Every row belongs to a patient
+    (foreign keys), so nothing is ever left behind."""
 
     def __init__(self, result):
         self._rows = iter(result)
@@ -316,9 +322,8 @@ class _Cursor:
 
     def take(self, patient_id: str) -> list:
         taken = []
-        while self._next is not None and self._next.patient_id <= patient_id:
-            if self._next.patient_id == patient_id:
-                taken.append(self._next)
+        while self._next is not None and self._next.patient_id == patient_id:
+            taken.append(self._next)
             self._next = next(self._rows, None)
         return taken
 
