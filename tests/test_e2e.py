@@ -121,7 +121,7 @@ def test_log_prompts_on_a_terminal_and_asks_again_after_a_bad_answer(env):
     os.write(controller, b"12\n")
     read_until(b"0 to 10")
     os.write(controller, b"4\n")
-    read_until(b"Weight-bearing")
+    read_until(b"Weight-bearing [none/toe-touch/partial/as-tolerated/full]")
     os.write(controller, b"PWB\n")
     assert proc.wait(timeout=60) == 0, seen
     os.close(controller)

@@ -284,3 +284,15 @@ def test_history_table_shows_four_weeks_unless_asked_for_more(rehab):
     everything = rehab("history", "--all").stdout
     assert (TODAY - timedelta(days=40)).isoformat() in everything and "not shown" not in everything
     assert len(json.loads(rehab("history", "--json").stdout)) == 41
+
+
+def test_brackets_in_notes_and_names_are_shown_as_typed(rehab):
+    add(rehab, "Jo [/b] Smith")
+    assert log(rehab, TODAY, "--note", "Took 2 [paracetamol] at night [/]").exit_code == 0
+    history = rehab("history")
+    assert history.exit_code == 0, history.stderr
+    assert "[paracetamo" in history.stdout and "[/]" in history.stdout
+    listed = rehab("patient", "list")
+    assert listed.exit_code == 0 and "Jo [/b] Smith" in listed.stdout
+    assert rehab("patient", "show").exit_code == 0
+    assert "Jo [/b] Smith" in rehab("today").stdout

@@ -21,14 +21,16 @@ def _prompt_or_fail(value, option: str, question: str, choices: list[str], parse
     if not sys.stdin.isatty():
         raise RehabError(f"missing {option} (give it as an option; prompting needs a terminal)")
     from rich.prompt import Prompt
+    from rich.text import Text
 
     out = terminal()
     while True:
-        answer = Prompt.ask(f"{question} [{'/'.join(choices)}]", console=out)
+        # A Text, not a str: Rich would read "[none/toe-touch/...]" as markup and drop it.
+        answer = Prompt.ask(Text(f"{question} [{'/'.join(choices)}]"), console=out)
         try:
             return parse(answer)
         except RehabError as exc:
-            out.print(f"[red]{exc}[/red]")
+            out.print(str(exc), style="red")
 
 
 def log(

@@ -117,7 +117,9 @@ def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]
     if hidden:
         out.print(f"The last four weeks; {hidden} earlier entr{'y is' if hidden == 1 else 'ies are'} "
                   "not shown (use --all or --from).", style="dim")
-    table = Table("Date", "Day", "Pain", "WB", "Boot", "Activity", "Symptoms", "Note", "")
+    table = Table("Date", "Day", "Pain", "WB", "Boot", "Activity", "Symptoms")
+    table.add_column("Note", overflow="fold")  # a note is shown whole, never cut short
+    table.add_column("")
     for e in entries:
         marks = flagged.get(e["date"], [])
         boot = {True: "yes", False: "no", None: ""}[e["boot"]]
