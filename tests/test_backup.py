@@ -92,8 +92,11 @@ def test_a_restored_backup_keeps_the_current_patient(rehab, tmp_path):
 
 def test_import_of_an_empty_export_into_an_empty_database(rehab, tmp_path, db_path):
     path = tmp_path / "empty.json"
-    ok(rehab("--db", tmp_path / "nothing.db", "export", "--output", path))
-    assert json.loads(path.read_text())["patients"] == []
+    # Exporting a database that does not exist is refused, and creates none.
+    refused = rehab("--db", tmp_path / "nothing.db", "export", "--output", path)
+    assert refused.exit_code == 2 and "no database" in refused.stderr
+    assert not (tmp_path / "nothing.db").exists() and not path.exists()
+    path.write_text(json.dumps({"format": "rehab-export", "version": 1, "patients": []}))
     result = ok(rehab("import", path))
     assert "0 patients" in result.stdout
     assert snapshot(db_path)["patient"] == []

@@ -189,7 +189,6 @@ CASES = [
     P(["flags", "ack", "pain-spike", "--date", "x", "--note", "seen"], "YYYY-MM-DD", id="ack-bad-date"),
     P(["flags", "ack"], "Missing argument", id="ack-missing-rule"),
     # timeline
-    P(["timeline"], "--surgery-date", id="timeline-nothing"),
     P(["timeline", "--patient", "ann-lee", "--surgery-date", iso(SURGERY)], "not both", id="timeline-both"),
     P(["timeline", "--surgery-date", iso(SURGERY), "--procedure", "knee"], "unknown procedure", id="timeline-unknown-procedure"),
     P(["timeline", "--surgery-date", iso(SURGERY), "--procedure", "fhl", "--format", "docx"], "docx", id="timeline-unknown-format"),

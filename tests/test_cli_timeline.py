@@ -297,7 +297,7 @@ BAD_USAGE = [
      "knee-replacement"),
     ("missing --procedure", ["timeline", "--surgery-date", "2026-03-01"], "--procedure"),
     ("missing --surgery-date", ["timeline", "--procedure", "fhl-release"], "--surgery-date"),
-    ("nothing at all", ["timeline"], "--patient"),
+    ("nothing at all", ["timeline"], "patient add"),
     ("--patient with --surgery-date", ["timeline", "--patient", "ann", "--surgery-date", "2026-03-01",
                                        "--procedure", "fhl-release"], "--patient"),
     ("unknown option", [*PLAN, "--bogus"], "--bogus"),
@@ -344,3 +344,21 @@ def test_version(rehab):
     assert result.exit_code == 0
     assert result.stdout == f"rehab {__version__}\n"
     assert __version__ == importlib.metadata.version("rehab")
+
+
+def test_timeline_without_options_is_the_current_patients_plan(rehab):
+    assert rehab("patient", "add", "Ann Lee", "--surgery-date", "2026-01-31", "--procedure", "fhl").exit_code == 0
+    own = json.loads(rehab("timeline", "--json").stdout)
+    assert own["patient"]["id"] == "ann-lee" and own["surgery_date"] == "2026-01-31"
+    assert own["procedure"]["id"] == "fhl-release"
+
+
+def test_a_protocol_saved_as_json_is_a_custom_protocol(rehab, tmp_path):
+    folder = tmp_path / "clinic"
+    folder.mkdir()
+    shown = json.loads(rehab("protocols", "show", "fhl-release", "--json").stdout)
+    shown["id"], shown["name"], shown["aliases"] = "our-fhl", "Our FHL release", []
+    (folder / "our-fhl.json").write_text(json.dumps(shown), encoding="utf-8")
+    result = rehab("--protocols-dir", str(folder), "timeline", "--surgery-date", "2026-01-31", "--procedure", "our-fhl", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["procedure"] == {"id": "our-fhl", "name": "Our FHL release"}

@@ -78,10 +78,14 @@ def test_removing_the_default_with_several_left_names_them(rehab):
     assert "bob-roy" in result.stderr and "cy-dee" in result.stderr
 
 
-def test_no_patients_yet_is_a_clear_error(rehab):
+def test_no_patients_yet_is_a_clear_error(rehab, db_path, tmp_path):
     result = rehab("today")
     assert result.exit_code == 2
     assert "patient add" in result.stderr
+    assert not db_path.exists()  # a refused command leaves no empty database behind
+    typo = rehab("--db", tmp_path / "typo" / "rehab.bd", "history")
+    assert typo.exit_code == 2 and "no database at" in typo.stderr
+    assert not (tmp_path / "typo").exists()
 
 
 # --- log --------------------------------------------------------------------------------------

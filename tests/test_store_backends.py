@@ -19,7 +19,7 @@ BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("REHAB_TEST_POSTGRES_U
 @pytest.fixture(params=BACKENDS)
 def db(request, tmp_path):
     if request.param == "sqlite":
-        return store.open_store(str(tmp_path / "store.db"))
+        return store.open_store(str(tmp_path / "store.db"), create=True)
     from sqlalchemy import create_engine, text
 
     url = os.environ["REHAB_TEST_POSTGRES_URL"]
@@ -28,7 +28,7 @@ def db(request, tmp_path):
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    return store.open_store(url)
+    return store.open_store(url, create=True)
 
 
 SURGERY = date(2026, 1, 31)
@@ -105,7 +105,7 @@ def test_sqlite_bulk_import_stores_what_the_portable_path_stores(tmp_path):
     ])
     tables = []
     for name, insert_rows in (("portable", _insert_entries), ("fast", _insert_entries_sqlite)):
-        db = store.open_store(str(tmp_path / f"{name}.db"))
+        db = store.open_store(str(tmp_path / f"{name}.db"), create=True)
         db.add_patient(record.patient)
         with db._write() as conn:
             insert_rows(conn, [record], now)

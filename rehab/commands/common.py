@@ -48,10 +48,10 @@ def terminal():
     return console()
 
 
-def open_db(ctx: typer.Context):
+def open_db(ctx: typer.Context, create: bool = False):
     from rehab import store
 
-    return store.open_store(settings_of(ctx).db)
+    return store.open_store(settings_of(ctx).db, create)
 
 
 def protocol_for(ctx: typer.Context, procedure: str):

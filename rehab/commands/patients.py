@@ -37,7 +37,7 @@ def patient_add(
     side_value = fields.clean_side(side)
     surgeon_value = fields.clean_optional(surgeon, "surgeon")
     wanted_id = fields.clean_id(patient_id) if patient_id else None
-    db = open_db(ctx)
+    db = open_db(ctx, create=True)
     new_id = wanted_id or fields.unique_id(clean_name, db.taken_ids())
     patient = db.add_patient(Patient(new_id, clean_name, surgery, protocol.id, side_value, surgeon_value))
     current = " (current patient)" if db.default_id() == patient.id else ""

@@ -101,18 +101,19 @@ def timeline(
 
         check_writable(output, force)
     today = day_arg(on)
-    if patient is not None:
-        if surgery_date or procedure:
-            raise RehabError("give either --patient or --surgery-date with --procedure, not both")
+    if patient is not None and (surgery_date or procedure):
+        raise RehabError("give either --patient or --surgery-date with --procedure, not both")
+    if patient is not None or not (surgery_date or procedure):
+        # A stored patient: the one named, else the current one, as the daily commands do.
         from rehab import store
 
-        record = store.open_store(settings.db).patient(patient)
+        record = store.open_store(settings.db).current(patient)
         protocol = find(record.procedure, settings.protocols_dir)
         person = record.as_dict()
         surgery = record.surgery_date
     else:
         if surgery_date is None or procedure is None:
-            raise RehabError("give --patient, or both --surgery-date and --procedure")
+            raise RehabError("give both --surgery-date and --procedure (or --patient)")
         surgery = day_arg(surgery_date)
         protocol = find(procedure, settings.protocols_dir)
         person = None

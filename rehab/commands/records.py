@@ -146,7 +146,7 @@ def import_data(ctx: typer.Context, path: Annotated[Path, typer.Argument(metavar
                 raise RehabError(f"patients[{i}].procedure: unknown procedure {procedure!r}") from None
         # Store the protocol's id, as `patient add` does, whatever name the file used.
         record.patient = replace(record.patient, procedure=known[procedure])
-    db = open_db(ctx)
+    db = open_db(ctx, create=True)
     db.import_records(records, default_id)
     entries = sum(len(r.entries) for r in records)
     typer.echo(f"Imported {len(records)} patient{'s' if len(records) != 1 else ''} and {entries} entries.")
@@ -162,7 +162,7 @@ def demo(ctx: typer.Context, on: DateOpt = None):
     path = sample.demo_path(settings_of(ctx).db)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    db = store.open_store(str(path))
+    db = store.open_store(str(path), create=True)
     db.add_patient(patient)
     for entry in entries:
         db.log(patient.id, entry, replace_existing=False)

@@ -131,7 +131,8 @@ def load_all(protocols_dir: str | Path | None = None) -> dict[str, Protocol]:
         found[protocol.id] = protocol
     extra = _extra_dir(protocols_dir)
     if extra:
-        for path in sorted([*extra.glob("*.yaml"), *extra.glob("*.yml")]):
+        # .json too: `protocols show --json` saved to a file is a protocol (JSON is YAML).
+        for path in sorted([*extra.glob("*.yaml"), *extra.glob("*.yml"), *extra.glob("*.json")]):
             protocol = load_file(path)
             found[protocol.id] = protocol
     return found

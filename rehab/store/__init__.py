@@ -38,14 +38,16 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def open_store(db: str | None) -> Store:
-    return Store(_engine.resolve_url(db))
+def open_store(db: str | None, create: bool = False) -> Store:
+    """The database; only commands that add data (patient add, import, demo) create one, so
+    a mistyped --db or a first `rehab today` leaves no empty database behind."""
+    return Store(_engine.resolve_url(db), create)
 
 
 class Store:
-    def __init__(self, url: str):
+    def __init__(self, url: str, create: bool = False):
         self.url = url
-        self.engine = _engine.make_engine(url)
+        self.engine = _engine.make_engine(url, create)
         _engine.ensure_schema(self.engine, url)
 
     # -- transactions --------------------------------------------------------------------

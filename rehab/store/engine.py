@@ -81,14 +81,17 @@ def _prepare_file(path: Path) -> None:
         raise StoreError(f"cannot create the database at {path}: {exc.strerror}") from None
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, create: bool = False) -> Engine:
     path = sqlite_path(url)
     if path is None:
         return _create(url)
-    if _read_only(url):
-        if not path.is_file():
-            raise NotFound(f"{path}: no such database file")
-    else:
+    if path.is_dir():
+        raise RehabError(f"{path} is a folder; --db needs a database file")
+    if not path.exists() and (_read_only(url) or not create):
+        if path == default_path():
+            raise NotFound("no patients yet: add one with 'rehab patient add NAME --surgery-date D --procedure P'")
+        raise NotFound(f"no database at {path} (check --db; 'rehab patient add' or 'rehab import' creates one)")
+    if not _read_only(url):
         _prepare_file(path)
     # hide_parameters: a --debug traceback must not print the patient's values.
     engine = _create(url, connect_args={"timeout": BUSY_TIMEOUT_S})
