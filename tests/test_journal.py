@@ -300,3 +300,17 @@ def test_brackets_in_notes_and_names_are_shown_as_typed(rehab):
     assert listed.exit_code == 0 and "Jo [/b] Smith" in listed.stdout
     assert rehab("patient", "show").exit_code == 0
     assert "Jo [/b] Smith" in rehab("today").stdout
+
+
+def test_replace_changes_what_is_given_and_keeps_the_rest(rehab):
+    add(rehab)
+    assert log(rehab, TODAY, "--boot", "--activity", "walking", "--note", "sore", pain="4").exit_code == 0
+    result = rehab("log", "--date", TODAY.isoformat(), "--milestone", "wound-review", "--replace")
+    assert result.exit_code == 0, result.stderr
+    [entry] = json.loads(rehab("history", "--json").stdout)
+    assert (entry["pain"], entry["weight_bearing"], entry["boot"], entry["activity"], entry["note"]) == (
+        4, "partial", True, "walking", "sore")
+    assert entry["milestones"] == ["wound-review"]
+    # Without an entry to change, pain and weight-bearing are still required.
+    missing = rehab("log", "--date", (TODAY - timedelta(days=1)).isoformat(), "--milestone", "wound-review", "--replace")
+    assert missing.exit_code == 2 and "--pain" in missing.stderr

@@ -44,7 +44,7 @@ def log(
     symptoms: Annotated[Optional[list[str]], typer.Option("--symptom", help="A red-flag symptom (repeatable).")] = None,
     milestones: Annotated[Optional[list[str]], typer.Option("--milestone", help="A milestone reached today, e.g. wound-review (repeatable).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="Anything worth telling your physiotherapist.")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Replace the day's entry (the old one is kept in history).")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Change the day's entry: what you give replaces, the rest is kept (the old entry stays in history).")] = False,
 ):
     """Log a day: pain, weight-bearing, boot, activity, symptoms."""
     from rehab import deviations, vocab
@@ -69,14 +69,25 @@ def log(
     for m in milestones or ():
         if m not in known:
             raise RehabError(f"unknown milestone {m!r}: use one of {', '.join(sorted(known))}")
+    milestone_values = tuple(dict.fromkeys(milestones or ()))
     prompting = pain_value is None or wb_value is None
-    if prompting and not replace and db.entry(person.id, day) is not None:  # say so before asking
+    existing = db.entry(person.id, day) if (prompting or replace) else None
+    if existing is not None and not replace:  # say so before asking anything
         raise RehabError(f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
+    if existing is not None:
+        # --replace changes what was given and keeps the rest, so recording a milestone on a
+        # logged day (log --milestone wound-review --replace) needs nothing retyped.
+        pain_value = existing.pain if pain_value is None else pain_value
+        wb_value = wb_value or existing.weight_bearing
+        boot = existing.boot if boot is None else boot
+        activity_value = activity_value or existing.activity
+        symptom_values = symptom_values or existing.symptoms
+        milestone_values = milestone_values or existing.milestones
+        note = existing.note if note is None else note
     pain_value = _prompt_or_fail(pain_value, "--pain", "Pain now", ["0–10"], vocab.pain)
     wb_value = _prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
                                vocab.weight_bearing)
-    entry = Entry(day, pain_value, wb_value, boot, activity_value, symptom_values,
-                  tuple(dict.fromkeys(milestones or ())), note)
+    entry = Entry(day, pain_value, wb_value, boot, activity_value, symptom_values, milestone_values, note)
     replaced = db.log(person.id, entry, replace)
     entries = db.entries(person.id, end=day)
     raised = [f.as_dict() for f in deviations.flags_on(plan, entries, day)]
