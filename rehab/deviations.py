@@ -475,14 +475,24 @@ def open_flags(
     acknowledged: set[tuple[str, str, str]],
     as_of: date,
     window_days: int = OPEN_WINDOW_DAYS,
+    last_logged: date | None = None,
 ) -> list[Flag]:
     """What `rehab today` shows: flags not acknowledged, dated in the last `window_days` days
     (as_of and the days before it: as_of - window_days < date <= as_of; red flags stay
-    `RED_FLAG_WINDOW_DAYS` days, or window_days if longer), urgent first, then newest first."""
+    `RED_FLAG_WINDOW_DAYS` days, or window_days if longer), urgent first, then newest first.
+    A missed-log gap that is still open (nothing logged on or after its first day, given
+    `last_logged`, the date of the latest entry) stays shown however old its flag is: a
+    patient who stopped logging weeks ago is the one who most needs the reminder."""
+
+    def still_open(flag: Flag) -> bool:
+        return (flag.rule == "missed-log" and flag.date <= as_of
+                and (last_logged is None or last_logged < date.fromisoformat(flag.subject)))
 
     def shown(flag: Flag) -> bool:
+        if flag.key in acknowledged:
+            return False
         days = max(window_days, RED_FLAG_WINDOW_DAYS) if flag.rule == "red-flag" else window_days
-        return flag.key not in acknowledged and 0 <= (as_of - flag.date).days < days
+        return 0 <= (as_of - flag.date).days < days or still_open(flag)
 
     chosen = [f for f in flags if shown(f)]
     return sorted(chosen, key=lambda f: (SEVERITY_ORDER[f.severity], -f.date.toordinal(), *_urgency(f)[1:]))

@@ -100,3 +100,14 @@ def test_flags_text_view_tells_what_to_do(rehab, patient):
     text = rehab("flags").stdout
     assert "surgical team" in text.lower()
     assert "emergency services" in text.lower()
+
+
+def test_a_patient_who_stopped_logging_is_still_reminded(rehab):
+    surgery = TODAY - timedelta(days=50)
+    assert rehab("patient", "add", "Bob", "--surgery-date", surgery.isoformat(), "--procedure", "fhl").exit_code == 0
+    assert rehab("log", "--date", surgery.isoformat(), "--pain", "5", "--wb", "partial").exit_code == 0
+    today = json.loads(rehab("today", "--json").stdout)
+    assert "missed-log" in {f["rule"] for f in today["flags"]}
+    # Logging today closes the gap, and its old flag leaves `today`.
+    assert rehab("log", "--pain", "2", "--wb", "full").exit_code == 0
+    assert "missed-log" not in {f["rule"] for f in json.loads(rehab("today", "--json").stdout)["flags"]}

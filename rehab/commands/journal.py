@@ -113,7 +113,7 @@ def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     db, person, plan = journal_for(ctx, patient)
     entries = db.entries(person.id, end=day)
     flags, acks = _flags_with_acks(db, person.id, plan, entries, day)
-    shown = deviations.open_flags(flags, set(acks), day)
+    shown = deviations.open_flags(flags, set(acks), day, last_logged=entries[-1].date if entries else None)
     doc = daily.today_document(person, plan, entries, shown, day)
     if as_json:
         print_json(doc)
