@@ -30,7 +30,9 @@ def today_document(patient: Patient, plan: Timeline, entries: Sequence[Entry], o
             "title": following.title,
             "date": following.date.isoformat(),
             "end_date": following.end_date.isoformat() if following.end_date else None,
-            "in_days": (following.date - on).days,
+            # A window already open (return to sport, days 70-84) is 0 days away, not -5.
+            "in_days": max(0, (following.date - on).days),
+            "open": following.date <= on,
         },
         "activities_today": activities_allowed(plan, on) if day >= 0 else [],
         "logged": entry is not None,

@@ -369,7 +369,7 @@ def rule_activity_ahead(ctx: Context) -> Iterable[Flag]:
         opens = _activity_opens(ctx, activity, entry.date)
         if activity in phase.phase.activities:
             gate = ctx.timeline.milestone(ACTIVITY_GATES[activity])
-            why = f"allows {word} from {ctx.when(gate.date)} ({gate.title})"
+            why = f"allows {word} from {ctx.when(gate.date)}, its {gate.title.lower()} milestone"
         else:
             listed = _and([ACTIVITY_WORDS.get(a, a) for a in phase.phase.activities])
             why = f"allows {listed} {_until(ctx, phase)}"

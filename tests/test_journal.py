@@ -314,3 +314,11 @@ def test_replace_changes_what_is_given_and_keeps_the_rest(rehab):
     # Without an entry to change, pain and weight-bearing are still required.
     missing = rehab("log", "--date", (TODAY - timedelta(days=1)).isoformat(), "--milestone", "wound-review", "--replace")
     assert missing.exit_code == 2 and "--pain" in missing.stderr
+
+
+def test_an_open_milestone_window_is_zero_days_away(rehab):
+    add(rehab, "Ann Lee", TODAY - timedelta(days=75), "fhl-release")
+    following = json.loads(rehab("today", "--json").stdout)["next_milestone"]
+    assert following["id"] == "return-to-sport"
+    assert (following["in_days"], following["open"]) == (0, True)
+    assert "open until" in rehab("today").stdout

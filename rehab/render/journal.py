@@ -78,8 +78,8 @@ def today_view(out: Console, doc: dict) -> None:
         out.print(Text("Not logged yet today: rehab log --pain N --weight-bearing LEVEL", style="bold yellow"))
     following = doc["next_milestone"]
     if following:
-        when = "today" if following["in_days"] == 0 else (
-            f"in {following['in_days']} days" if following["in_days"] > 0 else "open now")
+        when = (f"open until {following['end_date']}" if following["open"] and following["end_date"]
+                else "today" if following["in_days"] == 0 else f"in {following['in_days']} days")
         out.print(f"Next: {following['title']} — {following['date']} ({when})")
     others = [f for f in doc["flags"] if f["severity"] != "urgent"]
     if others:
@@ -107,7 +107,8 @@ def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict]) ->
     for line in flag_lines(flags):
         out.print(line)
     if any(f["severity"] == "urgent" for f in flags):
-        out.print(Text(words.RED_FLAG_ADVICE, style="bold red"))
+        # Each red flag already says whom to contact; add only the emergency line.
+        out.print(Text(words.EMERGENCY_LINE, style="bold red"))
 
 
 def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]], hidden: int = 0) -> None:

@@ -6,6 +6,10 @@ from datetime import date
 
 from rehab import vocab
 
+EMERGENCY_LINE = (
+    "If it gets worse, or for chest pain or sudden breathlessness, call emergency services "
+    "(999 / 112 / 911) now."
+)
 NOTICE = (
     "This plan informs; it does not diagnose. It is your surgeon's plan to change: "
     "follow your surgical team's advice where it differs."
