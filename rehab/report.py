@@ -59,7 +59,8 @@ def build(
 
 
 def report_range(surgery: date, as_of: date, start: date | None, end: date | None) -> tuple[date, date]:
-    """The days a report covers: from `start` (or surgery) to the earlier of `end` and as_of."""
+    """The days a report covers: from `start` (or surgery) to the earlier of `end` and as_of.
+    Before surgery the range is empty: its end comes before its start."""
     return start or surgery, (min(end, as_of) if end else as_of)
 
 

@@ -232,3 +232,11 @@ def test_report_follows_the_timeline_at_awkward_dates(surgery):
     got = build(surgery, [], as_of=surgery + timedelta(days=200))
     assert [m["date"] for m in got["milestones"]] == [m.date.isoformat() for m in plan.milestones]
     assert got["phase"]["id"] == plan.phases[-1].id
+
+
+def test_a_report_before_surgery_covers_nothing_yet():
+    from rehab.render import documents
+
+    document = build(date(2026, 12, 10), [], date(2026, 11, 21))
+    assert document["adherence"]["days_expected"] == 0
+    assert "nothing yet" in documents.report_markdown([document], None)

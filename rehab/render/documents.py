@@ -224,7 +224,7 @@ def report_page(report: dict) -> dict:
             ("As of", f"{words.date_label(as_of)}: " + (f"day {day}, week {report['week']}" if day >= 0
                                                          else f"{-day} days before surgery")),
             ("Phase", report["phase"]["title"] if report["phase"] else "not started"),
-            ("Report covers", _iso_span(report["range"]["from"], report["range"]["to"])),
+            ("Report covers", _covered(report["range"]["from"], report["range"]["to"])),
         ]),
         "adherence": [
             ("Days logged", f"{adherence['days_logged']} of {adherence['days_expected']}"
@@ -357,6 +357,13 @@ def _date_lines(start: date, end: date | None) -> list[str]:
 def _allowed(levels, expected: str | None) -> str:
     text = words.weight_bearing_list(levels)
     return text + (f"; {vocab.WEIGHT_BEARING_ABBREV[expected]} by the end" if expected else "")
+
+
+def _covered(start: str, end: str) -> str:
+    """The report's days; none yet when the range ends before it starts (surgery ahead)."""
+    if end < start:
+        return f"nothing yet (from {words.date_label(date.fromisoformat(start))})"
+    return _iso_span(start, end)
 
 
 def _iso_span(start: str, end: str | None) -> str:
