@@ -16,6 +16,8 @@ _MONTH_WORD = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE
 )
 _YEAR = re.compile(r"\b\d{4}\b")
+_WEEKDAY = re.compile(r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day|nesday|rsday|urday)?\b\.?", re.IGNORECASE)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 # Dates outside this span are typing mistakes, and near the ends of the calendar the day
@@ -76,6 +78,10 @@ def _parse(text: str, today: date | None = None) -> date:
         raise RehabError(f"the date {raw!r} is missing its day, month or year: write it as YYYY-MM-DD")
     if any(getattr(first, part) == getattr(second, part) for part in ("hour", "minute", "second")):
         raise RehabError(f"{raw!r} is a date and time; give the date only, as YYYY-MM-DD")
+    named = _WEEKDAY.search(raw)
+    if named and _WEEKDAYS.index(named.group(1).lower()[:3]) != first.weekday():
+        # "Wed 3 Mar 2026": 3 March 2026 is a Tuesday; one of the two is a mistake.
+        raise RehabError(f"{first:%-d %b %Y} is a {first:%A}, not {named.group(0)}: check the date")
     return first.date()
 
 

@@ -129,3 +129,10 @@ def test_add_months_clamps_to_the_end_of_the_month(start, months, expected):
 )
 def test_weekday_name(day, name):
     assert weekday_name(date.fromisoformat(day)) == name
+
+
+def test_a_weekday_that_does_not_match_the_date_is_refused():
+    assert parse_date("Tue 3 Mar 2026") == date(2026, 3, 3)
+    assert parse_date("Tuesday, March 3, 2026") == date(2026, 3, 3)
+    with pytest.raises(RehabError, match="Tuesday"):
+        parse_date("Wed 3 Mar 2026")
