@@ -90,7 +90,3 @@ def add_months(start: date, months: int) -> date:
     from dateutil.relativedelta import relativedelta
 
     return start + relativedelta(months=months)
-
-
-def weekday_name(day: date) -> str:
-    return day.strftime("%a")

@@ -11,8 +11,6 @@ from typing import IO
 
 from rehab.errors import Fault, RehabError
 
-PRIVATE = 0o600
-
 
 def check_writable(path: str | Path, force: bool) -> Path:
     """Refuse early, before any work, when the file exists and --force was not given."""

@@ -91,7 +91,3 @@ def pain(value: int | str) -> int:
 
 def wb_rank(level: str) -> int:
     return WEIGHT_BEARING.index(level)
-
-
-def activity_rank(name: str) -> int:
-    return ACTIVITIES.index(name)

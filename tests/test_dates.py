@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from rehab.dates import add_months, parse_date, weekday_name
+from rehab.dates import add_months, parse_date
+from rehab.render.words import date_label
 from rehab.errors import RehabError
 
 # A fixed "today" so that relative words never depend on when the suite runs.
@@ -127,8 +128,8 @@ def test_add_months_clamps_to_the_end_of_the_month(start, months, expected):
     ("day", "name"),
     [("2026-03-01", "Sun"), ("2026-03-04", "Wed"), ("2028-02-29", "Tue"), ("2026-12-31", "Thu")],
 )
-def test_weekday_name(day, name):
-    assert weekday_name(date.fromisoformat(day)) == name
+def test_printed_dates_carry_the_right_weekday(day, name):
+    assert date_label(date.fromisoformat(day)).split()[0] == name
 
 
 def test_a_weekday_that_does_not_match_the_date_is_refused():

@@ -48,8 +48,8 @@ def report(
     check_writable(output, force)
     db = open_db(ctx)
     ids = None if everyone else [db.current(patient).id]
-    total = len(db.taken_ids()) if everyone else 1
-    evaluated = _progress(_evaluated(ctx, db, ids, as_of), total, "Building reports")
+    count = (lambda: len(db.taken_ids())) if everyone else (lambda: 1)
+    evaluated = _progress(_evaluated(ctx, db, ids, as_of), count, "Building reports")
     from rehab import report as report_data
     from rehab.render import documents
 
@@ -89,9 +89,10 @@ def _evaluated(ctx, db, ids, as_of: date):
         yield record, protocols[procedure], deviations.evaluate(plan, record.entries, as_of)
 
 
-def _progress(items, total: int, label: str):
+def _progress(items, count, label: str):
     """A progress bar on a terminal (stderr), for the long --all runs; silent elsewhere."""
-    if total < 2 or not sys.stderr.isatty():
+    # The count is a query, asked only when a bar will be drawn.
+    if not sys.stderr.isatty() or (total := count()) < 2:
         yield from items
         return
     from rich.progress import Progress

@@ -210,9 +210,6 @@ class Protocol(_Strict):
                 raise ValueError(f"milestone {milestone.id} ends before it starts")
         return milestones
 
-    def source_ids(self) -> list[str]:
-        return [s.id for s in self.sources]
-
 
 def _cite_known_sources(kind: str, items: list, info: ValidationInfo) -> None:
     known = {s.id for s in info.data.get("sources", [])}

@@ -37,7 +37,3 @@ def date_span(start: date, end: date | None) -> str:
 
 def weight_bearing_list(levels: list[str] | tuple[str, ...]) -> str:
     return ", ".join(f"{lvl} ({vocab.WEIGHT_BEARING_ABBREV[lvl]})" for lvl in levels)
-
-
-def boot_word(expected: bool) -> str:
-    return "boot" if expected else "no boot"
