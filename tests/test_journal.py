@@ -264,6 +264,28 @@ def test_history_range_and_chart(rehab):
     assert "pain by entry" in text and SURGERY.isoformat() in text
 
 
+def test_history_table_keeps_dates_and_the_patients_words_whole_in_80_columns(rehab):
+    add(rehab)
+    note = "ice after the :smile: walk [paracetamol] " * 3
+    assert log(rehab, TODAY, "--symptom", "calf-swelling", "--symptom", "numbness", "--activity", "walking",
+               "--note", note).exit_code == 0
+    lines = rehab("history").stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    header = next(line for line in lines if "Note" in line)
+    bounds = [i for i, char in enumerate(header) if char == "┃"]
+    body = [line for line in lines if line.startswith("│")]
+
+    def column(title: str) -> str:
+        """A column's cells, read down the table and joined: what a folded cell holds."""
+        k = next(k for k in range(len(bounds) - 1) if title in header[bounds[k]:bounds[k + 1]])
+        return "".join(line[bounds[k] + 1:bounds[k + 1]].strip() for line in body)
+
+    assert column("Date") == TODAY.isoformat()  # whole, never "2026-11…"
+    assert column("Symptoms") == "calf-swelling,numbness"
+    # Folded over many lines, never cut short; as typed: no emoji, no markup.
+    assert column("Note").replace(" ", "") == note.replace(" ", "")
+
+
 def test_demo_uses_a_separate_database(rehab, db_path):
     result = rehab("demo")
     assert result.exit_code == 0, result.stderr

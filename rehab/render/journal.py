@@ -118,15 +118,25 @@ def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]
     if hidden:
         out.print(f"The last four weeks; {hidden} earlier entr{'y is' if hidden == 1 else 'ies are'} "
                   "not shown (use --all or --from).", style="dim")
-    table = Table("Date", "Day", "Pain", "WB", "Boot", "Activity", "Symptoms")
-    table.add_column("Note", overflow="fold")  # a note is shown whole, never cut short
-    table.add_column("")
+    rows = []
     for e in entries:
         marks = flagged.get(e["date"], [])
         boot = {True: "yes", False: "no", None: ""}[e["boot"]]
-        table.add_row(e["date"], str(e["day"]), str(e["pain"]), vocab.WEIGHT_BEARING_ABBREV[e["weight_bearing"]],
-                      boot, e["activity"] or "", ", ".join(e["symptoms"]), e["note"] or "",
-                      Text(" ".join(marks), style="red" if "!!" in marks else "yellow"))
+        rows.append((e["date"], str(e["day"]), str(e["pain"]), vocab.WEIGHT_BEARING_ABBREV[e["weight_bearing"]],
+                     boot, e["activity"] or "", ", ".join(e["symptoms"]), e["note"] or "",
+                     Text(" ".join(marks), style="red" if "!!" in marks else "yellow")))
+    table = Table()
+    # The short columns get their width up front: Rich then measures only the free text,
+    # which is most of the cost of drawing a long table.
+    for k, title in enumerate(("Date", "Day", "Pain", "WB", "Boot")):
+        table.add_column(title, width=max(len(title), *(len(row[k]) for row in rows)), no_wrap=True)
+    # What the patient wrote is shown whole, folded, never cut short with "…".
+    table.add_column("Activity", overflow="fold")
+    table.add_column("Symptoms", overflow="fold")
+    table.add_column("Note", overflow="fold")
+    table.add_column("", width=max(len(row[8]) for row in rows) or None, no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
     out.print(pain_chart(entries))
     if flagged:

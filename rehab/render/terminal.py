@@ -18,10 +18,10 @@ def console(stderr: bool = False) -> Console:
     """Plain text when NO_COLOR is set or the output is not a terminal (Rich checks both)."""
     stream = sys.stderr if stderr else sys.stdout
     # Off a terminal Rich uses $COLUMNS or 80 columns. markup=False: notes and names are
-    # printed as typed, never read as Rich markup ("[paracetamol]" would vanish). NO_COLOR
-    # means no styling at all, bold included.
+    # printed as typed, never read as Rich markup ("[paracetamol]" would vanish) nor as
+    # emoji codes (":smile:"). NO_COLOR means no styling at all, bold included.
     plain = "NO_COLOR" in os.environ
-    return Console(file=stream, markup=False, highlight=False, no_color=plain,
+    return Console(file=stream, markup=False, emoji=False, highlight=False, no_color=plain,
                    color_system=None if plain else "auto")
 
 
