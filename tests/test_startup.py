@@ -63,3 +63,18 @@ def test_light_commands_skip_heavy_imports(tmp_path, args, banned):
         assert "fhl-release" in result.stdout
     else:
         assert "timeline" in result.stdout
+
+
+def test_database_commands_read_the_schema_from_the_cache(tmp_path):
+    """Only the first command builds the SQLModel classes (their ORM mapping is about 20 ms
+    a command never uses); later ones read the same tables from the cache."""
+    first, modules = run_rehab(tmp_path, "patient", "add", "Ann Lee", "--surgery-date", "2026-03-01",
+                               "--procedure", "fhl-release")
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "rehab.store.tables" in modules  # a new database is created from the classes
+    logged, modules = run_rehab(tmp_path, "log", "--date", "2026-03-05", "--pain", "4", "--weight-bearing", "none")
+    assert logged.returncode == 0, logged.stderr[-2000:]
+    assert "rehab.store.tables" not in modules
+    shown, modules = run_rehab(tmp_path, "history", "--json")
+    assert "rehab.store.tables" not in modules
+    assert [(e["date"], e["pain"]) for e in json.loads(shown.stdout)] == [("2026-03-05", 4)]

@@ -19,13 +19,14 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from rehab.errors import NotFound, RehabError, StoreError
 from rehab.records import Acknowledgement, Entry, Patient, PatientRecord, Revision
 from rehab.store import engine as _engine
-from rehab.store.tables import EntryRevisionRow, EntryRow, FlagAckRow, PatientRow, SettingRow
+from rehab.store.schema import metadata
 
-P = PatientRow.__table__
-E = EntryRow.__table__
-R = EntryRevisionRow.__table__
-A = FlagAckRow.__table__
-S = SettingRow.__table__
+_TABLES = metadata().tables
+P = _TABLES["patient"]
+E = _TABLES["entry"]
+R = _TABLES["entry_revision"]
+A = _TABLES["flag_ack"]
+S = _TABLES["setting"]
 
 DEFAULT_KEY = "default_patient"
 # The columns a day's entry is read from: timestamps stay in the database unless asked for

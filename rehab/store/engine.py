@@ -14,10 +14,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlmodel import SQLModel
 
 from rehab.errors import NotFound, RehabError, StoreError
-from rehab.store import tables  # noqa: F401 - registers the tables on SQLModel.metadata
 
 # The newest migration in store/migrations/versions. A database stamped with it opens with
 # one small query and no Alembic import.
@@ -152,7 +150,9 @@ def ensure_schema(engine: Engine, url: str) -> None:
             if current == HEAD_REVISION:
                 return
             if current is None and not inspect(conn).has_table("patient"):
-                SQLModel.metadata.create_all(conn)
+                from rehab.store.schema import from_classes
+
+                from_classes().create_all(conn)
                 conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
                 conn.execute(text("DELETE FROM alembic_version"))
                 conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD_REVISION})
