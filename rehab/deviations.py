@@ -54,8 +54,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date, timedelta
+from functools import cached_property
+from typing import NamedTuple
 
 from rehab import vocab
 from rehab.protocols.models import Thresholds
@@ -81,8 +82,7 @@ ACTIVITY_GATES = {"sport": "return-to-sport", "low-impact": "low-impact-activity
 ACTIVITY_WORDS = {"rest": "rest", "walking": "walking", "low-impact": "low-impact activity", "sport": "sport"}
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(NamedTuple):
     date: date  # the day the flag is about
     rule: str  # contract rule id
     severity: str  # "info" | "warning" | "urgent"
@@ -103,8 +103,7 @@ class Flag:
         }
 
 
-@dataclass(frozen=True)
-class PlannedDay:
+class PlannedDay(NamedTuple):
     """What the plan says about a day after surgery, as the rules read it for each entry."""
 
     phase: DatedPhase

@@ -7,8 +7,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Patient:
+class Patient(NamedTuple):
     id: str
     name: str
     surgery_date: date
@@ -56,8 +55,7 @@ class Entry(NamedTuple):
         }
 
 
-@dataclass(frozen=True)
-class Revision:
+class Revision(NamedTuple):
     """An entry as it was before `log --replace` changed it: nothing logged is ever lost."""
 
     entry: Entry
@@ -69,8 +67,7 @@ class Revision:
         return {**data, "replaced_at": self.replaced_at.isoformat(timespec="seconds")}
 
 
-@dataclass(frozen=True)
-class Acknowledgement:
+class Acknowledgement(NamedTuple):
     """A clinician's note that a flag has been seen."""
 
     date: date

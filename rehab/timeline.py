@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from rehab.protocols.models import Milestone, Phase, Protocol
 
@@ -27,8 +27,7 @@ def stepwise(of_day: Callable[[int], T], turns: Iterable[int]) -> Callable[[int]
     return lambda day: values[bisect_right(days, day)]
 
 
-@dataclass(frozen=True)
-class DatedPhase:
+class DatedPhase(NamedTuple):
     phase: Phase
     start_day: int
     end_day: int | None  # inclusive; None for the open-ended last phase
@@ -47,8 +46,7 @@ class DatedPhase:
         return self.start_day <= day and (self.end_day is None or day <= self.end_day)
 
 
-@dataclass(frozen=True)
-class DatedMilestone:
+class DatedMilestone(NamedTuple):
     milestone: Milestone
     day: int
     date: date

@@ -93,7 +93,6 @@ def patient_edit(
     surgeon: SurgeonOpt = None,
 ):
     """Change a patient's details (the id stays)."""
-    from dataclasses import replace
 
     from rehab import patients as fields
 
@@ -116,7 +115,7 @@ def patient_edit(
         first = db.entries(patient.id)[:1]
         if first and first[0].date < changes["surgery_date"]:
             raise RehabError(f"{patient.id} has an entry on {first[0].date}, before the new surgery date")
-    db.edit_patient(replace(patient, **changes))
+    db.edit_patient(patient._replace(**changes))
     typer.echo(f"Updated {patient.id}.")
 
 

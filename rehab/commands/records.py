@@ -135,7 +135,6 @@ def import_data(ctx: typer.Context, path: Annotated[Path, typer.Argument(metavar
         raise RehabError(f"{path}: is a folder") from None
     except PermissionError:
         raise RehabError(f"{path}: cannot be read (permission denied)") from None
-    from dataclasses import replace
 
     known: dict[str, str] = {}
     for i, record in enumerate(records):
@@ -146,7 +145,7 @@ def import_data(ctx: typer.Context, path: Annotated[Path, typer.Argument(metavar
             except RehabError:
                 raise RehabError(f"patients[{i}].procedure: unknown procedure {procedure!r}") from None
         # Store the protocol's id, as `patient add` does, whatever name the file used.
-        record.patient = replace(record.patient, procedure=known[procedure])
+        record.patient = record.patient._replace(procedure=known[procedure])
     db = open_db(ctx, create=True)
     db.import_records(records, default_id)
     entries = sum(len(r.entries) for r in records)

@@ -10,7 +10,6 @@ import json
 from itertools import islice
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import date, datetime, timezone
 
 from sqlalchemy import and_, delete, func, insert, select, update
@@ -124,7 +123,7 @@ class Store:
         with self._write() as conn:
             if conn.execute(select(P.c.id).where(P.c.id == patient.id)).first():
                 raise RehabError(f"a patient with id {patient.id!r} already exists; choose another --id")
-            created = replace(patient, created_at=_now())
+            created = patient._replace(created_at=_now())
             conn.execute(insert(P).values(**_patient_values(created)))
             if conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar() is None:
                 conn.execute(insert(S).values(key=DEFAULT_KEY, value=created.id))
@@ -257,7 +256,7 @@ class Store:
                 shown = ", ".join(sorted(existing)[:5]) + (", ..." if len(existing) > 5 else "")
                 raise RehabError(f"{len(existing)} patient id(s) in the file already exist ({shown}); nothing was imported")
             now = _now()
-            conn.execute(insert(P), [_patient_values(replace(r.patient, created_at=r.patient.created_at or now)) for r in records])
+            conn.execute(insert(P), [_patient_values(r.patient._replace(created_at=r.patient.created_at or now)) for r in records])
             if conn.dialect.name == "sqlite":
                 _insert_entries_sqlite(conn, records, now)
             else:
