@@ -34,3 +34,26 @@ def test_an_app_built_for_one_command_runs_it_like_the_full_app(rehab, isolated)
     full = rehab("timeline", "--surgery-date", "2026-01-31", "--procedure", "fhl", "--json")
     assert one.exit_code == full.exit_code == 0
     assert one.stdout == full.stdout
+
+
+def test_the_console_script_runs_the_cli_with_a_larger_first_gc_generation(monkeypatch, capsys):
+    """`rehab` is rehab.__main__:main: it sets the collector's first threshold before
+    anything heavy is imported, then runs the CLI."""
+    import gc
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="rehab")
+    entry = script.load()
+    before = gc.get_threshold()
+    monkeypatch.setattr("sys.argv", ["rehab", "--version"])
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            entry()
+        during = gc.get_threshold()
+    finally:
+        gc.set_threshold(*before)
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out.startswith("rehab ")
+    from rehab.__main__ import FIRST_GENERATION_THRESHOLD
+
+    assert during == (FIRST_GENERATION_THRESHOLD, *before[1:])
