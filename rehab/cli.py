@@ -9,13 +9,13 @@ quickly.
 
 import os
 import sys
+from importlib import import_module
 from typing import Annotated, Optional
 
 import typer
 from typer.core import TyperGroup
 
 from rehab import __version__
-from rehab.commands import journal, patients, plan, records
 from rehab.commands.common import Settings
 from rehab.errors import RehabError
 
@@ -100,19 +100,20 @@ def root(
     ctx.obj = Settings(db=db, protocols_dir=protocols_dir)
 
 
-# In the order `rehab --help` lists them: the daily loop first.
+# In the order `rehab --help` lists them, the daily loop first: each command's module in
+# rehab/commands/ and its name there. A command imports only its own module.
 COMMANDS = {
-    "patient": patients.patient_app,
-    "today": journal.today,
-    "log": journal.log,
-    "history": journal.history,
-    "flags": journal.flags_app,
-    "timeline": plan.timeline,
-    "report": records.report,
-    "protocols": plan.protocols_app,
-    "export": records.export_data,
-    "import": records.import_data,
-    "demo": records.demo,
+    "patient": ("patients", "patient_app"),
+    "today": ("journal", "today"),
+    "log": ("journal", "log"),
+    "history": ("journal", "history"),
+    "flags": ("journal", "flags_app"),
+    "timeline": ("plan", "timeline"),
+    "report": ("records", "report"),
+    "protocols": ("plan", "protocols_app"),
+    "export": ("records", "export_data"),
+    "import": ("records", "import_data"),
+    "demo": ("records", "demo"),
 }
 
 
@@ -121,9 +122,10 @@ def make_app(only: str | None = None) -> typer.Typer:
     command's options before it dispatches, which was a tenth of a daily command's work."""
     built = typer.Typer(**APP_SETTINGS)
     built.callback()(root)
-    for name, target in COMMANDS.items():
+    for name, (module, attribute) in COMMANDS.items():
         if only not in (None, name):
             continue
+        target = getattr(import_module(f"rehab.commands.{module}"), attribute)
         if isinstance(target, typer.Typer):
             built.add_typer(target, name=name)
         else:
@@ -131,7 +133,12 @@ def make_app(only: str | None = None) -> typer.Typer:
     return built
 
 
-app = make_app()
+def __getattr__(name: str):
+    """`rehab.cli.app`, the whole app (for tests and tools), built on first use."""
+    if name == "app":
+        globals()["app"] = whole = make_app()
+        return whole
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _command_named(args: list[str]) -> str | None:
@@ -146,7 +153,7 @@ def _command_named(args: list[str]) -> str | None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Run the command line (the `rehab` script, rehab.__main__, calls this)."""
     completing = any(key.startswith("_REHAB_COMPLETE") for key in os.environ)
     only = None if completing else _command_named(sys.argv[1:])
-    typer.main.get_command(make_app(only) if only else app).main(prog_name="rehab")
+    typer.main.get_command(make_app(only)).main(prog_name="rehab")
