@@ -26,6 +26,7 @@ memory (ru_maxrss) and CPU time; wall time is measured around it.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -188,6 +189,8 @@ def ratio_row(section: str, name: str, pair: Pair, limit: float | None, note: st
 def _ms(seconds: float | None) -> str:
     if seconds is None:
         return "—"
+    if seconds < 0.01:
+        return f"{seconds * 1000:.1f} ms"
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
@@ -445,8 +448,13 @@ def scale(rehab: str, root: Path, sizes: list[int], runs: int, flag_runs: int) -
     for c in clinics:
         section = f"Scale: {c.patients:,} patients ({c.entries:,} entries)"
         key = f"rehab@{c.patients}"
-        rows.append(ratio_row(section, "`rehab import`", measured["import"][key], 2.0))
-        rows.append(ratio_row(section, "`rehab report --all --format csv`", measured["csv"][key], 6.0))
+        # The targets are set for a clinic (1,000 patients and more); in a smaller one the
+        # command's start-up, which its plain-sqlite3 floor does not pay, outweighs the work.
+        judged = c.patients >= 1000
+        small = "" if judged else "information: below 1,000 patients start-up outweighs the work"
+        rows.append(ratio_row(section, "`rehab import`", measured["import"][key], 2.0 if judged else None, small))
+        rows.append(ratio_row(section, "`rehab report --all --format csv`", measured["csv"][key],
+                              6.0 if judged else None, small))
         if not measured["csv"][key].error:
             peak = measured["csv"][key].peak("a")
             rows.append(Row(section, "`report --all --format csv` peak memory", target="≤ 200 MiB",
@@ -457,14 +465,26 @@ def scale(rehab: str, root: Path, sizes: list[int], runs: int, flag_runs: int) -
         name = "`rehab flags`, a year of entries: its extra cost over day 0"
         if pair.error:
             rows.append(Row(section, name, target="≤ 0.25 x start-up", ok=False, note=f"FAILED: {pair.error}"))
-        else:
-            start_up = pair.median("b")
-            year_cost = pair.median("a") - start_up
-            share = year_cost / start_up
-            cpu_share = (pair.median("a", "cpu") - pair.median("b", "cpu")) / pair.median("b", "cpu")
-            rows.append(Row(section, name, year_cost, start_up, share, cpu_share, "≤ 0.25 x start-up",
-                            share <= 0.25, f"{_mib(pair.peak('a'))} / {_mib(pair.peak('b'))}",
-                            "floor column: the same command at day 0"))
+            continue
+        start_up = pair.median("b")
+        year_cost = pair.median("a") - start_up
+        cpu_share = (pair.median("a", "cpu") - pair.median("b", "cpu")) / pair.median("b", "cpu")
+        # The difference of two medians of whole processes is within their noise (it can
+        # come out below zero), so it is shown for information; the judged row times the
+        # work itself inside one process.
+        rows.append(Row(section, name, year_cost, start_up, year_cost / start_up, cpu_share, "info", None,
+                        f"{_mib(pair.peak('a'))} / {_mib(pair.peak('b'))}",
+                        "floor column: the same command at day 0"))
+        name = "the same work timed inside one process: read, plan, every rule"
+        try:
+            work = json.loads(run([py, str(HERE / "flags_work.py"), str(c.db), c.year_patient], c.env).out)
+        except (Failed, ValueError) as exc:
+            rows.append(Row(section, name, target="≤ 0.25 x start-up", ok=False, note=f"FAILED: {exc}"))
+            continue
+        share = work["ms"] / 1000 / start_up
+        rows.append(Row(section, name, work["ms"] / 1000, start_up, share, None, "≤ 0.25 x start-up",
+                        share <= 0.25, note=f"{work['entries']} entries, {work['flags']} flags; "
+                        "floor column: the command's start-up at day 0"))
     for small, large in zip(clinics, clinics[1:]):
         rows += growth(measured, small.patients, large.patients)
     for c in clinics:
