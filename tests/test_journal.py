@@ -286,6 +286,26 @@ def test_history_table_keeps_dates_and_the_patients_words_whole_in_80_columns(re
     assert column("Note").replace(" ", "") == note.replace(" ", "")
 
 
+@pytest.mark.parametrize("columns", [30, 48, 70])
+def test_history_in_a_narrow_terminal_shows_each_entry_as_a_block_with_every_word(rehab, monkeypatch, columns):
+    add(rehab)
+    note = "ice after the walk [paracetamol] then rest"
+    assert log(rehab, TODAY - timedelta(days=1), "--symptom", "calf-swelling", "--note", note,
+               pain="8", wb="full").exit_code == 0
+    assert log(rehab, TODAY, "--activity", "walking").exit_code == 0
+    monkeypatch.setenv("COLUMNS", str(columns))
+    text = rehab("history").stdout
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    assert "┃" not in text  # no table squeezed to nothing
+    words = text.split()
+    for expected in (TODAY.isoformat(), (TODAY - timedelta(days=1)).isoformat(), "calf-swelling", "walking",
+                     "!!", *note.split()):
+        assert expected in words, expected
+    blocks = lines[:next(i for i, line in enumerate(lines) if "│" in line)]  # above the chart
+    assert not any(line.endswith(" ") for line in blocks)
+
+
 def test_demo_uses_a_separate_database(rehab, db_path):
     result = rehab("demo")
     assert result.exit_code == 0, result.stderr

@@ -4,6 +4,8 @@ Each takes the plain documents the core builds (the same ones --json prints)."""
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -111,6 +113,12 @@ def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict]) ->
         out.print(Text(words.EMERGENCY_LINE, style="bold red"))
 
 
+HISTORY_FIXED = ("Date", "Day", "Pain", "WB", "Boot", "Activity")
+# The narrowest the symptoms and the note may get before the table turns to one block per
+# entry (a narrower table would squeeze what the patient wrote to nothing).
+MIN_TEXT_WIDTH = 7
+
+
 def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]], hidden: int = 0) -> None:
     if not entries:
         out.print("No entries in this range.")
@@ -125,32 +133,58 @@ def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]
         rows.append((e["date"], str(e["day"]), str(e["pain"]), vocab.WEIGHT_BEARING_ABBREV[e["weight_bearing"]],
                      boot, e["activity"] or "", ", ".join(e["symptoms"]), e["note"] or "",
                      Text(" ".join(marks), style="red" if "!!" in marks else "yellow")))
-    table = Table()
-    # The short columns get their width up front: Rich then measures only the free text,
-    # which is most of the cost of drawing a long table.
-    for k, title in enumerate(("Date", "Day", "Pain", "WB", "Boot")):
-        table.add_column(title, width=max(len(title), *(len(row[k]) for row in rows)), no_wrap=True)
-    # What the patient wrote is shown whole, folded, never cut short with "…".
-    table.add_column("Activity", overflow="fold")
-    table.add_column("Symptoms", overflow="fold")
-    table.add_column("Note", overflow="fold")
-    table.add_column("", width=max(len(row[8]) for row in rows) or None, no_wrap=True)
-    for row in rows:
-        table.add_row(*row)
-    out.print(table)
-    out.print(pain_chart(entries))
+    widths = [max(len(title), *(len(row[k]) for row in rows)) for k, title in enumerate(HISTORY_FIXED)]
+    marks_width = max(len(row[8]) for row in rows)
+    # Every column adds 3 (padding and a border) to its width, the table 1 more.
+    needed = sum(w + 3 for w in widths) + marks_width + 3 + 2 * (MIN_TEXT_WIDTH + 3) + 1
+    if out.width < needed:
+        _history_blocks(out, rows)
+    else:
+        _history_table(out, rows, widths, marks_width)
+    out.print(pain_chart(entries, columns=out.width - 6))
     if flagged:
         out.print("!! urgent, ! warning, i info: see rehab flags", style="dim")
 
 
-def pain_chart(entries: list[dict], height: int = 5) -> Text:
-    """Pain 0–10 as columns, one per entry, newest right; at most the last 60 entries."""
-    shown = entries[-60:]
+def _history_table(out: Console, rows: list[tuple], widths: list[int], marks_width: int) -> None:
+    table = Table()
+    # The short columns get their width up front: Rich then measures only the free text,
+    # which is most of the cost of drawing a long table.
+    for title, width in zip(HISTORY_FIXED, widths):
+        table.add_column(title, width=width, no_wrap=True)
+    # What the patient wrote is shown whole, folded, never cut short with "…".
+    table.add_column("Symptoms", overflow="fold")
+    table.add_column("Note", overflow="fold")
+    table.add_column("", width=marks_width or None, no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+
+
+def _history_blocks(out: Console, rows: list[tuple]) -> None:
+    """A narrow terminal: each entry as a line of its numbers, then its words, indented."""
+    width = max(out.width, 20)
+    for date_text, day, pain, wb, boot, activity, symptoms, note, marks in rows:
+        parts = [date_text, f"day {day}", f"pain {pain}", wb, boot and f"boot {boot}", activity]
+        lines = textwrap.wrap(" · ".join(p for p in parts if p), width=width - len(marks.plain) - 1)
+        for line in lines[:-1]:
+            out.print(line)
+        out.print(Text(lines[-1] + " ").append_text(marks) if marks.plain else lines[-1])
+        for label, text in (("symptoms", symptoms), ("note", note)):
+            if text:
+                out.print(textwrap.fill(f"{label}: {text}", width=width, initial_indent="    ",
+                                        subsequent_indent="    "))
+
+
+def pain_chart(entries: list[dict], height: int = 5, columns: int = 60) -> Text:
+    """Pain 0–10 as columns, one per entry, newest right; the last 60 entries at most, fewer
+    if the terminal is narrower."""
+    shown = entries[-max(1, min(60, columns)):]
     rows = []
     for level in range(height, 0, -1):
         threshold = level * 10 / height
         cells = "".join("█" if e["pain"] >= threshold - 10 / height / 2 else " " for e in shown)
-        rows.append(f"{round(threshold):>3} │{cells}")
+        rows.append(f"{round(threshold):>3} │{cells}".rstrip())
     rows.append("    └" + "─" * len(shown))
     rows.append(f"     pain by entry, {shown[0]['date']} → {shown[-1]['date']}")
     return Text("\n".join(rows))
