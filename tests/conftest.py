@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
-import pytest
-import typer
-import typer.testing
-from typer.testing import CliRunner
+# Before anything from rehab is imported: collecting the tests imports the store, which
+# reads (and may write) the schema cache. Each test gets its own folders below as well.
+_SESSION_HOME = tempfile.mkdtemp(prefix="rehab-tests-")
+atexit.register(shutil.rmtree, _SESSION_HOME, ignore_errors=True)
+os.environ.update(HOME=_SESSION_HOME, XDG_DATA_HOME=os.path.join(_SESSION_HOME, "data"),
+                  XDG_CONFIG_HOME=os.path.join(_SESSION_HOME, "config"),
+                  XDG_CACHE_HOME=os.path.join(_SESSION_HOME, "cache"),
+                  REHAB_DB=os.path.join(_SESSION_HOME, "rehab.db"))
 
-from rehab.cli import app
+import pytest  # noqa: E402
+import typer  # noqa: E402
+import typer.testing  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from rehab.cli import app  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
