@@ -62,3 +62,13 @@ def test_a_damaged_schema_entry_is_a_miss():
     entry().write_bytes(b"not a pickle")
     assert schema.metadata() is SQLModel.metadata
     assert schema.metadata() is not SQLModel.metadata  # and it is written whole again
+
+
+def test_the_cache_folders_are_the_users_own_and_a_linked_entry_is_not_followed(tmp_path):
+    schema.metadata()
+    for folder in (cache.folder(), entry().parent):
+        assert oct(folder.stat().st_mode & 0o777) == "0o700", folder
+    elsewhere = tmp_path / "planted.pickle"
+    entry().rename(elsewhere)  # a valid entry, reached only through a link
+    entry().symlink_to(elsewhere)
+    assert schema.metadata() is SQLModel.metadata
