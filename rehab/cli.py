@@ -141,6 +141,10 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), "app"})  # tools that list a module's names find the app
+
+
 def _command_named(args: list[str]) -> str | None:
     """The command an argument list runs, past the global options; None if unsure."""
     values = iter(args)
