@@ -286,6 +286,18 @@ def test_history_table_keeps_dates_and_the_patients_words_whole_in_80_columns(re
     assert column("Note").replace(" ", "") == note.replace(" ", "")
 
 
+def test_history_leaves_out_columns_no_entry_fills_so_notes_get_the_room(rehab):
+    add(rehab)
+    note = "Walked to the shop without the boot. Sore tonight."
+    assert log(rehab, TODAY, "--note", note).exit_code == 0
+    lines = rehab("history").stdout.splitlines()
+    header = next(line for line in lines if "Note" in line)
+    assert "Symptoms" not in header
+    assert header.count("┃") == 8  # 7 columns, no empty marks column
+    body = [line for line in lines if line.startswith("│")]
+    assert len(body) <= 3  # the note folds over a few lines, not over ten
+
+
 @pytest.mark.parametrize("columns", [30, 48, 70])
 def test_history_in_a_narrow_terminal_shows_each_entry_as_a_block_with_every_word(rehab, monkeypatch, columns):
     add(rehab)

@@ -135,29 +135,36 @@ def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]
                      Text(" ".join(marks), style="red" if "!!" in marks else "yellow")))
     widths = [max(len(title), *(len(row[k]) for row in rows)) for k, title in enumerate(HISTORY_FIXED)]
     marks_width = max(len(row[8]) for row in rows)
+    # Columns nobody's entries fill are left out, so the notes get the room.
+    with_symptoms = any(row[6] for row in rows)
     # Every column adds 3 (padding and a border) to its width, the table 1 more.
-    needed = sum(w + 3 for w in widths) + marks_width + 3 + 2 * (MIN_TEXT_WIDTH + 3) + 1
+    needed = (sum(w + 3 for w in widths) + (marks_width + 3 if marks_width else 0)
+              + (2 if with_symptoms else 1) * (MIN_TEXT_WIDTH + 3) + 1)
     if out.width < needed:
         _history_blocks(out, rows)
     else:
-        _history_table(out, rows, widths, marks_width)
+        _history_table(out, rows, widths, marks_width, with_symptoms)
     out.print(pain_chart(entries, columns=out.width - 6))
     if flagged:
         out.print("!! urgent, ! warning, i info: see rehab flags", style="dim")
 
 
-def _history_table(out: Console, rows: list[tuple], widths: list[int], marks_width: int) -> None:
+def _history_table(out: Console, rows: list[tuple], widths: list[int], marks_width: int,
+                   with_symptoms: bool) -> None:
     table = Table()
     # The short columns get their width up front: Rich then measures only the free text,
     # which is most of the cost of drawing a long table.
     for title, width in zip(HISTORY_FIXED, widths):
         table.add_column(title, width=width, no_wrap=True)
     # What the patient wrote is shown whole, folded, never cut short with "…".
-    table.add_column("Symptoms", overflow="fold")
+    if with_symptoms:
+        table.add_column("Symptoms", overflow="fold")
     table.add_column("Note", overflow="fold")
-    table.add_column("", width=marks_width or None, no_wrap=True)
+    if marks_width:
+        table.add_column("", width=marks_width, no_wrap=True)
     for row in rows:
-        table.add_row(*row)
+        cells = [*row[:6], *([row[6]] if with_symptoms else []), row[7], *([row[8]] if marks_width else [])]
+        table.add_row(*cells)
     out.print(table)
 
 
