@@ -61,7 +61,7 @@ def _debug_requested(args) -> bool:
 
 
 def _usage_line(exc: click.ClickException) -> str:
-    message = exc.format_message().replace("\n", " ").strip()
+    message = " ".join(exc.format_message().split())  # one line: Click breaks choices over lines with tabs
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         return f"{message} (see '{ctx.command_path} --help')"

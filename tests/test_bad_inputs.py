@@ -261,6 +261,7 @@ def test_bad_invocation_is_refused_cleanly_and_writes_nothing(rehab, seeded, iso
     assert result.exit_code == 2, (result.exit_code, result.stderr, result.stdout)
     assert message in result.stderr, result.stderr
     assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "\t" not in result.stderr and "  " not in result.stderr, result.stderr  # plain words, single-spaced
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stdout == ""
     assert snapshot(seeded) == before_rows
