@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,8 +13,24 @@ from typing import IO
 from rehab.errors import Fault, RehabError
 
 
-def check_writable(path: str | Path, force: bool) -> Path:
+# `--output -` is standard output, as for most tools: `rehab report ... --output - | less`.
+STDOUT = "-"
+
+
+def is_stdout(path: str | Path) -> bool:
+    return str(path) == STDOUT
+
+
+def describe(path: str | Path) -> str:
+    return "standard output" if is_stdout(path) else str(Path(path).expanduser())
+
+
+def check_writable(path: str | Path, force: bool, binary: bool = False) -> Path:
     """Refuse early, before any work, when the file exists and --force was not given."""
+    if is_stdout(path):
+        if binary and sys.stdout.isatty():
+            raise RehabError("this format is binary: send it to a file (> FILE) or give --output FILE")
+        return Path(STDOUT)
     target = Path(path).expanduser()
     if target.is_dir():
         raise RehabError(f"{target} is a folder; give a file name for --output")
@@ -28,7 +45,12 @@ def check_writable(path: str | Path, force: bool) -> Path:
 def atomic_output(path: str | Path, force: bool = False, binary: bool = False) -> Iterator[IO]:
     """A handle on a temporary file beside the target; moved into place only if the block
     finishes, so a failure or a kill leaves no half-written file. Streams, so a large
-    report never has to fit in memory."""
+    report never has to fit in memory. Standard output is written as it goes."""
+    if is_stdout(path):  # the command checked it early (check_writable), as it does a file
+        stream = sys.stdout.buffer if binary else sys.stdout
+        yield stream
+        stream.flush()
+        return
     target = check_writable(path, force)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -78,10 +78,11 @@ def emit(document, kind: str, output: Path | None, force: bool) -> None:
         else:
             sys.stdout.write(document if document.endswith("\n") else document + "\n")
         return
-    from rehab.files import write_private
+    from rehab.files import is_stdout, write_private
 
     written = write_private(output, document, force)
-    sys.stderr.write(f"Wrote {written}\n")
+    if not is_stdout(output):
+        sys.stderr.write(f"Wrote {written}\n")
 
 
 def journal_for(ctx: typer.Context, ref: str | None):

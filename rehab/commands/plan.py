@@ -95,11 +95,11 @@ def timeline(
 
     settings = settings_of(ctx)
     if fmt in (TimelineFormat.pdf,) and output is None:
-        raise RehabError("--format pdf needs --output FILE")
+        raise RehabError("--format pdf needs --output FILE (or --output - to send it to a pipe)")
     if output is not None:
         from rehab.files import check_writable
 
-        check_writable(output, force)
+        check_writable(output, force, binary=fmt is TimelineFormat.pdf and not as_json)
     today = day_arg(on)
     if patient is not None and (surgery_date or procedure):
         raise RehabError("give either --patient or --surgery-date with --procedure, not both")

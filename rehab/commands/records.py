@@ -36,7 +36,7 @@ def report(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
 ):
     """A progress report for the physiotherapist: adherence, pain, flags, entries."""
-    from rehab.files import atomic_output, check_writable
+    from rehab.files import atomic_output, check_writable, is_stdout
 
     if everyone and patient:
         raise RehabError("give --patient or --all, not both")
@@ -45,7 +45,7 @@ def report(
     if first and last and first > last:
         raise RehabError("--from is after --to")
     as_of = day_arg(on)
-    check_writable(output, force)
+    check_writable(output, force, binary=fmt is ReportFormat.pdf)
     db = open_db(ctx)
     ids = None if everyone else [db.current(patient).id]
     count = (lambda: len(db.taken_ids())) if everyone else (lambda: 1)
@@ -72,7 +72,8 @@ def report(
         from rehab.files import write_private
 
         write_private(output, render(built, summary), force)
-    sys.stderr.write(f"Wrote {output}\n")
+    if not is_stdout(output):
+        sys.stderr.write(f"Wrote {output}\n")
 
 
 def _evaluated(ctx, db, ids, as_of: date):
@@ -113,13 +114,13 @@ def export_data(
 ):
     """Everything in the database as one JSON document (a backup)."""
     from rehab.backup import write_export
-    from rehab.files import atomic_output, check_writable
+    from rehab.files import atomic_output, check_writable, describe
 
     check_writable(output, force)
     db = open_db(ctx)
     with atomic_output(output, force) as handle:
         count = write_export(handle, db.records(), db.default_id())
-    sys.stderr.write(f"Exported {count} patient{'s' if count != 1 else ''} to {output}\n")
+    sys.stderr.write(f"Exported {count} patient{'s' if count != 1 else ''} to {describe(output)}\n")
 
 
 def import_data(ctx: typer.Context, path: Annotated[Path, typer.Argument(metavar="FILE", help="A rehab export file.")]):
