@@ -14,6 +14,7 @@ from rich.text import Text
 from rehab import vocab
 from rehab.daily import sparkline
 from rehab.render import words
+from rehab.render.terminal import bullet, print_wrapped
 
 SEVERITY_STYLE = {"urgent": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_MARK = {"urgent": "!!", "warning": "!", "info": "i"}
@@ -71,7 +72,7 @@ def today_view(out: Console, doc: dict) -> None:
         out.print(f"Weight-bearing: {', '.join(phase['weight_bearing'])} · "
                   f"boot: {'yes' if phase['boot'] else 'no'} · today: {', '.join(doc['activities_today'])}")
         for item in phase["instructions"][:4]:
-            out.print(f" • {item}")
+            bullet(out, item)
     entry = doc["entry"]
     if entry:
         out.print(Text(f"Logged today: pain {entry['pain']}/10, {entry['weight_bearing']}"
@@ -96,7 +97,7 @@ def before_surgery_view(out: Console, items: list[str]) -> None:
     if items:
         out.print(Text("To prepare:", style="bold"))
         for item in items:
-            out.print(f" • {item}")
+            bullet(out, item)
 
 
 def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict]) -> None:
@@ -179,8 +180,7 @@ def _history_blocks(out: Console, rows: list[tuple]) -> None:
         out.print(Text(lines[-1] + " ").append_text(marks) if marks.plain else lines[-1])
         for label, text in (("symptoms", symptoms), ("note", note)):
             if text:
-                out.print(textwrap.fill(f"{label}: {text}", width=width, initial_indent="    ",
-                                        subsequent_indent="    "))
+                print_wrapped(out, f"{label}: {text}", "    ", "    ")
 
 
 def pain_chart(entries: list[dict], height: int = 5, columns: int = 60) -> Text:

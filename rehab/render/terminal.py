@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from datetime import date
 
 from rich.console import Console
@@ -23,6 +24,17 @@ def console(stderr: bool = False) -> Console:
     plain = "NO_COLOR" in os.environ
     return Console(file=stream, markup=False, emoji=False, highlight=False, no_color=plain,
                    color_system=None if plain else "auto")
+
+
+def bullet(out: Console, text: str, indent: int = 1) -> None:
+    """' • text', its wrapped lines lined up under the text, not under the bullet."""
+    print_wrapped(out, text, " " * indent + "• ", " " * (indent + 2))
+
+
+def print_wrapped(out: Console, text: str, first: str, rest: str) -> None:
+    """Plain text wrapped at the terminal's width, with its own indents."""
+    out.print(textwrap.fill(text, width=max(out.width, 20), initial_indent=first, subsequent_indent=rest,
+                            break_on_hyphens=False))
 
 
 def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str | None = None) -> None:
@@ -87,7 +99,7 @@ def protocol_view(out: Console, protocol) -> None:
                   f"; boot: {'yes' if phase.boot else 'no'}; activities: {', '.join(phase.activities)}"
                   f"; pain ceiling {phase.pain_ceiling}/10")
         for item in phase.instructions:
-            out.print(f"  • {item}")
+            bullet(out, item, indent=2)
     out.print()
     out.print(Text("Milestones", style="bold"))
     for m in protocol.milestones:
