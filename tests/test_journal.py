@@ -218,6 +218,10 @@ def test_today_before_surgery_counts_down(rehab):
     assert doc["next_milestone"] is not None and doc["next_milestone"]["in_days"] > 10
     text = rehab("today").stdout
     assert "Surgery is in 10 days" in text and "To prepare" in text
+    items = text.split("To prepare:\n", 1)[1].splitlines()
+    assert len(items) > 5 and items[0].startswith(" • ")
+    # Wrapped lines sit under the text of their item, within 80 columns.
+    assert all(line.startswith((" • ", "   ")) and len(line) <= 80 for line in items)
 
 
 def test_today_on_surgery_day(rehab):
