@@ -92,8 +92,8 @@ def _version(value: bool):
 
 def root(
     ctx: typer.Context,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="REHAB_DB", help="SQLite file or SQLAlchemy URL.", show_envvar=True)] = None,
-    protocols_dir: Annotated[Optional[str], typer.Option("--protocols-dir", envvar="REHAB_PROTOCOLS_DIR", help="Folder of extra protocol files.", show_envvar=True)] = None,
+    db: Annotated[Optional[str], typer.Option("--db", envvar="REHAB_DB", metavar="PATH|URL", help="SQLite file or SQLAlchemy URL.", show_envvar=True)] = None,
+    protocols_dir: Annotated[Optional[str], typer.Option("--protocols-dir", envvar="REHAB_PROTOCOLS_DIR", metavar="DIR", help="Folder of extra protocol files.", show_envvar=True)] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ):

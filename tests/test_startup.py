@@ -78,3 +78,14 @@ def test_database_commands_read_the_schema_from_the_cache(tmp_path):
     shown, modules = run_rehab(tmp_path, "history", "--json")
     assert "rehab.store.tables" not in modules
     assert [(e["date"], e["pain"]) for e in json.loads(shown.stdout)] == [("2026-03-05", 4)]
+
+
+def test_completing_an_option_value_skips_the_database_layer(tmp_path):
+    exe = shutil.which("rehab")
+    env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1", REHAB_DB=str(tmp_path / "startup.db"),
+               _REHAB_COMPLETE="complete_bash", COMP_WORDS="rehab log --symptom fe", COMP_CWORD="3")
+    result = subprocess.run([exe], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["fever"]
+    modules = imported_modules(result.stderr)
+    assert "rehab.vocab" in modules and not (modules & DATABASE), sorted(modules & DATABASE)

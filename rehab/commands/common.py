@@ -25,9 +25,47 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 # --- shared option types -------------------------------------------------------------------
 
-DateOpt = Annotated[Optional[str], typer.Option("--date", help="The day to look at (default today): YYYY-MM-DD, today, yesterday.")]
-PatientOpt = Annotated[Optional[str], typer.Option("--patient", "-p", help="Patient id or name (default: the current patient).")]
+DateOpt = Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="The day to look at (default today): YYYY-MM-DD, today, yesterday.")]
+PatientOpt = Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Patient id or name (default: the current patient).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+# --- what a TAB offers for options whose values come from a fixed list ----------------------
+# Each reads only rehab.vocab or a folder listing (no database, no pydantic): a TAB stays quick.
+
+
+def complete_weight_bearing(incomplete: str) -> list[tuple[str, str]]:
+    from rehab import vocab
+
+    return [(n, vocab.WEIGHT_BEARING_LABEL[n]) for n in vocab.WEIGHT_BEARING if n.startswith(incomplete)]
+
+
+def complete_activity(incomplete: str) -> list[str]:
+    from rehab import vocab
+
+    return [n for n in vocab.ACTIVITIES if n.startswith(incomplete)]
+
+
+def complete_symptom(incomplete: str) -> list[tuple[str, str]]:
+    from rehab import vocab
+
+    return [(n, meaning) for n, (meaning, _) in vocab.SYMPTOMS.items() if n.startswith(incomplete)]
+
+
+def complete_procedure(incomplete: str) -> list[str]:
+    """The built-in protocols' ids (their file names), and the files in REHAB_PROTOCOLS_DIR."""
+    import os
+
+    folders = [Path(__file__).resolve().parent.parent / "protocols"]
+    if os.environ.get("REHAB_PROTOCOLS_DIR"):
+        folders.append(Path(os.environ["REHAB_PROTOCOLS_DIR"]).expanduser())
+    names = set()
+    for folder in folders:
+        try:
+            names |= {f.stem for f in folder.iterdir() if f.suffix in (".yaml", ".yml", ".json")}
+        except OSError:
+            pass
+    return sorted(n for n in names if n.startswith(incomplete))
 
 
 def day_arg(text: str | None, default: date | None = None) -> date:

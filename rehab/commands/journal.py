@@ -6,7 +6,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from rehab.commands.common import DateOpt, JsonOpt, PatientOpt, day_arg, journal_for, print_json, terminal
+from rehab import vocab
+from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_activity, complete_symptom,
+                                   complete_weight_bearing, day_arg, journal_for, print_json, terminal)
 from rehab.errors import RehabError
 
 
@@ -36,18 +38,18 @@ def _prompt_or_fail(value, option: str, question: str, choices: list[str], parse
 def log(
     ctx: typer.Context,
     patient: PatientOpt = None,
-    on: DateOpt = None,
-    pain: Annotated[Optional[str], typer.Option("--pain", help="Pain now, 0–10.")] = None,
-    weight_bearing: Annotated[Optional[str], typer.Option("--weight-bearing", "--wb", help="none, toe-touch, partial, as-tolerated, full (or NWB, TTWB, PWB, WBAT, FWB).")] = None,
+    on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="The day to log (default today): YYYY-MM-DD, today, yesterday.")] = None,
+    pain: Annotated[Optional[str], typer.Option("--pain", metavar="N", help="Pain now, 0–10.")] = None,
+    weight_bearing: Annotated[Optional[str], typer.Option("--weight-bearing", "--wb", metavar="LEVEL", autocompletion=complete_weight_bearing, help="none, toe-touch, partial, as-tolerated, full (or NWB, TTWB, PWB, WBAT, FWB).")] = None,
     boot: Annotated[Optional[bool], typer.Option("--boot/--no-boot", help="Wore the boot today, or not.")] = None,
-    activity: Annotated[Optional[str], typer.Option("--activity", help="rest, walking, low-impact or sport.")] = None,
-    symptoms: Annotated[Optional[list[str]], typer.Option("--symptom", help="A red-flag symptom (repeatable).")] = None,
-    milestones: Annotated[Optional[list[str]], typer.Option("--milestone", help="A milestone reached today, e.g. wound-review (repeatable).")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="Anything worth telling your physiotherapist.")] = None,
+    activity: Annotated[Optional[str], typer.Option("--activity", metavar="ACTIVITY", autocompletion=complete_activity, help="rest, walking, low-impact or sport.")] = None,
+    symptoms: Annotated[Optional[list[str]], typer.Option("--symptom", metavar="SYMPTOM", autocompletion=complete_symptom, help="A red-flag symptom (repeatable): " + ", ".join(vocab.SYMPTOMS) + ".")] = None,
+    milestones: Annotated[Optional[list[str]], typer.Option("--milestone", metavar="ID", help="A milestone reached today, e.g. wound-review (repeatable).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="Anything worth telling your physiotherapist.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Change the day's entry: what you give replaces, the rest is kept (the old entry stays in history).")] = False,
 ):
     """Log a day: pain, weight-bearing, boot, activity, symptoms."""
-    from rehab import deviations, vocab
+    from rehab import deviations
     from rehab.dates import local_today
     from rehab.records import Entry
 
@@ -132,8 +134,8 @@ HISTORY_DAYS = 28
 def history(
     ctx: typer.Context,
     patient: PatientOpt = None,
-    start: Annotated[Optional[str], typer.Option("--from", help="First day to show.")] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="Last day to show.")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="First day to show.")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Last day to show.")] = None,
     as_json: JsonOpt = False,
     every: Annotated[bool, typer.Option("--all", help="Every entry (the table shows the last four weeks by default).")] = False,
 ):
@@ -198,11 +200,11 @@ def _flag_doc(flag, acks: dict) -> dict:
 def flags_ack(
     ctx: typer.Context,
     rule: Annotated[str, typer.Argument(help="The flag's rule id, e.g. pain-spike.")],
-    on: Annotated[str, typer.Option("--date", help="The flag's date.")],
-    note: Annotated[str, typer.Option("--note", help="What was done about it.")],
+    on: Annotated[str, typer.Option("--date", metavar="DATE", help="The flag's date.")],
+    note: Annotated[str, typer.Option("--note", metavar="TEXT", help="What was done about it.")],
     patient: PatientOpt = None,
-    subject: Annotated[Optional[str], typer.Option("--subject", help="Which one, when a rule flagged a date twice.")] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Who acknowledges it.")] = None,
+    subject: Annotated[Optional[str], typer.Option("--subject", metavar="SUBJECT", help="Which one, when a rule flagged a date twice.")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", metavar="NAME", help="Who acknowledges it.")] = None,
 ):
     """Acknowledge a flag with a note; it stays in history and reports, marked as seen."""
     from datetime import datetime, timezone

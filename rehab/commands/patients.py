@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from rehab.commands.common import JsonOpt, day_arg, open_db, print_json, protocol_for, terminal
+from rehab.commands.common import JsonOpt, complete_procedure, day_arg, open_db, print_json, protocol_for, terminal
 from rehab.errors import RehabError
 
 
@@ -13,19 +13,19 @@ from rehab.errors import RehabError
 
 patient_app = typer.Typer(help="Add, list, show, choose, edit and remove patients.", no_args_is_help=True)
 
-SideOpt = Annotated[Optional[str], typer.Option("--side", help="left or right.")]
-SurgeonOpt = Annotated[Optional[str], typer.Option("--surgeon", help="The surgeon's name.")]
+SideOpt = Annotated[Optional[str], typer.Option("--side", metavar="left|right", help="Which ankle.")]
+SurgeonOpt = Annotated[Optional[str], typer.Option("--surgeon", metavar="NAME", help="The surgeon's name.")]
 
 
 @patient_app.command("add")
 def patient_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The patient's name.")],
-    surgery_date: Annotated[str, typer.Option("--surgery-date", help="Day 0: YYYY-MM-DD.")],
-    procedure: Annotated[str, typer.Option("--procedure", help="Procedure id or name.")],
+    surgery_date: Annotated[str, typer.Option("--surgery-date", metavar="DATE", help="Day 0: YYYY-MM-DD.")],
+    procedure: Annotated[str, typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="Procedure id or name (rehab protocols list).")],
     side: SideOpt = None,
     surgeon: SurgeonOpt = None,
-    patient_id: Annotated[Optional[str], typer.Option("--id", help="A short id (default: made from the name).")] = None,
+    patient_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help="A short id (default: made from the name).")] = None,
 ):
     """Add a patient; the first one added becomes the current patient."""
     from rehab import patients as fields
@@ -86,9 +86,9 @@ def patient_use(ctx: typer.Context, ref: Annotated[str, typer.Argument(metavar="
 def patient_edit(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
-    name: Annotated[Optional[str], typer.Option("--name", help="New name.")] = None,
-    surgery_date: Annotated[Optional[str], typer.Option("--surgery-date", help="New surgery date.")] = None,
-    procedure: Annotated[Optional[str], typer.Option("--procedure", help="New procedure.")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="New name.")] = None,
+    surgery_date: Annotated[Optional[str], typer.Option("--surgery-date", metavar="DATE", help="New surgery date.")] = None,
+    procedure: Annotated[Optional[str], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="New procedure.")] = None,
     side: SideOpt = None,
     surgeon: SurgeonOpt = None,
 ):

@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from rehab.commands.common import DateOpt, JsonOpt, PatientOpt, day_arg, emit, patient_line, print_json, settings_of, terminal
+from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_procedure, day_arg, emit, patient_line,
+                                   print_json, settings_of, terminal)
 from rehab.errors import RehabError
 
 
@@ -74,20 +75,20 @@ class Paper(str, Enum):
 def timeline(
     ctx: typer.Context,
     patient: PatientOpt = None,
-    surgery_date: Annotated[Optional[str], typer.Option("--surgery-date", help="Day 0, for a plan without a stored patient.")] = None,
-    procedure: Annotated[Optional[str], typer.Option("--procedure", help="Procedure id or name.")] = None,
+    surgery_date: Annotated[Optional[str], typer.Option("--surgery-date", metavar="DATE", help="Day 0, for a plan without a stored patient.")] = None,
+    procedure: Annotated[Optional[str], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="Procedure id or name (rehab protocols list).")] = None,
     on: DateOpt = None,
     as_json: JsonOpt = False,
     fmt: Annotated[TimelineFormat, typer.Option("--format", help="text, markdown, html, pdf or ics.")] = TimelineFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (whole or not at all).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (whole or not at all; - for standard output).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
-    name: Annotated[Optional[str], typer.Option("--name", help="Patient name to print (without --patient).")] = None,
-    side: Annotated[Optional[str], typer.Option("--side", help="left or right (without --patient).")] = None,
-    surgeon: Annotated[Optional[str], typer.Option("--surgeon", help="Surgeon to print (without --patient).")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Patient name to print (without --patient).")] = None,
+    side: Annotated[Optional[str], typer.Option("--side", metavar="left|right", help="Which ankle (without --patient).")] = None,
+    surgeon: Annotated[Optional[str], typer.Option("--surgeon", metavar="NAME", help="Surgeon to print (without --patient).")] = None,
     paper: Annotated[Paper, typer.Option("--paper", help="Paper size for pdf and html.")] = Paper.a4,
-    clinic: Annotated[Optional[str], typer.Option("--clinic", help="Clinic name to print (default from the clinic config file).")] = None,
-    clinic_phone: Annotated[Optional[str], typer.Option("--clinic-phone", help="Clinic phone number to print.")] = None,
-    clinic_email: Annotated[Optional[str], typer.Option("--clinic-email", help="Clinic email to print.")] = None,
+    clinic: Annotated[Optional[str], typer.Option("--clinic", metavar="NAME", help="Clinic name to print (default from the clinic config file).")] = None,
+    clinic_phone: Annotated[Optional[str], typer.Option("--clinic-phone", metavar="PHONE", help="Clinic phone number to print.")] = None,
+    clinic_email: Annotated[Optional[str], typer.Option("--clinic-email", metavar="EMAIL", help="Clinic email to print.")] = None,
 ):
     """The dated recovery plan: phases, milestones and where a day falls."""
     from rehab import timeline as tl

@@ -27,12 +27,12 @@ class ReportFormat(str, Enum):
 def report(
     ctx: typer.Context,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="html, pdf, csv, json or markdown.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write (whole or not at all).")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The file to write (whole or not at all; - for standard output).")],
     patient: PatientOpt = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every patient, opening with who needs attention.")] = False,
-    start: Annotated[Optional[str], typer.Option("--from", help="First day of the report.")] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="Last day of the report.")] = None,
-    on: Annotated[Optional[str], typer.Option("--date", help="Report as of this day (default today).")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="First day of the report.")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Last day of the report.")] = None,
+    on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="Report as of this day (default today).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
 ):
     """A progress report for the physiotherapist: adherence, pain, flags, entries."""
@@ -109,7 +109,7 @@ def _progress(items, count, label: str):
 
 def export_data(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The JSON file to write.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The JSON file to write (- for standard output).")],
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ):
     """Everything in the database as one JSON document (a backup)."""
