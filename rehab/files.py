@@ -13,7 +13,8 @@ from typing import IO
 from rehab.errors import Fault, RehabError
 
 
-# `--output -` is standard output, as for most tools: `rehab report ... --output - | less`.
+# `--output -` is standard output, as for most tools: `rehab report ... --output - | less`
+# (and `rehab import -` reads standard input).
 STDOUT = "-"
 
 

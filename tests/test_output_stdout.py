@@ -53,11 +53,16 @@ def test_export_to_standard_output_imports_back(rehab, logged, db_path):
     result = rehab("export", "--output", "-")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.strip() == "Exported 1 patient to standard output"
-    backup = logged / "backup.json"
-    backup.write_text(result.stdout, encoding="utf-8")
     db_path.unlink()
-    assert rehab("import", str(backup)).exit_code == 0
+    imported = rehab("import", "-", input=result.stdout)  # and back in through standard input
+    assert imported.exit_code == 0, imported.stderr
     assert [e["pain"] for e in json.loads(rehab("history", "--json").stdout)] == [5, 4, 3]
+
+
+def test_import_from_standard_input_refuses_what_is_not_an_export(rehab, isolated, db_path):
+    result = rehab("import", "-", input="this is not JSON")
+    assert result.exit_code == 2 and result.stderr.startswith("rehab: not a rehab export")
+    assert not db_path.exists()
 
 
 def test_a_binary_format_is_not_sent_to_a_terminal(monkeypatch):

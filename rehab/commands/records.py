@@ -123,13 +123,19 @@ def export_data(
     sys.stderr.write(f"Exported {count} patient{'s' if count != 1 else ''} to {describe(output)}\n")
 
 
-def import_data(ctx: typer.Context, path: Annotated[Path, typer.Argument(metavar="FILE", help="A rehab export file.")]):
+def import_data(ctx: typer.Context, path: Annotated[Path, typer.Argument(metavar="FILE", help="A rehab export file (- for standard input).")]):
     """Load an export file: all of it, or nothing."""
+    import io
+
     from rehab.backup import read_export
+    from rehab.files import is_stdout
 
     try:
-        with open(path, encoding="utf-8") as handle:
-            records, default_id = read_export(handle)
+        if is_stdout(path):  # "-": standard input, e.g. gunzip -c backup.json.gz | rehab import -
+            records, default_id = read_export(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8"))
+        else:
+            with open(path, encoding="utf-8") as handle:
+                records, default_id = read_export(handle)
     except FileNotFoundError:
         raise RehabError(f"{path}: no such file") from None
     except IsADirectoryError:
