@@ -39,13 +39,22 @@ def write_export(handle: IO[str], records: Iterable[PatientRecord], default_id: 
 
 def patient_document(record: PatientRecord) -> dict:
     p = record.patient
+    entries = [e.as_dict(p.surgery_date) for e in record.entries]
+    if record.entry_times is not None:
+        # Beyond the contract's entry shape: when each was logged and last changed.
+        for document, (created, updated) in zip(entries, record.entry_times):
+            document["created_at"], document["updated_at"] = _stamp(created), _stamp(updated)
     return {
         **p.as_dict(),
-        "created_at": p.created_at.isoformat(timespec="seconds") if p.created_at else None,
-        "entries": [e.as_dict(p.surgery_date) for e in record.entries],
+        "created_at": _stamp(p.created_at),
+        "entries": entries,
         "revisions": [r.as_dict() for r in record.revisions],
         "acknowledgements": [a.as_dict() for a in record.acknowledgements],
     }
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
 
 
 def read_export(handle: IO[str]) -> tuple[list[PatientRecord], str | None]:
@@ -90,7 +99,9 @@ def _record(item, where: str) -> PatientRecord:
         )
     except RehabError as exc:
         raise _at(exc, where) from None
-    entries = [_entry(e, f"{where}.entries[{j}]") for j, e in enumerate(_list(item, "entries", where))]
+    raw_entries = _list(item, "entries", where)
+    entries = [_entry(e, f"{where}.entries[{j}]") for j, e in enumerate(raw_entries)]
+    times = [_entry_times(e, f"{where}.entries[{j}]") for j, e in enumerate(raw_entries)]
     dates = set()
     for j, entry in enumerate(entries):
         if entry.date in dates:
@@ -108,7 +119,20 @@ def _record(item, where: str) -> PatientRecord:
         if ack.key in keys:
             raise RehabError(f"{where}.acknowledgements[{j}]: the same flag is acknowledged twice")
         keys.add(ack.key)
-    return PatientRecord(patient, entries, revisions, acks)
+    return PatientRecord(patient, entries, revisions, acks,
+                         times if any(created or updated for created, updated in times) else None)
+
+
+_NO_TIMES = (None, None)
+
+
+def _entry_times(item: dict, where: str) -> tuple[datetime | None, datetime | None]:
+    """An entry's optional created_at and updated_at (an older export has neither)."""
+    created, updated = item.get("created_at"), item.get("updated_at")
+    if created is None and updated is None:
+        return _NO_TIMES
+    return (_datetime(created, f"{where}.created_at") if created is not None else None,
+            _datetime(updated, f"{where}.updated_at") if updated is not None else None)
 
 
 def _entry(item, where: str) -> Entry:

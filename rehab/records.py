@@ -100,3 +100,6 @@ class PatientRecord:
     entries: list[Entry] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
+    # When each entry was first logged and last changed, in step with `entries`. Only export
+    # and import carry them (None: not read, or not in the file).
+    entry_times: list[tuple[datetime | None, datetime | None]] | None = None

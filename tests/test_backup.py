@@ -59,6 +59,10 @@ def test_export_import_export_gives_the_same_document(rehab, tmp_path, db_path):
     assert zoe["revisions"][0]["symptoms"] == ["fever", "calf-pain"]
     assert zoe["revisions"][0]["note"] == 'He said "ouch"\nline two, 😀'
     assert [a["note"] for a in zoe["acknowledgements"]] == ["Phoned: she was in hospital"]
+    # When each entry was logged and last changed travels too (beyond the contract's shape).
+    day1 = next(e for e in zoe["entries"] if e["day"] == 1)
+    assert all(e["created_at"] and e["updated_at"] for e in zoe["entries"])
+    assert day1["updated_at"] == zoe["revisions"][0]["replaced_at"] >= day1["created_at"]  # the replacement
 
     result = ok(rehab("--db", other, "import", first))
     assert "2 patients" in result.stdout
@@ -241,6 +245,8 @@ BAD_FILES = [
     pytest.param(_set("patients.0.revisions.0.replaced_at", "yesterday"), "patients[0].revisions[0].replaced_at",
                  id="bad-revision-time"),
     pytest.param(_set("patients.0.revisions.0.pain", 42), "patients[0].revisions[0]", id="bad-revision-pain"),
+    pytest.param(_set("patients.1.entries.2.created_at", "noon"), "patients[1].entries[2].created_at",
+                 id="bad-entry-logged-time"),
     pytest.param(_set("patients.0.acknowledgements.0.date", "soon"), "patients[0].acknowledgements[0].date",
                  id="bad-ack-date"),
     pytest.param(_set("patients.0.acknowledgements.0.subject", {"a": 1}), "patients[0].acknowledgements[0]",

@@ -119,7 +119,7 @@ def export_data(
     check_writable(output, force)
     db = open_db(ctx)
     with atomic_output(output, force) as handle:
-        count = write_export(handle, db.records(), db.default_id())
+        count = write_export(handle, db.records(with_times=True), db.default_id())
     sys.stderr.write(f"Exported {count} patient{'s' if count != 1 else ''} to {describe(output)}\n")
 
 

@@ -7,7 +7,7 @@ command's start-up time.
 from __future__ import annotations
 
 import json
-from itertools import islice
+from itertools import islice, repeat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
@@ -212,10 +212,11 @@ class Store:
     # -- whole-database reading and writing ----------------------------------------------
 
     def records(self, patient_ids: Iterable[str] | None = None, start: date | None = None,
-                end: date | None = None) -> Iterator[PatientRecord]:
+                end: date | None = None, with_times: bool = False) -> Iterator[PatientRecord]:
         """Every patient with their entries, revisions and acknowledgements, one patient at
         a time: a few ordered queries walked side by side, so memory does not grow with the
-        clinic and there is no query per patient."""
+        clinic and there is no query per patient. `with_times` adds when each entry was
+        logged and changed (for a backup; reports do without)."""
         wanted = list(patient_ids) if patient_ids is not None else None
         with self._read() as conn:
             def rows(table, order, *conditions, columns=None):
@@ -227,7 +228,8 @@ class Store:
                 return _Cursor(conn.execution_options(stream_results=True, yield_per=2000).execute(query))
 
             range_e = [c for c in (start and E.c.date >= start, end and E.c.date <= end) if c is not None]
-            entries = rows(E, [E.c.date], *range_e, columns=ENTRY_COLUMNS)
+            times = [E.c.created_at, E.c.updated_at] if with_times else []
+            entries = rows(E, [E.c.date], *range_e, columns=ENTRY_COLUMNS + times)
             revisions = rows(R, [R.c.date, R.c.id])
             acks = rows(A, [A.c.date, A.c.id])
             query = select(P).order_by(P.c.id)
@@ -235,11 +237,13 @@ class Store:
                 query = query.where(P.c.id.in_(wanted))
             for row in conn.execute(query).all():
                 patient = _patient(row)
+                taken = entries.take(patient.id)
                 yield PatientRecord(
                     patient,
-                    [_entry_columns(r) for r in entries.take(patient.id)],
+                    [_entry_columns(r[:9] if with_times else r) for r in taken],
                     [Revision(_entry(r), r.replaced_at) for r in revisions.take(patient.id)],
                     [_ack(r) for r in acks.take(patient.id)],
+                    [(r.created_at, r.updated_at) for r in taken] if with_times else None,
                 )
 
     def import_records(self, records: list[PatientRecord], default_id: str | None = None) -> None:
@@ -278,11 +282,19 @@ class Store:
                     for name, t in (("patients", P), ("entries", E), ("revisions", R), ("acknowledgements", A))}
 
 
+def _entry_times(record: PatientRecord, now: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """When each entry was logged and changed: from the file where it says, else now."""
+    if record.entry_times is None:
+        return ((now, now) for _ in record.entries)
+    return ((created or now, updated or created or now) for created, updated in record.entry_times)
+
+
 def _insert_entries(conn, records: list[PatientRecord], now: datetime) -> None:
     batch: list[dict] = []
     for record in records:
-        for entry in record.entries:
-            batch.append({"patient_id": record.patient.id, "created_at": now, "updated_at": now, **_entry_values(entry)})
+        for entry, (created, updated) in zip(record.entries, _entry_times(record, now)):
+            batch.append({"patient_id": record.patient.id, "created_at": created, "updated_at": updated,
+                          **_entry_values(entry)})
             if len(batch) >= 5000:
                 conn.execute(insert(E), batch)
                 batch = []
@@ -300,14 +312,23 @@ def _insert_entries_sqlite(conn, records: list[PatientRecord], now: datetime) ->
     """The bulk of an import, as the driver's executemany over plain tuples: values in the
     form SQLAlchemy itself stores on SQLite (ISO dates, 0/1, UTC timestamps), without its
     per-value conversion, which made import three times its floor."""
-    stamp = now.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    stamp = _sqlite_stamp(now)
     rows = (
         (record.patient.id, e.date.isoformat(), e.pain, e.weight_bearing, None if e.boot is None else int(e.boot),
-         e.activity, _json_list(e.symptoms), _json_list(e.milestones), e.note, stamp, stamp)
-        for record in records for e in record.entries
+         e.activity, _json_list(e.symptoms), _json_list(e.milestones), e.note, *times)
+        for record in records
+        for e, times in zip(record.entries, repeat((stamp, stamp)) if record.entry_times is None else
+                            ((_sqlite_stamp(c), _sqlite_stamp(u)) for c, u in _entry_times(record, now)))
     )
     while chunk := list(islice(rows, 10_000)):
         conn.exec_driver_sql(_SQLITE_INSERT_ENTRY, chunk)
+
+
+def _sqlite_stamp(moment: datetime) -> str:
+    """A timestamp as SQLAlchemy stores one on SQLite: UTC, without the zone."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 class _Cursor:
