@@ -158,6 +158,10 @@ def _command_named(args: list[str]) -> str | None:
 
 def main() -> None:
     """Run the command line (the `rehab` script, rehab.__main__, calls this)."""
+    # A terminal whose locale cannot show a character (a Latin-1 console and "Ł") gets a
+    # "?" rather than a crash; documents for programs are written as UTF-8 bytes anyway.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
     completing = any(key.startswith("_REHAB_COMPLETE") for key in os.environ)
     only = None if completing else _command_named(sys.argv[1:])
     typer.main.get_command(make_app(only)).main(prog_name="rehab")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -48,9 +50,8 @@ def atomic_output(path: str | Path, force: bool = False, binary: bool = False) -
     finishes, so a failure or a kill leaves no half-written file. Streams, so a large
     report never has to fit in memory. Standard output is written as it goes."""
     if is_stdout(path):  # the command checked it early (check_writable), as it does a file
-        stream = sys.stdout.buffer if binary else sys.stdout
-        yield stream
-        stream.flush()
+        with _spooled_stdout(binary) as handle:
+            yield handle
         return
     target = check_writable(path, force)
     try:
@@ -79,6 +80,23 @@ def atomic_output(path: str | Path, force: bool = False, binary: bool = False) -
     except BaseException:
         _discard(tmp)
         raise
+
+
+@contextmanager
+def _spooled_stdout(binary: bool) -> Iterator[IO]:
+    """Standard output, whole or not at all too: the document is kept (in memory, then in
+    an owner-only temporary file) and copied out only when the block finishes, as UTF-8
+    with the document's own line endings, whatever the terminal's locale."""
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+b") as spool:
+        handle = spool if binary else io.TextIOWrapper(spool, encoding="utf-8", newline="")
+        yield handle
+        handle.flush()
+        if not binary:
+            handle.detach()  # leave the spool open
+        spool.seek(0)
+        sys.stdout.flush()
+        shutil.copyfileobj(spool, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
 
 
 def write_private(path: str | Path, data: bytes | str, force: bool = False) -> Path:

@@ -77,3 +77,41 @@ def test_a_binary_format_is_not_sent_to_a_terminal(monkeypatch):
     with pytest.raises(RehabError, match="binary"):
         check_writable("-", force=False, binary=True)
     assert str(check_writable("-", force=False)) == "-"  # text is fine on a terminal
+
+
+def test_a_failure_part_way_prints_nothing_to_standard_output(rehab, logged, tmp_path):
+    """Whole or nothing holds for '-' too: a clinic report that fails on its second patient
+    prints none of the first."""
+    from rehab.protocols.loader import BUILTIN_DIR
+
+    folder = tmp_path / "protocols"
+    folder.mkdir()
+    text = (BUILTIN_DIR / "fhl-release.yaml").read_text(encoding="utf-8")
+    (folder / "clinic.yaml").write_text(text.replace("id: fhl-release", "id: zz-clinic-fhl", 1), encoding="utf-8")
+    assert rehab("--protocols-dir", folder, "patient", "add", "Zed", "--surgery-date", SURGERY.isoformat(),
+                 "--procedure", "zz-clinic-fhl").exit_code == 0
+    for fmt in ("json", "csv", "html"):
+        result = rehab("report", "--all", "--format", fmt, "--output", "-")  # without the folder: fails at Zed
+        assert result.exit_code == 2 and "zz-clinic-fhl" in result.stderr
+        assert result.stdout == ""
+
+
+def test_dot_slash_dash_is_a_file_named_dash(rehab, logged):
+    result = rehab("report", "--format", "csv", "--output", "./-")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "" and (logged / "-").read_text(encoding="utf-8").startswith("patient_id,")
+    (logged / "-").unlink()  # the fixture checks that nothing else wrote one
+
+
+def test_standard_output_is_utf8_whatever_the_locale(logged, tmp_path):
+    """A backup piped out of a terminal set to Latin-1 still reads back as UTF-8."""
+    import os
+    import shutil
+    import subprocess
+
+    env = dict(os.environ, PYTHONIOENCODING="latin-1", REHAB_DB=str(tmp_path / "e2e.db"))
+    exe = shutil.which("rehab")
+    subprocess.run([exe, "patient", "add", "Zoë Ł", "--surgery-date", SURGERY.isoformat(), "--procedure", "fhl"],
+                   env=env, check=True, capture_output=True)
+    out = subprocess.run([exe, "export", "--output", "-"], env=env, check=True, capture_output=True).stdout
+    assert json.loads(out.decode("utf-8"))["patients"][0]["name"] == "Zoë Ł"

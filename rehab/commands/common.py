@@ -77,7 +77,15 @@ def day_arg(text: str | None, default: date | None = None) -> date:
 
 
 def print_json(document) -> None:
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    write_utf8(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_utf8(text: str) -> None:
+    """A document for a program to read (JSON, Markdown, HTML) goes out as UTF-8, whatever
+    the terminal's locale: names like "Zoë Łukasiewicz" must survive a pipe."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
 
 
 def terminal():
@@ -106,15 +114,17 @@ def patient_line(person: dict | None) -> str | None:
     return " · ".join(p for p in parts if p) or None
 
 
-def emit(document, kind: str, output: Path | None, force: bool) -> None:
+def emit(document, kind: str, output: str | None, force: bool) -> None:
     """Print a document, or write it whole to --output."""
     if kind == "json":
         document = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if output is None:
         if isinstance(document, bytes):
+            sys.stdout.flush()
             sys.stdout.buffer.write(document)
+            sys.stdout.buffer.flush()
         else:
-            sys.stdout.write(document if document.endswith("\n") else document + "\n")
+            write_utf8(document if document.endswith("\n") else document + "\n")
         return
     from rehab.files import is_stdout, write_private
 

@@ -26,8 +26,8 @@ class ReportFormat(str, Enum):
 
 def report(
     ctx: typer.Context,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="html, pdf, csv, json or markdown.")],
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The file to write (whole or not at all; - for standard output).")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", metavar="FORMAT", help="html, pdf, csv, json or markdown.")],
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The file to write (whole or not at all; - for standard output).")],
     patient: PatientOpt = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every patient, opening with who needs attention.")] = False,
     start: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="First day of the report.")] = None,
@@ -109,7 +109,7 @@ def _progress(items, count, label: str):
 
 def export_data(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The JSON file to write (- for standard output).")],
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The JSON file to write (- for standard output).")],
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ):
     """Everything in the database as one JSON document (a backup)."""
@@ -123,7 +123,7 @@ def export_data(
     sys.stderr.write(f"Exported {count} patient{'s' if count != 1 else ''} to {describe(output)}\n")
 
 
-def import_data(ctx: typer.Context, path: Annotated[Path, typer.Argument(metavar="FILE", help="A rehab export file (- for standard input).")]):
+def import_data(ctx: typer.Context, path: Annotated[str, typer.Argument(metavar="FILE", help="A rehab export file (- for standard input).")]):
     """Load an export file: all of it, or nothing."""
     import io
 
