@@ -23,6 +23,8 @@ def complete(words: str) -> list[str]:
     ("rehab log --symptom ca", ["calf-pain", "calf-swelling", "cannot-bear-weight"]),
     ("rehab log --wb ", ["none", "toe-touch", "partial", "as-tolerated", "full"]),
     ("rehab log --weight-bearing p", ["partial"]),
+    ("rehab log --wb t", ["toe-touch"]),
+    ("rehab patient add Ann --side ", ["left", "right"]),
     ("rehab log --activity ", ["rest", "walking", "low-impact", "sport"]),
     ("rehab timeline --procedure ", ["arthroscopic-debridement", "fhl-release", "os-trigonum-excision"]),
     ("rehab patient add Ann --procedure os", ["os-trigonum-excision"]),
@@ -32,7 +34,12 @@ def test_completion_offers_the_known_values(words, expected):
     assert complete(words) == expected
 
 
-def test_completion_offers_custom_protocol_files(tmp_path, monkeypatch):
-    (tmp_path / "clinic-fhl.yaml").write_text("id: clinic-fhl\n", encoding="utf-8")
+def test_completion_offers_the_ids_of_custom_protocols_not_their_file_names(tmp_path, monkeypatch):
+    (tmp_path / "my-protocol.yaml").write_text("# ours\nid: clinic-fhl\nname: FHL (clinic)\n", encoding="utf-8")
+    (tmp_path / "other.json").write_text('{"id": "clinic-scope", "sources": [{"id": "src"}]}', encoding="utf-8")
+    (tmp_path / "notes.yaml").write_text("just: notes\n", encoding="utf-8")
+    assert complete(f"rehab --protocols-dir {tmp_path} timeline --procedure cl") == ["clinic-fhl", "clinic-scope"]
     monkeypatch.setenv("REHAB_PROTOCOLS_DIR", str(tmp_path))
-    assert complete("rehab timeline --procedure cl") == ["clinic-fhl"]
+    assert complete("rehab timeline --procedure clinic-f") == ["clinic-fhl"]
+    monkeypatch.setenv("REHAB_PROTOCOLS_DIR", str(tmp_path / "missing"))
+    assert complete("rehab timeline --procedure f") == ["fhl-release"]

@@ -2,6 +2,7 @@
 parse a day, open the store, find a protocol and print."""
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -34,6 +35,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document."
 # Each reads only rehab.vocab or a folder listing (no database, no pydantic): a TAB stays quick.
 
 
+# (Typer keeps only the values that start with what was typed, so abbreviations such as
+# PWB, which the options accept, are not offered.)
+
+
 def complete_weight_bearing(incomplete: str) -> list[tuple[str, str]]:
     from rehab import vocab
 
@@ -52,20 +57,39 @@ def complete_symptom(incomplete: str) -> list[tuple[str, str]]:
     return [(n, meaning) for n, (meaning, _) in vocab.SYMPTOMS.items() if n.startswith(incomplete)]
 
 
-def complete_procedure(incomplete: str) -> list[str]:
-    """The built-in protocols' ids (their file names), and the files in REHAB_PROTOCOLS_DIR."""
+def complete_side(incomplete: str) -> list[str]:
+    return [n for n in ("left", "right") if n.startswith(incomplete)]
+
+
+# A YAML file's top-level `id: x`; in a JSON file, the first "id" (where `protocols show
+# --json` puts the protocol's own).
+_PROTOCOL_ID = re.compile(r'^id:[ \t]*["\']?([\w.-]+)|"id"\s*:\s*"([\w.-]+)"', re.MULTILINE)
+
+
+def complete_procedure(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The ids of the built-in protocols and of those in --protocols-dir, read from each
+    file's top-level `id` (a name typed in the file, not its file name) without loading it."""
     import os
 
     folders = [Path(__file__).resolve().parent.parent / "protocols"]
-    if os.environ.get("REHAB_PROTOCOLS_DIR"):
-        folders.append(Path(os.environ["REHAB_PROTOCOLS_DIR"]).expanduser())
-    names = set()
+    extra = ctx.find_root().params.get("protocols_dir") or os.environ.get("REHAB_PROTOCOLS_DIR")
+    if extra:
+        folders.append(Path(extra).expanduser())
+    ids = set()
     for folder in folders:
         try:
-            names |= {f.stem for f in folder.iterdir() if f.suffix in (".yaml", ".yml", ".json")}
+            files = [f for f in folder.iterdir() if f.suffix in (".yaml", ".yml", ".json")]
         except OSError:
-            pass
-    return sorted(n for n in names if n.startswith(incomplete))
+            continue
+        for file in files:
+            try:
+                found = _PROTOCOL_ID.search(file.read_text(encoding="utf-8", errors="replace")[:65536])
+            except OSError:
+                continue
+            if found:
+                ids.add(found.group(1) or found.group(2))
+    return sorted(i for i in ids if i.startswith(incomplete))
+
 
 
 def day_arg(text: str | None, default: date | None = None) -> date:

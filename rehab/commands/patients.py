@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from rehab.commands.common import JsonOpt, complete_procedure, day_arg, open_db, print_json, protocol_for, terminal
+from rehab.commands.common import JsonOpt, complete_procedure, complete_side, day_arg, open_db, print_json, protocol_for, terminal
 from rehab.errors import RehabError
 
 
@@ -13,7 +13,7 @@ from rehab.errors import RehabError
 
 patient_app = typer.Typer(help="Add, list, show, choose, edit and remove patients.", no_args_is_help=True)
 
-SideOpt = Annotated[Optional[str], typer.Option("--side", metavar="left|right", help="Which ankle.")]
+SideOpt = Annotated[Optional[str], typer.Option("--side", metavar="left|right", autocompletion=complete_side, help="Which ankle.")]
 SurgeonOpt = Annotated[Optional[str], typer.Option("--surgeon", metavar="NAME", help="The surgeon's name.")]
 
 

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_procedure, day_arg, emit, patient_line,
-                                   print_json, settings_of, terminal)
+from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_procedure, complete_side, day_arg, emit,
+                                   patient_line, print_json, settings_of, terminal)
 from rehab.errors import RehabError
 
 
@@ -83,7 +83,7 @@ def timeline(
     output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (whole or not at all; - for standard output).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
     name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Patient name to print (without --patient).")] = None,
-    side: Annotated[Optional[str], typer.Option("--side", metavar="left|right", help="Which ankle (without --patient).")] = None,
+    side: Annotated[Optional[str], typer.Option("--side", metavar="left|right", autocompletion=complete_side, help="Which ankle (without --patient).")] = None,
     surgeon: Annotated[Optional[str], typer.Option("--surgeon", metavar="NAME", help="Surgeon to print (without --patient).")] = None,
     paper: Annotated[Paper, typer.Option("--paper", metavar="a4|letter", help="Paper size for pdf and html.")] = Paper.a4,
     clinic: Annotated[Optional[str], typer.Option("--clinic", metavar="NAME", help="Clinic name to print (default from the clinic config file).")] = None,

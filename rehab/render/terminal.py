@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import textwrap
 from datetime import date
 
 from rich.console import Console
@@ -32,9 +31,12 @@ def bullet(out: Console, text: str, indent: int = 1) -> None:
 
 
 def print_wrapped(out: Console, text: str, first: str, rest: str) -> None:
-    """Plain text wrapped at the terminal's width, with its own indents."""
-    out.print(textwrap.fill(text, width=max(out.width, 20), initial_indent=first, subsequent_indent=rest,
-                            break_on_hyphens=False))
+    """Text wrapped at the terminal's width under its own indents (`first` and `rest` are
+    as wide). Rich wraps it, counting screen cells, so wide characters line up too."""
+    lines = Text(text).wrap(out, max(out.width, 20) - len(first), overflow="fold")
+    for i, line in enumerate(lines):
+        line.rstrip()
+        out.print(Text(first if i == 0 else rest).append_text(line), soft_wrap=True)
 
 
 def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str | None = None) -> None:
