@@ -5,7 +5,7 @@ Nothing SQLite-only may hide outside the engine set-up."""
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -103,16 +103,38 @@ def test_sqlite_bulk_import_stores_what_the_portable_path_stores(tmp_path):
         entry(1, 5, boot=False, milestones=("big-toe-motion",)),
         entry(2, 4),
     ])
+    # A second patient whose file said when each entry was logged (one zone, one naive UTC).
+    paris = timezone(timedelta(hours=1))
+    timed = PatientRecord(Patient("bo", "Bo", SURGERY, "fhl-release"), [entry(0), entry(1)],
+                          entry_times=[(datetime(2026, 2, 1, 9, 0, tzinfo=paris), datetime(2026, 2, 2, 9, 0, tzinfo=paris)),
+                                       (datetime(2026, 2, 3, 7, 5), None)])
     tables = []
     for name, insert_rows in (("portable", _insert_entries), ("fast", _insert_entries_sqlite)):
         db = store.open_store(str(tmp_path / f"{name}.db"), create=True)
         db.add_patient(record.patient)
+        db.add_patient(timed.patient)
         with db._write() as conn:
-            insert_rows(conn, [record], now)
+            insert_rows(conn, [record, timed], now)
         with sqlite3.connect(tmp_path / f"{name}.db") as raw:
             tables.append(raw.execute("SELECT * FROM entry ORDER BY id").fetchall())
         assert [e.pain for e in db.entries("zoe")] == [6, 5, 4]
     assert tables[0] == tables[1]
+    assert [row[-2:] for row in tables[0][3:]] == [("2026-02-01 08:00:00.000000", "2026-02-02 08:00:00.000000"),
+                                                   ("2026-02-03 07:05:00.000000", "2026-02-03 07:05:00.000000")]
+
+
+def test_entry_times_survive_an_import_and_are_read_for_a_backup(db):
+    from rehab.records import PatientRecord
+
+    logged = datetime(2026, 2, 1, 20, 15, 0, tzinfo=timezone.utc)
+    changed = datetime(2026, 2, 2, 7, 0, 0, tzinfo=timezone.utc)
+    db.import_records([PatientRecord(Patient("a", "A", SURGERY, "fhl-release"), [entry(1), entry(2)],
+                                     entry_times=[(logged, changed), (None, None)])])
+    (record,) = db.records(with_times=True)
+    first, second = record.entry_times
+    assert [t.replace(tzinfo=timezone.utc) for t in first] == [logged, changed]
+    assert second[0] == second[1] and second[0].replace(tzinfo=timezone.utc) > changed  # the import's own time
+    assert next(iter(db.records())).entry_times is None  # reports do without
 
 
 def test_records_keep_every_row_whatever_the_collation_orders_ids_by(db):

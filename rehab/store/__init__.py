@@ -283,10 +283,15 @@ class Store:
 
 
 def _entry_times(record: PatientRecord, now: datetime) -> Iterator[tuple[datetime, datetime]]:
-    """When each entry was logged and changed: from the file where it says, else now."""
+    """When each entry was logged and changed: from the file where it says, else now. A
+    time without a zone is UTC, as the database keeps them."""
     if record.entry_times is None:
         return ((now, now) for _ in record.entries)
-    return ((created or now, updated or created or now) for created, updated in record.entry_times)
+    return ((_utc(created) or now, _utc(updated) or _utc(created) or now) for created, updated in record.entry_times)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
 
 
 def _insert_entries(conn, records: list[PatientRecord], now: datetime) -> None:
