@@ -374,6 +374,19 @@ def test_replace_changes_what_is_given_and_keeps_the_rest(rehab):
     assert missing.exit_code == 2 and "--pain" in missing.stderr
 
 
+def test_a_symptom_or_milestone_given_with_replace_is_added_never_hides_a_red_flag(rehab):
+    add(rehab)
+    assert log(rehab, TODAY, "--symptom", "calf-swelling", "--milestone", "wound-review").exit_code == 0
+    result = rehab("log", "--date", TODAY.isoformat(), "--symptom", "numbness", "--symptom", "calf-swelling",
+                   "--milestone", "physio-start", "--replace")
+    assert result.exit_code == 0, result.stderr
+    [entry] = json.loads(rehab("history", "--json").stdout)
+    assert entry["symptoms"] == ["calf-swelling", "numbness"]
+    assert entry["milestones"] == ["wound-review", "physio-start"]
+    [red] = [f for f in json.loads(rehab("flags", "--json").stdout) if f["rule"] == "red-flag"]
+    assert "calf swelling" in red["message"] and "numbness" in red["message"]
+
+
 def test_an_open_milestone_window_is_zero_days_away(rehab):
     add(rehab, "Ann Lee", TODAY - timedelta(days=75), "fhl-release")
     following = json.loads(rehab("today", "--json").stdout)["next_milestone"]

@@ -43,8 +43,8 @@ def log(
     weight_bearing: Annotated[Optional[str], typer.Option("--weight-bearing", "--wb", metavar="LEVEL", autocompletion=complete_weight_bearing, help="none, toe-touch, partial, as-tolerated, full (or NWB, TTWB, PWB, WBAT, FWB).")] = None,
     boot: Annotated[Optional[bool], typer.Option("--boot/--no-boot", help="Wore the boot today, or not.")] = None,
     activity: Annotated[Optional[str], typer.Option("--activity", metavar="ACTIVITY", autocompletion=complete_activity, help="rest, walking, low-impact or sport.")] = None,
-    symptoms: Annotated[Optional[list[str]], typer.Option("--symptom", metavar="SYMPTOM", autocompletion=complete_symptom, help="A red-flag symptom (repeatable): " + ", ".join(vocab.SYMPTOMS) + ".")] = None,
-    milestones: Annotated[Optional[list[str]], typer.Option("--milestone", metavar="ID", help="A milestone reached today, e.g. wound-review (repeatable).")] = None,
+    symptoms: Annotated[Optional[list[str]], typer.Option("--symptom", metavar="SYMPTOM", autocompletion=complete_symptom, help="A red-flag symptom (repeatable; with --replace, added to the day's): " + ", ".join(vocab.SYMPTOMS) + ".")] = None,
+    milestones: Annotated[Optional[list[str]], typer.Option("--milestone", metavar="ID", help="A milestone reached today, e.g. wound-review (repeatable; with --replace, added to the day's).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="Anything worth telling your physiotherapist.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Change the day's entry: what you give replaces, the rest is kept (the old entry stays in history).")] = False,
 ):
@@ -78,13 +78,15 @@ def log(
         raise RehabError(f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
     if existing is not None:
         # --replace changes what was given and keeps the rest, so recording a milestone on a
-        # logged day (log --milestone wound-review --replace) needs nothing retyped.
+        # logged day (log --milestone wound-review --replace) needs nothing retyped. Symptoms
+        # and milestones are added to the day's: a second symptom must never hide the first
+        # red flag.
         pain_value = existing.pain if pain_value is None else pain_value
         wb_value = wb_value or existing.weight_bearing
         boot = existing.boot if boot is None else boot
         activity_value = activity_value or existing.activity
-        symptom_values = symptom_values or existing.symptoms
-        milestone_values = milestone_values or existing.milestones
+        symptom_values = tuple(dict.fromkeys(existing.symptoms + symptom_values))
+        milestone_values = tuple(dict.fromkeys(existing.milestones + milestone_values))
         note = existing.note if note is None else note
     pain_value = _prompt_or_fail(pain_value, "--pain", "Pain now", ["0–10"], vocab.pain)
     wb_value = _prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
