@@ -17,7 +17,8 @@ def today_document(patient: Patient, plan: Timeline, entries: Sequence[Entry], o
     """The contract's `today --json` document."""
     day = plan.day_of(on)
     phase = plan.phase_on(on)
-    following = plan.next_milestone(on)
+    # A milestone the patient has already recorded (log --milestone) is not announced again.
+    following = plan.next_milestone(on, {m for e in entries if e.date <= on for m in e.milestones})
     entry = next((e for e in entries if e.date == on), None)
     return {
         "patient": patient.as_dict(),

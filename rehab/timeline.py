@@ -111,9 +111,11 @@ class Timeline:
             by_id.setdefault(m.id, m)  # the first wins, as a scan in order would find
         return by_id
 
-    def next_milestone(self, on: date) -> DatedMilestone | None:
-        """The first milestone on or after a date (a window counts while it is open)."""
-        upcoming = [m for m in self.milestones if m.last_date >= on]
+    def next_milestone(self, on: date, done: Iterable[str] = ()) -> DatedMilestone | None:
+        """The first milestone on or after a date (a window counts while it is open), leaving
+        out those already recorded (`done`: milestone ids)."""
+        skip = set(done)
+        upcoming = [m for m in self.milestones if m.last_date >= on and m.id not in skip]
         return min(upcoming, key=lambda m: (m.date if m.date >= on else on, m.day), default=None)
 
 

@@ -387,6 +387,15 @@ def test_a_symptom_or_milestone_given_with_replace_is_added_never_hides_a_red_fl
     assert "calf swelling" in red["message"] and "numbness" in red["message"]
 
 
+def test_today_does_not_announce_a_milestone_already_recorded(rehab):
+    add(rehab, "Ann Lee", TODAY - timedelta(days=13))  # os trigonum: the wound check is tomorrow, day 14
+    assert "Wound check" in rehab("today").stdout and "(tomorrow)" in rehab("today").stdout
+    assert json.loads(rehab("today", "--json").stdout)["next_milestone"]["id"] == "wound-review"
+    assert log(rehab, TODAY, "--milestone", "wound-review").exit_code == 0  # seen a day early
+    following = json.loads(rehab("today", "--json").stdout)["next_milestone"]
+    assert following["id"] != "wound-review"
+
+
 def test_an_open_milestone_window_is_zero_days_away(rehab):
     add(rehab, "Ann Lee", TODAY - timedelta(days=75), "fhl-release")
     following = json.loads(rehab("today", "--json").stdout)["next_milestone"]

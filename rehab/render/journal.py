@@ -82,7 +82,8 @@ def today_view(out: Console, doc: dict) -> None:
     following = doc["next_milestone"]
     if following:
         when = (f"open until {following['end_date']}" if following["open"] and following["end_date"]
-                else "today" if following["in_days"] == 0 else f"in {following['in_days']} days")
+                else "today" if following["in_days"] == 0 else "tomorrow" if following["in_days"] == 1
+                else f"in {following['in_days']} days")
         out.print(f"Next: {following['title']} — {following['date']} ({when})")
     others = [f for f in doc["flags"] if f["severity"] != "urgent"]
     if others:
