@@ -62,9 +62,15 @@ def test_acknowledged_flag_stays_marked_and_leaves_today(rehab, patient, db_path
     today = json.loads(rehab("today", "--json").stdout)
     assert "pain-spike" not in {f["rule"] for f in today["flags"]}
     assert "red-flag" in {f["rule"] for f in today["flags"]}
-    # Acknowledging again replaces the note rather than adding a second one.
-    assert rehab("flags", "ack", "pain-spike", "--date", day9, "--note", "Seen in clinic").exit_code == 0
+    # Acknowledging again is refused, the first note kept, unless --replace says so.
+    before = snapshot(db_path)
+    again = rehab("flags", "ack", "pain-spike", "--date", day9, "--note", "Seen in clinic")
+    assert again.exit_code == 2 and "already acknowledged" in again.stderr and "J. Physio" in again.stderr
+    assert snapshot(db_path) == before
+    assert rehab("flags", "ack", "pain-spike", "--date", day9, "--note", "Seen in clinic", "--replace").exit_code == 0
     assert len(snapshot(db_path)["flag_ack"]) == 1
+    spike = next(f for f in flags(rehab) if f["rule"] == "pain-spike")
+    assert spike["acknowledgement"]["note"] == "Seen in clinic"
 
 
 @pytest.mark.parametrize(

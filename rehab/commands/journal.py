@@ -207,6 +207,7 @@ def flags_ack(
     patient: PatientOpt = None,
     subject: Annotated[Optional[str], typer.Option("--subject", metavar="SUBJECT", help="Which one, when a rule flagged a date twice.")] = None,
     by: Annotated[Optional[str], typer.Option("--by", metavar="NAME", help="Who acknowledges it.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Change an earlier acknowledgement of this flag.")] = False,
 ):
     """Acknowledge a flag with a note; it stays in history and reports, marked as seen."""
     from datetime import datetime, timezone
@@ -227,5 +228,5 @@ def flags_ack(
         raise RehabError(f"{len(matching)} {rule!r} flags on {day.isoformat()}: choose one with --subject ({subjects})")
     flag = matching[0]
     db.acknowledge(person.id, Acknowledgement(flag.date, flag.rule, flag.subject, note.strip(),
-                                              by, datetime.now(timezone.utc).replace(microsecond=0)))
+                                              by, datetime.now(timezone.utc).replace(microsecond=0)), replace)
     typer.echo(f"Acknowledged {flag.rule} on {flag.date.isoformat()} for {person.id}.")

@@ -203,9 +203,16 @@ class Store:
             rows = conn.execute(select(A).where(A.c.patient_id == patient_id).order_by(A.c.date, A.c.id))
             return [_ack(row) for row in rows]
 
-    def acknowledge(self, patient_id: str, ack: Acknowledgement) -> None:
+    def acknowledge(self, patient_id: str, ack: Acknowledgement, replace: bool = False) -> None:
+        """Record that a flag was seen; one that already was is changed only with `replace`,
+        so a second note never silently takes the place of a clinician's first."""
         with self._write() as conn:
             where = and_(A.c.patient_id == patient_id, A.c.date == ack.date, A.c.rule == ack.rule, A.c.subject == ack.subject)
+            row = conn.execute(select(A).where(where)).first()
+            if row is not None and not replace:
+                old = _ack(row)
+                raise RehabError(f"this flag was already acknowledged on {old.acknowledged_at.date().isoformat()}"
+                                 f"{' by ' + old.by if old.by else ''}; add --replace to change the note")
             conn.execute(delete(A).where(where))
             conn.execute(insert(A).values(patient_id=patient_id, **_ack_values(ack)))
 
