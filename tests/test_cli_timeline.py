@@ -255,12 +255,17 @@ def test_output_force_replaces_the_file(tmp_path, rehab):
     assert mode(target) == 0o600
 
 
-def test_text_output_is_refused(tmp_path, rehab):
+def test_text_output_is_the_terminal_view_as_plain_text(tmp_path, rehab):
     target = tmp_path / "plan.txt"
-    one_line_error(rehab(*PLAN, "--format", "text", "--output", target))
-    assert not target.exists()
-    one_line_error(rehab(*PLAN, "--output", target))  # text is the default format
-    assert not target.exists()
+    result = rehab(*PLAN, "--format", "text", "--output", target, "--date", "2026-03-20")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "" and "Wrote" in result.stderr
+    written = target.read_text(encoding="utf-8")
+    assert written == rehab(*PLAN, "--date", "2026-03-20").stdout  # what the terminal shows (NO_COLOR, 80 columns)
+    assert "\x1b" not in written and "Sun 1 Mar 2026" in written and mode(target) == 0o600
+    plain = tmp_path / "default.txt"
+    assert rehab(*PLAN, "--output", plain).exit_code == 0  # text is the default format
+    assert plain.read_text(encoding="utf-8").startswith("FHL tendon release")
 
 
 def test_output_into_a_missing_folder(tmp_path, rehab):
@@ -305,6 +310,7 @@ BAD_USAGE = [
     ("option without its value", ["timeline", "--procedure", "fhl-release", "--surgery-date"], "--surgery-date"),
     ("unknown command", ["timelines"], "timelines"),
     ("pdf without --output", [*PLAN, "--format", "pdf"], "--output"),
+    ("--json with another --format", [*PLAN, "--json", "--format", "html"], "--json"),
 ]
 
 

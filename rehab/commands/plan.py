@@ -95,6 +95,8 @@ def timeline(
     from rehab.protocols import find
 
     settings = settings_of(ctx)
+    if as_json and fmt is not TimelineFormat.text:
+        raise RehabError("give --json or --format, not both")
     if fmt in (TimelineFormat.pdf,) and output is None:
         raise RehabError("--format pdf needs --output FILE (or --output - to send it to a pipe)")
     if output is not None:
@@ -129,11 +131,12 @@ def timeline(
         emit(tl.to_dict(plan, person), "json", output, force)
         return
     if fmt is TimelineFormat.text:
-        if output is not None:
-            raise RehabError("--output needs --format markdown, html, pdf or ics (or --json)")
-        from rehab.render.terminal import timeline_view
+        from rehab.render.terminal import plain_text, timeline_view
 
-        timeline_view(terminal(), plan, today, patient_line(person))
+        if output is None:
+            timeline_view(terminal(), plan, today, patient_line(person))
+        else:  # the same view as plain text, 80 columns wide
+            emit(plain_text(lambda out: timeline_view(out, plan, today, patient_line(person))), "text", output, force)
         return
     if fmt is TimelineFormat.markdown:
         from rehab.render.markdown import timeline_markdown

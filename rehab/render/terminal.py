@@ -25,6 +25,16 @@ def console(stderr: bool = False) -> Console:
                    color_system=None if plain else "auto")
 
 
+def plain_text(render, width: int = 80) -> str:
+    """What a view prints, as plain text for a file: no colour, no styling."""
+    import io
+
+    out = Console(file=io.StringIO(), width=width, markup=False, emoji=False, highlight=False,
+                  no_color=True, color_system=None, force_terminal=False)
+    render(out)
+    return out.file.getvalue()
+
+
 def bullet(out: Console, text: str, indent: int = 1) -> None:
     """' • text', its wrapped lines lined up under the text, not under the bullet."""
     print_wrapped(out, text, " " * indent + "• ", " " * (indent + 2))
