@@ -12,7 +12,7 @@ from typing import IO
 
 from rehab import patients as patient_fields
 from rehab import vocab
-from rehab.dates import check_range
+from rehab.dates import check_range, local_today
 from rehab.errors import RehabError
 from rehab.records import Acknowledgement, Entry, Patient, PatientRecord, Revision
 
@@ -101,6 +101,7 @@ def _record(item, where: str) -> PatientRecord:
         raise _at(exc, where) from None
     raw_entries = _list(item, "entries", where)
     entries = [_entry(e, f"{where}.entries[{j}]") for j, e in enumerate(raw_entries)]
+    today = local_today()
     times = [_entry_times(e, f"{where}.entries[{j}]") for j, e in enumerate(raw_entries)]
     dates = set()
     for j, entry in enumerate(entries):
@@ -108,6 +109,8 @@ def _record(item, where: str) -> PatientRecord:
             raise RehabError(f"{where}.entries[{j}].date: {entry.date} appears twice")
         if entry.date < patient.surgery_date:
             raise RehabError(f"{where}.entries[{j}].date: {entry.date} is before the surgery date")
+        if entry.date > today:
+            raise RehabError(f"{where}.entries[{j}].date: {entry.date} is in the future")
         dates.add(entry.date)
     revisions = [
         Revision(_entry(r, f"{where}.revisions[{j}]"), _datetime(r.get("replaced_at"), f"{where}.revisions[{j}].replaced_at"))
@@ -156,9 +159,10 @@ def _entry(item, where: str) -> Entry:
         activity = _optional_text(item, "activity", "")
         if activity is not None and activity not in _ACTIVITIES:
             activity = vocab.activity(activity)
-        symptoms = tuple(s if s in vocab.SYMPTOMS else vocab.symptom(s)
-                         for s in _strings(item.get("symptoms"), "symptoms"))
-        milestones = tuple(_strings(item.get("milestones"), "milestones"))
+        # Each once, in the order given, as `log` keeps them.
+        symptoms = tuple(dict.fromkeys(s if s in vocab.SYMPTOMS else vocab.symptom(s)
+                                       for s in _strings(item.get("symptoms"), "symptoms")))
+        milestones = tuple(dict.fromkeys(_strings(item.get("milestones"), "milestones")))
         return Entry(
             date=_date(item.get("date"), "date"),
             pain=pain if 0 <= pain <= 10 else vocab.pain(pain),

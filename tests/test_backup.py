@@ -81,6 +81,16 @@ def test_export_import_export_gives_the_same_document(rehab, tmp_path, db_path):
     assert [f["acknowledgement"]["by"] for f in flags if f["acknowledged"]] == ["Nurse Kay"]
 
 
+def test_a_symptom_or_milestone_listed_twice_is_imported_once(rehab, tmp_path):
+    doc = valid_document()
+    doc["patients"][1]["entries"][0].update(symptoms=["fever", "fever"], milestones=["wound-review", "wound-review"])
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(doc))
+    ok(rehab("import", path))
+    first = json.loads(ok(rehab("history", "--json", "--patient", "cy-dee")).stdout)[0]
+    assert (first["symptoms"], first["milestones"]) == (["fever"], ["wound-review"])
+
+
 def test_a_restored_backup_keeps_the_current_patient(rehab, tmp_path):
     """The first patient added is the default (contract); restoring a backup into an empty
     database must not quietly make someone else the patient every command is about."""
@@ -247,6 +257,10 @@ BAD_FILES = [
     pytest.param(_set("patients.0.revisions.0.pain", 42), "patients[0].revisions[0]", id="bad-revision-pain"),
     pytest.param(_set("patients.1.entries.2.created_at", "noon"), "patients[1].entries[2].created_at",
                  id="bad-entry-logged-time"),
+    pytest.param(_set("patients.1.entries.4.date", iso(TODAY + timedelta(days=1))), "patients[1].entries[4].date",
+                 id="entry-in-the-future"),
+    pytest.param(_set("patients.1.entries.2.milestones", ["bogus"]), "patients[1].entries[2].milestones",
+                 id="unknown-milestone"),
     pytest.param(_set("patients.0.acknowledgements.0.date", "soon"), "patients[0].acknowledgements[0].date",
                  id="bad-ack-date"),
     pytest.param(_set("patients.0.acknowledgements.0.subject", {"a": 1}), "patients[0].acknowledgements[0]",
