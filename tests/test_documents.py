@@ -195,6 +195,15 @@ def test_ics_uids_are_stable_per_patient():
 
     assert uids(old) == uids(old) == uids(moved)  # a moved operation updates the same events
     assert all(uid.startswith("zoe-") for uid in uids(old))
+    # Without a stored patient, the name keeps two patients' plans apart.
+
+    def anonymous(name):
+        doc = documents.timeline_ics(old, {"id": None, "name": name} if name else None)
+        return {str(e["UID"]) for e in Calendar.from_ical(doc).walk("VEVENT")}
+
+    assert not anonymous("Ann Lee") & anonymous("Bob Roy")
+    assert all(uid.startswith("ann-lee-fhl-release-") for uid in anonymous("Ann Lee"))
+    assert all(uid.startswith("fhl-release-") for uid in anonymous(None))
     assert "VALUE=DATE" in documents.timeline_ics(old, None).decode()
 
 

@@ -1,6 +1,6 @@
 """The plan as an iCalendar file: an all-day event for every milestone and phase start.
 
-UIDs are stable (patient id, or procedure and surgery date, plus the item), so importing a
+UIDs are stable (patient id, or name, procedure and surgery date, plus the item), so importing a
 newer plan updates the events instead of adding copies. A window's DTEND is the day after
 its last day: all-day DTEND is exclusive (RFC 5545).
 """
@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 from icalendar import Calendar, Event
 
 from rehab import __version__
+from rehab.patients import slug
 from rehab.render import words
 from rehab.timeline import Timeline
 
@@ -19,8 +20,11 @@ from rehab.timeline import Timeline
 def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
     protocol = plan.protocol
     person = person or {}
-    owner = person.get("id") or f"{protocol.id}-{plan.surgery_date.isoformat()}"
     name = person.get("name")
+    # A stored patient's id; for a plan printed without one, its name too, so that two
+    # patients operated the same day for the same procedure do not share events.
+    owner = person.get("id") or "-".join(
+        part for part in (slug(name) if name else "", protocol.id, plan.surgery_date.isoformat()) if part)
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
 
     calendar = Calendar()
