@@ -533,6 +533,9 @@ def test_env_protocols_dir_adds_a_new_id(tmp_path, rehab, monkeypatch):
     assert "clinic-plan" in _listed_ids(rehab("protocols", "list", "--json"))
     text = rehab("protocols", "list")
     assert text.exit_code == 0 and "clinic-plan" in text.stdout
+    # Every id whole in 80 columns: it is what --procedure takes.
+    for pid in (*BUILTINS, "clinic-plan"):
+        assert f"│ {pid} " in text.stdout, pid
 
 
 def _one_line_error(result) -> str:

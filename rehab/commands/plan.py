@@ -27,7 +27,10 @@ def protocols_list(ctx: typer.Context, as_json: JsonOpt = False):
         return
     from rich.table import Table
 
-    table = Table("Id", "Name", "Also known as")
+    table = Table()
+    table.add_column("Id", no_wrap=True)  # what --procedure takes: never cut short
+    table.add_column("Name")
+    table.add_column("Also known as")
     for p in protocols.values():
         table.add_row(p.id, p.name, ", ".join(p.aliases))
     terminal().print(table)
