@@ -270,3 +270,10 @@ def test_an_import_killed_half_way_leaves_none_of_it(rehab, journal, tmp_path):
     assert snapshot(journal) == before
     # And the database is not left locked or broken: the next write goes through.
     ok(rehab("log", "--pain", "2", "--wb", "partial"))
+
+
+def test_a_database_server_that_cannot_be_reached_is_one_line_without_the_password(rehab):
+    result = rehab("--db", "postgresql+psycopg://rehab:s3cret@127.0.0.1:1/rehab", "today")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "s3cret" not in result.stderr and "***" in result.stderr

@@ -205,7 +205,8 @@ def _upgrade(engine: Engine, url: str, current: str | None) -> None:
 
 
 def _operational_message(exc: OperationalError, url: str) -> str:
-    detail = str(exc.orig) if exc.orig else str(exc)
+    # One line: drivers add hints on lines of their own ("Is the server running ...?").
+    detail = " ".join((str(exc.orig) if exc.orig else str(exc)).split())
     where = describe(url)
     if "readonly" in detail or "read-only" in detail:
         return f"the database {where} is read-only; nothing was written"
