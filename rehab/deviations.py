@@ -62,7 +62,7 @@ from rehab import vocab
 from rehab.protocols.models import Thresholds
 from rehab.records import Entry
 from rehab.render.words import date_label
-from rehab.timeline import DatedMilestone, DatedPhase, Timeline, stepwise
+from rehab.timeline import ACTIVITY_GATES, DatedMilestone, DatedPhase, Timeline, stepwise
 
 SEVERITY_ORDER = {"urgent": 0, "warning": 1, "info": 2}
 
@@ -78,7 +78,6 @@ EMERGENCY_ADVICE = "Call emergency services now (999/112/911), then tell your su
 SURGICAL_TEAM_ADVICE = "Contact your surgical team today."
 
 # Activities that open with a milestone, where the protocol has it.
-ACTIVITY_GATES = {"sport": "return-to-sport", "low-impact": "low-impact-activity"}
 ACTIVITY_WORDS = {"rest": "rest", "walking": "walking", "low-impact": "low-impact activity", "sport": "sport"}
 
 

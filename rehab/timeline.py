@@ -66,6 +66,11 @@ class DatedMilestone(NamedTuple):
         return self.end_date or self.date
 
 
+# Activities a phase may list that the plan opens only at a milestone: sport waits for the
+# return-to-sport window even in a phase that lists it.
+ACTIVITY_GATES = {"sport": "return-to-sport", "low-impact": "low-impact-activity"}
+
+
 @dataclass(frozen=True)
 class Timeline:
     protocol: Protocol
@@ -110,6 +115,17 @@ class Timeline:
         for m in self.milestones:
             by_id.setdefault(m.id, m)  # the first wins, as a scan in order would find
         return by_id
+
+    def activity_labels(self, phase: DatedPhase) -> list[str]:
+        """A phase's activities as a printed plan gives them: 'sport from day 70' where a
+        milestone opens one after the phase starts, so the table never reads as leave to
+        start early."""
+        labels = []
+        for activity in phase.phase.activities:
+            gate = self.milestone(ACTIVITY_GATES.get(activity, ""))
+            opens_later = gate is not None and gate.date > phase.start_date
+            labels.append(f"{activity} from day {gate.day}" if opens_later else activity)
+        return labels
 
     def next_milestone(self, on: date, done: Iterable[str] = ()) -> DatedMilestone | None:
         """The first milestone on or after a date (a window counts while it is open), leaving

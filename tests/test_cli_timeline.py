@@ -205,6 +205,9 @@ def test_markdown_has_the_tables(rehab):
     assert "Sun 15 Mar 2026 – Sat 11 Apr 2026" in phase_rows[0]
     assert "from Sun 24 May 2026" in row(out, "day 84+ |")
     assert "Sun 10 May 2026 – Sun 24 May 2026" in out
+    # Sport is listed in weeks 6-12 but opens with the return-to-sport window (day 70).
+    assert row(out, "| days 42–83 |").rstrip(" |").endswith("low-impact, sport from day 70")
+    assert row(out, "day 84+ |").rstrip(" |").endswith("low-impact, sport")
 
 
 def mode(path) -> int:

@@ -144,7 +144,7 @@ def timeline_page(plan: Timeline, person: dict | None, today: date, clinic: dict
                 "date_lines": _date_lines(p.start_date, p.end_date),
                 "weight_bearing": _allowed(p.phase.weight_bearing.allowed, p.phase.weight_bearing.expected_by_end),
                 "boot": "Boot on" if p.phase.boot else "No boot",
-                "activities": ", ".join(p.phase.activities),
+                "activities": ", ".join(plan.activity_labels(p)),
                 "goals": list(p.phase.goals) or ([p.phase.summary] if p.phase.summary else []),
                 "current": phase is not None and p.id == phase.id,
             }

@@ -22,7 +22,7 @@ def timeline_markdown(timeline: Timeline, patient_line: str | None = None) -> st
             f"| {_cell(p.title)} | {words.day_span(p.start_day, p.end_day)} | "
             f"{words.date_span(p.start_date, p.end_date)} | "
             f"{', '.join(p.phase.weight_bearing.allowed)} | {'yes' if p.phase.boot else 'no'} | "
-            f"{', '.join(p.phase.activities)} |"
+            f"{', '.join(timeline.activity_labels(p))} |"
         )
     lines += ["", "## Milestones", "", "| Milestone | Day | Date |", "|---|---|---|"]
     for m in timeline.milestones:
