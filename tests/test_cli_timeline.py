@@ -371,3 +371,16 @@ def test_a_protocol_saved_as_json_is_a_custom_protocol(rehab, tmp_path):
     result = rehab("--protocols-dir", str(folder), "timeline", "--surgery-date", "2026-01-31", "--procedure", "our-fhl", "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["procedure"] == {"id": "our-fhl", "name": "Our FHL release"}
+
+
+def test_a_name_the_pdf_font_cannot_draw_prints_as_question_marks_and_says_so(tmp_path, rehab):
+    import pypdf
+
+    target = tmp_path / "plan.pdf"
+    result = rehab(*PLAN, "--name", "日本 Zoë Łukasiewicz", "--format", "pdf", "--output", target)
+    assert result.exit_code == 0, result.stderr
+    assert "cannot draw" in result.stderr and "日" in result.stderr and "html" in result.stderr
+    text = pypdf.PdfReader(target).pages[0].extract_text()
+    assert "?? Zoë Łukasiewicz" in text  # the rest of the name is whole, nothing silently dropped
+    latin = rehab(*PLAN, "--name", "Zoë Łukasiewicz", "--format", "pdf", "--output", tmp_path / "latin.pdf")
+    assert "cannot draw" not in latin.stderr

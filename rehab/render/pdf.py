@@ -37,6 +37,21 @@ class _Document(FPDF):
         self.set_creator("rehab")
         self.set_lang("en")
         self.c_margin = 0.8
+        self.undrawable: set[str] = set()
+
+    def normalize_text(self, text: str) -> str:
+        """Every piece of text passes here. A character the bundled font has no glyph for
+        (Chinese or Japanese, say) prints as '?' instead of vanishing, and is noted so the
+        command can say so once."""
+        text = super().normalize_text(text)
+        cmap = getattr(self.current_font, "cmap", None)
+        if not cmap or text.isascii():
+            return text
+        missing = {ch for ch in text if ord(ch) not in cmap and not ch.isspace()}
+        if not missing:
+            return text
+        self.undrawable |= missing
+        return "".join("?" if ch in missing else ch for ch in text)
 
     @property
     def width(self) -> float:
@@ -198,7 +213,18 @@ def timeline(page: dict, paper: str) -> bytes:
         pdf = _timeline(page, paper, scale)
         if pdf.pages_count == 1:
             break
-    return bytes(pdf.output())
+    return _finished(pdf)
+
+
+def _finished(pdf: _Document) -> bytes:
+    data = bytes(pdf.output())
+    if pdf.undrawable:
+        import sys
+
+        shown = "".join(sorted(pdf.undrawable))[:20]
+        sys.stderr.write(f"rehab: the PDF's font cannot draw {shown}; those characters print as '?' "
+                         "(the html format shows them)\n")
+    return data
 
 
 def _timeline(page: dict, paper: str, scale: float) -> _Document:
@@ -299,7 +325,7 @@ def reports(pages: list[dict], summary: list[list[str]] | None) -> bytes:
         _report(pdf, page)
     if not pages and summary is None:
         pdf.add_page()
-    return bytes(pdf.output())
+    return _finished(pdf)
 
 
 def _report(pdf: _Document, page: dict) -> None:
