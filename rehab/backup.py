@@ -102,7 +102,7 @@ def _record(item, where: str) -> PatientRecord:
     raw_entries = _list(item, "entries", where)
     entries = [_entry(e, f"{where}.entries[{j}]") for j, e in enumerate(raw_entries)]
     today = local_today()
-    times = [_entry_times(e, f"{where}.entries[{j}]") for j, e in enumerate(raw_entries)]
+    times = [_entry_times(e, where, j) for j, e in enumerate(raw_entries)]
     dates = set()
     for j, entry in enumerate(entries):
         if entry.date in dates:
@@ -129,13 +129,14 @@ def _record(item, where: str) -> PatientRecord:
 _NO_TIMES = (None, None)
 
 
-def _entry_times(item: dict, where: str) -> tuple[datetime | None, datetime | None]:
+def _entry_times(item: dict, where: str, j: int) -> tuple[datetime | None, datetime | None]:
     """An entry's optional created_at and updated_at (an older export has neither)."""
     created, updated = item.get("created_at"), item.get("updated_at")
     if created is None and updated is None:
         return _NO_TIMES
-    return (_datetime(created, f"{where}.created_at") if created is not None else None,
-            _datetime(updated, f"{where}.updated_at") if updated is not None else None)
+    place = f"{where}.entries[{j}]"
+    return (_datetime(created, f"{place}.created_at") if created is not None else None,
+            _datetime(updated, f"{place}.updated_at") if updated is not None else None)
 
 
 def _entry(item, where: str) -> Entry:
