@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import IO
 
 from rehab import patients as patient_fields
@@ -101,7 +101,9 @@ def _record(item, where: str) -> PatientRecord:
         raise _at(exc, where) from None
     raw_entries = _list(item, "entries", where)
     entries = [_entry(e, f"{where}.entries[{j}]") for j, e in enumerate(raw_entries)]
-    today = local_today()
+    # A day's margin: an entry logged where the date is already tomorrow (a time zone ahead
+    # of this machine's) must not stop a whole clinic's restore.
+    latest = local_today() + timedelta(days=1)
     times = [_entry_times(e, where, j) for j, e in enumerate(raw_entries)]
     dates = set()
     for j, entry in enumerate(entries):
@@ -109,7 +111,7 @@ def _record(item, where: str) -> PatientRecord:
             raise RehabError(f"{where}.entries[{j}].date: {entry.date} appears twice")
         if entry.date < patient.surgery_date:
             raise RehabError(f"{where}.entries[{j}].date: {entry.date} is before the surgery date")
-        if entry.date > today:
+        if entry.date > latest:
             raise RehabError(f"{where}.entries[{j}].date: {entry.date} is in the future")
         dates.add(entry.date)
     revisions = [

@@ -151,16 +151,10 @@ def import_data(ctx: typer.Context, path: Annotated[str, typer.Argument(metavar=
                 known[procedure] = protocol_for(ctx, procedure)
             except RehabError:
                 raise RehabError(f"patients[{i}].procedure: unknown procedure {procedure!r}") from None
-        protocol = known[procedure]
-        # Store the protocol's id, as `patient add` does, whatever name the file used.
-        record.patient = record.patient._replace(procedure=protocol.id)
-        # A milestone is one of the plan's, as `log --milestone` checks.
-        plan_milestones = {m.id for m in protocol.milestones}
-        for j, entry in enumerate(record.entries):
-            unknown = [m for m in entry.milestones if m not in plan_milestones]
-            if unknown:
-                raise RehabError(f"patients[{i}].entries[{j}].milestones: {unknown[0]!r} is not a milestone of "
-                                 f"the {protocol.name} plan")
+        # Store the protocol's id, as `patient add` does, whatever name the file used. (Its
+        # milestones are not checked against this plan: the procedure may have been changed
+        # since they were logged, and a backup must restore as it was made.)
+        record.patient = record.patient._replace(procedure=known[procedure].id)
     db = open_db(ctx, create=True)
     db.import_records(records, default_id)
     entries = sum(len(r.entries) for r in records)
