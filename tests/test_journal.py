@@ -385,6 +385,14 @@ def test_a_symptom_or_milestone_given_with_replace_is_added_never_hides_a_red_fl
     assert entry["milestones"] == ["wound-review", "physio-start"]
     [red] = [f for f in json.loads(rehab("flags", "--json").stdout) if f["rule"] == "red-flag"]
     assert "calf swelling" in red["message"] and "numbness" in red["message"]
+    # A symptom logged by mistake is corrected by saying so: --clear-symptoms, then what was right.
+    fixed = rehab("log", "--date", TODAY.isoformat(), "--clear-symptoms", "--symptom", "numbness",
+                  "--clear-milestones", "--replace")
+    assert fixed.exit_code == 0, fixed.stderr
+    [entry] = json.loads(rehab("history", "--json").stdout)
+    assert (entry["symptoms"], entry["milestones"]) == (["numbness"], [])
+    refused = rehab("log", "--date", TODAY.isoformat(), "--clear-symptoms", "--pain", "2", "--wb", "full")
+    assert refused.exit_code == 2 and "--replace" in refused.stderr
 
 
 def test_today_does_not_announce_a_milestone_already_recorded(rehab):

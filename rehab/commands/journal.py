@@ -47,6 +47,8 @@ def log(
     milestones: Annotated[Optional[list[str]], typer.Option("--milestone", metavar="ID", help="A milestone reached today, e.g. wound-review (repeatable; with --replace, added to the day's).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="Anything worth telling your physiotherapist.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Change the day's entry: what you give replaces, the rest is kept (the old entry stays in history).")] = False,
+    clear_symptoms: Annotated[bool, typer.Option("--clear-symptoms", help="With --replace: drop the day's symptoms first (to correct one logged by mistake).")] = False,
+    clear_milestones: Annotated[bool, typer.Option("--clear-milestones", help="With --replace: drop the day's milestones first.")] = False,
 ):
     """Log a day: pain, weight-bearing, boot, activity, symptoms."""
     from rehab import deviations
@@ -64,6 +66,8 @@ def log(
         raise RehabError("a note may be at most 2000 characters")
     if day > today:
         raise RehabError(f"{day.isoformat()} is in the future: log a day once it has happened")
+    if (clear_symptoms or clear_milestones) and not replace:
+        raise RehabError("--clear-symptoms and --clear-milestones change a logged day: add --replace")
     db, person, plan = journal_for(ctx, patient)
     if day < person.surgery_date:
         raise RehabError(f"{day.isoformat()} is before the surgery date ({person.surgery_date.isoformat()})")
@@ -85,8 +89,8 @@ def log(
         wb_value = wb_value or existing.weight_bearing
         boot = existing.boot if boot is None else boot
         activity_value = activity_value or existing.activity
-        symptom_values = tuple(dict.fromkeys(existing.symptoms + symptom_values))
-        milestone_values = tuple(dict.fromkeys(existing.milestones + milestone_values))
+        symptom_values = tuple(dict.fromkeys((() if clear_symptoms else existing.symptoms) + symptom_values))
+        milestone_values = tuple(dict.fromkeys((() if clear_milestones else existing.milestones) + milestone_values))
         note = existing.note if note is None else note
     pain_value = _prompt_or_fail(pain_value, "--pain", "Pain now", ["0–10"], vocab.pain)
     wb_value = _prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
