@@ -123,6 +123,8 @@ class Timeline:
         labels = []
         for activity in phase.phase.activities:
             gate = self.milestone(ACTIVITY_GATES.get(activity, ""))
+            if gate is not None and phase.end_date is not None and gate.date > phase.end_date:
+                continue  # it never opens within this phase
             opens_later = gate is not None and gate.date > phase.start_date
             labels.append(f"{activity} from day {gate.day}" if opens_later else activity)
         return labels

@@ -36,9 +36,12 @@ def test_completion_offers_the_known_values(words, expected):
 
 def test_completion_offers_the_ids_of_custom_protocols_not_their_file_names(tmp_path, monkeypatch):
     (tmp_path / "my-protocol.yaml").write_text("# ours\nid: clinic-fhl\nname: FHL (clinic)\n", encoding="utf-8")
-    (tmp_path / "other.json").write_text('{"id": "clinic-scope", "sources": [{"id": "src"}]}', encoding="utf-8")
+    (tmp_path / "other.json").write_text('{"aliases": [], "before": [{"id": "cl-src"}], "id": "clinic-scope"}',
+                                         encoding="utf-8")  # keys sorted: a nested id comes first
+    (tmp_path / "bom.yaml").write_text("\ufeffid: clinic-bom\n", encoding="utf-8")
     (tmp_path / "notes.yaml").write_text("just: notes\n", encoding="utf-8")
-    assert complete(f"rehab --protocols-dir {tmp_path} timeline --procedure cl") == ["clinic-fhl", "clinic-scope"]
+    assert complete(f"rehab --protocols-dir {tmp_path} timeline --procedure cl") == [
+        "clinic-bom", "clinic-fhl", "clinic-scope"]
     monkeypatch.setenv("REHAB_PROTOCOLS_DIR", str(tmp_path))
     assert complete("rehab timeline --procedure clinic-f") == ["clinic-fhl"]
     monkeypatch.setenv("REHAB_PROTOCOLS_DIR", str(tmp_path / "missing"))

@@ -202,6 +202,7 @@ def test_ics_uids_are_stable_per_patient():
         return {str(e["UID"]) for e in Calendar.from_ical(doc).walk("VEVENT")}
 
     assert not anonymous("Ann Lee") & anonymous("Bob Roy")
+    assert not anonymous("王小明") & anonymous("李小龍")  # no ASCII reading: kept apart all the same
     assert all(uid.startswith("ann-lee-fhl-release-") for uid in anonymous("Ann Lee"))
     assert all(uid.startswith("fhl-release-") for uid in anonymous(None))
     assert "VALUE=DATE" in documents.timeline_ics(old, None).decode()

@@ -128,10 +128,11 @@ def test_entry_times_survive_an_import_and_are_read_for_a_backup(db):
 
     logged = datetime(2026, 2, 1, 20, 15, 0, tzinfo=timezone.utc)
     changed = datetime(2026, 2, 2, 7, 0, 0, tzinfo=timezone.utc)
-    db.import_records([PatientRecord(Patient("a", "A", SURGERY, "fhl-release"), [entry(1), entry(2)],
-                                     entry_times=[(logged, changed), (None, None)])])
+    db.import_records([PatientRecord(Patient("a", "A", SURGERY, "fhl-release"), [entry(1), entry(2), entry(3)],
+                                     entry_times=[(logged, changed), (None, None), (None, changed)])])
     (record,) = db.records(with_times=True)
-    first, second = record.entry_times
+    first, second, third = record.entry_times
+    assert third[0] == third[1] == first[1]  # only a change time: logged then too, not at the import
     assert [t.replace(tzinfo=timezone.utc) for t in first] == [logged, changed]
     assert second[0] == second[1] and second[0].replace(tzinfo=timezone.utc) > changed  # the import's own time
     assert next(iter(db.records())).entry_times is None  # reports do without
@@ -154,3 +155,31 @@ def test_the_last_patient_left_becomes_the_default(db):
     assert db.default_id() is None
     db.remove_patient("c")
     assert db.default_id() == "b"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_times_are_utc_whatever_the_clients_time_zone(backend, tmp_path, monkeypatch):
+    """libpq takes PGTZ as the session's zone; rehab's own setting must win."""
+    from rehab.records import PatientRecord
+
+    monkeypatch.setenv("PGTZ", "Europe/Paris")
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    if backend == "sqlite":
+        db = store.open_store(str(tmp_path / "tz.db"), create=True)
+    else:
+        db = store.open_store(os.environ["REHAB_TEST_POSTGRES_URL"], create=True)
+        with db.engine.begin() as conn:  # a clean start, as the fixture gives
+            from sqlalchemy import text
+
+            for table in ("flag_ack", "entry_revision", "entry", "setting", "patient"):
+                conn.execute(text(f"DELETE FROM {table}"))
+    logged = datetime(2026, 2, 1, 20, 15, 0, tzinfo=timezone.utc)
+    db.import_records([PatientRecord(Patient("tz", "Tz", SURGERY, "fhl-release"), [entry(1)],
+                                     entry_times=[(logged, logged)])])
+    (record,) = db.records(with_times=True)
+    assert [t.replace(tzinfo=timezone.utc) for t in record.entry_times[0]] == [logged, logged]
+    if backend != "sqlite":  # the session's zone, which a column without one is read in
+        from sqlalchemy import text
+
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SHOW TimeZone")).scalar() == "UTC"

@@ -399,3 +399,21 @@ def test_to_dict_carries_the_patient():
     person = {"id": "ann", "name": "Ann"}
     doc = tl.to_dict(plan("fhl-release", "2026-03-01"), person)
     assert doc["patient"] == person
+
+
+def test_activity_labels_say_when_a_gated_activity_opens_and_leave_out_one_that_never_does():
+    from rehab.protocols import parse
+    from rehab.protocols.loader import BUILTIN_DIR
+
+    text = (BUILTIN_DIR / "fhl-release.yaml").read_text(encoding="utf-8")
+    plan = tl.build(find("fhl-release"), date(2026, 3, 1))
+    labels = {p.id: plan.activity_labels(p) for p in plan.phases}
+    assert labels["return-to-activity"][-1] == "sport from day 70"  # weeks 6-12 list it; day 70 opens it
+    assert labels["build"][-1] == "sport"  # open from the phase's first day
+    # A custom plan listing sport in weeks 2-6, long before its window: not printed there.
+    import yaml
+
+    doc = yaml.safe_load(text)
+    doc["phases"][1]["activities"] = [*doc["phases"][1]["activities"], "sport"]
+    custom = tl.build(parse(yaml.safe_dump(doc), "custom.yaml"), date(2026, 3, 1))
+    assert "sport" not in " ".join(custom.activity_labels(custom.phases[1]))

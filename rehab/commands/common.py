@@ -61,9 +61,8 @@ def complete_side(incomplete: str) -> list[str]:
     return [n for n in ("left", "right") if n.startswith(incomplete)]
 
 
-# A YAML file's top-level `id: x`; in a JSON file, the first "id" (where `protocols show
-# --json` puts the protocol's own).
-_PROTOCOL_ID = re.compile(r'^id:[ \t]*["\']?([\w.-]+)|"id"\s*:\s*"([\w.-]+)"', re.MULTILINE)
+# A YAML file's top-level `id: x` (a line of its own, not indented).
+_PROTOCOL_ID = re.compile(r'^id:[ \t]*["\']?([\w.-]+)', re.MULTILINE)
 
 
 def complete_procedure(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -83,11 +82,18 @@ def complete_procedure(ctx: typer.Context, incomplete: str) -> list[str]:
             continue
         for file in files:
             try:
-                found = _PROTOCOL_ID.search(file.read_text(encoding="utf-8", errors="replace")[:65536])
+                text = file.read_text(encoding="utf-8-sig", errors="replace")[:262144]
             except OSError:
                 continue
-            if found:
-                ids.add(found.group(1) or found.group(2))
+            if file.suffix == ".json":  # its own top-level key, wherever the keys are sorted
+                try:
+                    found = json.loads(text).get("id")
+                except (ValueError, AttributeError):
+                    found = None
+                if isinstance(found, str):
+                    ids.add(found)
+            elif match := _PROTOCOL_ID.search(text):
+                ids.add(match.group(1))
     return sorted(i for i in ids if i.startswith(incomplete))
 
 

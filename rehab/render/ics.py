@@ -7,6 +7,7 @@ its last day: all-day DTEND is exclusive (RFC 5545).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, timedelta, timezone
 
 from icalendar import Calendar, Event
@@ -17,6 +18,17 @@ from rehab.render import words
 from rehab.timeline import Timeline
 
 
+def _name_part(name: str | None) -> str:
+    """The name as it reads in ASCII ('zoe-lukasiewicz'); a short digest of it where it has
+    no ASCII reading (王小明), so that such names stay apart too."""
+    if not name:
+        return ""
+    readable = slug(name)
+    if readable == slug(""):  # nothing of the name survived: slug's own fallback
+        return "n" + hashlib.sha256(name.strip().encode("utf-8")).hexdigest()[:12]
+    return readable
+
+
 def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
     protocol = plan.protocol
     person = person or {}
@@ -24,7 +36,7 @@ def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
     # A stored patient's id; for a plan printed without one, its name too, so that two
     # patients operated the same day for the same procedure do not share events.
     owner = person.get("id") or "-".join(
-        part for part in (slug(name) if name else "", protocol.id, plan.surgery_date.isoformat()) if part)
+        part for part in (_name_part(name), protocol.id, plan.surgery_date.isoformat()) if part)
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
 
     calendar = Calendar()

@@ -211,7 +211,8 @@ class Store:
             row = conn.execute(select(A).where(where)).first()
             if row is not None and not replace:
                 old = _ack(row)
-                raise RehabError(f"this flag was already acknowledged on {old.acknowledged_at.date().isoformat()}"
+                seen = _utc(old.acknowledged_at).astimezone().date()  # the day as the user's clock reads it
+                raise RehabError(f"this flag was already acknowledged on {seen.isoformat()}"
                                  f"{' by ' + old.by if old.by else ''}; add --replace to change the note")
             conn.execute(delete(A).where(where))
             conn.execute(insert(A).values(patient_id=patient_id, **_ack_values(ack)))
@@ -294,7 +295,8 @@ def _entry_times(record: PatientRecord, now: datetime) -> Iterator[tuple[datetim
     time without a zone is UTC, as the database keeps them."""
     if record.entry_times is None:
         return ((now, now) for _ in record.entries)
-    return ((_utc(created) or now, _utc(updated) or _utc(created) or now) for created, updated in record.entry_times)
+    return ((_utc(created) or _utc(updated) or now, _utc(updated) or _utc(created) or now)
+            for created, updated in record.entry_times)
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -82,7 +82,18 @@ def _prepare_file(path: Path) -> None:
 def make_engine(url: str, create: bool = False) -> Engine:
     path = sqlite_path(url)
     if path is None:
-        return _create(url)
+        engine = _create(url)
+        if engine.dialect.name == "postgresql":
+            @event.listens_for(engine, "connect")
+            def _utc(dbapi_connection, _record):
+                # Timestamps are UTC: a column without a zone (databases made by the first
+                # migrations) would otherwise be read and written in the session's zone,
+                # which the server or PGTZ sets.
+                cursor = dbapi_connection.cursor()
+                cursor.execute("SET TIME ZONE 'UTC'")
+                cursor.close()
+                dbapi_connection.commit()
+        return engine
     if path.is_dir():
         raise RehabError(f"{path} is a folder; --db needs a database file")
     if not path.exists() and (_read_only(url) or not create):
