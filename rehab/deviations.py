@@ -60,7 +60,7 @@ from typing import NamedTuple
 
 from rehab import vocab
 from rehab.protocols.models import Thresholds
-from rehab.records import Entry
+from rehab.records import Entry, flag_key
 from rehab.render.words import date_label
 from rehab.timeline import ACTIVITY_GATES, DatedMilestone, DatedPhase, Timeline, stepwise
 
@@ -90,7 +90,7 @@ class Flag(NamedTuple):
 
     @property
     def key(self) -> tuple[str, str, str]:
-        return (self.date.isoformat(), self.rule, self.subject)
+        return flag_key(self.date, self.rule, self.subject)
 
     def as_dict(self) -> dict:
         return {

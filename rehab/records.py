@@ -67,6 +67,11 @@ class Revision(NamedTuple):
         return {**data, "replaced_at": self.replaced_at.isoformat(timespec="seconds")}
 
 
+def flag_key(on: date, rule: str, subject: str) -> tuple[str, str, str]:
+    """What names a flag, and the acknowledgement of it: one definition, so they always match."""
+    return (on.isoformat(), rule, subject)
+
+
 class Acknowledgement(NamedTuple):
     """A clinician's note that a flag has been seen."""
 
@@ -79,7 +84,7 @@ class Acknowledgement(NamedTuple):
 
     @property
     def key(self) -> tuple[str, str, str]:
-        return (self.date.isoformat(), self.rule, self.subject)
+        return flag_key(self.date, self.rule, self.subject)
 
     def as_dict(self) -> dict:
         return {
