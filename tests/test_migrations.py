@@ -141,21 +141,29 @@ def test_a_first_release_database_is_upgraded_with_every_value_kept(rehab, tmp_p
     assert len(backups_of(path)) == 1
 
 
+def filled_and_altered(path, revision: str, sql: str) -> dict:
+    """A database at `revision` holding release one's rows, then changed by `sql`; its rows."""
+    build_at_revision(path, revision)
+    fill_release_one(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(sql)
+    conn.close()
+    return snapshot(path)
+
+
+def one_line_fault(result) -> str:
+    assert result.exit_code == 1
+    assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    return result.stderr
+
+
 def test_a_failed_upgrade_leaves_the_old_database_as_it_was(rehab, tmp_path):
     """Someone made a flag_ack table by hand: migration 0002 cannot create it. The upgrade
     runs in one transaction, so the file stays at 0001 with every row."""
     path = tmp_path / "odd.db"
-    build_at_revision(path, "0001")
-    fill_release_one(path)
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE flag_ack (x INTEGER)")
-    conn.close()
-    before = snapshot(path)
-    result = rehab("--db", path, "patient", "list", "--json")
-    assert result.exit_code == 1
-    assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1
-    assert "flag_ack" in result.stderr and "Traceback" not in result.stderr
-    assert result.stdout == ""
+    before = filled_and_altered(path, "0001", "CREATE TABLE flag_ack (x INTEGER)")
+    assert "flag_ack" in one_line_fault(rehab("--db", path, "patient", "list", "--json"))
     assert revision_of(path) == "0001"
     assert snapshot(path) == before
 
@@ -164,16 +172,9 @@ def test_a_database_from_a_newer_rehab_is_refused_clearly_and_left_alone(rehab, 
     """A database stamped with a revision this rehab does not know (made by a newer version):
     say so, change nothing and leave no backup copies behind on every attempt."""
     path = tmp_path / "newer.db"
-    build_at_revision(path, HEAD_REVISION)
-    fill_release_one(path)
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
-    conn.close()
-    before = snapshot(path)
-    result = rehab("--db", path, "patient", "list", "--json")
-    assert result.exit_code == 1
-    assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1
-    assert "unexpected" not in result.stderr and "newer" in result.stderr, result.stderr
+    before = filled_and_altered(path, HEAD_REVISION, "UPDATE alembic_version SET version_num = '9999'")
+    message = one_line_fault(rehab("--db", path, "patient", "list", "--json"))
+    assert "unexpected" not in message and "newer" in message, message
     assert snapshot(path) == before
     assert backups_of(path) == []
 
