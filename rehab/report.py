@@ -16,7 +16,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from rehab import timeline as tl
 from rehab import vocab
-from rehab.protocols.models import Protocol
 from rehab.records import Acknowledgement, Entry, PatientRecord
 
 WEEK = 7
@@ -24,7 +23,7 @@ WEEK = 7
 
 def build(
     record: PatientRecord,
-    protocol: Protocol,
+    plan: tl.Timeline,
     flags: list,
     acknowledged: dict[tuple, Acknowledgement],
     as_of: date,
@@ -35,14 +34,14 @@ def build(
     subject, .key, .as_dict()); `acknowledged` maps a flag's key to its acknowledgement."""
     patient = record.patient
     surgery = patient.surgery_date
-    plan = tl.build(protocol, surgery)
     first, last = report_range(surgery, as_of, start, end)
     entries = in_range(record.entries, first, last)
     day = plan.day_of(as_of)
     phase = plan.phase_on(as_of)
-    document = tl.to_dict(plan, patient.as_dict())
+    person = patient.as_dict()
+    document = tl.to_dict(plan, person)
     return {
-        "patient": patient.as_dict(),
+        "patient": person,
         "as_of": as_of.isoformat(),
         "day": day,
         "week": day // WEEK if day >= 0 else None,
@@ -50,7 +49,7 @@ def build(
         "range": {"from": first.isoformat(), "to": last.isoformat()},
         "timeline": document,
         "entries": [e.as_dict(surgery) for e in entries],
-        "flags": [_flag(f, acknowledged) for f in flags if first <= f.date <= last],
+        "flags": [flag_document(f, acknowledged) for f in flags if first <= f.date <= last],
         "adherence": adherence(entries, max(first, surgery), last),
         "pain": pain(entries, last),
         "milestones": _milestones(document["milestones"], record.entries, as_of),
@@ -136,7 +135,8 @@ def attention_order(rows) -> list[dict]:
     return sorted(rows, key=key)
 
 
-def _flag(flag, acknowledged: dict) -> dict:
+def flag_document(flag, acknowledged: dict) -> dict:
+    """A flag with its acknowledgement, if it has one (flags --json and reports alike)."""
     ack = acknowledged.get(flag.key)
     return {**flag.as_dict(), "acknowledged": ack is not None,
             "acknowledgement": ack.as_dict() if ack else None}

@@ -237,13 +237,14 @@ def reports() -> list[dict]:
     second.entries = second.entries[:5]
     out = []
     for rec in (first, second):
-        flags = deviations.evaluate(tl.build(plan_protocol, SURGERY), rec.entries, TODAY)
+        plan = tl.build(plan_protocol, SURGERY)
+        flags = deviations.evaluate(plan, rec.entries, TODAY)
         acks = {}
         if rec.patient.id == "zoe":
             wb = next(f for f in flags if f.rule == "weight-bearing-ahead")
             acks = {wb.key: Acknowledgement(wb.date, wb.rule, wb.subject, "discussed; fine", "J. Physio",
                                             datetime(2026, 3, 12, 10, 0))}
-        out.append(report.build(rec, plan_protocol, flags, acks, TODAY, None, None))
+        out.append(report.build(rec, plan, flags, acks, TODAY, None, None))
     return out
 
 
@@ -428,9 +429,10 @@ def test_clinic_csv_from_entries_matches_the_csv_of_full_reports(tmp_path):
     record = PatientRecord(patient, entries)
     protocol = find("fhl-release")
     as_of, first, last = surgery + timedelta(days=10), surgery + timedelta(days=1), None
-    flags = deviations.evaluate(tl.build(protocol, surgery), entries, as_of)
+    plan = tl.build(protocol, surgery)
+    flags = deviations.evaluate(plan, entries, as_of)
     full, direct = io.StringIO(), io.StringIO()
-    documents.write_report_csv(full, [report_data.build(record, protocol, flags, {}, as_of, first, last)])
+    documents.write_report_csv(full, [report_data.build(record, plan, flags, {}, as_of, first, last)])
     in_range = report_data.in_range(entries, *report_data.report_range(surgery, as_of, first, last))
     documents.write_entries_csv(direct, [(patient, in_range, flags)])
     assert direct.getvalue() == full.getvalue()

@@ -28,7 +28,8 @@ def record(surgery: date, entries: list[Entry], acks=()) -> PatientRecord:
 
 def build(surgery, entries, as_of, start=None, end=None, flags=(), acks=()):
     acknowledged = {a.key: a for a in acks}
-    return report.build(record(surgery, entries, acks), FHL, list(flags), acknowledged, as_of, start, end)
+    return report.build(record(surgery, entries, acks), tl.build(FHL, surgery), list(flags), acknowledged, as_of,
+                        start, end)
 
 
 def d(text: str) -> date:

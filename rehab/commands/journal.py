@@ -188,18 +188,15 @@ def flags(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     db, person, plan = journal_for(ctx, patient)
     entries = db.entries(person.id, end=day)
     found, acks = _flags_with_acks(db, person.id, plan, entries, day)
-    docs = [_flag_doc(f, acks) for f in found]
+    from rehab.report import flag_document
+
+    docs = [flag_document(f, acks) for f in found]
     if as_json:
         print_json(docs)
         return
     from rehab.render.journal import flags_view
 
     flags_view(terminal(), docs)
-
-
-def _flag_doc(flag, acks: dict) -> dict:
-    ack = acks.get(flag.key)
-    return {**flag.as_dict(), "acknowledged": ack is not None, "acknowledgement": ack.as_dict() if ack else None}
 
 
 @flags_app.command("ack")

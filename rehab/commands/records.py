@@ -53,8 +53,8 @@ def report(
     from rehab import report as report_data
     from rehab.render import documents
 
-    reports = (report_data.build(record, protocol, flags, {a.key: a for a in record.acknowledgements},
-                                 as_of, first, last) for record, protocol, flags in evaluated)
+    reports = (report_data.build(record, plan, flags, {a.key: a for a in record.acknowledgements},
+                                 as_of, first, last) for record, plan, flags in evaluated)
     if fmt is ReportFormat.csv:
         # The CSV needs only the entries and the day's flags, not each whole report.
         rows = ((record.patient, report_data.in_range(record.entries, *report_data.report_range(
@@ -77,7 +77,7 @@ def report(
 
 
 def _evaluated(ctx, db, ids, as_of: date):
-    """Each patient's record, protocol and flags, as the records stream from the database."""
+    """Each patient's record, dated plan and flags, as the records stream from the database."""
     from rehab import deviations
     from rehab import timeline as tl
 
@@ -87,7 +87,7 @@ def _evaluated(ctx, db, ids, as_of: date):
         if procedure not in protocols:
             protocols[procedure] = protocol_for(ctx, procedure)
         plan = tl.build(protocols[procedure], record.patient.surgery_date)
-        yield record, protocols[procedure], deviations.evaluate(plan, record.entries, as_of)
+        yield record, plan, deviations.evaluate(plan, record.entries, as_of)
 
 
 def _progress(items, count, label: str):
