@@ -384,3 +384,13 @@ def test_a_name_the_pdf_font_cannot_draw_prints_as_question_marks_and_says_so(tm
     assert "?? Zoë Łukasiewicz" in text  # the rest of the name is whole, nothing silently dropped
     latin = rehab(*PLAN, "--name", "Zoë Łukasiewicz", "--format", "pdf", "--output", tmp_path / "latin.pdf")
     assert "cannot draw" not in latin.stderr
+
+
+def test_a_calendar_does_not_read_the_clinic_file_it_never_prints(rehab, isolated):
+    config = isolated / "home" / "config" / "rehab"
+    config.mkdir(parents=True)
+    (config / "clinic.yaml").write_text("name: Ankle Unit\nfax: 0207\n", encoding="utf-8")  # an unknown key
+    assert one_line_error(rehab(*PLAN, "--format", "html")).count("clinic.yaml") == 1  # the plan prints it
+    result = rehab(*PLAN, "--format", "ics")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("BEGIN:VCALENDAR")

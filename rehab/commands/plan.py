@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_procedure, complete_side, day_arg, emit,
-                                   patient_line, print_json, settings_of, terminal)
+                                   journal_for, patient_line, print_json, protocol_for, settings_of, terminal)
 from rehab.errors import RehabError
 
 
@@ -39,9 +39,7 @@ def protocols_list(ctx: typer.Context, as_json: JsonOpt = False):
 @protocols_app.command("show")
 def protocols_show(ctx: typer.Context, protocol_id: Annotated[str, typer.Argument(metavar="ID")], as_json: JsonOpt = False):
     """One protocol; with --json, a file you can save and edit as your own protocol."""
-    from rehab.protocols import find
-
-    protocol = find(protocol_id, settings_of(ctx).protocols_dir)
+    protocol = protocol_for(ctx, protocol_id)
     if as_json:
         print_json(protocol.model_dump(mode="json"))
         return
@@ -95,9 +93,7 @@ def timeline(
 ):
     """The dated recovery plan: phases, milestones and where a day falls."""
     from rehab import timeline as tl
-    from rehab.protocols import find
 
-    settings = settings_of(ctx)
     if as_json and fmt is not TimelineFormat.text:
         raise RehabError("give --json or --format, not both")
     if fmt in (TimelineFormat.pdf,) and output is None:
@@ -111,24 +107,20 @@ def timeline(
         raise RehabError("give either --patient or --surgery-date with --procedure, not both")
     if patient is not None or not (surgery_date or procedure):
         # A stored patient: the one named, else the current one, as the daily commands do.
-        from rehab import store
-
-        record = store.open_store(settings.db).current(patient)
-        protocol = find(record.procedure, settings.protocols_dir)
+        _, record, plan = journal_for(ctx, patient)
         person = record.as_dict()
-        surgery = record.surgery_date
     else:
         if surgery_date is None or procedure is None:
             raise RehabError("give both --surgery-date and --procedure (or --patient)")
         surgery = day_arg(surgery_date)
-        protocol = find(procedure, settings.protocols_dir)
+        protocol = protocol_for(ctx, procedure)
         person = None
         if name or side or surgeon:
             from rehab.patients import clean_side
 
             person = {"id": None, "name": name, "side": clean_side(side), "surgeon": surgeon,
                       "surgery_date": surgery.isoformat(), "procedure": protocol.id}
-    plan = tl.build(protocol, surgery)
+        plan = tl.build(protocol, surgery)
 
     if as_json:
         emit(tl.to_dict(plan, person), "json", output, force)
@@ -148,10 +140,11 @@ def timeline(
         return
     from rehab.render import documents
 
-    clinic_info = documents.clinic_details(clinic, clinic_phone, clinic_email)
-    if fmt is TimelineFormat.ics:
+    if fmt is TimelineFormat.ics:  # a calendar prints no clinic details: its config is not read
         emit(documents.timeline_ics(plan, person), "bytes", output, force)
-    elif fmt is TimelineFormat.html:
+        return
+    clinic_info = documents.clinic_details(clinic, clinic_phone, clinic_email)
+    if fmt is TimelineFormat.html:
         emit(documents.timeline_html(plan, person, today, clinic_info, paper.value), "text", output, force)
     else:
         emit(documents.timeline_pdf(plan, person, today, clinic_info, paper.value), "bytes", output, force)
