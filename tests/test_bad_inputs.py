@@ -242,6 +242,9 @@ CASES = [
     # global options and commands
     P(["--db", "@olddata.db", "patient", "list"], "olddata.db", id="db-is-a-folder"),
     P(["--db", "nosuchdb://somewhere/x", "patient", "list"], "nosuchdb", id="db-unknown-url-scheme"),
+    P(["--db", "://x", "today"], "cannot read the database URL", id="db-url-unreadable"),
+    P(["--db", "postgresql+psycopg://u:p@host:notaport/db", "today"], "cannot read the database URL",
+      id="db-url-port-not-a-number"),
     P(["frobnicate"], "No such command", id="unknown-command"),
     P(["--bogus", "today"], "--bogus", id="unknown-global-option"),
     P(["patient", "show", "ann-lee", "extra"], "extra", id="show-extra-argument"),

@@ -55,6 +55,17 @@ def test_patient_show_and_edit(rehab):
     assert (shown["name"], shown["side"], shown["id"]) == ("Ann Lee-Smith", "right", "ann-lee")
 
 
+def test_a_name_two_patients_share_and_a_database_with_no_patients_left_are_refused(rehab, db_path):
+    add(rehab, "Ann Lee")
+    add(rehab, "Ann Lee", SURGERY, "fhl-release")  # a second Ann Lee: ann-lee-2
+    same = rehab("today", "--patient", "ann lee")
+    assert same.exit_code == 2 and "several patients are called" in same.stderr and "ann-lee-2" in same.stderr
+    for pid in ("ann-lee", "ann-lee-2"):
+        assert rehab("patient", "remove", pid, "--yes").exit_code == 0
+    empty = rehab("today")
+    assert empty.exit_code == 2 and "no patients yet" in empty.stderr and db_path.exists()
+
+
 def test_remove_needs_yes_off_a_terminal_and_takes_entries_with_it(rehab, db_path):
     add(rehab, "Ann Lee")
     add(rehab, "Bob Roy")

@@ -59,7 +59,7 @@ def _parse_url(url: str):
 
     try:
         return make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise RehabError(f"cannot read the database URL {url!r}: give a file path or a URL like postgresql://host/db") from None
 
 
