@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 
 from rehab import __version__
 from rehab.commands.common import Settings
-from rehab.errors import RehabError
+from rehab.errors import Fault, RehabError
 
 try:  # Typer >= 0.29 carries its own copy of Click
     from typer import _click as click
@@ -40,17 +40,15 @@ class RehabGroup(TyperGroup):
             _fail(_usage_line(exc), 2)
         except (typer.Abort, KeyboardInterrupt, EOFError):
             _fail("aborted; nothing was written", 1)
-        except RehabError as exc:
-            if debug:
-                raise
+        except (RehabError, Fault) as exc:  # bad input (2), or a fault named in plain words (1)
+            if debug:  # the traceback asked for; the exit status stays the contract's
+                import traceback
+
+                traceback.print_exc()
             _fail(str(exc), exc.exit_code)
         except Exception as exc:  # noqa: BLE001 - the one place an unexpected fault is reported
-            from rehab.errors import Fault
-
             if debug:
                 raise
-            if isinstance(exc, Fault):
-                _fail(str(exc), exc.exit_code)
             _fail(f"unexpected error ({type(exc).__name__}); run again with --debug for details", 1)
         sys.exit(code or 0)
 

@@ -205,3 +205,14 @@ def test_a_refusal_does_not_reveal_a_name_the_user_did_not_type(rehab, patient, 
     assert result.exit_code == 2
     for secret in (NAME, SURNAME, SURGEON, NOTE):
         assert secret not in result.stderr + result.stdout, result.stderr
+
+
+def test_debug_adds_the_traceback_but_keeps_the_exit_status(rehab, patient, monkeypatch):
+    """Contract: --debug (or REHAB_DEBUG=1) shows a traceback; bad input still exits 2."""
+    result = rehab("--debug", "today", "--date", "2024-02-30")
+    assert result.exit_code == 2
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.rstrip().splitlines()[-1].startswith("rehab: ")
+    monkeypatch.setenv("REHAB_DEBUG", "1")
+    missing = rehab("patient", "show", "nobody")
+    assert missing.exit_code == 2 and "NotFound" in missing.stderr
