@@ -190,13 +190,9 @@ def _until(ctx: Context, phase: DatedPhase) -> str:
     return "from now on" if phase.end_date is None else f"until {ctx.when(phase.end_date)}"
 
 
-# vocab.wb_rank as a dict: the rules rank a level several times an entry.
-_WB_RANK = {level: rank for rank, level in enumerate(vocab.WEIGHT_BEARING)}
-
-
 def _rank(level: str) -> int:
     """A weight-bearing level's rank; -1 for a word outside the vocabulary (never flagged)."""
-    return _WB_RANK.get(level, -1)
+    return vocab.WB_RANK.get(level, -1)
 
 
 def _wb(level: str) -> str:
@@ -289,7 +285,7 @@ def rule_pain_spike(ctx: Context) -> Iterable[Flag]:
 def rule_weight_bearing_ahead(ctx: Context) -> Iterable[Flag]:
     for entry, planned in ctx.placed():
         phase, most = planned.phase, planned.most
-        if _rank(entry.weight_bearing) <= _WB_RANK[most]:
+        if _rank(entry.weight_bearing) <= vocab.WB_RANK[most]:
             continue
         boot = " in the boot" if phase.phase.boot else ""
         yield _flag(
@@ -320,7 +316,7 @@ def rule_weight_bearing_behind(ctx: Context) -> Iterable[Flag]:
             continue
         level, source = floor
         rank = _rank(entry.weight_bearing)
-        if rank < 0 or rank >= _WB_RANK[level]:
+        if rank < 0 or rank >= vocab.WB_RANK[level]:
             continue
         yield _flag(
             entry.date, "weight-bearing-behind",

@@ -48,21 +48,22 @@ SYMPTOMS: dict[str, tuple[str, bool]] = {
 }
 
 
-def _key(text: str) -> str:
+def name_key(text: str) -> str:
+    """A name as typed, compared: case, hyphens, underscores and spacing do not matter."""
     return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
 
 
 def _lookup(kind: str, text: str, table: dict[str, str], names: tuple[str, ...] | list[str]) -> str:
-    found = table.get(_key(text))
+    found = table.get(name_key(text))
     if found is None:
         raise RehabError(f"unknown {kind} {text!r}: use one of {', '.join(names)}")
     return found
 
 
-_WB_TABLE = {_key(n): n for n in WEIGHT_BEARING} | {a.lower(): n for n, a in WEIGHT_BEARING_ABBREV.items()}
-_WB_TABLE |= {_key(label): n for n, label in WEIGHT_BEARING_LABEL.items()}
-_ACTIVITY_TABLE = {_key(n): n for n in ACTIVITIES} | {"low impact": "low-impact", "lowimpact": "low-impact"}
-_SYMPTOM_TABLE = {_key(n): n for n in SYMPTOMS}
+_WB_TABLE = {name_key(n): n for n in WEIGHT_BEARING} | {a.lower(): n for n, a in WEIGHT_BEARING_ABBREV.items()}
+_WB_TABLE |= {name_key(label): n for n, label in WEIGHT_BEARING_LABEL.items()}
+_ACTIVITY_TABLE = {name_key(n): n for n in ACTIVITIES} | {"low impact": "low-impact", "lowimpact": "low-impact"}
+_SYMPTOM_TABLE = {name_key(n): n for n in SYMPTOMS}
 
 
 def weight_bearing(text: str) -> str:
@@ -89,5 +90,9 @@ def pain(value: int | str) -> int:
     return number
 
 
+# Each level's place, least weight first: the rules rank levels several times an entry.
+WB_RANK = {level: rank for rank, level in enumerate(WEIGHT_BEARING)}
+
+
 def wb_rank(level: str) -> int:
-    return WEIGHT_BEARING.index(level)
+    return WB_RANK[level]

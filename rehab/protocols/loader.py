@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from rehab import vocab
 from rehab.errors import NotFound, ProtocolError
 from rehab.protocols.models import Protocol
 
@@ -142,20 +143,16 @@ def builtin_ids() -> list[str]:
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
 
 
-def _norm(name: str) -> str:
-    return " ".join(name.lower().replace("-", " ").replace("_", " ").split())
-
-
 def find(name: str, protocols_dir: str | Path | None = None) -> Protocol:
     """A protocol by id or alias, case-insensitive ("FHL release", "os trigonum excision")."""
-    wanted_id = _norm(name).replace(" ", "-")
+    wanted_id = vocab.name_key(name).replace(" ", "-")
     builtin = BUILTIN_DIR / f"{wanted_id}.yaml"
     if _extra_dir(protocols_dir) is None and builtin.is_file():
         return load_file(builtin)  # the common case, a stored id: read one file, not all
     protocols = load_all(protocols_dir)
-    wanted = _norm(name)
+    wanted = vocab.name_key(name)
     for protocol in protocols.values():
         names = [protocol.id, protocol.name, *protocol.aliases]
-        if wanted in {_norm(n) for n in names}:
+        if wanted in {vocab.name_key(n) for n in names}:
             return protocol
     raise NotFound(f"unknown procedure {name!r}: use one of {', '.join(sorted(protocols))}")

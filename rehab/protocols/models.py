@@ -25,8 +25,8 @@ from rehab import vocab
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-WeightBearing = Literal["none", "toe-touch", "partial", "as-tolerated", "full"]
-Activity = Literal["rest", "walking", "low-impact", "sport"]
+WeightBearing = Literal[vocab.WEIGHT_BEARING]  # the contract's words, from the one list of them
+Activity = Literal[vocab.ACTIVITIES]
 
 _OFFSET = re.compile(r"^\s*(\d+)\s*(day|days|week|weeks|month|months)\s*$", re.IGNORECASE)
 # Dates on which month offsets are compared when a file is checked: month ends and leap days
