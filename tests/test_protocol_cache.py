@@ -47,3 +47,13 @@ def test_a_damaged_cache_entry_is_a_miss(tmp_path):
     load_file(path)
     cache._entry(path).write_bytes(b"not a pickle")
     assert load_file(path).id == "fhl-release"
+
+
+def test_a_change_to_the_protocol_models_makes_every_entry_miss(tmp_path, monkeypatch):
+    path = copy_builtin(tmp_path)
+    load_file(path)
+    assert cache.read(path, path.stat()) is not None
+    edited = tmp_path / "models.py"
+    edited.write_text(cache.MODELS.read_text(encoding="utf-8") + "\n# a new field would go here\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "MODELS", edited)
+    assert cache.read(path, path.stat()) is None

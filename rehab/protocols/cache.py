@@ -18,7 +18,19 @@ from rehab import __version__, cache
 def _key(path: Path, info: os.stat_result) -> tuple:
     import pydantic
 
-    return (str(path.resolve()), info.st_size, info.st_mtime_ns, __version__, pydantic.VERSION)
+    return (str(path.resolve()), info.st_size, info.st_mtime_ns, __version__, pydantic.VERSION, _models_digest())
+
+
+MODELS = Path(__file__).with_name("models.py")
+
+
+def _models_digest() -> str:
+    """The pickled protocols are instances of the models in models.py: a change there, even
+    without a new version number, makes every entry miss."""
+    try:
+        return hashlib.sha256(MODELS.read_bytes()).hexdigest()
+    except OSError:  # installed without sources
+        return ""
 
 
 def _entry(path: Path) -> Path:
