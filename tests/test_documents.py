@@ -354,6 +354,14 @@ def test_csv_neutralises_every_formula_start():
     body = list(csv.DictReader(io.StringIO(handle.getvalue(), newline="")))
     assert [r["note"] for r in body] == ["'" + text for text in INJECTED]
     assert body[0]["patient_id"] == "'-x" and body[0]["patient_name"].startswith("'=")
+    # The same through the writer `report --format csv` runs (from records, not report documents).
+    patient = Patient("-x", "=cmd|' /C calc'!A0", date(2026, 3, 2), "fhl-release")
+    direct = io.StringIO(newline="")
+    documents.write_entries_csv(direct, [(patient, [Entry(date(2026, 3, 3), 3, "partial", note=text)
+                                                    for text in INJECTED], [])])
+    rows = list(csv.DictReader(io.StringIO(direct.getvalue(), newline="")))
+    assert [r["note"] for r in rows] == ["'" + text for text in INJECTED]
+    assert rows[0]["patient_id"] == "'-x" and rows[0]["patient_name"].startswith("'=")
 
 
 def test_json(reports):
