@@ -105,7 +105,7 @@ def log(
 
 
 def _flags_with_acks(db, patient_id: str, plan, entries, on: date):
-    """Every flag up to a date, each marked with its acknowledgement if it has one."""
+    """Every flag up to a date, and the patient's acknowledgements by flag key."""
     from rehab import deviations
 
     acks = {a.key: a for a in db.acknowledgements(patient_id)}
@@ -220,7 +220,9 @@ def flags_ack(
         raise RehabError("an acknowledgement needs a --note")
     db, person, plan = journal_for(ctx, patient)
     entries = db.entries(person.id)
-    found, _ = _flags_with_acks(db, person.id, plan, entries, max(day, day_arg(None)))
+    from rehab import deviations
+
+    found = deviations.evaluate(plan, entries, max(day, day_arg(None)))
     matching = [f for f in found if f.date == day and f.rule == rule and (subject is None or f.subject == subject)]
     if not matching:
         raise RehabError(f"no {rule!r} flag on {day.isoformat()} for {person.id} (see 'rehab flags')")
