@@ -243,6 +243,7 @@ CASES = [
     P(["--db", "@olddata.db", "patient", "list"], "olddata.db", id="db-is-a-folder"),
     P(["--db", "nosuchdb://somewhere/x", "patient", "list"], "nosuchdb", id="db-unknown-url-scheme"),
     P(["--db", "://x", "today"], "cannot read the database URL", id="db-url-unreadable"),
+    P(["import", "/proc/self/mem"], "cannot be read", id="import-io-error"),  # EIO on Linux
     P(["--db", "postgresql+psycopg://u:p@host:notaport/db", "today"], "cannot read the database URL",
       id="db-url-port-not-a-number"),
     P(["frobnicate"], "No such command", id="unknown-command"),

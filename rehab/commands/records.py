@@ -142,6 +142,8 @@ def import_data(ctx: typer.Context, path: Annotated[str, typer.Argument(metavar=
         raise RehabError(f"{path}: is a folder") from None
     except PermissionError:
         raise RehabError(f"{path}: cannot be read (permission denied)") from None
+    except OSError as exc:  # an I/O error, as the protocol loader reports one
+        raise RehabError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
     known = {}
     for i, record in enumerate(records):
