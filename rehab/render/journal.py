@@ -131,7 +131,7 @@ def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]
     rows = []
     for e in entries:
         marks = flagged.get(e["date"], [])
-        boot = {True: "yes", False: "no", None: ""}[e["boot"]]
+        boot = words.BOOT_WORDS[e["boot"]]
         rows.append((e["date"], str(e["day"]), str(e["pain"]), vocab.WEIGHT_BEARING_ABBREV[e["weight_bearing"]],
                      boot, e["activity"] or "", ", ".join(e["symptoms"]), e["note"] or "",
                      Text(" ".join(marks), style="red" if "!!" in marks else "yellow")))

@@ -18,9 +18,6 @@ CSV_COLUMNS = ("patient_id", "date", "day", "pain", "weight_bearing", "boot", "a
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-BOOT_WORDS = {True: "yes", False: "no", None: ""}
-
-
 def write_csv(handle, reports: Iterable[dict]) -> None:
     """One row per entry of each report document, header first (see write_entry_rows)."""
     writer = csv.writer(handle, lineterminator="\r\n")
@@ -58,7 +55,7 @@ def _write_row(writer, patient_id, name, day, day_number, pain, weight_bearing, 
                milestones, note, flags) -> None:
     # Numbers and our own vocabulary go out as they are; only text a person typed (ids,
     # names, notes) can start like a formula, so only it goes through the guard.
-    writer.writerow((_text_cell(patient_id), day, day_number, pain, weight_bearing, BOOT_WORDS[boot],
+    writer.writerow((_text_cell(patient_id), day, day_number, pain, weight_bearing, words.BOOT_WORDS[boot],
                      activity or "", ";".join(symptoms), _text_cell(";".join(milestones)), _text_cell(note),
                      _text_cell(name), flags or ""))
 

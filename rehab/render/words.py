@@ -37,3 +37,7 @@ def date_span(start: date, end: date | None) -> str:
 
 def weight_bearing_list(levels: list[str] | tuple[str, ...]) -> str:
     return ", ".join(f"{lvl} ({vocab.WEIGHT_BEARING_ABBREV[lvl]})" for lvl in levels)
+
+
+# Whether the boot was worn, as tables print it (not logged: blank).
+BOOT_WORDS = {True: "yes", False: "no", None: ""}

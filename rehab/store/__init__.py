@@ -83,7 +83,7 @@ class Store:
 
     def default_id(self) -> str | None:
         with self._read() as conn:
-            return conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar()
+            return _default(conn)
 
     def patient(self, ref: str) -> Patient:
         """By id, or by name (case-insensitive)."""
@@ -107,7 +107,7 @@ class Store:
         if ref is not None:
             return self.patient(ref)
         with self._read() as conn:
-            default = conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar()
+            default = _default(conn)
             row = conn.execute(select(P).where(P.c.id == default)).first() if default else None
             if row is not None:
                 return _patient(row)
@@ -125,7 +125,7 @@ class Store:
                 raise RehabError(f"a patient with id {patient.id!r} already exists; choose another --id")
             created = patient._replace(created_at=_now())
             conn.execute(insert(P).values(**_patient_values(created)))
-            if conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar() is None:
+            if _default(conn) is None:
                 conn.execute(insert(S).values(key=DEFAULT_KEY, value=created.id))
         return created
 
@@ -150,7 +150,7 @@ class Store:
             for table in (A, R, E):  # explicit, so no database needs ON DELETE CASCADE
                 conn.execute(delete(table).where(table.c.patient_id == patient_id))
             conn.execute(delete(P).where(P.c.id == patient_id))
-            default = conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar()
+            default = _default(conn)
             if default == patient_id:
                 conn.execute(delete(S).where(S.c.key == DEFAULT_KEY))
                 default = None
@@ -280,7 +280,7 @@ class Store:
             acks = [{"patient_id": r.patient.id, **_ack_values(a)} for r in records for a in r.acknowledgements]
             if acks:
                 conn.execute(insert(A), acks)
-            if conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar() is None:
+            if _default(conn) is None:
                 chosen = default_id if default_id in ids else records[0].patient.id
                 conn.execute(insert(S).values(key=DEFAULT_KEY, value=chosen))
 
@@ -368,6 +368,11 @@ class _Cursor:
 def _chunks(items: list, size: int):
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def _default(conn) -> str | None:
+    """The current patient's id, if one is set."""
+    return conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar()
 
 
 def _set_default(conn, patient_id: str) -> None:
