@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from typing import IO
 
-from rehab import patients as patient_fields
+from rehab import patient_fields
 from rehab import vocab
 from rehab.dates import check_range, local_today
 from rehab.errors import RehabError
-from rehab.records import Acknowledgement, Entry, Patient, PatientRecord, Revision
+from rehab.model import Acknowledgement, Entry, Patient, PatientRecord, Revision
 
 _WEIGHT_BEARING = frozenset(vocab.WEIGHT_BEARING)
 _ACTIVITIES = frozenset(vocab.ACTIVITIES)

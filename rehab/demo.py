@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from rehab.records import Entry, Patient
+from rehab.model import Entry, Patient
 
 DEMO_ID = "sam-demo"
 

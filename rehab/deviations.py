@@ -60,7 +60,7 @@ from typing import NamedTuple
 
 from rehab import vocab
 from rehab.protocols.models import Thresholds
-from rehab.records import Entry, flag_key
+from rehab.model import Entry, flag_key
 from rehab.render.words import date_label
 from rehab.timeline import ACTIVITY_GATES, DatedMilestone, DatedPhase, Timeline, stepwise
 

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from rehab import timeline as tl
 from rehab import vocab
-from rehab.records import Acknowledgement, Entry, PatientRecord
+from rehab.model import Acknowledgement, Entry, PatientRecord
 
 WEEK = 7
 

@@ -34,6 +34,8 @@ ACTIVITIES = ("rest", "walking", "low-impact", "sport")
 SYMPTOMS: dict[str, tuple[str, bool]] = {
     "calf-pain": ("calf pain can be a sign of a blood clot in the leg (DVT)", False),
     "calf-swelling": ("calf swelling can be a sign of a blood clot in the leg (DVT)", False),
+    "leg-warmth": ("a warm leg can be a sign of a blood clot in the leg (DVT)", False),
+    "leg-discolouration": ("red, blue or darkened skin of the leg can be a sign of a blood clot (DVT)", False),
     "fever": ("a fever can be a sign of infection", False),
     "wound-redness": ("spreading redness around the wound can be a sign of infection", False),
     "wound-discharge": ("discharge or pus from the wound can be a sign of infection", False),
@@ -41,11 +43,21 @@ SYMPTOMS: dict[str, tuple[str, bool]] = {
     "bleeding": ("bleeding through the dressing needs to be seen", False),
     "numbness": ("new numbness or tingling can mean an irritated nerve", False),
     "cold-toes": ("pale, blue or cold toes can mean poor blood supply to the foot", False),
+    "cannot-move-toes": ("being unable to move the toes can mean a nerve or tendon problem", False),
     "cannot-bear-weight": ("being unable to bear weight needs to be checked", False),
     "severe-pain": ("sudden severe pain or pain painkillers do not control needs to be checked", False),
     "chest-pain": ("chest pain can be a sign of a blood clot in the lung", True),
     "breathlessness": ("sudden breathlessness can be a sign of a blood clot in the lung", True),
 }
+
+
+# Swelling of the operated ankle, and home exercises done (log --swelling / --exercises).
+SWELLING = ("none", "mild", "moderate", "severe")
+EXERCISES = ("done", "partly", "skipped")
+
+# Body temperature accepted by `log --temperature`, in degrees Celsius (contract).
+TEMPERATURE_MIN_C = 34.0
+TEMPERATURE_MAX_C = 43.0
 
 
 def name_key(text: str) -> str:
@@ -77,6 +89,29 @@ def activity(text: str) -> str:
 
 def symptom(text: str) -> str:
     return _lookup("symptom", text, _SYMPTOM_TABLE, list(SYMPTOMS))
+
+
+def swelling(text: str) -> str:
+    return _lookup("swelling", text, {n: n for n in SWELLING}, SWELLING)
+
+
+def exercises(text: str) -> str:
+    return _lookup("exercises value", text, {n: n for n in EXERCISES}, EXERCISES)
+
+
+def temperature(text: str) -> float:
+    """Degrees Celsius, one decimal kept; a value ending in F is Fahrenheit, converted."""
+    raw = str(text).strip()
+    match = re.fullmatch(r"([0-9]{2,3}(?:\.[0-9]{1,2})?)\s*(°?\s*[CcFf])?", raw)
+    if not match:
+        raise RehabError(f"temperature must be degrees Celsius such as 37.8 (or Fahrenheit such as 100.9F), not {raw[:20]!r}")
+    value = float(match.group(1))
+    if match.group(2) and match.group(2).strip("° ").upper() == "F":
+        value = (value - 32) * 5 / 9
+    value = round(value, 1)
+    if not TEMPERATURE_MIN_C <= value <= TEMPERATURE_MAX_C:
+        raise RehabError(f"temperature must be between {TEMPERATURE_MIN_C} and {TEMPERATURE_MAX_C} °C, not {value}")
+    return value
 
 
 def pain(value: int | str) -> int:

@@ -20,7 +20,7 @@ def complete(words: str) -> list[str]:
 
 @pytest.mark.parametrize(("words", "expected"), [
     ("rehab to", ["today"]),
-    ("rehab log --symptom ca", ["calf-pain", "calf-swelling", "cannot-bear-weight"]),
+    ("rehab log --symptom ca", ["calf-pain", "calf-swelling", "cannot-move-toes", "cannot-bear-weight"]),
     ("rehab log --wb ", ["none", "toe-touch", "partial", "as-tolerated", "full"]),
     ("rehab log --weight-bearing p", ["partial"]),
     ("rehab log --wb t", ["toe-touch"]),

@@ -10,7 +10,7 @@ from rehab import deviations
 from rehab.deviations import Flag, evaluate, flags_on, open_flags
 from rehab.protocols import builtin_ids, find
 from rehab.protocols.models import Protocol
-from rehab.records import Entry
+from rehab.model import Entry
 from rehab.timeline import build
 
 SURGERY = date(2026, 3, 1)  # a Sunday: day 13 is Sat 14 Mar 2026

@@ -20,7 +20,7 @@ from rehab import deviations, report, vocab
 from rehab import timeline as tl
 from rehab.errors import RehabError
 from rehab.protocols import builtin_ids, find
-from rehab.records import Acknowledgement, Entry, Patient, PatientRecord
+from rehab.model import Acknowledgement, Entry, Patient, PatientRecord
 from rehab.render import documents, words
 
 LONG_NAME = "Maria-Guadalupe Zoë Łukasiewicz-Ó Ceallaigh de la Fuente y Hernández"
@@ -424,7 +424,7 @@ def test_clinic_csv_from_entries_matches_the_csv_of_full_reports(tmp_path):
     from rehab import deviations, report as report_data
     from rehab import timeline as tl
     from rehab.protocols import find
-    from rehab.records import Entry, Patient, PatientRecord
+    from rehab.model import Entry, Patient, PatientRecord
 
     surgery = date(2026, 1, 31)
     patient = Patient("zoe", "=Zoë Łukasiewicz", surgery, "fhl-release", "left")

@@ -12,7 +12,7 @@ from rehab import report
 from rehab import timeline as tl
 from rehab.deviations import Flag
 from rehab.protocols import find
-from rehab.records import Acknowledgement, Entry, Patient, PatientRecord
+from rehab.model import Acknowledgement, Entry, Patient, PatientRecord
 
 FHL = find("fhl-release")  # phases: days 0–13, 14–41, 42–83, 84+
 

@@ -11,7 +11,7 @@ import pytest
 
 from rehab import store
 from rehab.errors import NotFound, RehabError
-from rehab.records import Acknowledgement, Entry, Patient
+from rehab.model import Acknowledgement, Entry, Patient
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("REHAB_TEST_POSTGRES_URL") else [])
 
@@ -94,7 +94,7 @@ def test_sqlite_bulk_import_stores_what_the_portable_path_stores(tmp_path):
     """Import's SQLite fast path writes rows exactly as SQLAlchemy's own insert would."""
     import sqlite3
 
-    from rehab.records import PatientRecord
+    from rehab.model import PatientRecord
     from rehab.store import _insert_entries, _insert_entries_sqlite
 
     now = datetime(2026, 3, 1, 8, 30, 15, tzinfo=timezone.utc)
@@ -124,7 +124,7 @@ def test_sqlite_bulk_import_stores_what_the_portable_path_stores(tmp_path):
 
 
 def test_entry_times_survive_an_import_and_are_read_for_a_backup(db):
-    from rehab.records import PatientRecord
+    from rehab.model import PatientRecord
 
     logged = datetime(2026, 2, 1, 20, 15, 0, tzinfo=timezone.utc)
     changed = datetime(2026, 2, 2, 7, 0, 0, tzinfo=timezone.utc)
@@ -160,7 +160,7 @@ def test_the_last_patient_left_becomes_the_default(db):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_times_are_utc_whatever_the_clients_time_zone(backend, tmp_path, monkeypatch):
     """libpq takes PGTZ as the session's zone; rehab's own setting must win."""
-    from rehab.records import PatientRecord
+    from rehab.model import PatientRecord
 
     monkeypatch.setenv("PGTZ", "Europe/Paris")
     monkeypatch.setenv("TZ", "Europe/Paris")

@@ -53,7 +53,7 @@ def log(
     """Log a day: pain, weight-bearing, boot, activity, symptoms."""
     from rehab import deviations
     from rehab.dates import local_today
-    from rehab.records import Entry
+    from rehab.model import Entry
 
     # Check everything typed before opening the database.
     today = local_today()
@@ -115,14 +115,14 @@ def _flags_with_acks(db, patient_id: str, plan, entries, on: date):
 
 def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as_json: JsonOpt = False):
     """Where you are today: phase, what to do, next milestone, flags, recent pain."""
-    from rehab import daily, deviations
+    from rehab import deviations, today as today_doc
 
     day = day_arg(on)
     db, person, plan = journal_for(ctx, patient)
     entries = db.entries(person.id, end=day)
     flags, acks = _flags_with_acks(db, person.id, plan, entries, day)
     shown = deviations.open_flags(flags, set(acks), day, last_logged=entries[-1].date if entries else None)
-    doc = daily.today_document(person, plan, entries, shown, day)
+    doc = today_doc.today_document(person, plan, entries, shown, day)
     if as_json:
         print_json(doc)
         return
@@ -213,7 +213,7 @@ def flags_ack(
     """Acknowledge a flag with a note; it stays in history and reports, marked as seen."""
     from datetime import datetime, timezone
 
-    from rehab.records import Acknowledgement
+    from rehab.model import Acknowledgement
 
     day = day_arg(on)
     if not note.strip():

@@ -28,8 +28,8 @@ def patient_add(
     patient_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help="A short id (default: made from the name).")] = None,
 ):
     """Add a patient; the first one added becomes the current patient."""
-    from rehab import patients as fields
-    from rehab.records import Patient
+    from rehab import patient_fields as fields
+    from rehab.model import Patient
 
     clean_name = fields.clean_name(name)
     surgery = day_arg(surgery_date)
@@ -94,7 +94,7 @@ def patient_edit(
 ):
     """Change a patient's details (the id stays)."""
 
-    from rehab import patients as fields
+    from rehab import patient_fields as fields
 
     if not any(v is not None for v in (name, surgery_date, procedure, side, surgeon)):
         raise RehabError("nothing to change: give --name, --surgery-date, --procedure, --side or --surgeon")

@@ -116,7 +116,7 @@ def timeline(
         protocol = protocol_for(ctx, procedure)
         person = None
         if name or side or surgeon:
-            from rehab.patients import clean_side
+            from rehab.patient_fields import clean_side
 
             person = {"id": None, "name": name, "side": clean_side(side), "surgeon": surgeon,
                       "surgery_date": surgery.isoformat(), "procedure": protocol.id}

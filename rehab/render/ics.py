@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from icalendar import Calendar, Event
 
 from rehab import __version__
-from rehab.patients import slug
+from rehab.patient_fields import slug
 from rehab.render import words
 from rehab.timeline import Timeline
 

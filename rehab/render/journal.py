@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rehab import vocab
-from rehab.daily import sparkline
+from rehab.today import sparkline
 from rehab.render import words
 from rehab.render.terminal import bullet, print_wrapped
 

@@ -1,4 +1,4 @@
-"""The only code that talks to the database. Callers get plain records (rehab.records).
+"""The only code that talks to the database. Callers get plain records (rehab.model).
 
 Import this module only inside the commands that need it: SQLAlchemy is most of a
 command's start-up time.
@@ -16,7 +16,7 @@ from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from rehab.errors import NotFound, RehabError, StoreError
-from rehab.records import Acknowledgement, Entry, Patient, PatientRecord, Revision
+from rehab.model import Acknowledgement, Entry, Patient, PatientRecord, Revision
 from rehab.store import engine as _engine
 from rehab.store.schema import metadata
 

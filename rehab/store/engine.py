@@ -19,8 +19,8 @@ from rehab.errors import NotFound, RehabError, StoreError
 
 # The newest migration in store/migrations/versions. A database stamped with it opens with
 # one small query and no Alembic import.
-HEAD_REVISION = "0002"
-KNOWN_REVISIONS = ("0001", "0002")
+HEAD_REVISION = "0003"
+KNOWN_REVISIONS = ("0001", "0002", "0003")
 BUSY_TIMEOUT_S = 30
 
 

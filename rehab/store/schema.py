@@ -19,7 +19,7 @@ from sqlalchemy import MetaData
 from rehab import __version__, cache
 
 SOURCE = Path(__file__).with_name("tables.py")
-TABLE_NAMES = frozenset({"patient", "entry", "entry_revision", "flag_ack", "setting"})
+TABLE_NAMES = frozenset({"patient", "entry", "entry_revision", "flag_ack", "setting", "plan_adjustment", "outcome_score", "measure"})
 
 
 def metadata() -> MetaData:

@@ -26,6 +26,7 @@ class PatientRow(SQLModel, table=True):
     side: Optional[str] = Field(default=None, max_length=5)
     surgeon: Optional[str] = Field(default=None, max_length=200)
     created_at: datetime
+    discharged_on: Optional[date] = None
 
 
 class EntryValues(SQLModel):
@@ -40,6 +41,9 @@ class EntryValues(SQLModel):
     symptoms: str = "[]"
     milestones: str = "[]"
     note: Optional[str] = None
+    temperature: Optional[float] = None
+    swelling: Optional[str] = Field(default=None, max_length=16)
+    exercises: Optional[str] = Field(default=None, max_length=16)
 
 
 class EntryRow(EntryValues, table=True):
@@ -92,3 +96,59 @@ class SettingRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str
+
+
+class PlanAdjustmentRow(SQLModel, table=True):
+    model_config = LAZY
+    """A change to one patient's plan (rehab plan adjust|move); removal only stamps removed_at."""
+
+    __tablename__ = "plan_adjustment"
+    __table_args__ = (Index("ix_plan_adjustment_patient", "patient_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    patient_id: str = Field(sa_column=Column(String(64), ForeignKey("patient.id", ondelete="CASCADE"), nullable=False))
+    kind: str = Field(max_length=8)
+    from_day: int
+    until_day: Optional[int] = None
+    weight_bearing: Optional[str] = Field(default=None, max_length=16)
+    boot: Optional[bool] = None
+    allow: str = "[]"
+    forbid: str = "[]"
+    pain_ceiling: Optional[int] = None
+    milestone: Optional[str] = Field(default=None, max_length=64)
+    note: Optional[str] = None
+    by: Optional[str] = Field(default=None, max_length=200)
+    created_at: datetime
+    removed_at: Optional[datetime] = None
+
+
+class OutcomeScoreRow(SQLModel, table=True):
+    model_config = LAZY
+    """A completed questionnaire: the answers as given (JSON list, null for n/a) and its score."""
+
+    __tablename__ = "outcome_score"
+    __table_args__ = (Index("ix_outcome_score_patient", "patient_id", "instrument", "date"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    patient_id: str = Field(sa_column=Column(String(64), ForeignKey("patient.id", ondelete="CASCADE"), nullable=False))
+    instrument: str = Field(max_length=32)
+    date: date
+    answers: str
+    score: Optional[float] = None
+    created_at: datetime
+
+
+class MeasureRow(SQLModel, table=True):
+    model_config = LAZY
+    """A clinical measure on one side (knee-to-wall cm, calf-raises count)."""
+
+    __tablename__ = "measure"
+    __table_args__ = (Index("ix_measure_patient", "patient_id", "name", "date"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    patient_id: str = Field(sa_column=Column(String(64), ForeignKey("patient.id", ondelete="CASCADE"), nullable=False))
+    name: str = Field(max_length=32)
+    date: date
+    side: str = Field(max_length=8)
+    value: float
+    created_at: datetime

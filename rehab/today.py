@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from rehab.deviations import activities_allowed
-from rehab.records import Entry, Patient
+from rehab.model import Entry, Patient
 from rehab.timeline import Timeline, phase_dict
 
 SPARK = "▁▂▃▄▅▆▇█"
