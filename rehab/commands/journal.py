@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from rehab import text as text_field
 from rehab import vocab
 from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_activity, complete_symptom,
                                    complete_weight_bearing, day_arg, journal_for, print_json, terminal)
@@ -62,8 +63,7 @@ def log(
     wb_value = vocab.weight_bearing(weight_bearing) if weight_bearing is not None else None
     activity_value = vocab.activity(activity) if activity is not None else None
     symptom_values = tuple(dict.fromkeys(vocab.symptom(s) for s in symptoms or ()))
-    if note is not None and len(note) > 2000:
-        raise RehabError("a note may be at most 2000 characters")
+    note = text_field.note(note, "a note")
     if day > today:
         raise RehabError(f"{day.isoformat()} is in the future: log a day once it has happened")
     if (clear_symptoms or clear_milestones) and not replace:
@@ -216,6 +216,8 @@ def flags_ack(
     from rehab.model import Acknowledgement
 
     day = day_arg(on)
+    note = text_field.note(note, "the --note")
+    by = text_field.line(by, "--by")
     if not note.strip():
         raise RehabError("an acknowledgement needs a --note")
     db, person, plan = journal_for(ctx, patient)

@@ -116,8 +116,12 @@ def timeline(
         protocol = protocol_for(ctx, procedure)
         person = None
         if name or side or surgeon:
+            from rehab import text as text_field
             from rehab.patient_fields import clean_side
 
+            # The same rules as a stored patient's: a newline or an escape sequence in a
+            # name would start a Markdown heading or a new line of the calendar file.
+            name, surgeon = text_field.line(name, "--name"), text_field.line(surgeon, "--surgeon")
             person = {"id": None, "name": name, "side": clean_side(side), "surgeon": surgeon,
                       "surgery_date": surgery.isoformat(), "procedure": protocol.id}
         plan = tl.build(protocol, surgery)

@@ -6,8 +6,17 @@ from rehab.render import words
 from rehab.timeline import Timeline
 
 
+def escape(value: object) -> str:
+    """One line of Markdown in which a user's text cannot start markup or raw HTML: a stored
+    name "# Urgent" or "<b>" prints as written, and a line break cannot start a heading."""
+    text = " ".join(str(value).split())
+    for char in "\\`*_[]<>#":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return escape(text).replace("|", "\\|")
 
 
 def timeline_markdown(timeline: Timeline, patient_line: str | None = None) -> str:

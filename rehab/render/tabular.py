@@ -107,7 +107,6 @@ def _table(headings: list[str], rows: list[list[str]]) -> list[str]:
 
 def _text(value) -> str:
     """One line of Markdown in which a user's text cannot start markup or raw HTML."""
-    text = " ".join(str(value).split())
-    for char in "\\`*_[]<>#":
-        text = text.replace(char, "\\" + char)
-    return text
+    from rehab.render.markdown import escape
+
+    return escape(value)
