@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rehab.errors import RehabError
+from rehab.errors import NotFound, RehabError
 
 KEYS = ("name", "phone", "email", "address", "emergency_phone")
 LABELS = {"name": "Clinic", "phone": "Phone", "email": "Email", "address": "Address",
           "emergency_phone": "Emergency"}
+
+
+MAX_BYTES = 64 * 1024
 
 
 def config_path() -> Path:
@@ -41,10 +44,15 @@ def lines(clinic: dict) -> list[tuple[str, str]]:
 
 def _read(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        from rehab.files import read_bytes
+
+        # A regular file only, and small: a FIFO named clinic.yaml must not hang a printout.
+        text = read_bytes(path, MAX_BYTES, "clinic file").decode("utf-8")
+    except NotFound:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
+    except RehabError as exc:
+        raise RehabError(f"cannot read the clinic file: {exc}") from None
+    except UnicodeDecodeError as exc:
         raise RehabError(f"cannot read the clinic file {path}: {exc}") from None
     import yaml
 
