@@ -33,30 +33,10 @@ def load_file(path: Path):
 
 def parse(text: str, origin: str):
     """An instrument from YAML text; a problem raises ProtocolError naming file, field and line."""
-    import yaml
-    from pydantic import ValidationError
-
     from rehab.instruments.models import Instrument
-    from rehab.protocols.loader import _dotted, _line_of
+    from rehab.protocols.loader import checked
 
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ProtocolError(f"{origin}{where}: not valid YAML: {problem}") from None
-    if not isinstance(data, dict):
-        raise ProtocolError(f"{origin}: an instrument is a YAML mapping with id, name, items, ...")
-    try:
-        return Instrument.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = tuple(error["loc"])
-        line = _line_of(text, loc)
-        where = f" (line {line})" if line else ""
-        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
-        raise ProtocolError(f"{origin}{where}: {_dotted(loc) or '(top level)'}: {message}") from None
+    return checked(text, origin, Instrument, "an instrument is a YAML mapping with id, name, items, ...")
 
 
 def _clinic_dir(protocols_dir: str | Path | None) -> Path | None:

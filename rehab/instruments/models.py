@@ -6,16 +6,11 @@ so every check a file must pass lives here, and every error names the field it i
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+from rehab.protocols.models import Slug, Source, Text, _Strict
 
 
 class Choice(_Strict):
@@ -26,13 +21,6 @@ class Choice(_Strict):
 class Item(_Strict):
     id: Slug
     label: Text
-
-
-class Source(_Strict):
-    id: Slug
-    title: Text
-    url: str | None = None
-    note: str | None = None
 
 
 class Instrument(_Strict):
