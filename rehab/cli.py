@@ -39,7 +39,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": ("records", "report", "A progress report for the physiotherapist: adherence, pain, flags, entries."),
     "patient": ("patients", "patient_app", "Add, list, show, choose, edit and remove patients."),
     "protocols": ("plan", "protocols_app", "List, show and check recovery protocols."),
-    "export": ("records", "export_data", "Everything in the database as one JSON document (a backup)."),
+    "export": ("records", "export_data", "Everything in the database as one document: a JSON backup, or a FHIR R4 Bundle."),
     "import": ("records", "import_data", "Load an export file: all of it, or nothing."),
     "demo": ("records", "demo", "A sample patient with three weeks of entries, in a separate demo database."),
 }
