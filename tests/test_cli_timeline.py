@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import re
 import stat
 from datetime import date, timedelta
 
@@ -212,6 +213,14 @@ def test_markdown_has_the_tables(rehab):
 
 def mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_markdown_escapes_what_the_user_typed(rehab):
+    """A name is text, never markup: no raw HTML tag, link or emphasis reaches the document."""
+    result = rehab(*PLAN, "--format", "markdown", "--name", "<img src=x onerror=alert(1)> *Zoë* [x](y) | z")
+    assert result.exit_code == 0, result.stderr
+    assert not re.search(r"(?<!\\)[<*\[|](img|Zoë|x\]| z)", result.stdout)  # each special character escaped
+    assert r"\<img src=x onerror=alert(1)\> \*Zoë\* \[x\](y) \| z" in result.stdout
 
 
 def test_markdown_output_file(tmp_path, rehab):
