@@ -109,10 +109,17 @@ def export_data(
     ids = None if patient is None else [db.current(patient).id]
     document = formats.ExportDocument(records=lambda: db.records(ids, with_times=True),
                                       evaluated=lambda: _evaluated(ctx, db, ids, as_of),
+                                      questionnaires=lambda: _instruments(ctx),
                                       default_id=db.default_id(), as_of=as_of,
                                       timestamp=datetime.now(timezone.utc))
     count = write_document(chosen, document, output, force, quiet=True)
     sys.stderr.write(f"Exported {count} patient{'s' if count != 1 else ''} to {describe(output)}\n")
+
+
+def _instruments(ctx):
+    from rehab import instruments
+
+    return instruments.load_all(settings_of(ctx).protocols_dir)
 
 
 def import_data(ctx: typer.Context, path: Annotated[str, typer.Argument(metavar="FILE", help="A rehab export file (- for standard input).")]):

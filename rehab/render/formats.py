@@ -72,6 +72,7 @@ class ExportDocument:
 
     records: Callable[[], Iterable]  # PatientRecords with their times (the JSON backup)
     evaluated: Callable[[], Iterable]  # (record, dated plan, flags) for each patient (FHIR)
+    questionnaires: Callable[[], object]  # the outcome instruments (FHIR: each score's items)
     default_id: str | None
     as_of: date
     timestamp: datetime
@@ -90,7 +91,8 @@ def write_fhir(handle, document: ExportDocument) -> int:
     patients = (fhir.PatientData(record, plan, flags) for record, plan, flags in document.evaluated())
     written = []
     try:
-        fhir.write_bundle(handle, (written.append(p) or p for p in patients), document.as_of, document.timestamp)
+        fhir.write_bundle(handle, (written.append(p) or p for p in patients), document.as_of, document.timestamp,
+                          document.questionnaires())
     except fhir.BuildError as exc:
         raise Fault(f"{exc}; nothing was written") from None
     return len(written)
