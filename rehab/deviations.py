@@ -101,6 +101,13 @@ class Flag(NamedTuple):
         }
 
 
+def flag_document(flag: Flag, acknowledged: dict) -> dict:
+    """A flag with its acknowledgement, if it has one (flags --json and reports alike)."""
+    ack = acknowledged.get(flag.key)
+    return {**flag.as_dict(), "acknowledged": ack is not None,
+            "acknowledgement": ack.as_dict() if ack else None}
+
+
 class PlannedDay(NamedTuple):
     """What the plan says about a day after surgery, as the rules read it for each entry."""
 
