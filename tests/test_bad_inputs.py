@@ -18,15 +18,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import Rehab, snapshot
+from conftest import Rehab, in_folder, iso, snapshot
 
 TODAY = date.today()
 SURGERY = TODAY - timedelta(days=20)
 DAY1, DAY2 = SURGERY + timedelta(days=1), SURGERY + timedelta(days=2)
-
-
-def iso(day: date) -> str:
-    return day.isoformat()
 
 
 # --- one patient with a couple of entries, built once and copied for every test --------------
@@ -328,10 +324,9 @@ CASES = [
 
 
 def _fill(args: list[str], tmp: Path) -> list[str]:
-    """'@name': a file made by make_files; '%name': the same as a path relative to the
-    built-in protocols' folder, as a --procedure reaching out of it would be written."""
-    return [str(tmp / a[1:]) if a.startswith("@")
-            else os.path.relpath(tmp / a[1:], BUILTIN) if a.startswith("%") else a for a in args]
+    """in_folder's '@name' paths, and '%name': a file made by make_files written as a path
+    relative to the built-in protocols' folder, as a --procedure reaching out of it would be."""
+    return in_folder([os.path.relpath(tmp / a[1:], BUILTIN) if a.startswith("%") else a for a in args], tmp)
 
 
 @pytest.mark.parametrize("args, message", CASES)

@@ -57,6 +57,12 @@ def load_file(path: Path) -> Protocol:
 
 
 def parse(text: str, origin: str) -> Protocol:
+    return checked(text, origin, Protocol, "a protocol is a YAML mapping with id, name, phases, ...")
+
+
+def checked(text: str, origin: str, model, shape: str):
+    """YAML text read safely and validated as `model` (a protocol, an instrument); a problem
+    raises ProtocolError naming the file, the field and its line."""
     from pydantic import ValidationError
 
     import yaml  # here, not at import: a protocol from the cache needs no YAML
@@ -72,9 +78,9 @@ def parse(text: str, origin: str) -> Protocol:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ProtocolError(f"{origin}{where}: not valid YAML: {problem}") from None
     if not isinstance(data, dict):
-        raise ProtocolError(f"{origin}: a protocol is a YAML mapping with id, name, phases, ...")
+        raise ProtocolError(f"{origin}: {shape}")
     try:
-        return Protocol.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = tuple(error["loc"])
@@ -172,6 +178,20 @@ def find(name: str, protocols_dir: str | Path | None = None) -> Protocol:
         if wanted in {vocab.name_key(n) for n in names}:
             return protocol
     raise NotFound(f"unknown procedure {_shown(name)}: use one of {', '.join(sorted(protocols))}")
+
+
+def find_combined(names: str | list[str] | tuple[str, ...], protocols_dir: str | Path | None = None) -> Protocol:
+    """The plan for one procedure or several done together: each name an id or alias, or
+    ids joined with '+' (as a patient's combined `procedure` is stored). Several are
+    combined by the contract's rules (rehab.protocols.combine)."""
+    from rehab.protocols.combine import SEPARATOR, combine
+
+    given = [names] if isinstance(names, str) else list(names)
+    parts = [part for name in given for part in name.split(SEPARATOR)]
+    if not parts or any(not part.strip() for part in parts):
+        raise NotFound(f"unknown procedure {SEPARATOR.join(given)!r}: give procedure ids, one per --procedure or joined with '+'")
+    found = [find(part, protocols_dir) for part in parts]
+    return found[0] if len({p.id for p in found}) == 1 else combine(found)
 
 
 # What a built-in protocol's file is named after: its id.
