@@ -16,7 +16,7 @@ from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from rehab.errors import NotFound, RehabError, StoreError
-from rehab.model import Acknowledgement, Entry, Patient, PatientRecord, Revision
+from rehab.model import Acknowledgement, Adjustment, Entry, Patient, PatientRecord, Revision
 from rehab.store import engine as _engine
 from rehab.store.schema import metadata
 
@@ -26,6 +26,7 @@ E = _TABLES["entry"]
 R = _TABLES["entry_revision"]
 A = _TABLES["flag_ack"]
 S = _TABLES["setting"]
+J = _TABLES["plan_adjustment"]
 
 DEFAULT_KEY = "default_patient"
 # The columns a day's entry is read from: timestamps stay in the database unless asked for
@@ -284,6 +285,34 @@ class Store:
                 chosen = default_id if default_id in ids else records[0].patient.id
                 conn.execute(insert(S).values(key=DEFAULT_KEY, value=chosen))
 
+    # -- the patient's own plan (stand-in until the store helper's version lands) ----------
+
+    def adjustments(self, patient_id: str) -> list[Adjustment]:
+        with self._read() as conn:
+            rows = conn.execute(select(J).where(J.c.patient_id == patient_id).order_by(J.c.id))
+            return [_adjustment(row) for row in rows]
+
+    def add_adjustment(self, patient_id: str, a: Adjustment) -> Adjustment:
+        with self._write() as conn:
+            made = a._replace(created_at=a.created_at or _now())
+            values = made._asdict()
+            values.pop("id")
+            values.update(allow=json.dumps(list(made.allow)), forbid=json.dumps(list(made.forbid)))
+            new_id = conn.execute(insert(J).values(patient_id=patient_id, **values)).inserted_primary_key[0]
+            return made._replace(id=new_id)
+
+    def remove_adjustment(self, patient_id: str, adjustment_id: int) -> Adjustment:
+        with self._write() as conn:
+            where = and_(J.c.patient_id == patient_id, J.c.id == adjustment_id)
+            row = conn.execute(select(J).where(where)).first()
+            if row is None:
+                raise NotFound(f"no change {adjustment_id} in {patient_id}'s plan (see 'rehab plan list')")
+            found = _adjustment(row)
+            if found.removed_at is None:
+                found = found._replace(removed_at=_now())
+                conn.execute(update(J).where(where).values(removed_at=found.removed_at))
+            return found
+
     def counts(self) -> dict[str, int]:
         with self._read() as conn:
             return {name: conn.execute(select(func.count()).select_from(t)).scalar()
@@ -430,3 +459,10 @@ def _ack(row) -> Acknowledgement:
 def _ack_values(a: Acknowledgement) -> dict:
     return {"date": a.date, "rule": a.rule, "subject": a.subject, "note": a.note, "by": a.by,
             "acknowledged_at": a.acknowledged_at}
+
+
+def _adjustment(row) -> Adjustment:
+    return Adjustment(id=row.id, kind=row.kind, from_day=row.from_day, until_day=row.until_day,
+                      weight_bearing=row.weight_bearing, boot=row.boot, allow=_names(row.allow),
+                      forbid=_names(row.forbid), pain_ceiling=row.pain_ceiling, milestone=row.milestone,
+                      note=row.note, by=row.by, created_at=_utc(row.created_at), removed_at=_utc(row.removed_at))
