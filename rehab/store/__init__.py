@@ -253,6 +253,7 @@ class Store:
                     [Revision(_entry(r), r.replaced_at) for r in revisions.take(patient.id)],
                     [_ack(r) for r in acks.take(patient.id)],
                     [(r.created_at, r.updated_at) for r in taken] if with_times else None,
+                    [_adjustment(r) for r in conn.execute(select(J).where(J.c.patient_id == patient.id).order_by(J.c.id))],
                 )
 
     def import_records(self, records: list[PatientRecord], default_id: str | None = None) -> None:
