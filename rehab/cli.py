@@ -107,6 +107,7 @@ COMMANDS = {
     "history": ("journal", "history"),
     "flags": ("journal", "flags_app"),
     "timeline": ("plan", "timeline"),
+    "plan": ("patient_plan", "plan_app"),
     "report": ("records", "report"),
     "protocols": ("plan", "protocols_app"),
     "export": ("records", "export_data"),

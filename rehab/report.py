@@ -54,6 +54,8 @@ def build(
         "pain": pain(entries, last),
         "milestones": _milestones(document["milestones"], record.entries, as_of),
         "weight_bearing": _by_phase(plan, entries, first, last),
+        # Every change the team made to the plan, removed ones too (marked), in the order recorded.
+        "plan_changes": [a.as_dict(surgery) for a in record.adjustments],
     }
 
 

@@ -80,13 +80,15 @@ def _evaluated(ctx, db, ids, as_of: date):
     """Each patient's record, dated plan and flags, as the records stream from the database."""
     from rehab import deviations
     from rehab import timeline as tl
+    from rehab.plan import effective
 
     protocols: dict = {}
     for record in db.records(ids):
         procedure = record.patient.procedure
         if procedure not in protocols:
             protocols[procedure] = protocol_for(ctx, procedure)
-        plan = tl.build(protocols[procedure], record.patient.surgery_date)
+        # The patient's own plan: their protocol(s) with their team's changes.
+        plan = effective(tl.build(protocols[procedure], record.patient.surgery_date), record.adjustments)
         yield record, plan, deviations.evaluate(plan, record.entries, as_of)
 
 

@@ -28,7 +28,10 @@ def timeline_markdown(timeline: Timeline, patient_line: str | None = None) -> st
     for m in timeline.milestones:
         days = str(m.day) if m.end_day is None else f"{m.day}–{m.end_day}"
         when = words.date_label(m.date) if m.end_date is None else words.date_span(m.date, m.end_date)
-        lines.append(f"| {_cell(m.title)} | {days} | **{when}** |")
+        lines.append(f"| {_cell(m.title + words.moved_note(timeline, m.id))} | {days} | **{when}** |")
+    changes = words.plan_change_lines(timeline)
+    if changes:
+        lines += ["", f"## {words.CHANGES_TITLE}", ""] + [f"- {_cell(line)}" for line in changes]
     for p in timeline.phases:
         lines += ["", f"## {_cell(p.title)} ({words.day_span(p.start_day, p.end_day)})", ""]
         lines += [f"- {_cell(i)}" for i in p.phase.instructions]

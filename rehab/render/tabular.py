@@ -87,6 +87,8 @@ def markdown(pages: list[dict], summary: list[list[str]] | None) -> str:
         out += ["## Pain (0–10)", ""] + [f"- **{label}:** {value}" for label, value in page["pain"]] + [""]
         out += ["## Weight-bearing, boot and activity by phase", ""]
         out += _table(documents.PHASE_HEADINGS, page["phases"])
+        out += [f"## {words.CHANGES_TITLE}", ""] + (_table(documents.CHANGES_HEADINGS, page["changes"])
+                                                    if page["changes"] else [documents.CHANGES_NONE, ""])
         out += ["## Milestones", ""] + _table(documents.MILESTONE_HEADINGS, page["milestones"])
         out += ["## Flags", ""] + (_table(documents.FLAG_HEADINGS, page["flags"]) if page["flags"]
                                    else ["No flags in this period.", ""])
