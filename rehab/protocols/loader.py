@@ -46,6 +46,12 @@ def load_file(path: Path) -> Protocol:
 
 
 def parse(text: str, origin: str) -> Protocol:
+    return checked(text, origin, Protocol, "a protocol is a YAML mapping with id, name, phases, ...")
+
+
+def checked(text: str, origin: str, model, shape: str):
+    """YAML text read safely and validated as `model` (a protocol, an instrument); a problem
+    raises ProtocolError naming the file, the field and its line."""
     from pydantic import ValidationError
 
     import yaml  # here, not at import: a protocol from the cache needs no YAML
@@ -61,9 +67,9 @@ def parse(text: str, origin: str) -> Protocol:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ProtocolError(f"{origin}{where}: not valid YAML: {problem}") from None
     if not isinstance(data, dict):
-        raise ProtocolError(f"{origin}: a protocol is a YAML mapping with id, name, phases, ...")
+        raise ProtocolError(f"{origin}: {shape}")
     try:
-        return Protocol.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = tuple(error["loc"])
