@@ -179,3 +179,26 @@ def test_with_no_changes_the_plan_is_the_protocols(protocol_id, day):
     assert set(plan.activities) == {a for a in rule.activities if open_on(a)}
     assert plan.set_by == ()
     assert effective(timeline).milestones == timeline.milestones
+
+
+LEVELS = ("none", "toe-touch", "partial", "as-tolerated", "full")
+ACTIVITIES = ("rest", "walking", "low-impact", "sport")
+
+
+@settings(max_examples=150, deadline=None)
+@given(from_day=st.integers(0, 120), length=st.one_of(st.none(), st.integers(0, 60)), day=st.integers(0, 200),
+       level=st.one_of(st.none(), st.sampled_from(LEVELS)), boot=st.one_of(st.none(), st.booleans()),
+       allow=st.sets(st.sampled_from(ACTIVITIES), max_size=2), ceiling=st.one_of(st.none(), st.integers(0, 10)))
+def test_a_change_sets_what_it_says_on_its_days_and_nothing_elsewhere(from_day, length, day, level, boot, allow,
+                                                                        ceiling):
+    until = None if length is None else from_day + length
+    a = change(1, from_day, until, weight_bearing=level, boot=boot, allow=tuple(sorted(allow)), pain_ceiling=ceiling)
+    got, protocol = effective(OST, [a]).on(day), effective(OST).on(day)
+    if not (from_day <= day and (until is None or day <= until)):
+        assert got == protocol
+        return
+    assert got.most == (level or protocol.most)
+    assert got.behind_checked == (level is None)
+    assert got.boot == (protocol.boot if boot is None else boot)
+    assert got.pain_ceiling == (protocol.pain_ceiling if ceiling is None else ceiling)
+    assert set(got.activities) == set(protocol.activities) | allow
