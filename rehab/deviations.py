@@ -247,7 +247,7 @@ def rule_red_flag(ctx: Context) -> Iterable[Flag]:
 
 def rule_pain_above_expected(ctx: Context) -> Iterable[Flag]:
     for entry, planned in ctx.placed():
-        phase, ceiling = planned.phase, planned.plan.pain_ceiling
+        ceiling = planned.plan.pain_ceiling
         if entry.pain > ceiling:
             yield _flag(
                 entry.date, "pain-above-expected",
@@ -295,7 +295,7 @@ def rule_pain_spike(ctx: Context) -> Iterable[Flag]:
 
 def rule_weight_bearing_ahead(ctx: Context) -> Iterable[Flag]:
     for entry, planned in ctx.placed():
-        phase, most = planned.phase, planned.most
+        most = planned.most
         if _rank(entry.weight_bearing) <= vocab.WB_RANK[most]:
             continue
         boot = " in the boot" if planned.plan.boot else ""
@@ -394,7 +394,6 @@ def rule_activity_ahead(ctx: Context) -> Iterable[Flag]:
 
 def rule_boot_off_early(ctx: Context) -> Iterable[Flag]:
     for entry, planned in ctx.placed():
-        phase = planned.phase
         if entry.boot is False and planned.plan.boot:
             yield _flag(
                 entry.date, "boot-off-early",
