@@ -154,10 +154,12 @@ def _export_fhir(ctx, db, ids, as_of: date, output: str, force: bool) -> int:
     """Each patient's record, plan and flags (as `report` works them out) as one Bundle."""
     from datetime import datetime, timezone
 
+    from rehab import instruments
     from rehab.errors import Fault
     from rehab.files import atomic_output
     from rehab.render import fhir
 
+    questionnaires = instruments.load_all(settings_of(ctx).protocols_dir)
     patients = []
 
     def gathered():
@@ -167,7 +169,7 @@ def _export_fhir(ctx, db, ids, as_of: date, output: str, force: bool) -> int:
 
     try:
         with atomic_output(output, force) as handle:
-            fhir.write_bundle(handle, gathered(), as_of, datetime.now(timezone.utc))
+            fhir.write_bundle(handle, gathered(), as_of, datetime.now(timezone.utc), questionnaires)
     except fhir.BuildError as exc:
         raise Fault(f"{exc}; nothing was written") from None
     return len(patients)
