@@ -57,10 +57,10 @@ def _named(text: str, day: int) -> str:
 
 
 def _said(plan, change) -> str:
-    from rehab.render import words
+    from rehab import wording
 
     titles = {m.id: m.title for m in plan.milestones}
-    return words.change_line(change.as_dict(plan.surgery_date), titles)
+    return wording.change_line(change.as_dict(plan.surgery_date), titles)
 
 
 @plan_app.command("adjust")
@@ -139,17 +139,17 @@ def plan_list(ctx: typer.Context, patient: PatientOpt = None, as_json: JsonOpt =
         return
     from rich.table import Table
 
-    from rehab.render import words
+    from rehab import wording
 
     titles = {m.id: m.title for m in plan.milestones}
     table = Table("Id", "Days")
     for heading in ("Change", "By", "Recorded", "Note"):
         table.add_column(heading, overflow="fold")
     for c in changes:
-        days = (words.day_span(c["from_day"], c["until_day"]) if c["until_day"] is not None
+        days = (wording.day_span(c["from_day"], c["until_day"]) if c["until_day"] is not None
                 else f"day {c['from_day']} on") if c["kind"] == "adjust" else "—"
         removed = f"\nremoved {c['removed_at'][:10]}" if c["removed_at"] else ""
-        table.add_row(str(c["id"]), days, words.change_what(c, titles) + removed, c["by"] or "",
+        table.add_row(str(c["id"]), days, wording.change_what(c, titles) + removed, c["by"] or "",
                       c["created_at"][:10] if c["created_at"] else "", c["note"] or "",
                       style="dim" if c["removed_at"] else None)
     out.print(table)
