@@ -77,26 +77,41 @@ def log(
             raise RehabError(f"unknown milestone {m!r}: use one of {', '.join(sorted(known))}")
     milestone_values = tuple(dict.fromkeys(milestones or ()))
     prompting = pain_value is None or wb_value is None
-    existing = db.entry(person.id, day) if (prompting or replace) else None
-    if existing is not None and not replace:  # say so before asking anything
-        raise RehabError(f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
-    if existing is not None:
+    if prompting or replace:
+        # Only to refuse early or to know what to ask: the merge below reads the day again
+        # inside the write transaction.
+        existing = db.entry(person.id, day)
+        if existing is not None and not replace:  # say so before asking anything
+            raise RehabError(f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
+        if existing is None:  # nothing to keep: ask for what is missing, before any lock is held
+            pain_value = _prompt_or_fail(pain_value, "--pain", "Pain now", ["0–10"], vocab.pain)
+            wb_value = _prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
+                                       vocab.weight_bearing)
+
+    def build(old: Entry | None) -> Entry:
         # --replace changes what was given and keeps the rest, so recording a milestone on a
         # logged day (log --milestone wound-review --replace) needs nothing retyped. Symptoms
         # and milestones are added to the day's: a second symptom must never hide the first
-        # red flag.
-        pain_value = existing.pain if pain_value is None else pain_value
-        wb_value = wb_value or existing.weight_bearing
-        boot = existing.boot if boot is None else boot
-        activity_value = activity_value or existing.activity
-        symptom_values = tuple(dict.fromkeys((() if clear_symptoms else existing.symptoms) + symptom_values))
-        milestone_values = tuple(dict.fromkeys((() if clear_milestones else existing.milestones) + milestone_values))
-        note = existing.note if note is None else note
-    pain_value = _prompt_or_fail(pain_value, "--pain", "Pain now", ["0–10"], vocab.pain)
-    wb_value = _prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
-                               vocab.weight_bearing)
-    entry = Entry(day, pain_value, wb_value, boot, activity_value, symptom_values, milestone_values, note)
-    replaced = db.log(person.id, entry, replace)
+        # red flag. Runs inside the store's write transaction, on the day as it is now.
+        if old is None:
+            if pain_value is None:
+                raise RehabError("missing --pain (give it as an option; prompting needs a terminal)")
+            if wb_value is None:
+                raise RehabError("missing --weight-bearing (give it as an option; prompting needs a terminal)")
+            return Entry(day, pain_value, wb_value, boot, activity_value, symptom_values, milestone_values, note)
+        return Entry(
+            day,
+            old.pain if pain_value is None else pain_value,
+            wb_value or old.weight_bearing,
+            old.boot if boot is None else boot,
+            activity_value or old.activity,
+            tuple(dict.fromkeys((() if clear_symptoms else old.symptoms) + symptom_values)),
+            tuple(dict.fromkeys((() if clear_milestones else old.milestones) + milestone_values)),
+            old.note if note is None else note,
+            old.temperature, old.swelling, old.exercises,
+        )
+
+    entry, replaced = db.log(person.id, day, build, replace)
     entries = db.entries(person.id, end=day)
     raised = [f.as_dict() for f in deviations.flags_on(plan, entries, day)]
     from rehab.render.journal import logged_view
