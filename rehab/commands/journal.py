@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from rehab import text as text_field
 from rehab import vocab
 from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_activity, complete_symptom,
                                    complete_weight_bearing, day_arg, journal_for, print_json, terminal)
@@ -194,6 +195,8 @@ def flags_ack(
     from rehab.model import Acknowledgement
 
     day = day_arg(on)
+    note = text_field.note(note, "the --note")
+    by = text_field.line(by, "--by")
     if not note.strip():
         raise RehabError("an acknowledgement needs a --note")
     db, person, plan = journal_for(ctx, patient)

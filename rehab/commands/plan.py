@@ -129,8 +129,12 @@ def _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon):
     protocol = protocol_for(ctx, procedure)
     person = None
     if name or side or surgeon:
+        from rehab import text as text_field
         from rehab.patient_fields import clean_side
 
+        # The same rules as a stored patient's: a line break or an escape sequence in a name
+        # would start a Markdown heading or a new line of the calendar file.
+        name, surgeon = text_field.line(name, "--name"), text_field.line(surgeon, "--surgeon")
         person = {"id": None, "name": name, "side": clean_side(side), "surgeon": surgeon,
                   "surgery_date": surgery.isoformat(), "procedure": protocol.id,
                   "procedures": protocol.id.split("+")}
