@@ -29,6 +29,8 @@ def settings_of(ctx: typer.Context) -> Settings:
 DateOpt = Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="The day to look at (default today): YYYY-MM-DD, today, yesterday.")]
 PatientOpt = Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Patient id or name (default: the current patient).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
+PROCEDURE_HELP = "Procedure id or name (rehab protocols list); repeat it, or join ids with '+', for several done together."
 
 
 # --- what a TAB offers for options whose values come from a fixed list ----------------------
