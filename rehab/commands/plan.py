@@ -6,7 +6,7 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from rehab import config, wording
-from rehab.commands.common import (PROCEDURE_HELP, DateOpt, ForceOpt, JsonOpt, PatientOpt, complete_procedure, complete_side, day_arg, emit,
+from rehab.commands.common import (PROCEDURE_HELP, DateOpt, ForceOpt, JsonOpt, PatientOpt, complete_procedure, complete_side, day_arg, emit_json,
                                    journal_for, print_json, protocol_for, settings_of, terminal, write_document)
 from rehab.errors import RehabError
 from rehab.render import formats
@@ -99,7 +99,7 @@ def timeline(
     plan, person = _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon)
 
     if as_json:
-        emit(tl.to_dict(plan, person), "json", output, force)
+        emit_json(tl.to_dict(plan, person), output, force)
     elif fmt == "text" and output is None:
         from rehab.render.terminal import timeline_view
 
