@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from rehab import timeline as tl
 from rehab import vocab
+from rehab.deviations import flag_document
 from rehab.model import Acknowledgement, Entry, PatientRecord
 
 WEEK = 7
@@ -31,11 +32,14 @@ def build(
     end: date | None,
 ) -> dict:
     """One patient's report. `flags` are Flag-like objects (date, rule, severity, message,
-    subject, .key, .as_dict()); `acknowledged` maps a flag's key to its acknowledgement."""
+    subject, .key, .as_dict()); `acknowledged` maps a flag's key to its acknowledgement.
+    `plan` is None when the patient's protocol can no longer be found (see `unplanned`)."""
     patient = record.patient
     surgery = patient.surgery_date
     first, last = report_range(surgery, as_of, start, end)
     entries = in_range(record.entries, first, last)
+    if plan is None:
+        return unplanned(record, as_of, first, last, entries)
     day = plan.day_of(as_of)
     phase = plan.phase_on(as_of)
     person = patient.as_dict()
@@ -54,6 +58,34 @@ def build(
         "pain": pain(entries, last),
         "milestones": _milestones(document["milestones"], record.entries, as_of),
         "weight_bearing": _by_phase(plan, entries, first, last),
+    }
+
+
+def missing_protocol_line(procedure: str) -> str:
+    return (f"the protocol {procedure!r} can no longer be found (was its file removed from the "
+            "protocols folder?): this report has no plan, flags or milestones")
+
+
+def unplanned(record: PatientRecord, as_of: date, first: date, last: date, entries: list[Entry]) -> dict:
+    """The report of a patient whose protocol has disappeared: still listed, with what was
+    logged and a line saying why there is no plan, so one patient never stops a clinic's."""
+    surgery = record.patient.surgery_date
+    day = (as_of - surgery).days
+    return {
+        "patient": record.patient.as_dict(),
+        "problem": missing_protocol_line(record.patient.procedure),
+        "as_of": as_of.isoformat(),
+        "day": day,
+        "week": day // WEEK if day >= 0 else None,
+        "phase": None,
+        "range": {"from": first.isoformat(), "to": last.isoformat()},
+        "timeline": None,
+        "entries": [e.as_dict(surgery) for e in entries],
+        "flags": [],
+        "adherence": adherence(entries, max(first, surgery), last),
+        "pain": pain(entries, last),
+        "milestones": [],
+        "weight_bearing": [],
     }
 
 
@@ -123,6 +155,7 @@ def summary_row(report: dict) -> dict:
         "latest_pain": report["pain"]["latest"],
         "day": report["day"],
         "phase": report["phase"]["title"] if report["phase"] else None,
+        **({"problem": report["problem"]} if report.get("problem") else {}),
     }
 
 
@@ -133,13 +166,6 @@ def attention_order(rows) -> list[dict]:
         return (-row["urgent"], -row["warning"], ratio is None, ratio or 0.0, row["name"] or "")
 
     return sorted(rows, key=key)
-
-
-def flag_document(flag, acknowledged: dict) -> dict:
-    """A flag with its acknowledgement, if it has one (flags --json and reports alike)."""
-    ack = acknowledged.get(flag.key)
-    return {**flag.as_dict(), "acknowledged": ack is not None,
-            "acknowledgement": ack.as_dict() if ack else None}
 
 
 def _milestones(planned: list[dict], entries: list[Entry], as_of: date) -> list[dict]:

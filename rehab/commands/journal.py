@@ -1,11 +1,13 @@
 """The daily loop: `rehab log`, `today`, `history` and `flags`."""
 
 import sys
+from dataclasses import replace as replace_fields
 from datetime import date
 from typing import Annotated, Optional
 
 import typer
 
+from rehab import text as text_field
 from rehab import vocab
 from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_activity, complete_symptom,
                                    complete_weight_bearing, day_arg, journal_for, print_json, terminal)
@@ -53,65 +55,26 @@ def log(
     """Log a day: pain, weight-bearing, boot, activity, symptoms."""
     from rehab import deviations
     from rehab.dates import local_today
-    from rehab.model import Entry
+    from rehab.entry_input import EntryInput
 
     # Check everything typed before opening the database.
     today = local_today()
-    day = day_arg(on, today)
-    pain_value = vocab.pain(pain) if pain is not None else None
-    wb_value = vocab.weight_bearing(weight_bearing) if weight_bearing is not None else None
-    activity_value = vocab.activity(activity) if activity is not None else None
-    symptom_values = tuple(dict.fromkeys(vocab.symptom(s) for s in symptoms or ()))
-    if note is not None and len(note) > 2000:
-        raise RehabError("a note may be at most 2000 characters")
-    if day > today:
-        raise RehabError(f"{day.isoformat()} is in the future: log a day once it has happened")
-    if (clear_symptoms or clear_milestones) and not replace:
-        raise RehabError("--clear-symptoms and --clear-milestones change a logged day: add --replace")
+    given = EntryInput.read(day_arg(on, today), today, pain=pain, weight_bearing=weight_bearing, boot=boot,
+                            activity=activity, symptoms=symptoms, milestones=milestones, note=note, replace=replace,
+                            clear_symptoms=clear_symptoms, clear_milestones=clear_milestones)
+    day = given.day
     db, person, plan = journal_for(ctx, patient)
-    if day < person.surgery_date:
-        raise RehabError(f"{day.isoformat()} is before the surgery date ({person.surgery_date.isoformat()})")
-    known = {m.id for m in plan.milestones}
-    for m in milestones or ():
-        if m not in known:
-            raise RehabError(f"unknown milestone {m!r}: use one of {', '.join(sorted(known))}")
-    milestone_values = tuple(dict.fromkeys(milestones or ()))
-    prompting = pain_value is None or wb_value is None
-    if prompting or replace:
-        # Only to refuse early or to know what to ask: the merge below reads the day again
-        # inside the write transaction.
-        existing = db.entry(person.id, day)
-        if existing is not None and not replace:  # say so before asking anything
-            raise RehabError(f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
-        if existing is None:  # nothing to keep: ask for what is missing, before any lock is held
-            pain_value = _prompt_or_fail(pain_value, "--pain", "Pain now", ["0–10"], vocab.pain)
-            wb_value = _prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
-                                       vocab.weight_bearing)
-
-    def build(old: Entry | None) -> Entry:
-        # --replace changes what was given and keeps the rest, so recording a milestone on a
-        # logged day (log --milestone wound-review --replace) needs nothing retyped. Symptoms
-        # and milestones are added to the day's: a second symptom must never hide the first
-        # red flag. Runs inside the store's write transaction, on the day as it is now.
-        if old is None:
-            if pain_value is None:
-                raise RehabError("missing --pain (give it as an option; prompting needs a terminal)")
-            if wb_value is None:
-                raise RehabError("missing --weight-bearing (give it as an option; prompting needs a terminal)")
-            return Entry(day, pain_value, wb_value, boot, activity_value, symptom_values, milestone_values, note)
-        return Entry(
-            day,
-            old.pain if pain_value is None else pain_value,
-            wb_value or old.weight_bearing,
-            old.boot if boot is None else boot,
-            activity_value or old.activity,
-            tuple(dict.fromkeys((() if clear_symptoms else old.symptoms) + symptom_values)),
-            tuple(dict.fromkeys((() if clear_milestones else old.milestones) + milestone_values)),
-            old.note if note is None else note,
-            old.temperature, old.swelling, old.exercises,
-        )
-
-    entry, replaced = db.log(person.id, day, build, replace)
+    given.check_plan(person.surgery_date, (m.id for m in plan.milestones))
+    if given.pain is None or given.weight_bearing is None:
+        # Ask for what is missing and the day's entry does not give: refuse a logged day
+        # without --replace before asking anything.
+        now = given.merged(db.entry(person.id, day))
+        pain_value = _prompt_or_fail(now.pain, "--pain", "Pain now", ["0–10"], vocab.pain)
+        wb_value = _prompt_or_fail(now.weight_bearing, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
+                                   vocab.weight_bearing)
+        given = replace_fields(given, pain=pain_value, weight_bearing=wb_value)
+    # Read, merge and write in one transaction (two --replace at once must not lose either).
+    entry, replaced = db.log(person.id, day, given.build, replace)
     entries = db.entries(person.id, end=day)
     raised = [f.as_dict() for f in deviations.flags_on(plan, entries, day)]
     from rehab.render.journal import logged_view
@@ -203,7 +166,7 @@ def flags(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     db, person, plan = journal_for(ctx, patient)
     entries = db.entries(person.id, end=day)
     found, acks = _flags_with_acks(db, person.id, plan, entries, day)
-    from rehab.report import flag_document
+    from rehab.deviations import flag_document
 
     docs = [flag_document(f, acks) for f in found]
     if as_json:
@@ -231,6 +194,8 @@ def flags_ack(
     from rehab.model import Acknowledgement
 
     day = day_arg(on)
+    note = text_field.note(note, "the --note")
+    by = text_field.line(by, "--by")
     if not note.strip():
         raise RehabError("an acknowledgement needs a --note")
     db, person, plan = journal_for(ctx, patient)

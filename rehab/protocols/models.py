@@ -147,6 +147,32 @@ class Thresholds(_Strict):
     fever_celsius: float = Field(default=38.0, ge=37.0, le=41.0)
 
 
+BEFORE_SURGERY = "before surgery"
+
+
+class OutcomeSchedule(_Strict):
+    """When the outcome questionnaires are due: "before surgery" (the day before it) and times
+    after surgery. A score dated within `window_days` either side of a due date satisfies it
+    (one before surgery counts up to the surgery day itself, filled in before the operation)."""
+
+    instruments: list[Slug] = Field(min_length=1)
+    due: list[Literal["before surgery"] | Offset] = Field(min_length=1)
+    window_days: int = Field(default=7, ge=0, le=60)
+    sources: list[Slug] = Field(default_factory=list)
+
+    @field_validator("instruments")
+    @classmethod
+    def _instruments_once(cls, ids: list[str]) -> list[str]:
+        _unique("instrument", ids)
+        return ids
+
+    @field_validator("due")
+    @classmethod
+    def _due_once(cls, due: list) -> list:
+        _unique("due point", [p if isinstance(p, str) else p.model_dump() for p in due])
+        return due
+
+
 class Protocol(_Strict):
     id: Slug
     name: Text
@@ -158,6 +184,7 @@ class Protocol(_Strict):
     phases: list[Phase] = Field(min_length=1)
     milestones: list[Milestone] = Field(default_factory=list)
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    outcomes: OutcomeSchedule | None = None  # none: no questionnaires are scheduled
 
     @field_validator("sources")
     @classmethod
@@ -209,6 +236,15 @@ class Protocol(_Strict):
             if milestone.until is not None and not milestone.at.before(milestone.until):
                 raise ValueError(f"milestone {milestone.id} ends before it starts")
         return milestones
+
+    @field_validator("outcomes")
+    @classmethod
+    def _outcomes_cite_known_sources(cls, outcomes: OutcomeSchedule | None, info: ValidationInfo):
+        known = {s.id for s in info.data.get("sources", [])}
+        missing = [s for s in (outcomes.sources if outcomes else []) if s not in known]
+        if missing:
+            raise ValueError(f"cites unknown source {missing[0]!r}")
+        return outcomes
 
 
 def _cite_known_sources(kind: str, items: list, info: ValidationInfo) -> None:

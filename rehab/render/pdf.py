@@ -12,7 +12,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from rehab.render import chart, documents, words
+from rehab import wording
+from rehab.render import chart, documents
 
 FONTS = Path(__file__).parent / "fonts"
 FAMILY = "DejaVuCond"
@@ -71,7 +72,7 @@ class _Document(FPDF):
         self.set_y(self.get_y() + 1)
         self.set_font(FAMILY, "", 7.5)
         pages = f"   Page {self.page_no()} of {{nb}}" if self.numbered else ""
-        self.multi_cell(0, 3.3, words.NOTICE + pages, align="L")
+        self.multi_cell(0, 3.3, wording.NOTICE + pages, align="L")
 
     def page_title(self, text: str, facts: list[tuple[str, str]] = ()) -> None:
         """A new page opened by a large title and, if given, its facts line."""
@@ -139,6 +140,7 @@ class _Document(FPDF):
               size: float = 8, bold_rows: set[int] = frozenset(), width: float | None = None,
               align: str = "CENTER") -> None:
         self.font(size)
+        rows, bold_rows = self._split_tall_rows(rows, widths, size, width or self.width, bold_rows)
         bold = FontFace(emphasis="BOLD")
         with super().table(
             col_widths=widths, width=width or self.width, align=align, text_align="LEFT", v_align="TOP",
@@ -151,6 +153,37 @@ class _Document(FPDF):
                 for cell in row:
                     out.cell(cell, style=bold if (index - bool(headings)) in bold_rows else None)
         self.ln(1)
+
+    # A cell shorter than this, with few line breaks, cannot make a row taller than a page:
+    # only longer ones are measured (measuring every cell of a clinic's entries is slow).
+    SHORT_CELL = 300
+
+    def _split_tall_rows(self, rows: list[list[str]], widths: list[float], size: float, width: float,
+                         bold_rows) -> tuple[list[list[str]], set[int]]:
+        """Rows too tall for a page (a long acknowledgement note, a note of many lines) cut
+        into several rows, each holding the next lines of every cell: fpdf2 refuses a table
+        row higher than a page, which stopped a whole clinic's report."""
+        if all(len(cell) < self.SHORT_CELL and cell.count("\n") < 20 for row in rows for cell in row):
+            return rows, set(bold_rows)
+        line_h = self.line_h(size)
+        room = self.h - self.t_margin - FOOTER - 2 - 4 * line_h  # a page, less a heading row
+        most = max(int(room / line_h), 1)
+        total = sum(widths)
+        # Measured a little narrower than printed, so fpdf2 never wraps a line we cut again.
+        inner = [width * w / total - 2 * (1.0 + self.c_margin) - 1.0 for w in widths]
+        out, bold = [], set()
+        for index, row in enumerate(rows):
+            if all(len(cell) < self.SHORT_CELL and cell.count("\n") < 20 for cell in row):
+                pieces = [row]
+            else:
+                lines = [self.multi_cell(max(w, 2.0), line_h, cell, dry_run=True, output="LINES")
+                         if cell else [""] for cell, w in zip(row, inner)]
+                parts = max((len(ls) + most - 1) // most for ls in lines)
+                pieces = [["\n".join(ls[k * most:(k + 1) * most]) for ls in lines] for k in range(parts)]
+            if index in bold_rows:
+                bold.update(range(len(out), len(out) + len(pieces)))
+            out.extend(pieces)
+        return out, bold
 
     def chart(self, item: chart.Chart, width: float | None = None) -> None:
         """Draw a chart at the current position, scaled to the width, then move below it."""
@@ -207,24 +240,20 @@ def _draw(pdf: FPDF, shape, x0: float, y0: float, k: float) -> None:
 
 # --- the one-page timeline ----------------------------------------------------------------------
 
-def timeline(page: dict, paper: str) -> bytes:
-    """The plan on one page: the font shrinks step by step until it fits."""
+def write_timeline(handle, document: documents.PlanDocument) -> str:
+    """The plan on one page: the font shrinks step by step until it fits. Returns the
+    characters the font could not draw (printed as '?'), for the command to mention."""
+    page, paper = documents.timeline_page(document), documents.paper_size(document.paper)
     for scale in TIMELINE_SCALES:
         pdf = _timeline(page, paper, scale)
         if pdf.pages_count == 1:
             break
-    return _finished(pdf)
+    return _finished(handle, pdf)
 
 
-def _finished(pdf: _Document) -> bytes:
-    data = bytes(pdf.output())
-    if pdf.undrawable:
-        import sys
-
-        shown = "".join(sorted(pdf.undrawable))[:20]
-        sys.stderr.write(f"rehab: the PDF's font cannot draw {shown}; those characters print as '?' "
-                         "(the html format shows them)\n")
-    return data
+def _finished(handle, pdf: _Document) -> str:
+    handle.write(bytes(pdf.output()))
+    return "".join(sorted(pdf.undrawable))
 
 
 def _timeline(page: dict, paper: str, scale: float) -> _Document:
@@ -312,7 +341,12 @@ def _columns(pdf: _Document, cells: list[str], left: float, markdown: bool = Fal
 
 # --- reports ------------------------------------------------------------------------------------
 
-def reports(pages: list[dict], summary: list[list[str]] | None) -> bytes:
+def write_reports(handle, document: documents.ReportDocument) -> str:
+    """Every report, one after another; returns the characters the font could not draw."""
+    return _finished(handle, _reports(*documents.ordered_pages(document)))
+
+
+def _reports(pages: list[dict], summary: list[list[str]] | None) -> _Document:
     title = pages[0]["title"] if len(pages) == 1 else "Progress reports"
     pdf = _Document("a4", title, numbered=True)
     if summary is not None:
@@ -325,7 +359,7 @@ def reports(pages: list[dict], summary: list[list[str]] | None) -> bytes:
         _report(pdf, page)
     if not pages and summary is None:
         pdf.add_page()
-    return _finished(pdf)
+    return pdf
 
 
 def _report(pdf: _Document, page: dict) -> None:
@@ -353,12 +387,12 @@ def _report(pdf: _Document, page: dict) -> None:
         urgent = {i for i, mark in enumerate(page["flag_marks"]) if "urgent" in mark}
         pdf.table(documents.FLAG_HEADINGS, page["flags"], [19, 16, 34, 67, 50], size=8, bold_rows=urgent)
     else:
-        pdf.para("No flags in this period.")
+        pdf.para(documents.NO_FLAGS)
     pdf.heading("Entries")
     if page["entries"]:
         pdf.table(documents.ENTRY_HEADINGS, page["entries"], [18, 9, 9, 13, 12, 18, 26, 25, 56], size=7.5)
         pdf.para(documents.ENTRY_LEGEND, 7.5)
     else:
-        pdf.para("No entries in this period.")
+        pdf.para(documents.NO_ENTRIES)
 
 
