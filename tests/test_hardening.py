@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -300,7 +299,7 @@ def test_import_of_standard_input_is_bounded(isolated):
     from rehab.commands import records
 
     env = {**os.environ, "REHAB_DB": str(isolated / "r.db")}
-    code = textwrap.dedent(f"""
+    code = textwrap.dedent("""
         import sys
         from rehab.commands import records
         records.IMPORT_LIMIT = 1 << 20

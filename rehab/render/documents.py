@@ -26,7 +26,7 @@ RED_FLAG_GROUPS = (
     ("Nerves and blood supply", ("numbness", "cold-toes")),
     ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
 )
-EMERGENCY_ACTION = f"Call emergency services now ({wording.EMERGENCY_NUMBERS}) for:"
+EMERGENCY_ACTION = f"{wording.EMERGENCY_NOW} for:"
 TEAM_ACTION = "Contact your surgical team the same day for:"
 
 
@@ -247,6 +247,8 @@ def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
     ]
 
 
+NO_FLAGS = "No flags in this period."
+NO_ENTRIES = "No entries in this period."
 SUMMARY_TITLE = "Who needs attention"
 SUMMARY_NOTE = ("Open (unacknowledged) flags first, then the lowest share of days logged. "
                 "Each patient's report follows in this order.")

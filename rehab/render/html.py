@@ -55,5 +55,5 @@ def _reports(pages: list[dict], summary: list[list[str]] | None) -> str:
         changes_title=wording.CHANGES_TITLE, changes_headings=documents.CHANGES_HEADINGS,
         changes_none=documents.CHANGES_NONE,
         entry_headings=documents.ENTRY_HEADINGS, entry_legend=documents.ENTRY_LEGEND,
-        chart_legend=documents.CHART_LEGEND,
+        chart_legend=documents.CHART_LEGEND, no_flags=documents.NO_FLAGS, no_entries=documents.NO_ENTRIES,
     )

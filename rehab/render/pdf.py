@@ -397,12 +397,12 @@ def _report(pdf: _Document, page: dict) -> None:
         urgent = {i for i, mark in enumerate(page["flag_marks"]) if "urgent" in mark}
         pdf.table(documents.FLAG_HEADINGS, page["flags"], [19, 16, 34, 67, 50], size=8, bold_rows=urgent)
     else:
-        pdf.para("No flags in this period.")
+        pdf.para(documents.NO_FLAGS)
     pdf.heading("Entries")
     if page["entries"]:
         pdf.table(documents.ENTRY_HEADINGS, page["entries"], [18, 9, 9, 13, 12, 18, 26, 25, 56], size=7.5)
         pdf.para(documents.ENTRY_LEGEND, 7.5)
     else:
-        pdf.para("No entries in this period.")
+        pdf.para(documents.NO_ENTRIES)
 
 
