@@ -299,3 +299,30 @@ def test_report_lists_the_changes(rehab, patient, tmp_path):
     ok(rehab("report", "--format", "markdown", "--output", str(md), "--date", on(50)))
     text = md.read_text()
     assert "## Changes your team made to this plan" in text and "sport allowed" in text and "removed" in text
+
+
+def test_export_import_round_trip_carries_procedures_and_changes(rehab, tmp_path):
+    ok(rehab("patient", "add", "Cy Ong", "--surgery-date", SURGERY.isoformat(), "--procedure", "os-trigonum-excision",
+             "--procedure", "fhl-release"))
+    ok(rehab("plan", "adjust", "--from", "day 0", "--until", "day 6", "--weight-bearing", "none", "--by", "Mr Hester",
+             "--note", "keep it off the ground"))
+    ok(rehab("plan", "move", "wound-review", "--to", "day 10", "--until", "day 11", "--by", "Mr Hester"))
+    ok(rehab("plan", "adjust", "--from", "week 6", "--allow", "sport", "--forbid", "low-impact", "--pain-ceiling", "5"))
+    ok(rehab("plan", "remove", "3", "--yes"))
+    first, second, other = tmp_path / "first.json", tmp_path / "second.json", tmp_path / "other.db"
+    ok(rehab("export", "--output", first))
+    doc = json.loads(first.read_text(encoding="utf-8"))
+    (person,) = doc["patients"]
+    assert person["procedure"] == "fhl-release+os-trigonum-excision"
+    assert person["procedures"] == ["fhl-release", "os-trigonum-excision"]
+    assert [(a["id"], a["kind"], a["removed_at"] is not None) for a in person["adjustments"]] == [
+        (1, "adjust", False), (2, "move", False), (3, "adjust", True)]
+    ok(rehab("--db", other, "import", first))
+    ok(rehab("--db", other, "export", "--output", second))
+    again = json.loads(second.read_text(encoding="utf-8"))
+    doc.pop("exported_at")
+    again.pop("exported_at")
+    assert again == doc
+    # The imported plan reads as the original does.
+    for args in (["plan", "list", "--json"], ["timeline", "--json"], ["today", "--date", on(3), "--json"]):
+        assert json.loads(ok(rehab("--db", other, *args)).stdout) == json.loads(ok(rehab(*args)).stdout)
