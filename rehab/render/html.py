@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from rehab.render import chart, documents, words
+from rehab.render import chart, documents, outcome_report, words
 
 PAGE_SIZE = {"a4": "A4", "letter": "letter"}
 
@@ -48,4 +48,9 @@ def reports(pages: list[dict], summary: list[list[str]] | None) -> str:
         milestone_headings=documents.MILESTONE_HEADINGS, flag_headings=documents.FLAG_HEADINGS,
         entry_headings=documents.ENTRY_HEADINGS, entry_legend=documents.ENTRY_LEGEND,
         chart_legend=documents.CHART_LEGEND,
+        outcome_svgs=[_svg(p["outcomes"]["chart"]) if p.get("outcomes") and p["outcomes"]["chart"] else None
+                      for p in pages],
+        outcome_legend=outcome_report.LEGEND, score_headings=outcome_report.SCORE_HEADINGS,
+        due_headings=outcome_report.DUE_HEADINGS, measure_headings=outcome_report.MEASURE_HEADINGS,
+        symmetry_headings=outcome_report.SYMMETRY_HEADINGS,
     )
