@@ -19,8 +19,6 @@ os.environ.update(HOME=_SESSION_HOME, XDG_DATA_HOME=os.path.join(_SESSION_HOME, 
                   REHAB_DB=os.path.join(_SESSION_HOME, "rehab.db"))
 
 import pytest  # noqa: E402
-import typer  # noqa: E402
-import typer.testing  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from rehab.cli import app  # noqa: E402
@@ -45,13 +43,6 @@ def isolated(tmp_path, monkeypatch):
 @pytest.fixture
 def db_path(isolated) -> Path:
     return isolated / "rehab.db"
-
-
-# Typer's CliRunner rebuilds the whole Click command tree on every invoke, which costs more
-# than most commands themselves: build it once for the session.
-_COMMAND = typer.main.get_command(app)
-_build = typer.testing._get_command
-typer.testing._get_command = lambda given: _COMMAND if given is app else _build(given)
 
 
 class Rehab:

@@ -130,10 +130,12 @@ def open_db(ctx: typer.Context, create: bool = False):
     return store.open_store(settings_of(ctx).db, create)
 
 
-def protocol_for(ctx: typer.Context, procedure: str):
-    from rehab.protocols import find
+def protocol_for(ctx: typer.Context, procedure: str | list[str]):
+    """The protocol of one procedure, or of several done together (repeated --procedure,
+    ids joined with '+', or a patient's combined id), combined."""
+    from rehab.protocols import find_combined
 
-    return find(procedure, settings_of(ctx).protocols_dir)
+    return find_combined(procedure, settings_of(ctx).protocols_dir)
 
 
 def patient_line(person: dict | None) -> str | None:

@@ -22,7 +22,7 @@ def patient_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The patient's name.")],
     surgery_date: Annotated[str, typer.Option("--surgery-date", metavar="DATE", help="Day 0: YYYY-MM-DD.")],
-    procedure: Annotated[str, typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="Procedure id or name (rehab protocols list).")],
+    procedure: Annotated[list[str], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="Procedure id or name (rehab protocols list); repeat it, or join ids with '+', for several done together.")],
     side: SideOpt = None,
     surgeon: SurgeonOpt = None,
     patient_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help="A short id (default: made from the name).")] = None,
@@ -88,7 +88,7 @@ def patient_edit(
     ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
     name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="New name.")] = None,
     surgery_date: Annotated[Optional[str], typer.Option("--surgery-date", metavar="DATE", help="New surgery date.")] = None,
-    procedure: Annotated[Optional[str], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="New procedure.")] = None,
+    procedure: Annotated[Optional[list[str]], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="New procedure (repeat it, or join ids with '+', for several).")] = None,
     side: SideOpt = None,
     surgeon: SurgeonOpt = None,
 ):
@@ -96,14 +96,14 @@ def patient_edit(
 
     from rehab import patient_fields as fields
 
-    if not any(v is not None for v in (name, surgery_date, procedure, side, surgeon)):
+    if not any(v is not None for v in (name, surgery_date, procedure or None, side, surgeon)):
         raise RehabError("nothing to change: give --name, --surgery-date, --procedure, --side or --surgeon")
     changes = {}
     if name is not None:
         changes["name"] = fields.clean_name(name)
     if surgery_date is not None:
         changes["surgery_date"] = day_arg(surgery_date)
-    if procedure is not None:
+    if procedure:
         changes["procedure"] = protocol_for(ctx, procedure).id
     if side is not None:
         changes["side"] = fields.clean_side(side)

@@ -77,7 +77,7 @@ def timeline(
     ctx: typer.Context,
     patient: PatientOpt = None,
     surgery_date: Annotated[Optional[str], typer.Option("--surgery-date", metavar="DATE", help="Day 0, for a plan without a stored patient.")] = None,
-    procedure: Annotated[Optional[str], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="Procedure id or name (rehab protocols list).")] = None,
+    procedure: Annotated[Optional[list[str]], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="Procedure id or name (rehab protocols list); repeat it, or join ids with '+', for several done together.")] = None,
     on: DateOpt = None,
     as_json: JsonOpt = False,
     fmt: Annotated[TimelineFormat, typer.Option("--format", metavar="FORMAT", help="text, markdown, html, pdf or ics.")] = TimelineFormat.text,
@@ -110,7 +110,7 @@ def timeline(
         _, record, plan = journal_for(ctx, patient)
         person = record.as_dict()
     else:
-        if surgery_date is None or procedure is None:
+        if surgery_date is None or not procedure:
             raise RehabError("give both --surgery-date and --procedure (or --patient)")
         surgery = day_arg(surgery_date)
         protocol = protocol_for(ctx, procedure)
@@ -119,7 +119,8 @@ def timeline(
             from rehab.patient_fields import clean_side
 
             person = {"id": None, "name": name, "side": clean_side(side), "surgeon": surgeon,
-                      "surgery_date": surgery.isoformat(), "procedure": protocol.id}
+                      "surgery_date": surgery.isoformat(), "procedure": protocol.id,
+                      "procedures": protocol.id.split("+")}
         plan = tl.build(protocol, surgery)
 
     if as_json:

@@ -109,20 +109,68 @@ def _progress(items, count, label: str):
             progress.advance(task)
 
 
+class ExportFormat(str, Enum):
+    json = "json"
+    fhir = "fhir"
+
+
 def export_data(
     ctx: typer.Context,
-    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The JSON file to write (- for standard output).")],
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The file to write (- for standard output).")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", metavar="FORMAT", help="json (a rehab backup, the default) or fhir (a FHIR R4 Bundle).")] = ExportFormat.json,
+    patient: Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Only this patient (id or name; default: everyone).")] = None,
+    on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="fhir: flags and plan progress as of this day (default today).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ):
-    """Everything in the database as one JSON document (a backup)."""
-    from rehab.backup import write_export
+    """Everything in the database as one document: a JSON backup, or a FHIR R4 Bundle."""
     from rehab.files import atomic_output, check_writable, describe
 
+    as_of = day_arg(on)
     check_writable(output, force)
+    if fmt is ExportFormat.fhir:
+        _require_fhir()
     db = open_db(ctx)
-    with atomic_output(output, force) as handle:
-        count = write_export(handle, db.records(with_times=True), db.default_id())
+    ids = None if patient is None else [db.current(patient).id]
+    if fmt is ExportFormat.fhir:
+        count = _export_fhir(ctx, db, ids, as_of, output, force)
+    else:
+        from rehab.backup import write_export
+
+        with atomic_output(output, force) as handle:
+            count = write_export(handle, db.records(ids, with_times=True), db.default_id())
     sys.stderr.write(f"Exported {count} patient{'s' if count != 1 else ''} to {describe(output)}\n")
+
+
+def _require_fhir() -> None:
+    """The FHIR models are an optional extra: without them, say how to get them. Exit 2, as
+    for any named thing that is missing: the user can fix it, nothing failed unexpectedly."""
+    from rehab.render import fhir
+
+    if not fhir.available():
+        raise RehabError("the FHIR export needs the fhir.resources package: pip install 'rehab[fhir]'")
+
+
+def _export_fhir(ctx, db, ids, as_of: date, output: str, force: bool) -> int:
+    """Each patient's record, plan and flags (as `report` works them out) as one Bundle."""
+    from datetime import datetime, timezone
+
+    from rehab.errors import Fault
+    from rehab.files import atomic_output
+    from rehab.render import fhir
+
+    patients = []
+
+    def gathered():
+        for record, plan, flags in _evaluated(ctx, db, ids, as_of):
+            patients.append(record.patient.id)
+            yield fhir.PatientData(record, plan, flags)
+
+    try:
+        with atomic_output(output, force) as handle:
+            fhir.write_bundle(handle, gathered(), as_of, datetime.now(timezone.utc))
+    except fhir.BuildError as exc:
+        raise Fault(f"{exc}; nothing was written") from None
+    return len(patients)
 
 
 def import_data(ctx: typer.Context, path: Annotated[str, typer.Argument(metavar="FILE", help="A rehab export file (- for standard input).")]):

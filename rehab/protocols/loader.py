@@ -162,3 +162,17 @@ def find(name: str, protocols_dir: str | Path | None = None) -> Protocol:
         if wanted in {vocab.name_key(n) for n in names}:
             return protocol
     raise NotFound(f"unknown procedure {name!r}: use one of {', '.join(sorted(protocols))}")
+
+
+def find_combined(names: str | list[str] | tuple[str, ...], protocols_dir: str | Path | None = None) -> Protocol:
+    """The plan for one procedure or several done together: each name an id or alias, or
+    ids joined with '+' (as a patient's combined `procedure` is stored). Several are
+    combined by the contract's rules (rehab.protocols.combine)."""
+    from rehab.protocols.combine import SEPARATOR, combine
+
+    given = [names] if isinstance(names, str) else list(names)
+    parts = [part for name in given for part in name.split(SEPARATOR)]
+    if not parts or any(not part.strip() for part in parts):
+        raise NotFound(f"unknown procedure {SEPARATOR.join(given)!r}: give procedure ids, one per --procedure or joined with '+'")
+    found = [find(part, protocols_dir) for part in parts]
+    return found[0] if len({p.id for p in found}) == 1 else combine(found)
