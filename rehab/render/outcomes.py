@@ -19,6 +19,8 @@ def number(value, unit: str = "") -> str:
 def signed(value) -> str:
     if value is None:
         return "—"
+    if value == 0:
+        return "0"
     text = f"{value:+d}" if isinstance(value, int) else f"{value:+.1f}"
     return text.replace("-", "−")
 
