@@ -58,10 +58,9 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
-from rehab import vocab
+from rehab import vocab, wording
 from rehab.protocols.models import Thresholds
 from rehab.model import Entry, flag_key
-from rehab.render.words import date_label
 from rehab.timeline import ACTIVITY_GATES, DatedMilestone, DatedPhase, Timeline, stepwise
 
 SEVERITY_ORDER = {"urgent": 0, "warning": 1, "info": 2}
@@ -74,7 +73,7 @@ SPIKE_LOOKBACK_DAYS = 7
 OPEN_WINDOW_DAYS = 7
 RED_FLAG_WINDOW_DAYS = 14
 
-EMERGENCY_ADVICE = "Call emergency services now (999/112/911), then tell your surgical team."
+EMERGENCY_ADVICE = f"Call emergency services now ({wording.EMERGENCY_NUMBERS}), then tell your surgical team."
 SURGICAL_TEAM_ADVICE = "Contact your surgical team today."
 
 # Activities that open with a milestone, where the protocol has it.
@@ -102,6 +101,13 @@ class Flag(NamedTuple):
         }
 
 
+def flag_document(flag: Flag, acknowledged: dict) -> dict:
+    """A flag with its acknowledgement, if it has one (flags --json and reports alike)."""
+    ack = acknowledged.get(flag.key)
+    return {**flag.as_dict(), "acknowledged": ack is not None,
+            "acknowledgement": ack.as_dict() if ack else None}
+
+
 class PlannedDay(NamedTuple):
     """What the plan says about a day after surgery, as the rules read it for each entry."""
 
@@ -127,7 +133,7 @@ class Context:
 
     def when(self, on: date) -> str:
         """'day 13 (Sat 14 Mar 2026)'."""
-        return f"day {self.day(on)} ({date_label(on)})"
+        return f"day {self.day(on)} ({wording.date_label(on)})"
 
     def lead(self, on: date, logged: str) -> str:
         """How every message about one entry begins: 'Day 9: full weight-bearing logged'."""

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from rehab import timeline as tl
 from rehab import vocab
+from rehab.deviations import flag_document
 from rehab.model import Acknowledgement, Entry, PatientRecord
 
 WEEK = 7
@@ -171,13 +172,6 @@ def attention_order(rows) -> list[dict]:
         return (-row["urgent"], -row["warning"], ratio is None, ratio or 0.0, row["name"] or "")
 
     return sorted(rows, key=key)
-
-
-def flag_document(flag, acknowledged: dict) -> dict:
-    """A flag with its acknowledgement, if it has one (flags --json and reports alike)."""
-    ack = acknowledged.get(flag.key)
-    return {**flag.as_dict(), "acknowledged": ack is not None,
-            "acknowledgement": ack.as_dict() if ack else None}
 
 
 def _milestones(planned: list[dict], entries: list[Entry], as_of: date) -> list[dict]:

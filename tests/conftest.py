@@ -6,7 +6,9 @@ import atexit
 import os
 import shutil
 import sqlite3
+import stat
 import tempfile
+from datetime import date
 from pathlib import Path
 
 # Before anything from rehab is imported: collecting the tests imports the store, which
@@ -74,3 +76,29 @@ def ok(result):
     """A CliRunner result that must have succeeded; its stderr is the message if not."""
     assert result.exit_code == 0, result.stderr
     return result
+
+
+def one_line(result, code: int | None = None) -> str:
+    """A refusal (exit 2) or a fault (exit 1): exactly one plain line on stderr, no traceback.
+    Given the exit status, checks it too, and that nothing went to stdout."""
+    assert result.stderr.startswith("rehab: ") and result.stderr.endswith("\n"), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    if code is not None:
+        assert result.exit_code == code, (result.exit_code, result.stderr)
+        assert result.stdout == ""
+    return result.stderr
+
+
+def iso(day: date) -> str:
+    return day.isoformat()
+
+
+def mode(path) -> int:
+    """A file's permission bits (0o600 for the user's own)."""
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def in_folder(args, folder: Path) -> list[str]:
+    """Command arguments with each '@name' made a path in the folder (a test's tmp_path)."""
+    return [str(folder / a[1:]) if isinstance(a, str) and a.startswith("@") else str(a) for a in args]

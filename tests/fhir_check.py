@@ -77,7 +77,9 @@ def check_bundle(document: dict) -> dict[str, dict]:
         resource = entry["resource"]
         kind = resource["resourceType"]
         assert kind in MODELS, f"entry {i}: unexpected {kind}"
-        MODELS[kind].model_validate(resource)  # each resource by its own class
+        model = MODELS[kind].model_validate(resource)  # each resource by its own class
+        # ... which writes it back as it stands: the file is in FHIR's own JSON form.
+        assert model.model_dump(mode="json", exclude_none=True) == resource, f"entry {i}: {kind} not canonical"
         url = entry["fullUrl"]
         assert url == f"urn:uuid:{resource['id']}", f"entry {i}: fullUrl is not urn:uuid:<id>"
         assert str(uuid.UUID(resource["id"])) == resource["id"]

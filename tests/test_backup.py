@@ -12,14 +12,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import ok, snapshot
+from conftest import iso, ok, snapshot
 
 TODAY = date.today()
 SURGERY = TODAY - timedelta(days=30)
-
-
-def iso(day: date) -> str:
-    return day.isoformat()
 
 
 def build_clinic(rehab) -> None:

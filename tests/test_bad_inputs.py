@@ -17,15 +17,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import Rehab, snapshot
+from conftest import Rehab, in_folder, iso, snapshot
 
 TODAY = date.today()
 SURGERY = TODAY - timedelta(days=20)
 DAY1, DAY2 = SURGERY + timedelta(days=1), SURGERY + timedelta(days=2)
-
-
-def iso(day: date) -> str:
-    return day.isoformat()
 
 
 # --- one patient with a couple of entries, built once and copied for every test --------------
@@ -252,16 +248,12 @@ CASES = [
 ]
 
 
-def _fill(args: list[str], tmp: Path) -> list[str]:
-    return [str(tmp / a[1:]) if a.startswith("@") else a for a in args]
-
-
 @pytest.mark.parametrize("args, message", CASES)
 def test_bad_invocation_is_refused_cleanly_and_writes_nothing(rehab, seeded, isolated, args, message):
     make_files(isolated)
     before_rows = snapshot(seeded)
     before_files = files_under(isolated)
-    result = rehab(*_fill(args, isolated))
+    result = rehab(*in_folder(args, isolated))
     assert result.exit_code == 2, (result.exit_code, result.stderr, result.stdout)
     assert message in result.stderr, result.stderr
     assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1, result.stderr

@@ -11,9 +11,12 @@ from fhir_check import check_bundle, observations, of_type
 
 from rehab import deviations
 from rehab import timeline as tl
+from rehab.instruments import load_all
 from rehab.model import Acknowledgement, Adjustment, Entry, Measure, Patient, PatientRecord, Revision, Score
 from rehab.protocols import find
 from rehab.render import fhir
+
+INSTRUMENTS = load_all()
 
 SURGERY = date(2024, 2, 26)  # a leap year: day 3 is 29 Feb
 AS_OF = date(2024, 3, 20)
@@ -63,7 +66,7 @@ def export(*records: PatientRecord, as_of: date = AS_OF) -> dict:
     for record in records:
         plan = tl.build(find(record.patient.procedure), record.patient.surgery_date)
         data.append(fhir.PatientData(record, plan, deviations.evaluate(plan, record.entries, as_of)))
-    return fhir.bundle(data, as_of, STAMP)
+    return fhir.bundle(data, as_of, STAMP, INSTRUMENTS)
 
 
 def test_every_resource_validates_and_every_reference_resolves():
@@ -147,6 +150,10 @@ def test_each_score_is_a_questionnaire_response_and_an_observation_derived_from_
     lefs, lefs_response = by_instrument[("lefs", "2024-02-16")]
     assert lefs["valueInteger"] == 40
     assert [i["answer"][0]["valueInteger"] for i in lefs_response["item"]] == [2] * 20
+    # The items are named as the instrument names them, in its order.
+    assert [(i["linkId"], i["text"]) for i in lefs_response["item"]] == [
+        (item.id, item.label) for item in INSTRUMENTS["lefs"].items]
+    assert lefs_response["questionnaire"] == "https://rehab.invalid/fhir/Questionnaire/lefs"
     adl, adl_response = by_instrument[("faam-adl", "2024-02-16")]
     assert adl["valueQuantity"]["value"] == 76.3 and adl["valueQuantity"]["code"] == "%"
     answers = [i["answer"][0] for i in adl_response["item"]]
@@ -154,6 +161,17 @@ def test_each_score_is_a_questionnaire_response_and_an_observation_derived_from_
     assert [a.get("valueInteger") for a in answers[:19]] == [3] * 19
     unscored, _ = by_instrument[("faam-adl", "2024-03-11")]
     assert "valueQuantity" not in unscored and unscored["dataAbsentReason"]["coding"][0]["code"] == "unknown"
+
+
+def test_a_score_of_an_instrument_no_longer_known_still_exports():
+    record = make_record()
+    record.scores = [Score(1, "clinic-form", day(30), (1, None, 3), 66.7)]
+    resources = check_bundle(export(record))
+    (response,) = of_type(resources, "QuestionnaireResponse")
+    assert [i["linkId"] for i in response["item"]] == ["1", "2", "3"]
+    (observation,) = [o for o in of_type(resources, "Observation") if "derivedFrom" in o]
+    assert observation["valueQuantity"] == {"value": 66.7, "unit": "score", "system": "http://unitsofmeasure.org",
+                                            "code": "{score}"}
 
 
 def test_measures_are_observations_with_the_side():
@@ -241,7 +259,7 @@ def test_two_patients_share_one_practitioner_entry_and_stream_matches_the_dict()
         plan = tl.build(find(record.patient.procedure), record.patient.surgery_date)
         data.append(fhir.PatientData(record, plan, deviations.evaluate(plan, record.entries, AS_OF)))
     handle = io.StringIO()
-    assert fhir.write_bundle(handle, data, AS_OF, STAMP) == len(document["entry"])
+    assert fhir.write_bundle(handle, data, AS_OF, STAMP, INSTRUMENTS) == len(document["entry"])
     assert json.loads(handle.getvalue()) == document
 
 

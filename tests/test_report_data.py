@@ -236,8 +236,13 @@ def test_report_follows_the_timeline_at_awkward_dates(surgery):
 
 
 def test_a_report_before_surgery_covers_nothing_yet():
-    from rehab.render import documents
+    import io
+
+    from rehab.render import formats
+    from rehab.render.documents import ReportDocument
 
     document = build(date(2026, 12, 10), [], date(2026, 11, 21))
     assert document["adherence"]["days_expected"] == 0
-    assert "nothing yet" in documents.report_markdown([document], None)
+    written = io.StringIO()
+    formats.REPORT["markdown"].write(written, ReportDocument([document], ()))
+    assert "nothing yet" in written.getvalue()

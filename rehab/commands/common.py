@@ -138,14 +138,6 @@ def protocol_for(ctx: typer.Context, procedure: str | list[str]):
     return find_combined(procedure, settings_of(ctx).protocols_dir)
 
 
-def patient_line(person: dict | None) -> str | None:
-    if not person:
-        return None
-    parts = [person.get("name"), person.get("side") and f"{person['side']} ankle",
-             person.get("surgeon") and f"surgeon {person['surgeon']}"]
-    return " · ".join(p for p in parts if p) or None
-
-
 def emit(document, kind: str, output: str | None, force: bool) -> None:
     """Print a document, or write it whole to --output."""
     if kind == "json":
@@ -163,6 +155,21 @@ def emit(document, kind: str, output: str | None, force: bool) -> None:
     written = write_private(output, document, force)
     if not is_stdout(output):
         sys.stderr.write(f"Wrote {written}\n")
+
+
+def write_document(fmt, document, output: str | None, force: bool = False, quiet: bool = False):
+    """Write a document in a format of rehab.render.formats, whole, to --output (default
+    standard output). Says what was written, and what the format could not draw."""
+    from rehab.files import STDOUT, atomic_output, describe, is_stdout
+
+    with atomic_output(output or STDOUT, force, binary=fmt.binary) as handle:
+        result = fmt.write(handle, document)
+    if isinstance(result, str) and result:
+        sys.stderr.write(f"rehab: the PDF's font cannot draw {result[:20]}; those characters print as '?' "
+                         "(the html format shows them)\n")
+    if output is not None and not is_stdout(output) and not quiet:
+        sys.stderr.write(f"Wrote {describe(output)}\n")
+    return result
 
 
 def journal_for(ctx: typer.Context, ref: str | None):

@@ -1,6 +1,7 @@
 """The daily loop: `rehab log`, `today`, `history` and `flags`."""
 
 import sys
+from dataclasses import replace as replace_fields
 from datetime import date
 from typing import Annotated, Optional
 
@@ -53,49 +54,26 @@ def log(
     """Log a day: pain, weight-bearing, boot, activity, symptoms."""
     from rehab import deviations
     from rehab.dates import local_today
-    from rehab.model import Entry
+    from rehab.entry_input import EntryInput
 
     # Check everything typed before opening the database.
     today = local_today()
-    day = day_arg(on, today)
-    pain_value = vocab.pain(pain) if pain is not None else None
-    wb_value = vocab.weight_bearing(weight_bearing) if weight_bearing is not None else None
-    activity_value = vocab.activity(activity) if activity is not None else None
-    symptom_values = tuple(dict.fromkeys(vocab.symptom(s) for s in symptoms or ()))
-    if note is not None and len(note) > 2000:
-        raise RehabError("a note may be at most 2000 characters")
-    if day > today:
-        raise RehabError(f"{day.isoformat()} is in the future: log a day once it has happened")
-    if (clear_symptoms or clear_milestones) and not replace:
-        raise RehabError("--clear-symptoms and --clear-milestones change a logged day: add --replace")
+    given = EntryInput.read(day_arg(on, today), today, pain=pain, weight_bearing=weight_bearing, boot=boot,
+                            activity=activity, symptoms=symptoms, milestones=milestones, note=note, replace=replace,
+                            clear_symptoms=clear_symptoms, clear_milestones=clear_milestones)
+    day = given.day
     db, person, plan = journal_for(ctx, patient)
-    if day < person.surgery_date:
-        raise RehabError(f"{day.isoformat()} is before the surgery date ({person.surgery_date.isoformat()})")
-    known = {m.id for m in plan.milestones}
-    for m in milestones or ():
-        if m not in known:
-            raise RehabError(f"unknown milestone {m!r}: use one of {', '.join(sorted(known))}")
-    milestone_values = tuple(dict.fromkeys(milestones or ()))
-    prompting = pain_value is None or wb_value is None
-    existing = db.entry(person.id, day) if (prompting or replace) else None
-    if existing is not None and not replace:  # say so before asking anything
-        raise RehabError(f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
-    if existing is not None:
-        # --replace changes what was given and keeps the rest, so recording a milestone on a
-        # logged day (log --milestone wound-review --replace) needs nothing retyped. Symptoms
-        # and milestones are added to the day's: a second symptom must never hide the first
-        # red flag.
-        pain_value = existing.pain if pain_value is None else pain_value
-        wb_value = wb_value or existing.weight_bearing
-        boot = existing.boot if boot is None else boot
-        activity_value = activity_value or existing.activity
-        symptom_values = tuple(dict.fromkeys((() if clear_symptoms else existing.symptoms) + symptom_values))
-        milestone_values = tuple(dict.fromkeys((() if clear_milestones else existing.milestones) + milestone_values))
-        note = existing.note if note is None else note
-    pain_value = _prompt_or_fail(pain_value, "--pain", "Pain now", ["0–10"], vocab.pain)
-    wb_value = _prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
-                               vocab.weight_bearing)
-    entry = Entry(day, pain_value, wb_value, boot, activity_value, symptom_values, milestone_values, note)
+    given.check_plan(person.surgery_date, (m.id for m in plan.milestones))
+    if given.pain is None or given.weight_bearing is None:
+        # Ask for what is missing and the day's entry does not give: refuse a logged day
+        # without --replace before asking anything.
+        now = given.merged(db.entry(person.id, day))
+        pain_value = _prompt_or_fail(now.pain, "--pain", "Pain now", ["0–10"], vocab.pain)
+        wb_value = _prompt_or_fail(now.weight_bearing, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
+                                   vocab.weight_bearing)
+        given = replace_fields(given, pain=pain_value, weight_bearing=wb_value)
+    existing = db.entry(person.id, day) if replace else None
+    entry = given.build(existing)
     replaced = db.log(person.id, entry, replace)
     entries = db.entries(person.id, end=day)
     raised = [f.as_dict() for f in deviations.flags_on(plan, entries, day)]
@@ -188,7 +166,7 @@ def flags(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     db, person, plan = journal_for(ctx, patient)
     entries = db.entries(person.id, end=day)
     found, acks = _flags_with_acks(db, person.id, plan, entries, day)
-    from rehab.report import flag_document
+    from rehab.deviations import flag_document
 
     docs = [flag_document(f, acks) for f in found]
     if as_json:

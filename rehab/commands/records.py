@@ -2,31 +2,24 @@
 
 import sys
 from datetime import date
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
-from rehab.commands.common import DateOpt, PatientOpt, Settings, day_arg, open_db, protocol_for, settings_of, terminal
+from rehab.commands.common import (DateOpt, PatientOpt, Settings, day_arg, open_db, protocol_for, settings_of, terminal,
+                                   write_document)
 from rehab.commands.journal import today
 from rehab.errors import RehabError
+from rehab.render import formats
 
 
 # --- reports and backups --------------------------------------------------------------------
 
 
-class ReportFormat(str, Enum):
-    html = "html"
-    pdf = "pdf"
-    csv = "csv"
-    json = "json"
-    markdown = "markdown"
-
-
 def report(
     ctx: typer.Context,
-    fmt: Annotated[ReportFormat, typer.Option("--format", metavar="FORMAT", help="html, pdf, csv, json or markdown.")],
+    fmt: Annotated[Literal[tuple(formats.REPORT)], typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.REPORT) + ".")],
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The file to write (whole or not at all; - for standard output).")],
     patient: PatientOpt = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every patient, opening with who needs attention.")] = False,
@@ -36,8 +29,9 @@ def report(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
 ):
     """A progress report for the physiotherapist: adherence, pain, flags, entries."""
-    from rehab.files import atomic_output, check_writable, is_stdout
+    from rehab.files import check_writable
 
+    chosen = formats.REPORT[fmt]
     if everyone and patient:
         raise RehabError("give --patient or --all, not both")
     first = day_arg(start) if start else None
@@ -45,37 +39,24 @@ def report(
     if first and last and first > last:
         raise RehabError("--from is after --to")
     as_of = day_arg(on)
-    check_writable(output, force, binary=fmt is ReportFormat.pdf)
+    check_writable(output, force, binary=chosen.binary)
     db = open_db(ctx)
     ids = None if everyone else [db.current(patient).id]
     count = (lambda: len(db.taken_ids())) if everyone else (lambda: 1)
     evaluated = _progress(_evaluated(ctx, db, ids, as_of), count, "Building reports")
     from rehab import instruments
     from rehab import report as report_data
-    from rehab.render import documents
+    from rehab.render.documents import ReportDocument
 
     known = instruments.load_all(settings_of(ctx).protocols_dir)
     reports = (report_data.build(record, plan, flags, {a.key: a for a in record.acknowledgements},
                                  as_of, first, last, known) for record, plan, flags in evaluated)
-    if fmt is ReportFormat.csv:
-        # The CSV needs only the entries and the day's flags, not each whole report.
-        rows = ((record.patient, report_data.in_range(record.entries, *report_data.report_range(
-            record.patient.surgery_date, as_of, first, last)), flags) for record, _, flags in evaluated)
-        with atomic_output(output, force) as handle:
-            documents.write_entries_csv(handle, rows)
-    elif fmt is ReportFormat.json:
-        with atomic_output(output, force) as handle:
-            documents.write_report_json(handle, reports)
-    else:
-        built = list(reports)
-        summary = report_data.attention_order([report_data.summary_row(r) for r in built]) if everyone else None
-        render = {ReportFormat.html: documents.report_html, ReportFormat.pdf: documents.report_pdf,
-                  ReportFormat.markdown: documents.report_markdown}[fmt]
-        from rehab.files import write_private
-
-        write_private(output, render(built, summary), force)
-    if not is_stdout(output):
-        sys.stderr.write(f"Wrote {output}\n")
+    # The CSV needs only the entries and the day's flags, not each whole report.
+    rows = ((record.patient, report_data.in_range(record.entries, *report_data.report_range(
+        record.patient.surgery_date, as_of, first, last)), flags) for record, _, flags in evaluated)
+    summarize = ((lambda built: report_data.attention_order([report_data.summary_row(r) for r in built]))
+                 if everyone else None)
+    write_document(chosen, ReportDocument(reports, rows, summarize), output, force)
 
 
 def _evaluated(ctx, db, ids, as_of: date):
@@ -109,68 +90,38 @@ def _progress(items, count, label: str):
             progress.advance(task)
 
 
-class ExportFormat(str, Enum):
-    json = "json"
-    fhir = "fhir"
-
-
 def export_data(
     ctx: typer.Context,
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The file to write (- for standard output).")],
-    fmt: Annotated[ExportFormat, typer.Option("--format", metavar="FORMAT", help="json (a rehab backup, the default) or fhir (a FHIR R4 Bundle).")] = ExportFormat.json,
+    fmt: Annotated[Literal[tuple(formats.EXPORT)], typer.Option("--format", metavar="FORMAT", help="json (a rehab backup, the default) or fhir (a FHIR R4 Bundle).")] = "json",
     patient: Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Only this patient (id or name; default: everyone).")] = None,
     on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="fhir: flags and plan progress as of this day (default today).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ):
     """Everything in the database as one document: a JSON backup, or a FHIR R4 Bundle."""
-    from rehab.files import atomic_output, check_writable, describe
+    from datetime import datetime, timezone
 
+    from rehab.files import check_writable, describe
+
+    chosen = formats.EXPORT[fmt]
     as_of = day_arg(on)
-    check_writable(output, force)
-    if fmt is ExportFormat.fhir:
-        _require_fhir()
+    check_writable(output, force, binary=chosen.binary)
+    chosen.ready()
     db = open_db(ctx)
     ids = None if patient is None else [db.current(patient).id]
-    if fmt is ExportFormat.fhir:
-        count = _export_fhir(ctx, db, ids, as_of, output, force)
-    else:
-        from rehab.backup import write_export
-
-        with atomic_output(output, force) as handle:
-            count = write_export(handle, db.records(ids, with_times=True), db.default_id())
+    document = formats.ExportDocument(records=lambda: db.records(ids, with_times=True),
+                                      evaluated=lambda: _evaluated(ctx, db, ids, as_of),
+                                      questionnaires=lambda: _instruments(ctx),
+                                      default_id=db.default_id(), as_of=as_of,
+                                      timestamp=datetime.now(timezone.utc))
+    count = write_document(chosen, document, output, force, quiet=True)
     sys.stderr.write(f"Exported {count} patient{'s' if count != 1 else ''} to {describe(output)}\n")
 
 
-def _require_fhir() -> None:
-    """The FHIR models are an optional extra: without them, say how to get them. Exit 2, as
-    for any named thing that is missing: the user can fix it, nothing failed unexpectedly."""
-    from rehab.render import fhir
+def _instruments(ctx):
+    from rehab import instruments
 
-    if not fhir.available():
-        raise RehabError("the FHIR export needs the fhir.resources package: pip install 'rehab[fhir]'")
-
-
-def _export_fhir(ctx, db, ids, as_of: date, output: str, force: bool) -> int:
-    """Each patient's record, plan and flags (as `report` works them out) as one Bundle."""
-    from datetime import datetime, timezone
-
-    from rehab.errors import Fault
-    from rehab.files import atomic_output
-    from rehab.render import fhir
-
-    patients = []
-
-    def gathered():
-        for record, plan, flags in _evaluated(ctx, db, ids, as_of):
-            patients.append(record.patient.id)
-            yield fhir.PatientData(record, plan, flags)
-
-    try:
-        with atomic_output(output, force) as handle:
-            fhir.write_bundle(handle, gathered(), as_of, datetime.now(timezone.utc))
-    except fhir.BuildError as exc:
-        raise Fault(f"{exc}; nothing was written") from None
-    return len(patients)
+    return instruments.load_all(settings_of(ctx).protocols_dir)
 
 
 def import_data(ctx: typer.Context, path: Annotated[str, typer.Argument(metavar="FILE", help="A rehab export file (- for standard input).")]):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
 
-from rehab import vocab
+from rehab import vocab, wording
 from rehab.timeline import Timeline
 
 CHAR_WIDTH = 0.6  # average advance of a character, in font sizes: a safe estimate for sans fonts
@@ -164,7 +164,7 @@ def timeline_band(plan: Timeline, today: date | None, width: float) -> Chart:
         weeks = week_span(p.start_day, p.end_day)
         rule = p.phase
         allowed = "/".join(vocab.WEIGHT_BEARING_ABBREV[w] for w in rule.weight_bearing.allowed)
-        detail = f"{allowed} · {'boot' if rule.boot else 'no boot'}"
+        detail = f"{allowed} · {wording.BOOT_PLAN[rule.boot]}"
         for line_no, text in enumerate((weeks, detail)):
             size = _fit(text, x1 - x0 - 1.5, 2.4, 1.7)
             if size:

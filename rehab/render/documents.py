@@ -1,17 +1,19 @@
-"""Printable documents: the surgeon's one-page timeline and the physiotherapist's reports.
+"""What the printable documents say: the surgeon's one-page timeline and the
+physiotherapist's reports.
 
-The functions the CLI calls. Each builds a plain "page" (what the document says, as text)
-once, here, and hands it to a renderer, so HTML and PDF say the same thing. fpdf2, Jinja2 and
-icalendar are imported inside the functions only: `rehab timeline` must start quickly.
+A command gathers a document's inputs (a PlanDocument or a ReportDocument); each renderer
+(rehab.render.formats lists them) builds its plain "page" here, the text it prints, so HTML,
+PDF and Markdown say the same thing. This module imports no renderer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
 from rehab import vocab
-from rehab.render import words
+from rehab import wording
 from rehab.timeline import Timeline
 
 PAPERS = ("a4", "letter")
@@ -24,75 +26,42 @@ RED_FLAG_GROUPS = (
     ("Nerves and blood supply", ("numbness", "cold-toes")),
     ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
 )
-EMERGENCY_ACTION = "Call emergency services now (999 / 112 / 911) for:"
+EMERGENCY_ACTION = f"Call emergency services now ({wording.EMERGENCY_NUMBERS}) for:"
 TEAM_ACTION = "Contact your surgical team the same day for:"
-BOOT = {True: "boot", False: "no boot", None: "–"}
 
 
-# --- the CLI's interface -------------------------------------------------------------------
+# --- what each kind of document is made from ----------------------------------------------------
 
-def clinic_details(name: str | None, phone: str | None, email: str | None) -> dict:
-    from rehab.render import clinic
+@dataclass
+class PlanDocument:
+    """A printed plan (`rehab timeline`): the dated plan, who it is for, the day it is printed."""
 
-    return clinic.details(name, phone, email)
-
-
-def timeline_ics(plan: Timeline, person: dict | None) -> bytes:
-    from rehab.render import ics
-
-    return ics.timeline_calendar(plan, person)
-
-
-def timeline_html(plan: Timeline, person: dict | None, today: date, clinic: dict, paper: str) -> str:
-    from rehab.render import html
-
-    return html.timeline(timeline_page(plan, person, today, clinic), _paper(paper))
+    plan: Timeline
+    person: dict | None
+    today: date
+    clinic: dict = field(default_factory=dict)  # rehab.config.clinic(), for the formats that print it
+    paper: str = "a4"
 
 
-def timeline_pdf(plan: Timeline, person: dict | None, today: date, clinic: dict, paper: str) -> bytes:
-    from rehab.render import pdf
+@dataclass
+class ReportDocument:
+    """Progress reports (`rehab report`), streamed: each is built as a format asks for it."""
 
-    return pdf.timeline(timeline_page(plan, person, today, clinic), _paper(paper))
-
-
-def report_html(reports: list[dict], summary: list[dict] | None) -> str:
-    from rehab.render import html
-
-    return html.reports(report_pages(reports, summary), summary_page(summary))
+    reports: Iterable[dict]  # rehab.report.build documents
+    entry_rows: Iterable[tuple]  # (patient, entries, flags): all the CSV needs, without whole reports
+    summarize: Callable[[list[dict]], list[dict]] | None = None  # --all: the "who needs attention" rows
 
 
-def report_pdf(reports: list[dict], summary: list[dict] | None) -> bytes:
-    from rehab.render import pdf
-
-    return pdf.reports(report_pages(reports, summary), summary_page(summary))
+CLINIC_LABELS = {"name": "Clinic", "phone": "Phone", "email": "Email", "address": "Address",
+                 "emergency_phone": "Emergency"}
 
 
-def report_markdown(reports: list[dict], summary: list[dict] | None) -> str:
-    from rehab.render import tabular
-
-    return tabular.markdown(report_pages(reports, summary), summary_page(summary))
-
-
-def write_report_csv(handle, reports: Iterable[dict]) -> None:
-    from rehab.render import tabular
-
-    tabular.write_csv(handle, reports)
+def clinic_lines(clinic: dict) -> list[tuple[str, str]]:
+    """(label, value) for each of the clinic's details that is set, in a fixed order."""
+    return [(label, clinic[key]) for key, label in CLINIC_LABELS.items() if clinic.get(key)]
 
 
-def write_entries_csv(handle, patients: Iterable[tuple]) -> None:
-    """The report CSV from (patient, entries, flags), for a clinic-sized `report --all`."""
-    from rehab.render import tabular
-
-    tabular.write_entry_rows(handle, patients)
-
-
-def write_report_json(handle, reports: Iterable[dict]) -> None:
-    from rehab.render import tabular
-
-    tabular.write_json(handle, reports)
-
-
-def _paper(paper: str) -> str:
+def paper_size(paper: str) -> str:
     value = (paper or "a4").lower()
     if value not in PAPERS:
         from rehab.errors import RehabError
@@ -101,20 +70,28 @@ def _paper(paper: str) -> str:
     return value
 
 
+def ordered_pages(document: ReportDocument) -> tuple[list[dict], list[list[str]] | None]:
+    """The report pages and the --all summary table, every format's view of a ReportDocument."""
+    built = list(document.reports)
+    summary = document.summarize(built) if document.summarize else None
+    return report_pages(built, summary), summary_page(summary)
+
+
 # --- the timeline page -----------------------------------------------------------------------
 
-def timeline_page(plan: Timeline, person: dict | None, today: date, clinic: dict) -> dict:
+def timeline_page(document: PlanDocument) -> dict:
     """What the one-page plan says: every renderer prints exactly this."""
-    from rehab.render import chart, clinic as clinic_lines
+    from rehab.render import chart
 
+    plan, person, today = document.plan, document.person, document.today
     protocol = plan.protocol
     person = person or {}
     day = plan.day_of(today)
     phase = plan.phase_on(today)
     if day < 0:
-        status = f"Printed {words.date_label(today)}: surgery in {-day} day{'s' if day != -1 else ''}."
+        status = f"Printed {wording.date_label(today)}: surgery in {-day} day{'s' if day != -1 else ''}."
     else:
-        status = (f"Printed {words.date_label(today)}: day {day} after surgery (week {day // 7})"
+        status = (f"Printed {wording.date_label(today)}: day {day} after surgery (week {day // 7})"
                   + (f", phase “{phase.title}”." if phase else "."))
     return {
         "title": f"Your recovery plan: {protocol.name}",
@@ -123,7 +100,7 @@ def timeline_page(plan: Timeline, person: dict | None, today: date, clinic: dict
             ("Side", _side(person.get("side"))),
             ("Procedure", protocol.name),
             ("Surgeon", person.get("surgeon")),
-            ("Surgery", f"{words.date_label(plan.surgery_date)} (day 0)"),
+            ("Surgery", f"{wording.date_label(plan.surgery_date)} (day 0)"),
             ("Patient id", person.get("id")),
         ]),
         "status": status,
@@ -132,7 +109,7 @@ def timeline_page(plan: Timeline, person: dict | None, today: date, clinic: dict
         "key_dates": [
             {
                 "title": m.title,
-                "when": words.date_label(m.date) if m.end_date is None else words.date_span(m.date, m.end_date),
+                "when": wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date),
                 "days": f"day {m.day}" if m.end_day is None else f"days {m.day}–{m.end_day}",
             }
             for m in plan.milestones
@@ -151,9 +128,9 @@ def timeline_page(plan: Timeline, person: dict | None, today: date, clinic: dict
             for p in plan.phases
         ],
         "red_flags": red_flag_groups(protocol.thresholds.fever_celsius),
-        "advice": words.RED_FLAG_ADVICE,
-        "clinic": clinic_lines.lines(clinic or {}),
-        "notice": words.NOTICE,
+        "advice": wording.RED_FLAG_ADVICE,
+        "clinic": clinic_lines(document.clinic),
+        "notice": wording.NOTICE,
     }
 
 
@@ -220,8 +197,8 @@ def report_page(report: dict) -> dict:
             ("Procedure", timeline["procedure"]["name"]),
             ("Side", _side(patient.get("side"))),
             ("Surgeon", patient.get("surgeon")),
-            ("Surgery", words.date_label(surgery)),
-            ("As of", f"{words.date_label(as_of)}: " + (f"day {day}, week {report['week']}" if day >= 0
+            ("Surgery", wording.date_label(surgery)),
+            ("As of", f"{wording.date_label(as_of)}: " + (f"day {day}, week {report['week']}" if day >= 0
                                                          else f"{-day} days before surgery")),
             ("Phase", report["phase"]["title"] if report["phase"] else "not started"),
             ("Report covers", _covered(report["range"]["from"], report["range"]["to"])),
@@ -291,16 +268,16 @@ def _phase_row(row: dict) -> list[str]:
         "/".join(vocab.WEIGHT_BEARING_ABBREV[lvl] for lvl in row["allowed"])
         + (f"; {vocab.WEIGHT_BEARING_ABBREV[row['expected_by_end']]} by end" if row["expected_by_end"] else ""),
         (counts or "nothing logged") + "".join(f"; {b}" for b in beyond if b),
-        f"{BOOT[row['boot']]} / worn {logged['boot_worn']}, off {logged['boot_off']}",
+        f"{wording.BOOT_PLAN[row['boot']]} / worn {logged['boot_worn']}, off {logged['boot_off']}",
         f"{', '.join(row['activities'])} / {acts}"
         + (f"; {logged['activity_not_allowed']} not allowed" if logged["activity_not_allowed"] else ""),
     ]
 
 
 def _milestone_row(m: dict) -> list[str]:
-    planned = _iso_span(m["date"], m["end_date"]) if m["end_date"] else words.date_label(date.fromisoformat(m["date"]))
+    planned = _iso_span(m["date"], m["end_date"]) if m["end_date"] else wording.date_label(date.fromisoformat(m["date"]))
     if m["reached_on"]:
-        reached = f"recorded {words.date_label(date.fromisoformat(m['reached_on']))}"
+        reached = f"recorded {wording.date_label(date.fromisoformat(m['reached_on']))}"
     elif not m["due"]:
         reached = "not due yet"
     else:
@@ -328,7 +305,7 @@ def _entry_row(entry: dict, phases: list[dict]) -> list[str]:
     activity = entry["activity"] or "–"
     if phase and entry["activity"] and entry["activity"] not in phase["activities"]:
         activity += " *"
-    return [entry["date"], str(entry["day"]), str(entry["pain"]), wb, BOOT[entry["boot"]], activity,
+    return [entry["date"], str(entry["day"]), str(entry["pain"]), wb, wording.BOOT_PLAN[entry["boot"]], activity,
             ", ".join(entry["symptoms"]), ", ".join(entry["milestones"]), entry["note"] or ""]
 
 
@@ -345,30 +322,30 @@ def _side(side: str | None) -> str | None:
 def _weeks(start_day: int, end_day: int | None) -> str:
     from rehab.render.chart import week_span
 
-    return f"{week_span(start_day, end_day)} · {words.day_span(start_day, end_day)}"
+    return f"{week_span(start_day, end_day)} · {wording.day_span(start_day, end_day)}"
 
 
 def _date_lines(start: date, end: date | None) -> list[str]:
     """A phase's dates on two short lines for a narrow column."""
     if end is None:
-        return ["from", words.date_label(start)]
-    return [f"{words.date_label(start)} –", words.date_label(end)]
+        return ["from", wording.date_label(start)]
+    return [f"{wording.date_label(start)} –", wording.date_label(end)]
 
 
 def _allowed(levels, expected: str | None) -> str:
-    text = words.weight_bearing_list(levels)
+    text = wording.weight_bearing_list(levels)
     return text + (f"; {vocab.WEIGHT_BEARING_ABBREV[expected]} by the end" if expected else "")
 
 
 def _covered(start: str, end: str) -> str:
     """The report's days; none yet when the range ends before it starts (surgery ahead)."""
     if end < start:
-        return f"nothing yet (from {words.date_label(date.fromisoformat(start))})"
+        return f"nothing yet (from {wording.date_label(date.fromisoformat(start))})"
     return _iso_span(start, end)
 
 
 def _iso_span(start: str, end: str | None) -> str:
-    return words.date_span(date.fromisoformat(start), date.fromisoformat(end) if end else None)
+    return wording.date_span(date.fromisoformat(start), date.fromisoformat(end) if end else None)
 
 
 def _percent(ratio: float | None) -> str:

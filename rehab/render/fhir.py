@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import IO, NamedTuple
 
@@ -56,11 +56,6 @@ SWELLING_LABEL = {"none": "no swelling", "mild": "mild swelling", "moderate": "m
                   "severe": "severe swelling"}
 EXERCISES_LABEL = {"done": "home exercises done", "partly": "home exercises partly done",
                    "skipped": "home exercises skipped"}
-INSTRUMENTS = {
-    "faam-adl": "FAAM activities of daily living",
-    "faam-sports": "FAAM sports",
-    "lefs": "Lower Extremity Functional Scale",
-}
 MEASURES = {
     "knee-to-wall": ("Knee-to-wall distance (ankle dorsiflexion)", "cm"),
     "calf-raises": ("Single-leg heel raises to fatigue", None),
@@ -89,22 +84,25 @@ def full_url(key: str) -> str:
     return f"urn:uuid:{stable_id(key)}"
 
 
-def bundle(patients: Iterable[PatientData], as_of: date, timestamp: datetime) -> dict:
-    """The whole Bundle as one dict (write_bundle streams the same entries)."""
-    entries = list(bundle_entries(patients, as_of))
+def bundle(patients: Iterable[PatientData], as_of: date, timestamp: datetime,
+           instruments: Mapping | None = None) -> dict:
+    """The whole Bundle as one dict (write_bundle streams the same entries). `instruments`:
+    the outcome questionnaires by id (rehab.instruments), for their names, items and scoring."""
+    entries = list(bundle_entries(patients, as_of, instruments))
     document = _bundle_head(timestamp)
     if entries:
         document["entry"] = entries
     return document
 
 
-def write_bundle(handle: IO[str], patients: Iterable[PatientData], as_of: date, timestamp: datetime) -> int:
+def write_bundle(handle: IO[str], patients: Iterable[PatientData], as_of: date, timestamp: datetime,
+                 instruments: Mapping | None = None) -> int:
     """Write the Bundle as JSON, one entry a line, patient by patient, so a clinic's export
     never has to be held whole in memory; returns how many entries were written."""
     head = json.dumps(_bundle_head(timestamp), ensure_ascii=False)
     handle.write(head[:-1])
     count = 0
-    for entry in bundle_entries(patients, as_of):
+    for entry in bundle_entries(patients, as_of, instruments):
         # FHIR JSON has no empty arrays: "entry" opens with the first entry, if any.
         handle.write((",\n" if count else ', "entry": [\n') + json.dumps(entry, ensure_ascii=False))
         count += 1
@@ -117,16 +115,17 @@ def _bundle_head(timestamp: datetime) -> dict:
     return _validated({"resourceType": "Bundle", "type": "collection", "timestamp": stamp})
 
 
-def bundle_entries(patients: Iterable[PatientData], as_of: date) -> Iterator[dict]:
+def bundle_entries(patients: Iterable[PatientData], as_of: date, instruments: Mapping | None = None) -> Iterator[dict]:
     """Every entry ({"fullUrl", "resource"}), patient by patient in the order given; a
     surgeon's Practitioner comes once, before the first patient who names them."""
     practitioners: set[str] = set()
     for data in patients:
-        for key, resource in patient_resources(data, as_of, practitioners):
+        for key, resource in patient_resources(data, as_of, practitioners, instruments):
             yield {"fullUrl": full_url(key), "resource": resource}
 
 
-def patient_resources(data: PatientData, as_of: date, seen: set[str] | None = None) -> Iterator[tuple[str, dict]]:
+def patient_resources(data: PatientData, as_of: date, seen: set[str] | None = None,
+                      instruments: Mapping | None = None) -> Iterator[tuple[str, dict]]:
     """One patient's resources as (stable key, validated resource dict), in a fixed order:
     Patient, (Practitioner), Procedure, CarePlan, the entries' Observations by date, each
     score's QuestionnaireResponse and Observation, the measures, then the flags."""
@@ -134,7 +133,6 @@ def patient_resources(data: PatientData, as_of: date, seen: set[str] | None = No
     record, plan = data.record, data.plan
     p = record.patient
     keys = _Keys(p.id)
-    patient_ref = _ref(keys.patient)
     yield keys.patient, _validated({
         "resourceType": "Patient",
         "id": stable_id(keys.patient),
@@ -154,7 +152,7 @@ def patient_resources(data: PatientData, as_of: date, seen: set[str] | None = No
         "status": "completed",
         "code": {"coding": [{"system": PROCEDURE_CODES, "code": p.procedure, "display": plan.protocol.name}],
                  "text": plan.protocol.name},
-        "subject": patient_ref,
+        "subject": keys.patient_ref,
         "performedDateTime": p.surgery_date.isoformat(),
         "reasonCode": [{"text": "posterior ankle impingement"}],
     }
@@ -167,7 +165,7 @@ def patient_resources(data: PatientData, as_of: date, seen: set[str] | None = No
     yield keys.care_plan, _validated(_care_plan(data, keys, as_of))
 
     yield from _entry_observations(record, keys)
-    yield from _scores(record.scores, keys)
+    yield from _scores(record.scores, instruments or {}, keys)
     yield from _measures(record.measures, p.side, keys)
     acknowledged = {a.key: a for a in record.acknowledgements}
     for flag in sorted(data.flags, key=lambda f: f.key):
@@ -182,6 +180,9 @@ class _Keys:
         self.patient = f"Patient/{patient_id}"
         self.procedure = f"Procedure/{patient_id}/surgery"
         self.care_plan = f"CarePlan/{patient_id}"
+        # Worked out once: every observation and flag points at them.
+        self.patient_ref = _ref(self.patient)
+        self.care_plan_ref = _ref(self.care_plan)
 
     def observation(self, on: date, kind: str) -> str:
         return f"Observation/{self.id}/{on.isoformat()}/{kind}"
@@ -248,7 +249,7 @@ def _care_plan(data: PatientData, keys: _Keys, as_of: date) -> dict:
         "status": "completed" if discharged else "active",
         "intent": "plan",
         "title": f"Recovery plan: {plan.protocol.name}",
-        "subject": _ref(keys.patient),
+        "subject": keys.patient_ref,
         "period": period,
         "supportingInfo": [_ref(keys.procedure)],
         "activity": activities,
@@ -316,11 +317,11 @@ def _entry_observations(record: PatientRecord, keys: _Keys) -> Iterator[tuple[st
             return key, _validated({
                 "resourceType": "Observation",
                 "id": stable_id(key),
-                "basedOn": [_ref(keys.care_plan)],
+                "basedOn": [keys.care_plan_ref],
                 "status": status,
                 "category": [_category(category)],
                 "code": code,
-                "subject": _ref(keys.patient),
+                "subject": keys.patient_ref,
                 "effectiveDateTime": entry.date.isoformat(),
                 **value,
             })
@@ -346,43 +347,52 @@ def _entry_observations(record: PatientRecord, keys: _Keys) -> Iterator[tuple[st
 # --- outcomes --------------------------------------------------------------------------------
 
 
-def _scores(scores: Sequence[Score], keys: _Keys) -> Iterator[tuple[str, dict]]:
+def _scores(scores: Sequence[Score], instruments: Mapping, keys: _Keys) -> Iterator[tuple[str, dict]]:
     counted: dict[tuple[str, date], int] = {}
     # By date, then instrument, then the order recorded: one instrument twice on a day is told
     # apart by its place, which an export and import keeps (a row id would not survive it).
     for score in sorted(scores, key=lambda s: (s.date, s.instrument, s.id if s.id is not None else 0)):
         n = counted[(score.instrument, score.date)] = counted.get((score.instrument, score.date), 0) + 1
         response_key = keys.score(score.instrument, score.date, n)
-        name = INSTRUMENTS.get(score.instrument, score.instrument)
+        instrument = instruments.get(score.instrument)
+        # An instrument no longer known (a clinic's file removed) still exports, by position.
+        known = instrument is not None and len(instrument.items) == len(score.answers)
         items = []
-        for i, answer in enumerate(score.answers, start=1):
+        for i, answer in enumerate(score.answers):
             value = ({"valueInteger": answer} if answer is not None
                      else {"valueCoding": {"system": ANSWER_CODES, "code": "na", "display": "not applicable"}})
-            items.append({"linkId": str(i), "answer": [value]})
+            item = {"linkId": instrument.items[i].id if known else str(i + 1), "answer": [value]}
+            if known:
+                item["text"] = instrument.items[i].label
+            items.append(item)
         yield response_key, _validated({
             "resourceType": "QuestionnaireResponse",
             "id": stable_id(response_key),
             "questionnaire": f"{QUESTIONNAIRE}/{score.instrument}",
             "status": "completed",
-            "subject": _ref(keys.patient),
+            "subject": keys.patient_ref,
             "authored": score.date.isoformat(),
             "item": items,
         })
         score_key = f"{response_key}/score"
+        scoring = instrument.scoring if instrument is not None else None
         if score.score is None:
             value = {"dataAbsentReason": {"coding": [{"system": DATA_ABSENT, "code": "unknown", "display": "Unknown"}],
-                                          "text": "too many items not applicable to give a score"}}
-        elif score.instrument.startswith("faam"):
+                                          "text": "too few items answered to give a score"}}
+        elif scoring == "percent":
             value = {"valueQuantity": {"value": float(score.score), "unit": "%", "system": UCUM, "code": "%"}}
-        else:
+        elif scoring == "sum" and float(score.score).is_integer():
             value = {"valueInteger": int(score.score)}
+        else:  # UCUM's annotation for a unitless score
+            value = {"valueQuantity": {"value": float(score.score), "unit": "score", "system": UCUM, "code": "{score}"}}
+        name = instrument.name if instrument is not None else score.instrument
         yield score_key, _validated({
             "resourceType": "Observation",
             "id": stable_id(score_key),
             "status": "final",
             "category": [_category("survey")],
-            "code": _project_code(score.instrument, f"{name} score"),
-            "subject": _ref(keys.patient),
+            "code": _project_code(score.instrument, f"{name}: score"),
+            "subject": keys.patient_ref,
             "effectiveDateTime": score.date.isoformat(),
             **value,
             "derivedFrom": [_ref(response_key)],
@@ -406,7 +416,7 @@ def _measures(measures: Sequence[Measure], side: str | None, keys: _Keys) -> Ite
             "status": "final",
             "category": [_category("exam")],
             "code": _project_code(m.name, title),
-            "subject": _ref(keys.patient),
+            "subject": keys.patient_ref,
             "effectiveDateTime": m.date.isoformat(),
             **value,
             "bodySite": {"text": site},
@@ -432,7 +442,7 @@ def _flag(flag, ack: Acknowledgement | None, keys: _Keys) -> Iterator[tuple[str,
         "status": "inactive" if ack is not None else "active",
         "category": [{"coding": [{"system": FLAG_CATEGORY, "code": "clinical", "display": "Clinical"}]}],
         "code": {"coding": [{"system": FLAG_RULES, "code": flag.rule, "display": flag.rule}], "text": flag.message},
-        "subject": _ref(keys.patient),
+        "subject": keys.patient_ref,
         "period": period,
     })
 
@@ -461,8 +471,10 @@ def _coded(system: str, code: str, labels: dict[str, str]) -> dict:
 
 
 def _instant(moment: datetime) -> str:
+    """An instant in UTC as FHIR writes one ("2026-03-01T08:00:00Z"); a time without a zone
+    is UTC, as the database keeps them."""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return aware.isoformat(timespec="seconds")
+    return aware.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class BuildError(Exception):
@@ -471,17 +483,18 @@ class BuildError(Exception):
 
 
 def _validated(resource: dict) -> dict:
-    """The resource read by its fhir.resources model and written back: what the model
-    accepts, in the model's field order (so the output does not depend on dict order here)."""
+    """The resource, once its fhir.resources model has read it without complaint. What is
+    written is the dict built here, already in FHIR's JSON form (the tests check that the
+    model writes it back the same): the models' own serialiser was two thirds of the time."""
     from pydantic import ValidationError
 
     kind = resource["resourceType"]
     try:
-        model = _model(kind).model_validate(resource)
+        _model(kind).model_validate(resource)
     except ValidationError as exc:
         places = ", ".join(".".join(str(p) for p in error["loc"]) for error in exc.errors()[:3])
         raise BuildError(f"{kind} failed FHIR validation at {places}") from None
-    return model.model_dump(mode="json", exclude_none=True)
+    return resource
 
 
 _MODELS: dict[str, type] = {}

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from rehab import vocab
 from rehab.today import sparkline
-from rehab.render import words
+from rehab import wording
 from rehab.render.terminal import bullet, print_wrapped
 
 SEVERITY_STYLE = {"urgent": "bold red", "warning": "yellow", "info": "cyan"}
@@ -56,7 +56,7 @@ def today_view(out: Console, doc: dict) -> None:
     patient = doc["patient"]
     urgent = [f for f in doc["flags"] if f["severity"] == "urgent"]
     if urgent:
-        out.print(Panel(Group(*flag_lines(urgent), Text(words.RED_FLAG_ADVICE, style="bold")),
+        out.print(Panel(Group(*flag_lines(urgent), Text(wording.RED_FLAG_ADVICE, style="bold")),
                         title="GET HELP NOW", border_style="red", width=min(out.width, 80)))
     title = f"{patient['name']} · {patient['procedure']}"
     if doc["day"] < 0:
@@ -93,7 +93,7 @@ def today_view(out: Console, doc: dict) -> None:
             out.print(line)
     out.print(f"Pain, last 14 days: {sparkline(doc['pain_last_14_days'])}  (· = no entry)")
     outcomes_due_lines(out, doc.get("outcomes_due", []))
-    out.print(words.NOTICE, style="dim")
+    out.print(wording.NOTICE, style="dim")
 
 
 def outcomes_due_lines(out: Console, due: list[dict]) -> None:
@@ -121,7 +121,7 @@ def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict]) ->
         out.print(line)
     if any(f["severity"] == "urgent" for f in flags):
         # Each red flag already says whom to contact; add only the emergency line.
-        out.print(Text(words.EMERGENCY_LINE, style="bold red"))
+        out.print(Text(wording.EMERGENCY_LINE, style="bold red"))
 
 
 HISTORY_FIXED = ("Date", "Day", "Pain", "WB", "Boot", "Activity")
@@ -140,7 +140,7 @@ def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]
     rows = []
     for e in entries:
         marks = flagged.get(e["date"], [])
-        boot = words.BOOT_WORDS[e["boot"]]
+        boot = wording.BOOT_WORDS[e["boot"]]
         rows.append((e["date"], str(e["day"]), str(e["pain"]), vocab.WEIGHT_BEARING_ABBREV[e["weight_bearing"]],
                      boot, e["activity"] or "", ", ".join(e["symptoms"]), e["note"] or "",
                      Text(" ".join(marks), style="red" if "!!" in marks else "yellow")))
@@ -214,4 +214,4 @@ def flags_view(out: Console, flags: list[dict]) -> None:
     for line in flag_lines(flags):
         out.print(line)
     if any(f["severity"] == "urgent" for f in flags):
-        out.print(Text(words.RED_FLAG_ADVICE, style="bold"))
+        out.print(Text(wording.RED_FLAG_ADVICE, style="bold"))

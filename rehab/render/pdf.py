@@ -12,7 +12,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from rehab.render import chart, documents, words
+from rehab import wording
+from rehab.render import chart, documents
 
 FONTS = Path(__file__).parent / "fonts"
 FAMILY = "DejaVuCond"
@@ -71,7 +72,7 @@ class _Document(FPDF):
         self.set_y(self.get_y() + 1)
         self.set_font(FAMILY, "", 7.5)
         pages = f"   Page {self.page_no()} of {{nb}}" if self.numbered else ""
-        self.multi_cell(0, 3.3, words.NOTICE + pages, align="L")
+        self.multi_cell(0, 3.3, wording.NOTICE + pages, align="L")
 
     def page_title(self, text: str, facts: list[tuple[str, str]] = ()) -> None:
         """A new page opened by a large title and, if given, its facts line."""
@@ -207,24 +208,20 @@ def _draw(pdf: FPDF, shape, x0: float, y0: float, k: float) -> None:
 
 # --- the one-page timeline ----------------------------------------------------------------------
 
-def timeline(page: dict, paper: str) -> bytes:
-    """The plan on one page: the font shrinks step by step until it fits."""
+def write_timeline(handle, document: documents.PlanDocument) -> str:
+    """The plan on one page: the font shrinks step by step until it fits. Returns the
+    characters the font could not draw (printed as '?'), for the command to mention."""
+    page, paper = documents.timeline_page(document), documents.paper_size(document.paper)
     for scale in TIMELINE_SCALES:
         pdf = _timeline(page, paper, scale)
         if pdf.pages_count == 1:
             break
-    return _finished(pdf)
+    return _finished(handle, pdf)
 
 
-def _finished(pdf: _Document) -> bytes:
-    data = bytes(pdf.output())
-    if pdf.undrawable:
-        import sys
-
-        shown = "".join(sorted(pdf.undrawable))[:20]
-        sys.stderr.write(f"rehab: the PDF's font cannot draw {shown}; those characters print as '?' "
-                         "(the html format shows them)\n")
-    return data
+def _finished(handle, pdf: _Document) -> str:
+    handle.write(bytes(pdf.output()))
+    return "".join(sorted(pdf.undrawable))
 
 
 def _timeline(page: dict, paper: str, scale: float) -> _Document:
@@ -312,7 +309,12 @@ def _columns(pdf: _Document, cells: list[str], left: float, markdown: bool = Fal
 
 # --- reports ------------------------------------------------------------------------------------
 
-def reports(pages: list[dict], summary: list[list[str]] | None) -> bytes:
+def write_reports(handle, document: documents.ReportDocument) -> str:
+    """Every report, one after another; returns the characters the font could not draw."""
+    return _finished(handle, _reports(*documents.ordered_pages(document)))
+
+
+def _reports(pages: list[dict], summary: list[list[str]] | None) -> _Document:
     title = pages[0]["title"] if len(pages) == 1 else "Progress reports"
     pdf = _Document("a4", title, numbered=True)
     if summary is not None:
@@ -325,7 +327,7 @@ def reports(pages: list[dict], summary: list[list[str]] | None) -> bytes:
         _report(pdf, page)
     if not pages and summary is None:
         pdf.add_page()
-    return _finished(pdf)
+    return pdf
 
 
 def _outcomes(pdf: _Document, section: dict) -> None:

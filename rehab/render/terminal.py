@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from rehab.render import words
+from rehab import wording
 from rehab.timeline import Timeline
 
 
@@ -35,6 +35,12 @@ def plain_text(render, width: int = 80) -> str:
     return out.file.getvalue()
 
 
+def write_timeline(handle, document) -> None:
+    """The plan as `rehab timeline` shows it, as plain text 80 columns wide (for a file)."""
+    line = wording.patient_line(document.person)
+    handle.write(plain_text(lambda out: timeline_view(out, document.plan, document.today, line)))
+
+
 def bullet(out: Console, text: str, indent: int = 1) -> None:
     """' • text', its wrapped lines lined up under the text, not under the bullet."""
     print_wrapped(out, text, " " * indent + "• ", " " * (indent + 2))
@@ -52,14 +58,14 @@ def print_wrapped(out: Console, text: str, first: str, rest: str) -> None:
 def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str | None = None) -> None:
     protocol = timeline.protocol
     day = timeline.day_of(on)
-    heading = f"{protocol.name} — surgery {words.date_label(timeline.surgery_date)}"
+    heading = f"{protocol.name} — surgery {wording.date_label(timeline.surgery_date)}"
     if patient_line:
         heading = f"{patient_line}\n{heading}"
     out.print(Text(heading, style="bold"))
     if day < 0:
-        out.print(f"{words.date_label(on)} is {-day} day{'s' if day != -1 else ''} before surgery.")
+        out.print(f"{wording.date_label(on)} is {-day} day{'s' if day != -1 else ''} before surgery.")
     else:
-        out.print(f"{words.date_label(on)} is day {day} (week {day // 7}).")
+        out.print(f"{wording.date_label(on)} is day {day} (week {day // 7}).")
 
     phases = Table(title="Phases", title_justify="left", expand=False, show_lines=False)
     phases.add_column("", width=1)
@@ -74,8 +80,8 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
         phases.add_row(
             mark,
             p.title,
-            words.day_span(p.start_day, p.end_day),
-            words.date_span(p.start_date, p.end_date),
+            wording.day_span(p.start_day, p.end_day),
+            wording.date_span(p.start_date, p.end_date),
             ", ".join(p.phase.weight_bearing.allowed),
             "yes" if p.phase.boot else "no",
             style="bold" if mark else None,
@@ -91,11 +97,11 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
     for m in timeline.milestones:
         mark = "▶" if following is not None and m.id == following.id else ("✓" if m.last_date < on else "")
         days = str(m.day) if m.end_day is None else f"{m.day}–{m.end_day}"
-        when = words.date_label(m.date) if m.end_date is None else words.date_span(m.date, m.end_date)
+        when = wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date)
         milestones.add_row(mark, m.title, days, when, style="bold" if mark == "▶" else None)
     out.print(milestones)
-    out.print("▶ marks where " + words.date_label(on) + " falls.", style="dim")
-    out.print(words.NOTICE, style="dim")
+    out.print("▶ marks where " + wording.date_label(on) + " falls.", style="dim")
+    out.print(wording.NOTICE, style="dim")
 
 
 def protocol_view(out: Console, protocol) -> None:
@@ -107,7 +113,7 @@ def protocol_view(out: Console, protocol) -> None:
         end = phase.end.model_dump() if phase.end else "onwards"
         out.print()
         out.print(Text(f"{phase.title}  ({phase.start.model_dump()} – {end})", style="bold"))
-        out.print(f"  Weight-bearing: {words.weight_bearing_list(phase.weight_bearing.allowed)}"
+        out.print(f"  Weight-bearing: {wording.weight_bearing_list(phase.weight_bearing.allowed)}"
                   f"; boot: {'yes' if phase.boot else 'no'}; activities: {', '.join(phase.activities)}"
                   f"; pain ceiling {phase.pain_ceiling}/10")
         for item in phase.instructions:

@@ -1,4 +1,5 @@
-"""The clinic's contact details printed on a plan: a small YAML file, overridden by options.
+"""The user's configuration files. Today one: the clinic's contact details printed on a plan,
+a small YAML file, overridden by options.
 
 The file is `clinic.yaml` in the user config directory for rehab (on Linux
 $XDG_CONFIG_HOME/rehab/clinic.yaml), for example:
@@ -17,26 +18,19 @@ from pathlib import Path
 from rehab.errors import RehabError
 
 KEYS = ("name", "phone", "email", "address", "emergency_phone")
-LABELS = {"name": "Clinic", "phone": "Phone", "email": "Email", "address": "Address",
-          "emergency_phone": "Emergency"}
 
 
-def config_path() -> Path:
+def clinic_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_config_dir("rehab")) / "clinic.yaml"
 
 
-def details(name: str | None, phone: str | None, email: str | None) -> dict:
-    """Every key, a non-empty string or None: options win over the file."""
-    found = _read(config_path())
+def clinic(name: str | None = None, phone: str | None = None, email: str | None = None) -> dict:
+    """The clinic's details: every key, a non-empty string or None; options win over the file."""
+    found = _read(clinic_path())
     options = {"name": name, "phone": phone, "email": email}
     return {key: _clean(options.get(key)) or found.get(key) for key in KEYS}
-
-
-def lines(clinic: dict) -> list[tuple[str, str]]:
-    """(label, value) for each detail that is set, in a fixed order."""
-    return [(LABELS[key], clinic[key]) for key in KEYS if clinic.get(key)]
 
 
 def _read(path: Path) -> dict:

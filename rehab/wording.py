@@ -1,4 +1,5 @@
-"""Small phrases shared by every view, so the terminal, Markdown, HTML and PDF say the same."""
+"""The words and labels the core and every view share, each written once, so the terminal,
+Markdown, HTML, PDF, calendar and the flags' messages say the same."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from datetime import date
 
 from rehab import vocab
 
+# The emergency numbers of the UK, the EU and North America; a clinic file adds its own.
+EMERGENCY_NUMBERS = "999 / 112 / 911"
 EMERGENCY_LINE = (
     "If it gets worse, or for chest pain or sudden breathlessness, call emergency services "
-    "(999 / 112 / 911) now."
+    f"({EMERGENCY_NUMBERS}) now."
 )
 NOTICE = (
     "This plan informs; it does not diagnose. It is your surgeon's plan to change: "
@@ -16,7 +19,7 @@ NOTICE = (
 )
 RED_FLAG_ADVICE = (
     "Contact your surgical team today. For chest pain or sudden breathlessness, "
-    "call emergency services (999 / 112 / 911) now."
+    f"call emergency services ({EMERGENCY_NUMBERS}) now."
 )
 
 
@@ -41,3 +44,14 @@ def weight_bearing_list(levels: list[str] | tuple[str, ...]) -> str:
 
 # Whether the boot was worn, as tables print it (not logged: blank).
 BOOT_WORDS = {True: "yes", False: "no", None: ""}
+# Whether a plan expects the boot (None: not said), as a report's tables and charts print it.
+BOOT_PLAN = {True: "boot", False: "no boot", None: "–"}
+
+
+def patient_line(person: dict | None) -> str | None:
+    """'Ann Lee · left ankle · surgeon Dr Rao': who a printed plan is for."""
+    if not person:
+        return None
+    parts = [person.get("name"), person.get("side") and f"{person['side']} ankle",
+             person.get("surgeon") and f"surgeon {person['surgeon']}"]
+    return " · ".join(p for p in parts if p) or None
