@@ -3,13 +3,15 @@ Markdown and PDF say, from a record built by hand."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 from rehab import instruments, report
 from rehab import timeline as tl
 from rehab.model import Entry, Measure, Patient, PatientRecord, Score
 from rehab.protocols import find
-from rehab.render import chart, documents
+from rehab.render import chart, formats
+from rehab.render.documents import ReportDocument
 
 SURGERY = date(2026, 3, 10)
 KNOWN = instruments.load_all()
@@ -85,13 +87,20 @@ def test_the_chart_draws_each_scored_questionnaire_and_marks_the_due_points():
     assert chart.outcomes_chart({**got, "outcomes": {**got["outcomes"], "scores": []}}, 186.0) is None
 
 
+def rendered(name: str, got: dict):
+    fmt = formats.REPORT[name]
+    handle = io.BytesIO() if fmt.binary else io.StringIO()
+    fmt.write(handle, ReportDocument([got], ()))
+    return handle.getvalue()
+
+
 def test_html_markdown_and_pdf_carry_the_section():
     got = build()
-    html = documents.report_html([got], None)
+    html = rendered("html", got)
     assert "Outcomes: questionnaires" in html and "+11.9" in html and "yes, better" in html
     assert "80.0%" in html and "mild 2" in html and "done on 2 of 4 days logged (50%)" in html
     assert "Zoë &lt;Łukasiewicz&gt;" in html and "<Łukasiewicz>" not in html
     assert html.count("<svg") == 3  # pain, weight-bearing, outcomes
-    markdown = documents.report_markdown([got], None)
+    markdown = rendered("markdown", got)
     assert "## Outcomes: questionnaires" in markdown and "| FAAM daily living | 2026-04-21 | 42 | 61.9% |" in markdown
-    assert documents.report_pdf([got], None).startswith(b"%PDF")
+    assert rendered("pdf", got).startswith(b"%PDF")
