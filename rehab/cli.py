@@ -8,6 +8,7 @@ heavy modules (the database, PDF, charts) only inside the commands that need the
 
 
 import os
+import signal
 import sys
 from contextlib import contextmanager
 from difflib import get_close_matches
@@ -59,9 +60,10 @@ def load_command(name: str) -> click.Command:
         # `python -X importtime`, which the start-up tests and benchmarks read.
         target = getattr(__import__(f"rehab.commands.{module}", fromlist=[attribute]), attribute)
         if isinstance(target, typer.Typer):
+            target.rich_markup_mode = None  # plain help, as the root's (see `app` below)
             command = typer.main.get_group(target)
         else:
-            holder = typer.Typer(add_completion=False)
+            holder = typer.Typer(add_completion=False, rich_markup_mode=None)
             holder.command(name)(target)
             command = typer.main.get_command(holder)
         command.name = name
@@ -78,8 +80,10 @@ class RehabGroup(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         debug = _debug_requested(args)
         try:
+            _check_arguments(sys.argv[1:] if args is None else list(args))
             code = super().main(args=args, prog_name=prog_name or "rehab", complete_var=complete_var,
                                 standalone_mode=False, **extra)
+            sys.stdout.flush()  # here, not at exit: a full disk is reported, not "Exception ignored"
         except click.exceptions.NoArgsIsHelpError as exc:  # `rehab patient` alone: show its help
             # Its message is the help; Rich help was already printed when the error was made.
             if exc.format_message():
@@ -87,7 +91,11 @@ class RehabGroup(TyperGroup):
             code = 0
         except click.ClickException as exc:
             _fail(_usage_line(exc), 2)
-        except (typer.Abort, KeyboardInterrupt, EOFError):
+        except (KeyboardInterrupt, Interrupted) as exc:  # Ctrl-C, or a SIGTERM/SIGHUP (see main)
+            # Every write is whole or nothing (one transaction, a temporary file renamed at
+            # the end), and the temporary file was removed on the way out.
+            _fail("aborted; nothing was written", 128 + getattr(exc, "signal", signal.SIGINT))
+        except (typer.Abort, EOFError):
             _fail("aborted; nothing was written", 1)
         except (RehabError, Fault) as exc:  # bad input (2), or a fault named in plain words (1)
             if debug:  # the traceback asked for; the exit status stays the contract's
@@ -96,6 +104,8 @@ class RehabGroup(TyperGroup):
                 traceback.print_exc()
             _fail(str(exc), exc.exit_code)
         except Exception as exc:  # the one place an unexpected fault is reported (re-raised with --debug)
+            if isinstance(exc, OSError) and _output_failed(exc):  # > /dev/full, a closed pipe
+                _output_lost(exc)
             if debug:
                 raise
             _fail(f"unexpected error ({type(exc).__name__}); run again with --debug for details", 1)
@@ -108,7 +118,7 @@ class RehabGroup(TyperGroup):
         if cmd_name not in COMMANDS:
             return None
         if ctx.meta.get(_LISTING):
-            return TyperCommand(name=cmd_name, help=COMMANDS[cmd_name][2])
+            return TyperCommand(name=cmd_name, help=COMMANDS[cmd_name][2], short_help=COMMANDS[cmd_name][2])
         return load_command(cmd_name)
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
@@ -136,6 +146,56 @@ def _listing(ctx: click.Context):
         yield
     finally:
         ctx.meta.pop(_LISTING, None)
+
+
+class Interrupted(BaseException):
+    """A SIGTERM or SIGHUP, raised where the program is so that it unwinds like Ctrl-C:
+    transactions roll back and temporary files are removed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signal = signum
+
+
+def _interrupted(signum, frame):
+    raise Interrupted(signum)
+
+
+# Options whose value is a path: a file name that is not UTF-8 is still a file name.
+_PATH_OPTIONS = ("--db", "--protocols-dir", "--output", "-o")
+
+
+def _check_arguments(args: list[str]) -> None:
+    """An argument that is not UTF-8 (Python keeps its bytes as lone surrogates) is refused
+    here, before it reaches a database that cannot store it."""
+    previous = None
+    for arg in args:
+        if previous not in _PATH_OPTIONS and not arg.startswith(tuple(o + "=" for o in _PATH_OPTIONS)):
+            if any("\udc80" <= ch <= "\udcff" for ch in arg):
+                raise RehabError("an argument is not valid UTF-8 text (check the terminal's character encoding)")
+        previous = arg
+
+
+def _output_failed(exc: OSError) -> bool:
+    """Whether writing the output is what failed (> /dev/full, a closed pipe). Every other
+    write names its file (atomic_output and the store turn theirs into a Fault first), and
+    an error from a file operation carries its file name."""
+    import errno
+
+    return exc.filename is None and exc.errno in (errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EFBIG,
+                                                  getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+def _output_lost(exc: OSError) -> None:
+    # Nothing more goes to the broken stream, or Python would complain again at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    if isinstance(exc, BrokenPipeError):  # `rehab history | head`: the reader had enough
+        sys.exit(1)
+    _fail(f"the output could not be written ({exc.strerror or exc})", 1)
 
 
 def _debug_requested(args) -> bool:
@@ -180,6 +240,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    # Click's plain help, as git's or jrnl's: Typer's Rich help imports Rich's Markdown and
+    # syntax highlighting, which more than doubled the time `rehab --help` takes (133 -> 60 ms).
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.callback()(root)
@@ -191,4 +254,11 @@ def main() -> None:
     # "?" rather than a crash; documents for programs are written as UTF-8 bytes anyway.
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
+    # Unwind on Ctrl-C, SIGTERM and SIGHUP: transactions roll back, temporary files are
+    # removed, one line is said. (Typer would turn Ctrl-C into a silent exit 130.) A signal
+    # the caller ignores (nohup, a background job) stays ignored.
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, _interrupted)
     typer.main.get_command(app).main(prog_name="rehab")

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rehab.errors import RehabError
+from rehab.errors import NotFound, RehabError
 
 KEYS = ("name", "phone", "email", "address", "emergency_phone")
+
+
+MAX_BYTES = 64 * 1024
 
 
 def clinic_path() -> Path:
@@ -35,10 +38,15 @@ def clinic(name: str | None = None, phone: str | None = None, email: str | None 
 
 def _read(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        from rehab.files import read_bytes
+
+        # A regular file only, and small: a FIFO named clinic.yaml must not hang a printout.
+        text = read_bytes(path, MAX_BYTES, "clinic file").decode("utf-8")
+    except NotFound:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
+    except RehabError as exc:
+        raise RehabError(f"cannot read the clinic file: {exc}") from None
+    except UnicodeDecodeError as exc:
         raise RehabError(f"cannot read the clinic file {path}: {exc}") from None
     import yaml
 

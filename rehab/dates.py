@@ -37,8 +37,12 @@ def parse_date(text: str, today: date | None = None) -> date:
 
 def check_range(day: date, text: object) -> date:
     if not EARLIEST <= day <= LATEST:
-        raise RehabError(f"{str(text).strip()!r} is outside the dates rehab works with ({EARLIEST.year}–{LATEST.year})")
+        raise _outside(text)
     return day
+
+
+def _outside(text: object) -> RehabError:
+    return RehabError(f"{str(text).strip()!r} is outside the dates rehab works with ({EARLIEST.year}–{LATEST.year})")
 
 
 def _parse(text: str, today: date | None = None) -> date:
@@ -61,8 +65,13 @@ def _parse(text: str, today: date | None = None) -> date:
         raise RehabError(
             f"cannot read the date {raw!r}: write it as YYYY-MM-DD (for example 2026-03-04)"
         )
-    if not _YEAR.search(raw):
+    years = [int(y) for y in _YEAR.findall(raw)]
+    if not years:
         raise RehabError(f"the date {raw!r} has no year: write it as YYYY-MM-DD")
+    for year in years:
+        # dateutil reads "0099" as 1999 and "0000" as 2000: check the year as written.
+        if not EARLIEST.year <= year <= LATEST.year:
+            raise _outside(raw)
     from datetime import datetime
 
     from dateutil import parser
@@ -74,6 +83,8 @@ def _parse(text: str, today: date | None = None) -> date:
         second = parser.parse(raw, default=datetime(2001, 2, 2, 1, 1, 1))
     except (ValueError, OverflowError):
         raise RehabError(f"cannot read the date {raw!r}: write it as YYYY-MM-DD") from None
+    if first.year not in years:  # the four digits were not the year dateutil settled on
+        raise RehabError(f"cannot read the year of {raw!r}: write the date as YYYY-MM-DD")
     if first.date() != second.date():
         raise RehabError(f"the date {raw!r} is missing its day, month or year: write it as YYYY-MM-DD")
     if any(getattr(first, part) == getattr(second, part) for part in ("hour", "minute", "second")):

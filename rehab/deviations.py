@@ -73,7 +73,7 @@ SPIKE_LOOKBACK_DAYS = 7
 OPEN_WINDOW_DAYS = 7
 RED_FLAG_WINDOW_DAYS = 14
 
-EMERGENCY_ADVICE = f"Call emergency services now ({wording.EMERGENCY_NUMBERS}), then tell your surgical team."
+EMERGENCY_ADVICE = f"{wording.EMERGENCY_NOW}, then tell your surgical team."
 SURGICAL_TEAM_ADVICE = "Contact your surgical team today."
 
 # Activities that open with a milestone, where the protocol has it.

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from rehab import vocab
+from rehab import text, vocab
 from rehab.errors import RehabError
 from rehab.model import Entry
 
-NOTE_LIMIT = 2000
+NOTE_LIMIT = text.NOTE_LIMIT
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,7 @@ class EntryInput:
         that does not read."""
         if day > today:
             raise RehabError(f"{day.isoformat()} is in the future: log a day once it has happened")
-        if note is not None and len(note) > NOTE_LIMIT:
-            raise RehabError(f"a note may be at most {NOTE_LIMIT} characters")
+        note = text.note(note, "a note", NOTE_LIMIT)  # no control characters, at most 2000
         if (clear_symptoms or clear_milestones) and not replace:
             raise RehabError("--clear-symptoms and --clear-milestones change a logged day: add --replace")
         return cls(

@@ -34,11 +34,14 @@ def build(
 ) -> dict:
     """One patient's report. `flags` are Flag-like objects (date, rule, severity, message,
     subject, .key, .as_dict()); `acknowledged` maps a flag's key to its acknowledgement;
-    `instruments` the outcome questionnaires by id (for their maximum and MCID)."""
+    `instruments` the outcome questionnaires by id (for their maximum and MCID).
+    `plan` is None when the patient's protocol can no longer be found (see `unplanned`)."""
     patient = record.patient
     surgery = patient.surgery_date
     first, last = report_range(surgery, as_of, start, end)
     entries = in_range(record.entries, first, last)
+    if plan is None:
+        return unplanned(record, as_of, first, last, entries)
     day = plan.day_of(as_of)
     phase = plan.phase_on(as_of)
     person = patient.as_dict()
@@ -94,6 +97,34 @@ def _tally(entries: list[Entry], field: str, levels: tuple[str, ...]) -> dict:
     return {"days": len(given), "counts": {level: counts[level] for level in levels},
             "latest": given[-1][1] if given else None,
             "latest_date": given[-1][0].isoformat() if given else None}
+
+
+def missing_protocol_line(procedure: str) -> str:
+    return (f"the protocol {procedure!r} can no longer be found (was its file removed from the "
+            "protocols folder?): this report has no plan, flags or milestones")
+
+
+def unplanned(record: PatientRecord, as_of: date, first: date, last: date, entries: list[Entry]) -> dict:
+    """The report of a patient whose protocol has disappeared: still listed, with what was
+    logged and a line saying why there is no plan, so one patient never stops a clinic's."""
+    surgery = record.patient.surgery_date
+    day = (as_of - surgery).days
+    return {
+        "patient": record.patient.as_dict(),
+        "problem": missing_protocol_line(record.patient.procedure),
+        "as_of": as_of.isoformat(),
+        "day": day,
+        "week": day // WEEK if day >= 0 else None,
+        "phase": None,
+        "range": {"from": first.isoformat(), "to": last.isoformat()},
+        "timeline": None,
+        "entries": [e.as_dict(surgery) for e in entries],
+        "flags": [],
+        "adherence": adherence(entries, max(first, surgery), last),
+        "pain": pain(entries, last),
+        "milestones": [],
+        "weight_bearing": [],
+    }
 
 
 def report_range(surgery: date, as_of: date, start: date | None, end: date | None) -> tuple[date, date]:
@@ -162,6 +193,7 @@ def summary_row(report: dict) -> dict:
         "latest_pain": report["pain"]["latest"],
         "day": report["day"],
         "phase": report["phase"]["title"] if report["phase"] else None,
+        **({"problem": report["problem"]} if report.get("problem") else {}),
     }
 
 

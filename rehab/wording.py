@@ -17,6 +17,7 @@ NOTICE = (
     "This plan informs; it does not diagnose. It is your surgeon's plan to change: "
     "follow your surgical team's advice where it differs."
 )
+EMERGENCY_NOW = f"Call emergency services now ({EMERGENCY_NUMBERS})"
 RED_FLAG_ADVICE = (
     "Contact your surgical team today. For chest pain or sudden breathlessness, "
     f"call emergency services ({EMERGENCY_NUMBERS}) now."

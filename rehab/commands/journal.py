@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from rehab import text as text_field
 from rehab import vocab
 from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_activity, complete_symptom,
                                    complete_weight_bearing, day_arg, journal_for, print_json, terminal)
@@ -72,9 +73,8 @@ def log(
         wb_value = _prompt_or_fail(now.weight_bearing, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
                                    vocab.weight_bearing)
         given = replace_fields(given, pain=pain_value, weight_bearing=wb_value)
-    existing = db.entry(person.id, day) if replace else None
-    entry = given.build(existing)
-    replaced = db.log(person.id, entry, replace)
+    # Read, merge and write in one transaction (two --replace at once must not lose either).
+    entry, replaced = db.log(person.id, day, given.build, replace)
     entries = db.entries(person.id, end=day)
     raised = [f.as_dict() for f in deviations.flags_on(plan, entries, day)]
     from rehab.render.journal import logged_view
@@ -194,6 +194,8 @@ def flags_ack(
     from rehab.model import Acknowledgement
 
     day = day_arg(on)
+    note = text_field.note(note, "the --note")
+    by = text_field.line(by, "--by")
     if not note.strip():
         raise RehabError("an acknowledgement needs a --note")
     db, person, plan = journal_for(ctx, patient)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from rehab.commands.common import (DateOpt, PatientOpt, Settings, day_arg, open_db, protocol_for, settings_of, terminal,
+from rehab.commands.common import (DateOpt, ForceOpt, PatientOpt, Settings, day_arg, open_db, protocol_for, settings_of, terminal,
                                    write_document)
 from rehab.commands.journal import today
 from rehab.errors import RehabError
@@ -26,7 +26,7 @@ def report(
     start: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="First day of the report.")] = None,
     end: Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Last day of the report.")] = None,
     on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="Report as of this day (default today).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
+    force: ForceOpt = False,
 ):
     """A progress report for the physiotherapist: adherence, pain, flags, entries."""
     from rehab.files import check_writable
@@ -63,12 +63,19 @@ def _evaluated(ctx, db, ids, as_of: date):
     """Each patient's record, dated plan and flags, as the records stream from the database."""
     from rehab import deviations
     from rehab import timeline as tl
+    from rehab.errors import NotFound
 
     protocols: dict = {}
     for record in db.records(ids):
         procedure = record.patient.procedure
         if procedure not in protocols:
-            protocols[procedure] = protocol_for(ctx, procedure)
+            try:
+                protocols[procedure] = protocol_for(ctx, procedure)
+            except NotFound:  # its file was removed: still listed, saying so (report.unplanned)
+                protocols[procedure] = None
+        if protocols[procedure] is None:
+            yield record, None, []
+            continue
         plan = tl.build(protocols[procedure], record.patient.surgery_date)
         yield record, plan, deviations.evaluate(plan, record.entries, as_of)
 
@@ -96,7 +103,7 @@ def export_data(
     fmt: Annotated[Literal[tuple(formats.EXPORT)], typer.Option("--format", metavar="FORMAT", help="json (a rehab backup, the default) or fhir (a FHIR R4 Bundle).")] = "json",
     patient: Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Only this patient (id or name; default: everyone).")] = None,
     on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="fhir: flags and plan progress as of this day (default today).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    force: ForceOpt = False,
 ):
     """Everything in the database as one document: a JSON backup, or a FHIR R4 Bundle."""
     from datetime import datetime, timezone
@@ -124,27 +131,35 @@ def _instruments(ctx):
     return instruments.load_all(settings_of(ctx).protocols_dir)
 
 
+# Larger than any clinic's export (200 patients with six months each is about 10 MiB).
+IMPORT_LIMIT = 512 * 1024 * 1024
+
+
 def import_data(ctx: typer.Context, path: Annotated[str, typer.Argument(metavar="FILE", help="A rehab export file (- for standard input).")]):
     """Load an export file: all of it, or nothing."""
     import io
 
+    from rehab import import_checks
     from rehab.backup import read_export
-    from rehab.files import is_stdout
+    from rehab.files import read_bytes
 
+    # "-": standard input, e.g. gunzip -c backup.json.gz | rehab import -. A regular file
+    # otherwise, read to a limit: /dev/zero or a FIFO must not hang or fill the memory.
+    data = read_bytes(path, IMPORT_LIMIT, "export file")
     try:
-        if is_stdout(path):  # "-": standard input, e.g. gunzip -c backup.json.gz | rehab import -
-            records, default_id = read_export(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8"))
-        else:
-            with open(path, encoding="utf-8") as handle:
-                records, default_id = read_export(handle)
-    except FileNotFoundError:
-        raise RehabError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise RehabError(f"{path}: is a folder") from None
-    except PermissionError:
-        raise RehabError(f"{path}: cannot be read (permission denied)") from None
-    except OSError as exc:  # an I/O error, as the protocol loader reports one
-        raise RehabError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        # utf-8-sig: a file saved by an editor that starts it with a byte-order mark.
+        document = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RehabError("not a rehab export: the file is not UTF-8 text") from None
+    del data
+    try:
+        records, default_id = read_export(io.StringIO(document))
+    except RecursionError:  # JSON nested thousands deep: no export looks like that
+        raise RehabError("not a rehab export: the JSON is nested too deeply") from None
+    except ValueError:  # Python refuses to read an integer of over 4,300 digits
+        raise RehabError("not a rehab export: it holds a number too long to read") from None
+    del document
+    import_checks.check_records(records)
 
     known = {}
     for i, record in enumerate(records):
@@ -177,7 +192,7 @@ def demo(ctx: typer.Context, on: DateOpt = None):
     db = store.open_store(str(path), create=True)
     db.add_patient(patient)
     for entry in entries:
-        db.log(patient.id, entry, replace_existing=False)
+        db.log(patient.id, entry.date, lambda _old, entry=entry: entry, replace=False)
     out = terminal()
     out.print(f"Demo database: {path}\n", style="dim")
     ctx.find_root().obj = Settings(db=str(path), protocols_dir=settings_of(ctx).protocols_dir)

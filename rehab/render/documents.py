@@ -26,7 +26,7 @@ RED_FLAG_GROUPS = (
     ("Nerves and blood supply", ("numbness", "cold-toes")),
     ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
 )
-EMERGENCY_ACTION = f"Call emergency services now ({wording.EMERGENCY_NUMBERS}) for:"
+EMERGENCY_ACTION = f"{wording.EMERGENCY_NOW} for:"
 TEAM_ACTION = "Contact your surgical team the same day for:"
 
 
@@ -185,16 +185,17 @@ def report_page(report: dict) -> dict:
     from rehab.render import chart, outcome_report
 
     patient, timeline = report["patient"], report["timeline"]
-    surgery = date.fromisoformat(timeline["surgery_date"])
+    surgery = date.fromisoformat(patient["surgery_date"])
     adherence, pain = report["adherence"], report["pain"]
     as_of = date.fromisoformat(report["as_of"])
     day = report["day"]
-    phases = timeline["phases"]
+    phases = timeline["phases"] if timeline else []
     return {
         "title": f"Progress report: {patient['name']}",
         "facts": _facts([
             ("Patient", f"{patient['name']} ({patient['id']})"),
-            ("Procedure", timeline["procedure"]["name"]),
+            ("Procedure", timeline["procedure"]["name"] if timeline else patient["procedure"]),
+            ("No plan", report.get("problem")),
             ("Side", _side(patient.get("side"))),
             ("Surgeon", patient.get("surgeon")),
             ("Surgery", wording.date_label(surgery)),
@@ -216,7 +217,7 @@ def report_page(report: dict) -> dict:
                 if pain.get("average_previous_7d") is not None else "")),
             ("Lowest / highest", f"{_number(pain['lowest'])} / {_number(pain['highest'])}"),
         ],
-        "charts": chart.report_charts(report, CHART_WIDTH),
+        "charts": chart.report_charts(report, CHART_WIDTH) if timeline else [],
         "phases": [_phase_row(row) for row in report["weight_bearing"]],
         "milestones": [_milestone_row(m) for m in report["milestones"]],
         "flags": [_flag_row(f) for f in report["flags"]],
@@ -237,11 +238,14 @@ def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
         [f"{r['name']} ({r['patient_id']})", str(r["urgent"]), str(r["warning"]),
          f"{_percent(r['adherence'])} ({r['days_logged']}/{r['days_expected']})" if r["adherence"] is not None else "–",
          _days(r["longest_gap"]), _number(r["latest_pain"]),
-         (f"day {r['day']}" if r["day"] >= 0 else "before surgery") + (f", {r['phase']}" if r["phase"] else "")]
+         (f"day {r['day']}" if r["day"] >= 0 else "before surgery") + (f", {r['phase']}" if r["phase"] else "")
+         + ("; protocol not found: no plan or flags" if r.get("problem") else "")]
         for r in rows
     ]
 
 
+NO_FLAGS = "No flags in this period."
+NO_ENTRIES = "No entries in this period."
 SUMMARY_TITLE = "Who needs attention"
 SUMMARY_NOTE = ("Open (unacknowledged) flags first, then the lowest share of days logged. "
                 "Each patient's report follows in this order.")

@@ -140,6 +140,7 @@ class _Document(FPDF):
               size: float = 8, bold_rows: set[int] = frozenset(), width: float | None = None,
               align: str = "CENTER") -> None:
         self.font(size)
+        rows, bold_rows = self._split_tall_rows(rows, widths, size, width or self.width, bold_rows)
         bold = FontFace(emphasis="BOLD")
         with super().table(
             col_widths=widths, width=width or self.width, align=align, text_align="LEFT", v_align="TOP",
@@ -152,6 +153,37 @@ class _Document(FPDF):
                 for cell in row:
                     out.cell(cell, style=bold if (index - bool(headings)) in bold_rows else None)
         self.ln(1)
+
+    # A cell shorter than this, with few line breaks, cannot make a row taller than a page:
+    # only longer ones are measured (measuring every cell of a clinic's entries is slow).
+    SHORT_CELL = 300
+
+    def _split_tall_rows(self, rows: list[list[str]], widths: list[float], size: float, width: float,
+                         bold_rows) -> tuple[list[list[str]], set[int]]:
+        """Rows too tall for a page (a long acknowledgement note, a note of many lines) cut
+        into several rows, each holding the next lines of every cell: fpdf2 refuses a table
+        row higher than a page, which stopped a whole clinic's report."""
+        if all(len(cell) < self.SHORT_CELL and cell.count("\n") < 20 for row in rows for cell in row):
+            return rows, set(bold_rows)
+        line_h = self.line_h(size)
+        room = self.h - self.t_margin - FOOTER - 2 - 4 * line_h  # a page, less a heading row
+        most = max(int(room / line_h), 1)
+        total = sum(widths)
+        # Measured a little narrower than printed, so fpdf2 never wraps a line we cut again.
+        inner = [width * w / total - 2 * (1.0 + self.c_margin) - 1.0 for w in widths]
+        out, bold = [], set()
+        for index, row in enumerate(rows):
+            if all(len(cell) < self.SHORT_CELL and cell.count("\n") < 20 for cell in row):
+                pieces = [row]
+            else:
+                lines = [self.multi_cell(max(w, 2.0), line_h, cell, dry_run=True, output="LINES")
+                         if cell else [""] for cell, w in zip(row, inner)]
+                parts = max((len(ls) + most - 1) // most for ls in lines)
+                pieces = [["\n".join(ls[k * most:(k + 1) * most]) for ls in lines] for k in range(parts)]
+            if index in bold_rows:
+                bold.update(range(len(out), len(out) + len(pieces)))
+            out.extend(pieces)
+        return out, bold
 
     def chart(self, item: chart.Chart, width: float | None = None) -> None:
         """Draw a chart at the current position, scaled to the width, then move below it."""
@@ -383,12 +415,12 @@ def _report(pdf: _Document, page: dict) -> None:
         urgent = {i for i, mark in enumerate(page["flag_marks"]) if "urgent" in mark}
         pdf.table(documents.FLAG_HEADINGS, page["flags"], [19, 16, 34, 67, 50], size=8, bold_rows=urgent)
     else:
-        pdf.para("No flags in this period.")
+        pdf.para(documents.NO_FLAGS)
     pdf.heading("Entries")
     if page["entries"]:
         pdf.table(documents.ENTRY_HEADINGS, page["entries"], [18, 9, 9, 13, 12, 18, 26, 25, 56], size=7.5)
         pdf.para(documents.ENTRY_LEGEND, 7.5)
     else:
-        pdf.para("No entries in this period.")
+        pdf.para(documents.NO_ENTRIES)
 
 

@@ -98,12 +98,12 @@ def write_markdown(handle, document: documents.ReportDocument) -> None:
         out += _table(documents.PHASE_HEADINGS, page["phases"])
         out += ["## Milestones", ""] + _table(documents.MILESTONE_HEADINGS, page["milestones"])
         out += ["## Flags", ""] + (_table(documents.FLAG_HEADINGS, page["flags"]) if page["flags"]
-                                   else ["No flags in this period.", ""])
+                                   else [documents.NO_FLAGS, ""])
         out += ["## Entries", ""]
         if page["entries"]:
             out += _table(documents.ENTRY_HEADINGS, page["entries"]) + [documents.ENTRY_LEGEND, ""]
         else:
-            out += ["No entries in this period.", ""]
+            out += [documents.NO_ENTRIES, ""]
     out += [f"_{wording.NOTICE}_", ""]
     handle.write("\n".join(out))
 
