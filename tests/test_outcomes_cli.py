@@ -216,3 +216,23 @@ def test_a_real_terminal_answers_item_by_item_with_a_bad_answer_asked_again(tmp_
     printed = "".join(seen)
     document = json.loads(printed[printed.index("{"):printed.rindex("}") + 1])
     assert (document["answers"], document["score"]) == ([1, None, 2], 75.0)  # 3 / (2 x 2) x 100
+
+
+def test_scores_and_measures_survive_export_and_import(rehab, patient, tmp_path, monkeypatch):
+    ok(rehab("score", "faam-adl", "--date", (SURGERY - timedelta(days=2)).isoformat(),
+             "--answers", answers(*[2] * 19, "na", "na")))
+    ok(rehab("score", "faam-sports", "--answers", answers(4, 4, 4, 4, 4, "na", "na", "na")))  # unscored
+    ok(rehab("score", "lefs", "--answers", answers(*[3] * 20)))
+    ok(rehab("measure", "knee-to-wall", "8.5"))
+    ok(rehab("measure", "calf-raises", "20", "--side", "other"))
+    before = json.loads(ok(rehab("outcomes", "--json")).stdout)
+    backup, again = tmp_path / "backup.json", tmp_path / "again.json"
+    ok(rehab("export", "--output", backup))
+    monkeypatch.setenv("REHAB_DB", str(tmp_path / "restored.db"))
+    ok(rehab("import", backup))
+    assert json.loads(ok(rehab("outcomes", "--json")).stdout) == before
+    ok(rehab("export", "--output", again))
+    first, second = json.loads(backup.read_text()), json.loads(again.read_text())
+    for document in (first, second):
+        document.pop("exported_at", None)
+    assert first == second
