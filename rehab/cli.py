@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "history": ("journal", "history", "The log, oldest first, with flags marked and a pain chart."),
     "flags": ("journal", "flags_app", "Deviations from the plan; acknowledge them with a note."),
     "timeline": ("plan", "timeline", "The dated recovery plan: phases, milestones and where a day falls."),
+    "plan": ("patient_plan", "plan_app", "Change one patient's plan: what their surgeon or physiotherapist decided."),
     "score": ("outcomes", "score", "Record an outcome questionnaire (FAAM, LEFS) and show its score and change."),
     "measure": ("outcomes", "measure", "Record a clinical measure on one side; with both sides, the limb symmetry."),
     "outcomes": ("outcomes", "outcomes_command", "Questionnaire scores with their change, measures with symmetry, and what is due."),

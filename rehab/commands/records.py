@@ -64,6 +64,7 @@ def _evaluated(ctx, db, ids, as_of: date):
     from rehab import deviations
     from rehab import timeline as tl
     from rehab.errors import NotFound
+    from rehab.plan import effective
 
     protocols: dict = {}
     for record in db.records(ids):
@@ -76,7 +77,8 @@ def _evaluated(ctx, db, ids, as_of: date):
         if protocols[procedure] is None:
             yield record, None, []
             continue
-        plan = tl.build(protocols[procedure], record.patient.surgery_date)
+        # The patient's own plan: their protocol(s) with their team's changes.
+        plan = effective(tl.build(protocols[procedure], record.patient.surgery_date), record.adjustments)
         yield record, plan, deviations.evaluate(plan, record.entries, as_of)
 
 
