@@ -187,7 +187,7 @@ def report_pages(reports: list[dict], summary: list[dict] | None) -> list[dict]:
 
 def report_page(report: dict) -> dict:
     """A report dict (rehab.report.build) as the text every report format prints."""
-    from rehab.render import chart
+    from rehab.render import chart, outcome_report
 
     patient, timeline = report["patient"], report["timeline"]
     surgery = date.fromisoformat(patient["surgery_date"])
@@ -233,6 +233,7 @@ def report_page(report: dict) -> dict:
                                                       ("open", not f["acknowledged"])) if on)
                        for f in report["flags"]],
         "entries": [_entry_row(e, phases) for e in report["entries"]],
+        "outcomes": outcome_report.section(report, CHART_WIDTH) if "outcomes" in report else None,
     }
 
 
