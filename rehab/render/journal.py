@@ -63,6 +63,7 @@ def today_view(out: Console, doc: dict) -> None:
         days = -doc["day"]
         out.print(Text(title, style="bold"))
         out.print(f"Surgery is in {days} day{'s' if days != 1 else ''} ({patient['surgery_date']}).")
+        outcomes_due_lines(out, doc.get("outcomes_due", []))
         return
     out.print(Text(f"{title} · day {doc['day']}, week {doc['week']}", style="bold"))
     phase = doc["phase"]
@@ -97,7 +98,15 @@ def today_view(out: Console, doc: dict) -> None:
         for line in flag_lines(others):
             out.print(line)
     out.print(f"Pain, last 14 days: {sparkline(doc['pain_last_14_days'])}  (· = no entry)")
+    outcomes_due_lines(out, doc.get("outcomes_due", []))
     out.print(wording.NOTICE, style="dim")
+
+
+def outcomes_due_lines(out: Console, due: list[dict]) -> None:
+    """A questionnaire due: which, until when, and the command that answers it."""
+    for d in due:
+        out.print(Text(f"Questionnaire due ({d['label']}, by {d['until']}): rehab score {d['instrument']}",
+                       style="bold cyan"))
 
 
 def before_surgery_view(out: Console, items: list[str]) -> None:
