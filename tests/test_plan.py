@@ -202,3 +202,13 @@ def test_a_change_sets_what_it_says_on_its_days_and_nothing_elsewhere(from_day, 
     assert got.boot == (protocol.boot if boot is None else boot)
     assert got.pain_ceiling == (protocol.pain_ceiling if ceiling is None else ceiling)
     assert set(got.activities) == set(protocol.activities) | allow
+
+
+def test_report_marks_entries_against_the_days_plan():
+    from rehab.report import outside_plan
+
+    plan = effective(OST, [change(1, 42, allow=("sport",)), change(2, 0, 6, weight_bearing="none")])
+    assert outside_plan(plan, Entry(OST.date_of(43), 2, "full", False, "sport")) == []
+    assert outside_plan(effective(OST), Entry(OST.date_of(43), 2, "full", False, "sport")) == ["activity"]
+    assert outside_plan(plan, Entry(OST.date_of(3), 2, "partial", True, "walking")) == ["weight_bearing"]
+    assert outside_plan(plan, Entry(OST.date_of(7), 2, "partial", True, "walking")) == []
