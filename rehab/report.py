@@ -58,6 +58,8 @@ def build(
         "pain": pain(entries, last),
         "milestones": _milestones(document["milestones"], record.entries, as_of),
         "weight_bearing": _by_phase(plan, entries, first, last),
+        # Every change the team made to the plan, removed ones too (marked), in the order recorded.
+        "plan_changes": [a.as_dict(surgery) for a in record.adjustments],
     }
 
 
@@ -86,6 +88,7 @@ def unplanned(record: PatientRecord, as_of: date, first: date, last: date, entri
         "pain": pain(entries, last),
         "milestones": [],
         "weight_bearing": [],
+        "plan_changes": [a.as_dict(surgery) for a in record.adjustments],
     }
 
 

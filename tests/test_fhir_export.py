@@ -162,3 +162,16 @@ def test_the_json_export_takes_one_patient_too(rehab, tmp_path):
     document = json.loads(out.read_text(encoding="utf-8"))
     assert [p["id"] for p in document["patients"]] == ["ben"]
     assert [e["pain"] for e in document["patients"][0]["entries"]] == [4]
+
+
+def test_only_the_fhir_export_imports_the_fhir_models(tmp_path):
+    env = dict(os.environ, REHAB_DB=str(tmp_path / "i.db"), PYTHONPROFILEIMPORTTIME="1")
+    def imported(*args):
+        result = subprocess.run([sys.executable, "-m", "rehab", *args], env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in result.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "fhir" not in imported("patient", "add", "Ida", "--surgery-date", "2025-01-31", "--procedure", "fhl-release")
+    assert "fhir" not in imported("export", "--output", str(tmp_path / "backup.json"))
+    assert "fhir" not in imported("today", "--date", "2025-02-02")
+    assert "fhir" in imported("export", "--format", "fhir", "--output", str(tmp_path / "ida.json"))

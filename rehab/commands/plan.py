@@ -6,7 +6,7 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from rehab import config, wording
-from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_procedure, complete_side, day_arg, emit,
+from rehab.commands.common import (PROCEDURE_HELP, DateOpt, ForceOpt, JsonOpt, PatientOpt, complete_procedure, complete_side, day_arg, emit_json,
                                    journal_for, print_json, protocol_for, settings_of, terminal, write_document)
 from rehab.errors import RehabError
 from rehab.render import formats
@@ -69,12 +69,12 @@ def timeline(
     ctx: typer.Context,
     patient: PatientOpt = None,
     surgery_date: Annotated[Optional[str], typer.Option("--surgery-date", metavar="DATE", help="Day 0, for a plan without a stored patient.")] = None,
-    procedure: Annotated[Optional[list[str]], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="Procedure id or name (rehab protocols list); repeat it, or join ids with '+', for several done together.")] = None,
+    procedure: Annotated[Optional[list[str]], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help=PROCEDURE_HELP)] = None,
     on: DateOpt = None,
     as_json: JsonOpt = False,
     fmt: Annotated[TimelineFormat, typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.TIMELINE) + ".")] = "text",
     output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (whole or not at all; - for standard output).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
+    force: ForceOpt = False,
     name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Patient name to print (without --patient).")] = None,
     side: Annotated[Optional[str], typer.Option("--side", metavar="left|right", autocompletion=complete_side, help="Which ankle (without --patient).")] = None,
     surgeon: Annotated[Optional[str], typer.Option("--surgeon", metavar="NAME", help="Surgeon to print (without --patient).")] = None,
@@ -99,7 +99,7 @@ def timeline(
     plan, person = _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon)
 
     if as_json:
-        emit(tl.to_dict(plan, person), "json", output, force)
+        emit_json(tl.to_dict(plan, person), output, force)
     elif fmt == "text" and output is None:
         from rehab.render.terminal import timeline_view
 

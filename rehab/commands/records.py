@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from rehab.commands.common import (DateOpt, PatientOpt, Settings, day_arg, open_db, protocol_for, settings_of, terminal,
+from rehab.commands.common import (DateOpt, ForceOpt, PatientOpt, Settings, day_arg, open_db, protocol_for, settings_of, terminal,
                                    write_document)
 from rehab.commands.journal import today
 from rehab.errors import RehabError
@@ -26,7 +26,7 @@ def report(
     start: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="First day of the report.")] = None,
     end: Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Last day of the report.")] = None,
     on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="Report as of this day (default today).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
+    force: ForceOpt = False,
 ):
     """A progress report for the physiotherapist: adherence, pain, flags, entries."""
     from rehab.files import check_writable
@@ -62,6 +62,7 @@ def _evaluated(ctx, db, ids, as_of: date):
     from rehab import deviations
     from rehab import timeline as tl
     from rehab.errors import NotFound
+    from rehab.plan import effective
 
     protocols: dict = {}
     for record in db.records(ids):
@@ -74,7 +75,8 @@ def _evaluated(ctx, db, ids, as_of: date):
         if protocols[procedure] is None:
             yield record, None, []
             continue
-        plan = tl.build(protocols[procedure], record.patient.surgery_date)
+        # The patient's own plan: their protocol(s) with their team's changes.
+        plan = effective(tl.build(protocols[procedure], record.patient.surgery_date), record.adjustments)
         yield record, plan, deviations.evaluate(plan, record.entries, as_of)
 
 
@@ -101,7 +103,7 @@ def export_data(
     fmt: Annotated[Literal[tuple(formats.EXPORT)], typer.Option("--format", metavar="FORMAT", help="json (a rehab backup, the default) or fhir (a FHIR R4 Bundle).")] = "json",
     patient: Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Only this patient (id or name; default: everyone).")] = None,
     on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="fhir: flags and plan progress as of this day (default today).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    force: ForceOpt = False,
 ):
     """Everything in the database as one document: a JSON backup, or a FHIR R4 Bundle."""
     from datetime import datetime, timezone
@@ -190,7 +192,7 @@ def demo(ctx: typer.Context, on: DateOpt = None):
     db = store.open_store(str(path), create=True)
     db.add_patient(patient)
     for entry in entries:
-        db.log(patient.id, entry, replace_existing=False)
+        db.log(patient.id, entry.date, lambda _old, entry=entry: entry, replace=False)
     out = terminal()
     out.print(f"Demo database: {path}\n", style="dim")
     ctx.find_root().obj = Settings(db=str(path), protocols_dir=settings_of(ctx).protocols_dir)

@@ -26,7 +26,7 @@ RED_FLAG_GROUPS = (
     ("Nerves and blood supply", ("numbness", "cold-toes")),
     ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
 )
-EMERGENCY_ACTION = f"Call emergency services now ({wording.EMERGENCY_NUMBERS}) for:"
+EMERGENCY_ACTION = f"{wording.EMERGENCY_NOW} for:"
 TEAM_ACTION = "Contact your surgical team the same day for:"
 
 
@@ -108,7 +108,7 @@ def timeline_page(document: PlanDocument) -> dict:
         "band": chart.timeline_band(plan, today, CHART_WIDTH),
         "key_dates": [
             {
-                "title": m.title,
+                "title": m.title + wording.moved_note(plan, m.id),
                 "when": wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date),
                 "days": f"day {m.day}" if m.end_day is None else f"days {m.day}–{m.end_day}",
             }
@@ -127,6 +127,8 @@ def timeline_page(document: PlanDocument) -> dict:
             }
             for p in plan.phases
         ],
+        "changes_title": wording.CHANGES_TITLE,
+        "changes": wording.plan_change_lines(plan),
         "red_flags": red_flag_groups(protocol.thresholds.fever_celsius),
         "advice": wording.RED_FLAG_ADVICE,
         "clinic": clinic_lines(document.clinic),
@@ -190,6 +192,7 @@ def report_page(report: dict) -> dict:
     as_of = date.fromisoformat(report["as_of"])
     day = report["day"]
     phases = timeline["phases"] if timeline else []
+    titles = {m["id"]: m["title"] for m in timeline["milestones"]} if timeline else {}
     return {
         "title": f"Progress report: {patient['name']}",
         "facts": _facts([
@@ -219,6 +222,7 @@ def report_page(report: dict) -> dict:
         ],
         "charts": chart.report_charts(report, CHART_WIDTH) if timeline else [],
         "phases": [_phase_row(row) for row in report["weight_bearing"]],
+        "changes": [_change_row(c, titles) for c in report.get("plan_changes", [])],
         "milestones": [_milestone_row(m) for m in report["milestones"]],
         "flags": [_flag_row(f) for f in report["flags"]],
         # "urgent" and/or "open" (not acknowledged) for each flag row: printed in bold
@@ -243,12 +247,16 @@ def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
     ]
 
 
+NO_FLAGS = "No flags in this period."
+NO_ENTRIES = "No entries in this period."
 SUMMARY_TITLE = "Who needs attention"
 SUMMARY_NOTE = ("Open (unacknowledged) flags first, then the lowest share of days logged. "
                 "Each patient's report follows in this order.")
 SUMMARY_HEADINGS = ["Patient", "Urgent", "Warnings", "Adherence", "Longest gap", "Latest pain", "Where"]
 PHASE_HEADINGS = ["Phase", "Allowed", "Logged", "Boot (plan / logged)", "Activities (allowed / logged)"]
 MILESTONE_HEADINGS = ["Milestone", "Planned", "Reached"]
+CHANGES_HEADINGS = ["Id", "Change", "By", "Recorded", "Note", "Status"]
+CHANGES_NONE = "No changes: the plan is the protocol's."
 FLAG_HEADINGS = ["Date", "Severity", "Rule", "Message", "Acknowledged"]
 ENTRY_HEADINGS = ["Date", "Day", "Pain", "WB", "Boot", "Activity", "Symptoms", "Milestones", "Note"]
 CHART_LEGEND = ("● pain logged; dashed line: the phase's expected pain ceiling; grey bands (lower chart): "
@@ -273,6 +281,16 @@ def _phase_row(row: dict) -> list[str]:
         f"{', '.join(row['activities'])} / {acts}"
         + (f"; {logged['activity_not_allowed']} not allowed" if logged["activity_not_allowed"] else ""),
     ]
+
+
+def _change_row(change: dict, titles: dict[str, str]) -> list[str]:
+    days = wording.change_days(change)
+    what = wording.change_what(change, titles)
+    recorded = wording.date_label(date.fromisoformat(change["created_at"][:10])) if change["created_at"] else "–"
+    status = (f"removed {wording.date_label(date.fromisoformat(change['removed_at'][:10]))}"
+              if change["removed_at"] else "in force")
+    return [str(change["id"]), f"{days}: {what}" if days else what, change["by"] or "–", recorded,
+            change["note"] or "", status]
 
 
 def _milestone_row(m: dict) -> list[str]:

@@ -507,11 +507,3 @@ def _model(kind: str) -> type:
         _MODELS[kind] = get_fhir_model_class(kind)
     return _MODELS[kind]
 
-
-def available() -> bool:
-    """Whether the fhir.resources models can be imported (the `rehab[fhir]` extra)."""
-    try:
-        import fhir.resources.R4B  # noqa: F401
-    except ImportError:
-        return False
-    return True

@@ -69,10 +69,16 @@ def today_view(out: Console, doc: dict) -> None:
     if phase:
         end = f"until day {phase['end_day']}" if phase["end_day"] is not None else "from here on"
         out.print(Text(f"{phase['title']} ({end})", style="bold"))
-        out.print(f"Weight-bearing: {', '.join(phase['weight_bearing'])} · "
-                  f"boot: {'yes' if phase['boot'] else 'no'} · today: {', '.join(doc['activities_today'])}")
+        plan = doc.get("plan") or {"weight_bearing": phase["weight_bearing"], "boot": phase["boot"]}
+        out.print(f"Weight-bearing: {', '.join(plan['weight_bearing'])} · "
+                  f"boot: {'yes' if plan['boot'] else 'no'} · today: {', '.join(doc['activities_today'])}")
         for item in phase["instructions"][:4]:
             bullet(out, item)
+        changes = doc.get("plan_changes") or []
+        if changes:
+            out.print(Text("Your team changed your plan for today:", style="bold"))
+            for change in changes:
+                bullet(out, wording.change_line(change))
     entry = doc["entry"]
     if entry:
         out.print(Text(f"Logged today: pain {entry['pain']}/10, {entry['weight_bearing']}"

@@ -290,6 +290,11 @@ def _timeline(page: dict, paper: str, scale: float) -> _Document:
     pdf.table(["Phase", "Dates", "Weight-bearing", "Boot", "Activities allowed", "Goals"], rows,
               [35, 28, 30, 13, 20, 60], size=8, bold_rows=current)
 
+    if page["changes"]:
+        pdf.heading(page["changes_title"], space_after=8)
+        for line in page["changes"]:
+            pdf.rich([(f"• {line}", False)], 8.5)
+
     _red_flags(pdf, page)
     return pdf
 
@@ -380,6 +385,11 @@ def _report(pdf: _Document, page: dict) -> None:
 
     pdf.heading("Weight-bearing, boot and activity by phase")
     pdf.table(documents.PHASE_HEADINGS, page["phases"], [46, 30, 40, 30, 40], size=8)
+    pdf.heading(wording.CHANGES_TITLE)
+    if page["changes"]:
+        pdf.table(documents.CHANGES_HEADINGS, page["changes"], [8, 62, 26, 24, 46, 20], size=8)
+    else:
+        pdf.para(documents.CHANGES_NONE)
     pdf.heading("Milestones")
     pdf.table(documents.MILESTONE_HEADINGS, page["milestones"], [50, 80, 56], size=8)
     pdf.heading("Flags")
@@ -387,12 +397,12 @@ def _report(pdf: _Document, page: dict) -> None:
         urgent = {i for i, mark in enumerate(page["flag_marks"]) if "urgent" in mark}
         pdf.table(documents.FLAG_HEADINGS, page["flags"], [19, 16, 34, 67, 50], size=8, bold_rows=urgent)
     else:
-        pdf.para("No flags in this period.")
+        pdf.para(documents.NO_FLAGS)
     pdf.heading("Entries")
     if page["entries"]:
         pdf.table(documents.ENTRY_HEADINGS, page["entries"], [18, 9, 9, 13, 12, 18, 26, 25, 56], size=7.5)
         pdf.para(documents.ENTRY_LEGEND, 7.5)
     else:
-        pdf.para("No entries in this period.")
+        pdf.para(documents.NO_ENTRIES)
 
 

@@ -95,14 +95,16 @@ def write_markdown(handle, document: documents.ReportDocument) -> None:
         out += ["## Pain (0–10)", ""] + [f"- **{label}:** {value}" for label, value in page["pain"]] + [""]
         out += ["## Weight-bearing, boot and activity by phase", ""]
         out += _table(documents.PHASE_HEADINGS, page["phases"])
+        out += [f"## {wording.CHANGES_TITLE}", ""] + (_table(documents.CHANGES_HEADINGS, page["changes"])
+                                                    if page["changes"] else [documents.CHANGES_NONE, ""])
         out += ["## Milestones", ""] + _table(documents.MILESTONE_HEADINGS, page["milestones"])
         out += ["## Flags", ""] + (_table(documents.FLAG_HEADINGS, page["flags"]) if page["flags"]
-                                   else ["No flags in this period.", ""])
+                                   else [documents.NO_FLAGS, ""])
         out += ["## Entries", ""]
         if page["entries"]:
             out += _table(documents.ENTRY_HEADINGS, page["entries"]) + [documents.ENTRY_LEGEND, ""]
         else:
-            out += ["No entries in this period.", ""]
+            out += [documents.NO_ENTRIES, ""]
     out += [f"_{wording.NOTICE}_", ""]
     handle.write("\n".join(out))
 
