@@ -257,3 +257,13 @@ def test_protocols_validate_checks_questionnaire_files_and_the_schedule(rehab, t
     assert "valid protocol" in ok(rehab("--protocols-dir", tmp_path, "protocols", "validate", own)).stdout
     shown = " ".join(ok(rehab("protocols", "show", "fhl-release")).stdout.split())
     assert "faam-adl, faam-sports, lefs: due before surgery, 6 weeks, 12 weeks, 6 months, 12 months" in shown
+
+
+def test_the_demo_patient_has_baseline_questionnaires_and_a_symmetry(rehab, tmp_path):
+    main_db = tmp_path / "main.db"
+    ok(rehab("--db", main_db, "demo"))
+    doc = json.loads(ok(rehab("--db", tmp_path / "main-demo.db", "outcomes", "--json")).stdout)
+    # FAAM ADL 62/84 = 73.8%; sports 7/28 = 25.0% (one na); LEFS the sum, 56.
+    assert [(s["instrument"], s["day"], s["score"], s["change"]) for s in doc["scores"]] == [
+        ("faam-adl", -6, 73.8, None), ("faam-sports", -6, 25.0, None), ("lefs", -6, 56, None)]
+    assert [(s["name"], s["percent"]) for s in doc["symmetry"]] == [("knee-to-wall", 68.2)]  # 7.5 / 11

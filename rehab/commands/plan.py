@@ -76,7 +76,11 @@ def _is_questionnaire(path: Path) -> bool:
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")[:262144])
+        # Only a regular file, read to a bounded size: a FIFO or /dev/zero is load_file's to refuse.
+        if not path.is_file():
+            return False
+        with path.open("rb") as handle:
+            data = yaml.safe_load(handle.read(262144).decode("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return False  # load_file says what is wrong with it
     return isinstance(data, dict) and "items" in data and "phases" not in data

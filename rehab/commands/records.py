@@ -195,8 +195,14 @@ def demo(ctx: typer.Context, on: DateOpt = None):
     db.add_patient(patient)
     for entry in entries:
         db.log(patient.id, entry.date, lambda _old, entry=entry: entry, replace=False)
+    scores, measures = sample.outcomes(patient.surgery_date)
+    for score in scores:
+        db.add_score(patient.id, score)
+    for measure in measures:
+        db.add_measure(patient.id, measure)
     out = terminal()
     out.print(f"Demo database: {path}\n", style="dim")
     ctx.find_root().obj = Settings(db=str(path), protocols_dir=settings_of(ctx).protocols_dir)
     ctx.invoke(today, ctx=ctx, patient=None, on=day.isoformat(), as_json=False)
-    out.print(f"\nExplore: rehab --db {path} history   ·   rehab --db {path} flags", style="dim")
+    out.print(f"\nExplore: rehab --db {path} history   ·   rehab --db {path} flags   ·   "
+              f"rehab --db {path} outcomes", style="dim")
