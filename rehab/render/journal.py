@@ -70,7 +70,7 @@ def today_view(out: Console, doc: dict) -> None:
         end = f"until day {phase['end_day']}" if phase["end_day"] is not None else "from here on"
         out.print(Text(f"{phase['title']} ({end})", style="bold"))
         out.print(f"Weight-bearing: {', '.join(phase['weight_bearing'])} · "
-                  f"boot: {'yes' if phase['boot'] else 'no'} · today: {', '.join(doc['activities_today'])}")
+                  f"boot: {wording.BOOT_WORDS[phase['boot']]} · today: {', '.join(doc['activities_today'])}")
         for item in phase["instructions"][:4]:
             bullet(out, item)
     entry = doc["entry"]
