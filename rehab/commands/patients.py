@@ -112,11 +112,8 @@ def patient_edit(
         changes["surgeon"] = fields.clean_optional(surgeon, "surgeon")
     db = open_db(ctx)
     patient = db.patient(ref)
-    if "surgery_date" in changes:
-        first = db.entries(patient.id)[:1]
-        if first and first[0].date < changes["surgery_date"]:
-            raise RehabError(f"{patient.id} has an entry on {first[0].date}, before the new surgery date")
-    db.edit_patient(patient._replace(**changes))
+    # One transaction (the store also refuses a surgery date after a logged day).
+    db.edit_patient(patient.id, lambda current: current._replace(**changes))
     typer.echo(f"Updated {patient.id}.")
 
 

@@ -190,7 +190,7 @@ def demo(ctx: typer.Context, on: DateOpt = None):
     db = store.open_store(str(path), create=True)
     db.add_patient(patient)
     for entry in entries:
-        db.log(patient.id, entry, replace_existing=False)
+        db.log(patient.id, entry.date, lambda _old, entry=entry: entry, replace=False)
     out = terminal()
     out.print(f"Demo database: {path}\n", style="dim")
     ctx.find_root().obj = Settings(db=str(path), protocols_dir=settings_of(ctx).protocols_dir)
