@@ -61,6 +61,7 @@ from typing import NamedTuple
 from rehab import vocab, wording
 from rehab.protocols.models import Thresholds
 from rehab.model import Entry, flag_key
+from rehab.plan import DayPlan, Plan, as_plan
 from rehab.timeline import ACTIVITY_GATES, DatedMilestone, DatedPhase, Timeline, stepwise
 
 SEVERITY_ORDER = {"urgent": 0, "warning": 1, "info": 2}
@@ -109,17 +110,20 @@ def flag_document(flag: Flag, acknowledged: dict) -> dict:
 
 
 class PlannedDay(NamedTuple):
-    """What the plan says about a day after surgery, as the rules read it for each entry."""
+    """What the plan says about a day after surgery, as the rules read it for each entry.
+    `plan` is the patient's own plan for the day (rehab.plan: the protocol with the changes
+    their team recorded); every rule reads the plan through it."""
 
     phase: DatedPhase
-    most: str  # the most weight-bearing the phase allows (the plan's `most` is a max on every read)
+    most: str  # the most weight-bearing allowed that day
     floor: tuple[str, DatedPhase] | None  # _weight_bearing_floor
     activities: frozenset[str]  # allowed that day (activity_allowed)
+    plan: DayPlan
 
 
 @dataclass(frozen=True)
 class Context:
-    timeline: Timeline
+    timeline: Plan  # the patient's own plan (a Timeline with their changes)
     entries: tuple[Entry, ...]  # sorted by date, none after as_of
     as_of: date
     thresholds: Thresholds
@@ -170,22 +174,20 @@ class Context:
         tl, grace = self.timeline, self.thresholds.weight_bearing_grace_days
 
         def planned(day: int) -> PlannedDay | None:
-            phase = tl.phase_of_day(day)
-            if phase is None:
+            plan = tl.on(day)
+            if plan is None:
                 return None
-            on = tl.date_of(day)
-            allowed = frozenset(a for a in phase.phase.activities if _allowed_in(tl, phase, a, on))
-            floor = _weight_bearing_floor(self, day, phase)
-            return PlannedDay(phase, phase.phase.weight_bearing.most, floor, allowed)
+            floor = _weight_bearing_floor(self, day, plan) if plan.behind_checked else None
+            return PlannedDay(plan.phase, plan.most, floor, frozenset(plan.activities), plan)
 
         floors = (p.end_day + grace + 1 for p in tl.phases if p.end_day is not None)
-        return stepwise(planned, [*tl.phase_turns, *floors, *(m.day for m in tl.milestones)])
+        return stepwise(planned, [*tl.turns, *floors])
 
     @cached_property
     def _turns(self) -> list[date]:
         """The dates an activity can become allowed: phase starts and milestones."""
         tl = self.timeline
-        return sorted({p.start_date for p in tl.phases} | {m.date for m in tl.milestones})
+        return sorted({tl.date_of(day) for day in tl.turns})
 
 
 def _flag(on: date, rule: str, message: str, subject: str = "") -> Flag:
@@ -194,6 +196,15 @@ def _flag(on: date, rule: str, message: str, subject: str = "") -> Flag:
 
 def _until(ctx: Context, phase: DatedPhase) -> str:
     return "from now on" if phase.end_date is None else f"until {ctx.when(phase.end_date)}"
+
+
+def _while(ctx: Context, planned: PlannedDay, what: str) -> str:
+    """How long the plan's value for `what` holds: the phase's end, or the days of the change
+    that set it, and who changed it."""
+    change = planned.plan.changed(what)
+    if change is None:
+        return _until(ctx, planned.phase)
+    return f"{_change_span(ctx, change)} (changed{_by(change)})"
 
 
 def _rank(level: str) -> int:
@@ -241,13 +252,13 @@ def rule_red_flag(ctx: Context) -> Iterable[Flag]:
 
 
 def rule_pain_above_expected(ctx: Context) -> Iterable[Flag]:
-    for entry, phase in ctx.phased():
-        ceiling = phase.phase.pain_ceiling
+    for entry, planned in ctx.placed():
+        ceiling = planned.plan.pain_ceiling
         if entry.pain > ceiling:
             yield _flag(
                 entry.date, "pain-above-expected",
                 ctx.lead(entry.date, f"pain {entry.pain}/10 logged; ")
-                + f"{ctx.plan} expects pain of {ceiling}/10 or less {_until(ctx, phase)}. If it stays this high, "
+                + f"{ctx.plan} expects pain of {ceiling}/10 or less {_while(ctx, planned, 'pain_ceiling')}. If it stays this high, "
                 "tell your surgical team or physiotherapist.",
             )
 
@@ -290,18 +301,18 @@ def rule_pain_spike(ctx: Context) -> Iterable[Flag]:
 
 def rule_weight_bearing_ahead(ctx: Context) -> Iterable[Flag]:
     for entry, planned in ctx.placed():
-        phase, most = planned.phase, planned.most
+        most = planned.most
         if _rank(entry.weight_bearing) <= vocab.WB_RANK[most]:
             continue
-        boot = " in the boot" if phase.phase.boot else ""
+        boot = " in the boot" if planned.plan.boot else ""
         yield _flag(
             entry.date, "weight-bearing-ahead",
             ctx.lead(entry.date, f"{_wb(entry.weight_bearing)} logged; {ctx.plan} allows ")
-            + f"{_wb(most)}{boot} {_until(ctx, phase)}.",
+            + f"{_wb(most)}{boot} {_while(ctx, planned, 'weight_bearing')}.",
         )
 
 
-def _weight_bearing_floor(ctx: Context, day: int, current: DatedPhase) -> tuple[str, DatedPhase] | None:
+def _weight_bearing_floor(ctx: Context, day: int, current: DayPlan) -> tuple[str, DatedPhase] | None:
     """The least level expected on `day` and the phase that expects it (see the module doc)."""
     grace = ctx.thresholds.weight_bearing_grace_days
     ended = [
@@ -311,7 +322,7 @@ def _weight_bearing_floor(ctx: Context, day: int, current: DatedPhase) -> tuple[
     if not ended:
         return None
     source = ended[-1]
-    level = min(source.phase.weight_bearing.expected_by_end, current.phase.weight_bearing.most, key=vocab.wb_rank)
+    level = min(source.phase.weight_bearing.expected_by_end, current.most, key=vocab.wb_rank)
     return level, source
 
 
@@ -333,17 +344,11 @@ def rule_weight_bearing_behind(ctx: Context) -> Iterable[Flag]:
 
 
 def activity_allowed(timeline: Timeline, activity: str, on: date) -> bool:
-    """Listed by the day's phase, and past its gate milestone if the protocol has one
-    (sport waits for the return-to-sport window even where the phase lists it)."""
-    return _allowed_in(timeline, timeline.phase_on(on), activity, on)
-
-
-def _allowed_in(timeline: Timeline, phase: DatedPhase | None, activity: str, on: date) -> bool:
-    """activity_allowed, with the phase `on` falls in already found."""
-    if phase is None or activity not in phase.phase.activities:
-        return False
-    gate = timeline.milestone(ACTIVITY_GATES.get(activity, ""))
-    return gate is None or on >= gate.date
+    """Allowed by the patient's plan that day: listed by the day's phase and past its gate
+    milestone if the protocol has one (sport waits for the return-to-sport window even where
+    the phase lists it), unless a change allowed or forbade it (rehab.plan)."""
+    plan = as_plan(timeline).on_date(on)
+    return plan is not None and activity in plan.activities
 
 
 def activities_allowed(timeline: Timeline, on: date) -> list[str]:
@@ -352,6 +357,18 @@ def activities_allowed(timeline: Timeline, on: date) -> list[str]:
 
 def _activity_allowed(ctx: Context, activity: str, on: date) -> bool:
     return activity_allowed(ctx.timeline, activity, on)
+
+
+def _change_span(ctx: Context, change) -> str:
+    """The days a change to the plan covers, as a message says them."""
+    start = ctx.when(ctx.timeline.date_of(change.from_day))
+    if change.until_day is None:
+        return f"from {start} on"
+    return f"from {start} to {ctx.when(ctx.timeline.date_of(change.until_day))}"
+
+
+def _by(change) -> str:
+    return f" by {change.by}" if change.by else " by your team"
 
 
 def _activity_opens(ctx: Context, activity: str, after: date) -> date | None:
@@ -367,7 +384,11 @@ def rule_activity_ahead(ctx: Context) -> Iterable[Flag]:
             continue
         word = ACTIVITY_WORDS.get(activity, activity)
         opens = _activity_opens(ctx, activity, entry.date)
-        if activity in phase.phase.activities:
+        forbidden = planned.plan.changed("activity:" + activity)
+        if forbidden is not None:
+            why = f"withholds {word} {_change_span(ctx, forbidden)} (changed{_by(forbidden)})"
+            why += f"; {word} from {ctx.when(opens)}" if opens else ""
+        elif activity in phase.phase.activities:
             gate = ctx.timeline.milestone(ACTIVITY_GATES[activity])
             why = f"allows {word} from {ctx.when(gate.date)}, its {gate.title.lower()} milestone"
         else:
@@ -378,12 +399,12 @@ def rule_activity_ahead(ctx: Context) -> Iterable[Flag]:
 
 
 def rule_boot_off_early(ctx: Context) -> Iterable[Flag]:
-    for entry, phase in ctx.phased():
-        if entry.boot is False and phase.phase.boot:
+    for entry, planned in ctx.placed():
+        if entry.boot is False and planned.plan.boot:
             yield _flag(
                 entry.date, "boot-off-early",
                 ctx.lead(entry.date, f"logged without the boot; {ctx.plan} keeps the protective ")
-                + f"boot on {_until(ctx, phase)}.",
+                + f"boot on {_while(ctx, planned, 'boot')}.",
             )
 
 
@@ -460,7 +481,7 @@ def evaluate(timeline: Timeline, entries: Sequence[Entry], as_of: date) -> list[
 
     Entries after as_of are ignored; entries may arrive unsorted."""
     kept = tuple(sorted((e for e in entries if e.date <= as_of), key=lambda e: e.date))
-    ctx = Context(timeline, kept, as_of, timeline.protocol.thresholds)
+    ctx = Context(as_plan(timeline), kept, as_of, timeline.protocol.thresholds)
     flags = [flag for rule in RULES.values() for flag in rule(ctx) if flag.date <= as_of]
     return sorted(flags, key=lambda f: (f.date, *_urgency(f)))
 

@@ -248,7 +248,7 @@ def test_a_pdf_row_taller_than_a_page_is_split_not_refused():
     from rehab.render import pdf
 
     page = {"title": "Progress report: A", "facts": [("Patient", "A")], "adherence": [("Days", "1")],
-            "pain": [("Latest", "2")], "charts": [], "phases": [], "milestones": [],
+            "pain": [("Latest", "2")], "charts": [], "phases": [], "changes": [], "milestones": [],
             "flags": [[iso(SURGERY), "URGENT", "red-flag", "Contact your team now.", "yes: " + "word " * 500]],
             "flag_marks": ["urgent open"],
             "entries": [[iso(SURGERY), "0", "2", "PWB", "boot", "–", "", "", "line\n" * 1999]]}

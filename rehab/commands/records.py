@@ -43,11 +43,13 @@ def report(
     ids = None if everyone else [db.current(patient).id]
     count = (lambda: len(db.taken_ids())) if everyone else (lambda: 1)
     evaluated = _progress(_evaluated(ctx, db, ids, as_of), count, "Building reports")
+    from rehab import instruments
     from rehab import report as report_data
     from rehab.render.documents import ReportDocument
 
+    known = instruments.load_all(settings_of(ctx).protocols_dir)
     reports = (report_data.build(record, plan, flags, {a.key: a for a in record.acknowledgements},
-                                 as_of, first, last) for record, plan, flags in evaluated)
+                                 as_of, first, last, known) for record, plan, flags in evaluated)
     # The CSV needs only the entries and the day's flags, not each whole report.
     rows = ((record.patient, report_data.in_range(record.entries, *report_data.report_range(
         record.patient.surgery_date, as_of, first, last)), flags) for record, _, flags in evaluated)
@@ -61,6 +63,7 @@ def _evaluated(ctx, db, ids, as_of: date):
     from rehab import deviations
     from rehab import timeline as tl
     from rehab.errors import NotFound
+    from rehab.plan import effective
 
     protocols: dict = {}
     for record in db.records(ids):
@@ -73,7 +76,8 @@ def _evaluated(ctx, db, ids, as_of: date):
         if protocols[procedure] is None:
             yield record, None, []
             continue
-        plan = tl.build(protocols[procedure], record.patient.surgery_date)
+        # The patient's own plan: their protocol(s) with their team's changes.
+        plan = effective(tl.build(protocols[procedure], record.patient.surgery_date), record.adjustments)
         yield record, plan, deviations.evaluate(plan, record.entries, as_of)
 
 

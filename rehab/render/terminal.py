@@ -98,8 +98,14 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
         mark = "▶" if following is not None and m.id == following.id else ("✓" if m.last_date < on else "")
         days = str(m.day) if m.end_day is None else f"{m.day}–{m.end_day}"
         when = wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date)
-        milestones.add_row(mark, m.title, days, when, style="bold" if mark == "▶" else None)
+        milestones.add_row(mark, m.title + wording.moved_note(timeline, m.id), days, when,
+                           style="bold" if mark == "▶" else None)
     out.print(milestones)
+    changes = wording.plan_change_lines(timeline)
+    if changes:
+        out.print(Text(wording.CHANGES_TITLE, style="bold"))
+        for line in changes:
+            bullet(out, line)
     out.print("▶ marks where " + wording.date_label(on) + " falls.", style="dim")
     out.print(wording.NOTICE, style="dim")
 
