@@ -2,7 +2,6 @@
 
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Literal, Optional
 
 import typer
@@ -189,9 +188,8 @@ def demo(ctx: typer.Context, on: DateOpt = None):
     day = day_arg(on)
     patient, entries = sample.patient_and_entries(day)  # before anything is deleted
     path = sample.demo_path(settings_of(ctx).db)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
     db = store.open_store(str(path), create=True)
+    db.reset()  # the demo starts afresh each time, in its own database only
     db.add_patient(patient)
     for entry in entries:
         db.log(patient.id, entry.date, lambda _old, entry=entry: entry, replace=False)

@@ -288,7 +288,7 @@ def _timeline(page: dict, paper: str, scale: float) -> _Document:
                      p["activities"], "\n".join(f"• {g}" for g in p["goals"])])
     current = {i for i, p in enumerate(page["phases"]) if p["current"]}
     pdf.table(["Phase", "Dates", "Weight-bearing", "Boot", "Activities allowed", "Goals"], rows,
-              [35, 28, 30, 13, 20, 60], size=8, bold_rows=current)
+              [34, 27, 30, 16, 20, 59], size=8, bold_rows=current)
 
     if page["changes"]:
         pdf.heading(page["changes_title"], space_after=8)
