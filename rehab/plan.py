@@ -153,6 +153,14 @@ class Plan(Timeline):
         gate = self.milestone(ACTIVITY_GATES.get(activity, ""))
         return gate is None or on >= gate.date
 
+    def changes_in(self, phase: DatedPhase, what: str) -> list[Adjustment]:
+        """The changes in force that set `what` ("weight_bearing", "boot", "pain_ceiling") on
+        some day of a phase, in the order recorded."""
+        end = phase.end_day
+        return [a for a in self.adjustments if a.kind == "adjust" and getattr(a, what) is not None
+                and (end is None or a.from_day <= end)
+                and (a.until_day is None or a.until_day >= phase.start_day)]
+
     def moved(self, milestone_id: str) -> Adjustment | None:
         """The change that moved a milestone, if one did."""
         return self._moves.get(milestone_id)

@@ -30,9 +30,11 @@ def build(
     as_of: date,
     start: date | None,
     end: date | None,
+    instruments: dict | None = None,
 ) -> dict:
     """One patient's report. `flags` are Flag-like objects (date, rule, severity, message,
-    subject, .key, .as_dict()); `acknowledged` maps a flag's key to its acknowledgement.
+    subject, .key, .as_dict()); `acknowledged` maps a flag's key to its acknowledgement;
+    `instruments` the outcome questionnaires by id (for their maximum and MCID).
     `plan` is None when the patient's protocol can no longer be found (see `unplanned`)."""
     patient = record.patient
     surgery = patient.surgery_date
@@ -60,7 +62,43 @@ def build(
         "weight_bearing": _by_phase(plan, entries, first, last),
         # Every change the team made to the plan, removed ones too (marked), in the order recorded.
         "plan_changes": [a.as_dict(surgery) for a in record.adjustments],
+        "outcomes": outcomes_section(record, plan, instruments or {}, entries, start, last),
     }
+
+
+def outcomes_section(record: PatientRecord, plan: tl.Timeline, instruments: dict, entries: list[Entry],
+                     start: date | None, last: date) -> dict:
+    """Questionnaire scores (with change from the baseline, whenever that was), the schedule as
+    of the report's last day, the latest measures with their symmetry, and swelling and home
+    exercises over the range. Without --from, scores from before surgery (the baseline) are in."""
+    from rehab import outcomes
+
+    surgery = record.patient.surgery_date
+    docs = outcomes.score_documents(instruments, [s for s in record.scores if s.date <= last], surgery)
+    measures = [m for m in record.measures if m.date <= last]
+    schedule = getattr(plan.protocol, "outcomes", None)
+    shown = [d for d in docs if start is None or d["date"] >= start.isoformat()]
+    ids = list(dict.fromkeys([*(schedule.instruments if schedule else []), *(d["instrument"] for d in docs)]))
+    return {
+        "instruments": [{"id": i, "name": instruments[i].short_name if i in instruments else i,
+                         "max": instruments[i].max if i in instruments else None,
+                         "mcid": instruments[i].mcid if i in instruments else None} for i in ids],
+        "scores": shown,
+        "due": outcomes.due_status(outcomes.due_points(schedule, surgery), record.scores, last),
+        "latest_measures": outcomes.latest_measures(measures, surgery),
+        "symmetry": outcomes.symmetry(measures),
+        "swelling": _tally(entries, "swelling", vocab.SWELLING),
+        "exercises": _tally(entries, "exercises", vocab.EXERCISES),
+    }
+
+
+def _tally(entries: list[Entry], field: str, levels: tuple[str, ...]) -> dict:
+    """How often each answer was logged over the range, the days it was, and the latest."""
+    given = [(e.date, getattr(e, field)) for e in entries if getattr(e, field) is not None]
+    counts = Counter(value for _, value in given)
+    return {"days": len(given), "counts": {level: counts[level] for level in levels},
+            "latest": given[-1][1] if given else None,
+            "latest_date": given[-1][0].isoformat() if given else None}
 
 
 def missing_protocol_line(procedure: str) -> str:

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from rehab.deviations import activities_allowed
-from rehab.model import Entry, Patient
+from rehab.model import Entry, Patient, Score
+from rehab.outcomes import due_points, outcomes_due
 from rehab.plan import as_plan
 from rehab.timeline import Timeline, phase_dict
 
@@ -14,7 +15,7 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 
 def today_document(patient: Patient, plan: Timeline, entries: Sequence[Entry], open_flags: Sequence,
-                   on: date) -> dict:
+                   on: date, scores: Sequence[Score] = ()) -> dict:
     """The contract's `today --json` document."""
     day = plan.day_of(on)
     phase = plan.phase_on(on)
@@ -47,6 +48,9 @@ def today_document(patient: Patient, plan: Timeline, entries: Sequence[Entry], o
         "entry": entry.as_dict(plan.surgery_date) if entry else None,
         "flags": [f.as_dict() for f in open_flags],
         "pain_last_14_days": pain_series(entries, on, 14),
+        # Questionnaires whose window (7 days either side of the due date) is open and not done.
+        "outcomes_due": outcomes_due(due_points(getattr(plan.protocol, "outcomes", None), plan.surgery_date),
+                                     scores, on),
     }
 
 

@@ -271,6 +271,8 @@ def test_pain_ceiling_and_boot_changes_reach_the_flags(rehab, patient):
 def test_printed_plan_lists_the_changes_in_every_format(rehab, patient, tmp_path):
     ok(rehab("plan", "adjust", "--from", "week 6", "--allow", "sport", "--by", "Dr <b>Ng</b>", "--note", "cleared"))
     ok(rehab("plan", "move", "wound-review", "--to", "day 10", "--by", "Mr Hester"))
+    ok(rehab("plan", "adjust", "--from", "day 0", "--until", "day 6", "--weight-bearing", "none", "--by", "Mr Hester"))
+    ok(rehab("plan", "adjust", "--from", "day 12", "--until", "day 20", "--no-boot"))
     text = ok(rehab("timeline", "--date", on(3))).stdout
     assert "Changes your team made to this plan" in text and "sport allowed" in text and "Dr <b>Ng</b>" in text
     assert "Wound check (moved by Mr" in text
@@ -279,6 +281,9 @@ def test_printed_plan_lists_the_changes_in_every_format(rehab, patient, tmp_path
     html = ok(rehab("timeline", "--format", "html")).stdout
     assert "Changes your team made to this plan" in html and "Dr &lt;b&gt;Ng&lt;/b&gt;" in html
     assert "<b>Ng" not in html
+    # Each phase's row says what the changes set within it, where it differs from the phase.
+    assert "days 0–6: at most NWB (changed)" in html
+    assert "days 12–13: off (changed)" in html and "days 14–20" not in html.split("Changes your team")[0]
     pdf = tmp_path / "plan.pdf"
     ok(rehab("timeline", "--format", "pdf", "--output", str(pdf)))
     assert pdf.read_bytes().startswith(b"%PDF")

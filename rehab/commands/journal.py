@@ -100,7 +100,7 @@ def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     entries = db.entries(person.id, end=day)
     flags, acks = _flags_with_acks(db, person.id, plan, entries, day)
     shown = deviations.open_flags(flags, set(acks), day, last_logged=entries[-1].date if entries else None)
-    doc = today_doc.today_document(person, plan, entries, shown, day)
+    doc = today_doc.today_document(person, plan, entries, shown, day, db.scores(person.id))
     if as_json:
         print_json(doc)
         return

@@ -2,7 +2,6 @@
 
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Literal, Optional
 
 import typer
@@ -44,11 +43,13 @@ def report(
     ids = None if everyone else [db.current(patient).id]
     count = (lambda: len(db.taken_ids())) if everyone else (lambda: 1)
     evaluated = _progress(_evaluated(ctx, db, ids, as_of), count, "Building reports")
+    from rehab import instruments
     from rehab import report as report_data
     from rehab.render.documents import ReportDocument
 
+    known = instruments.load_all(settings_of(ctx).protocols_dir)
     reports = (report_data.build(record, plan, flags, {a.key: a for a in record.acknowledgements},
-                                 as_of, first, last) for record, plan, flags in evaluated)
+                                 as_of, first, last, known) for record, plan, flags in evaluated)
     # The CSV needs only the entries and the day's flags, not each whole report.
     rows = ((record.patient, report_data.in_range(record.entries, *report_data.report_range(
         record.patient.surgery_date, as_of, first, last)), flags) for record, _, flags in evaluated)
@@ -187,14 +188,19 @@ def demo(ctx: typer.Context, on: DateOpt = None):
     day = day_arg(on)
     patient, entries = sample.patient_and_entries(day)  # before anything is deleted
     path = sample.demo_path(settings_of(ctx).db)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
     db = store.open_store(str(path), create=True)
+    db.reset()  # the demo starts afresh each time, in its own database only
     db.add_patient(patient)
     for entry in entries:
         db.log(patient.id, entry.date, lambda _old, entry=entry: entry, replace=False)
+    scores, measures = sample.outcomes(patient.surgery_date)
+    for score in scores:
+        db.add_score(patient.id, score)
+    for measure in measures:
+        db.add_measure(patient.id, measure)
     out = terminal()
     out.print(f"Demo database: {path}\n", style="dim")
     ctx.find_root().obj = Settings(db=str(path), protocols_dir=settings_of(ctx).protocols_dir)
     ctx.invoke(today, ctx=ctx, patient=None, on=day.isoformat(), as_json=False)
-    out.print(f"\nExplore: rehab --db {path} history   ·   rehab --db {path} flags", style="dim")
+    out.print(f"\nExplore: rehab --db {path} history   ·   rehab --db {path} flags   ·   "
+              f"rehab --db {path} outcomes", style="dim")

@@ -119,8 +119,11 @@ def timeline_page(document: PlanDocument) -> dict:
                 "title": p.title,
                 "weeks": _weeks(p.start_day, p.end_day),
                 "date_lines": _date_lines(p.start_date, p.end_date),
-                "weight_bearing": _allowed(p.phase.weight_bearing.allowed, p.phase.weight_bearing.expected_by_end),
-                "boot": "Boot on" if p.phase.boot else "No boot",
+                "weight_bearing": _allowed(p.phase.weight_bearing.allowed, p.phase.weight_bearing.expected_by_end)
+                + _changed(plan, p, "weight_bearing", lambda level: f"at most {vocab.WEIGHT_BEARING_ABBREV[level]} (changed)",
+                           p.phase.weight_bearing.most),
+                "boot": ("Boot on" if p.phase.boot else "No boot")
+                + _changed(plan, p, "boot", lambda boot: "on (changed)" if boot else "off (changed)", p.phase.boot),
                 "activities": ", ".join(plan.activity_labels(p)),
                 "goals": list(p.phase.goals) or ([p.phase.summary] if p.phase.summary else []),
                 "current": phase is not None and p.id == phase.id,
@@ -184,7 +187,7 @@ def report_pages(reports: list[dict], summary: list[dict] | None) -> list[dict]:
 
 def report_page(report: dict) -> dict:
     """A report dict (rehab.report.build) as the text every report format prints."""
-    from rehab.render import chart
+    from rehab.render import chart, outcome_report
 
     patient, timeline = report["patient"], report["timeline"]
     surgery = date.fromisoformat(patient["surgery_date"])
@@ -230,6 +233,7 @@ def report_page(report: dict) -> dict:
                                                       ("open", not f["acknowledged"])) if on)
                        for f in report["flags"]],
         "entries": [_entry_row(e, phases) for e in report["entries"]],
+        "outcomes": outcome_report.section(report, CHART_WIDTH) if "outcomes" in report else None,
     }
 
 
@@ -349,6 +353,22 @@ def _date_lines(start: date, end: date | None) -> list[str]:
     if end is None:
         return ["from", wording.date_label(start)]
     return [f"{wording.date_label(start)} –", wording.date_label(end)]
+
+
+def _changed(plan, phase, what: str, say, same) -> str:
+    """What the patient's changes set within a phase, where it differs from the phase, for
+    its row: '; days 0–6: at most NWB (changed)'. The full list, with who and why, follows."""
+    changes = plan.changes_in(phase, what) if hasattr(plan, "changes_in") else []
+    parts = []
+    for a in changes:
+        if getattr(a, what) == same:
+            continue
+        start, end = max(a.from_day, phase.start_day), a.until_day
+        if phase.end_day is not None and (end is None or end > phase.end_day):
+            end = phase.end_day
+        days = f"day {start} on" if end is None else (f"day {start}" if start == end else f"days {start}–{end}")
+        parts.append(f"; {days}: {say(getattr(a, what))}")
+    return "".join(parts)
 
 
 def _allowed(levels, expected: str | None) -> str:

@@ -63,6 +63,7 @@ def today_view(out: Console, doc: dict) -> None:
         days = -doc["day"]
         out.print(Text(title, style="bold"))
         out.print(f"Surgery is in {days} day{'s' if days != 1 else ''} ({patient['surgery_date']}).")
+        outcomes_due_lines(out, doc.get("outcomes_due", []))
         return
     out.print(Text(f"{title} · day {doc['day']}, week {doc['week']}", style="bold"))
     phase = doc["phase"]
@@ -71,7 +72,7 @@ def today_view(out: Console, doc: dict) -> None:
         out.print(Text(f"{phase['title']} ({end})", style="bold"))
         plan = doc.get("plan") or {"weight_bearing": phase["weight_bearing"], "boot": phase["boot"]}
         out.print(f"Weight-bearing: {', '.join(plan['weight_bearing'])} · "
-                  f"boot: {'yes' if plan['boot'] else 'no'} · today: {', '.join(doc['activities_today'])}")
+                  f"boot: {wording.BOOT_WORDS[plan['boot']]} · today: {', '.join(doc['activities_today'])}")
         for item in phase["instructions"][:4]:
             bullet(out, item)
         changes = doc.get("plan_changes") or []
@@ -97,7 +98,15 @@ def today_view(out: Console, doc: dict) -> None:
         for line in flag_lines(others):
             out.print(line)
     out.print(f"Pain, last 14 days: {sparkline(doc['pain_last_14_days'])}  (· = no entry)")
+    outcomes_due_lines(out, doc.get("outcomes_due", []))
     out.print(wording.NOTICE, style="dim")
+
+
+def outcomes_due_lines(out: Console, due: list[dict]) -> None:
+    """A questionnaire due: which, until when, and the command that answers it."""
+    for d in due:
+        out.print(Text(f"Questionnaire due ({d['label']}, by {d['until']}): rehab score {d['instrument']}",
+                       style="bold cyan"))
 
 
 def before_surgery_view(out: Console, items: list[str]) -> None:
