@@ -132,7 +132,8 @@ def test_six_week_sport_clearance_flags_before_and_none_after():
     entries = [Entry(OST.date_of(day), 2, "full", False, "sport") for day in range(42, 56)]
     as_of = OST.date_of(56)
     before = [f for f in deviations.evaluate(OST, entries, as_of) if f.rule == "activity-ahead"]
-    assert {OST.day_of(f.date) for f in before} == set(range(42, 56))  # 14 flags, one per day
+    # one flag for the run of 14 days (issue 15: episodes), dated on its first day
+    assert [(OST.day_of(f.date), OST.day_of(f.until)) for f in before] == [(42, 55)]
     cleared = effective(OST, [change(1, 42, allow=("sport",), by="Dr Ng")])
     assert [f for f in deviations.evaluate(cleared, entries, as_of) if f.rule == "activity-ahead"] == []
 

@@ -102,7 +102,6 @@ def test_sqlite_bulk_import_stores_what_the_portable_path_stores(tmp_path):
     """Import's SQLite fast path writes rows exactly as SQLAlchemy's own insert would."""
     import sqlite3
 
-    from rehab.model import PatientRecord
     from rehab.store import _insert_entries, _insert_entries_sqlite
 
     now = datetime(2026, 3, 1, 8, 30, 15, tzinfo=timezone.utc)
@@ -132,7 +131,6 @@ def test_sqlite_bulk_import_stores_what_the_portable_path_stores(tmp_path):
 
 
 def test_entry_times_survive_an_import_and_are_read_for_a_backup(db):
-    from rehab.model import PatientRecord
 
     logged = datetime(2026, 2, 1, 20, 15, 0, tzinfo=timezone.utc)
     changed = datetime(2026, 2, 2, 7, 0, 0, tzinfo=timezone.utc)
@@ -168,7 +166,6 @@ def test_the_last_patient_left_becomes_the_default(db):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_times_are_utc_whatever_the_clients_time_zone(backend, tmp_path, monkeypatch):
     """libpq takes PGTZ as the session's zone; rehab's own setting must win."""
-    from rehab.model import PatientRecord
 
     monkeypatch.setenv("PGTZ", "Europe/Paris")
     monkeypatch.setenv("TZ", "Europe/Paris")

@@ -2,7 +2,6 @@
 
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Literal, Optional
 
 import typer
@@ -189,14 +188,19 @@ def demo(ctx: typer.Context, on: DateOpt = None):
     day = day_arg(on)
     patient, entries = sample.patient_and_entries(day)  # before anything is deleted
     path = sample.demo_path(settings_of(ctx).db)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
     db = store.open_store(str(path), create=True)
+    db.reset()  # the demo starts afresh each time, in its own database only
     db.add_patient(patient)
     for entry in entries:
         db.log(patient.id, entry.date, lambda _old, entry=entry: entry, replace=False)
+    scores, measures = sample.outcomes(patient.surgery_date)
+    for score in scores:
+        db.add_score(patient.id, score)
+    for measure in measures:
+        db.add_measure(patient.id, measure)
     out = terminal()
     out.print(f"Demo database: {path}\n", style="dim")
     ctx.find_root().obj = Settings(db=str(path), protocols_dir=settings_of(ctx).protocols_dir)
     ctx.invoke(today, ctx=ctx, patient=None, on=day.isoformat(), as_json=False)
-    out.print(f"\nExplore: rehab --db {path} history   ·   rehab --db {path} flags", style="dim")
+    out.print(f"\nExplore: rehab --db {path} history   ·   rehab --db {path} flags   ·   "
+              f"rehab --db {path} outcomes", style="dim")

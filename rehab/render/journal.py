@@ -72,7 +72,7 @@ def today_view(out: Console, doc: dict) -> None:
         out.print(Text(f"{phase['title']} ({end})", style="bold"))
         plan = doc.get("plan") or {"weight_bearing": phase["weight_bearing"], "boot": phase["boot"]}
         out.print(f"Weight-bearing: {', '.join(plan['weight_bearing'])} · "
-                  f"boot: {'yes' if plan['boot'] else 'no'} · today: {', '.join(doc['activities_today'])}")
+                  f"boot: {wording.BOOT_WORDS[plan['boot']]} · today: {', '.join(doc['activities_today'])}")
         for item in phase["instructions"][:4]:
             bullet(out, item)
         changes = doc.get("plan_changes") or []

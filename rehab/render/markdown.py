@@ -35,7 +35,7 @@ def timeline_markdown(document: PlanDocument) -> str:
         lines.append(
             f"| {escape(p.title)} | {wording.day_span(p.start_day, p.end_day)} | "
             f"{wording.date_span(p.start_date, p.end_date)} | "
-            f"{', '.join(p.phase.weight_bearing.allowed)} | {'yes' if p.phase.boot else 'no'} | "
+            f"{', '.join(p.phase.weight_bearing.allowed)} | {wording.BOOT_WORDS[p.phase.boot]} | "
             f"{', '.join(timeline.activity_labels(p))} |"
         )
     lines += ["", "## Milestones", "", "| Milestone | Day | Date |", "|---|---|---|"]

@@ -83,7 +83,7 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
             wording.day_span(p.start_day, p.end_day),
             wording.date_span(p.start_date, p.end_date),
             ", ".join(p.phase.weight_bearing.allowed),
-            "yes" if p.phase.boot else "no",
+            wording.BOOT_WORDS[p.phase.boot],
             style="bold" if mark else None,
         )
     out.print(phases)
@@ -120,7 +120,7 @@ def protocol_view(out: Console, protocol) -> None:
         out.print()
         out.print(Text(f"{phase.title}  ({phase.start.model_dump()} – {end})", style="bold"))
         out.print(f"  Weight-bearing: {wording.weight_bearing_list(phase.weight_bearing.allowed)}"
-                  f"; boot: {'yes' if phase.boot else 'no'}; activities: {', '.join(phase.activities)}"
+                  f"; boot: {wording.BOOT_WORDS[phase.boot]}; activities: {', '.join(phase.activities)}"
                   f"; pain ceiling {phase.pain_ceiling}/10")
         for item in phase.instructions:
             bullet(out, item, indent=2)
@@ -130,5 +130,12 @@ def protocol_view(out: Console, protocol) -> None:
         when = m.at.model_dump() + (f" – {m.until.model_dump()}" if m.until else "")
         confirm = " (record it with rehab log --milestone " + m.id + ")" if m.confirm else ""
         out.print(f"  {m.id}: {m.title}, {when}{confirm}")
+    schedule = getattr(protocol, "outcomes", None)
+    if schedule:
+        out.print()
+        out.print(Text("Outcome questionnaires", style="bold"))
+        due = ", ".join(p if isinstance(p, str) else p.model_dump() for p in schedule.due)
+        out.print(f"  {', '.join(schedule.instruments)}: due {due} "
+                  f"(within {schedule.window_days} days either side; rehab score ID)")
     out.print()
     out.print("Sources: " + "; ".join(s.title for s in protocol.sources), style="dim")
