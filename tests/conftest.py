@@ -63,6 +63,30 @@ def rehab() -> Rehab:
     return Rehab()
 
 
+# The databases the store runs on: SQLite always, PostgreSQL when REHAB_TEST_POSTGRES_URL names
+# a server (.ci/run starts one and fails if it cannot).
+POSTGRES_URL = os.environ.get("REHAB_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def clean_postgres() -> str:
+    """An empty schema on the test server (every table dropped); returns its URL."""
+    import psycopg
+
+    with psycopg.connect(POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://", 1), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request, tmp_path, monkeypatch) -> str:
+    """A new, empty database on each backend, also set as REHAB_DB: its path or URL."""
+    where = str(tmp_path / "rehab.db") if request.param == "sqlite" else clean_postgres()
+    monkeypatch.setenv("REHAB_DB", where)
+    return where
+
+
 def snapshot(path: Path) -> dict:
     """Every row of every table, to show a refused command changed nothing."""
     if not path.exists():

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -249,7 +248,7 @@ def test_a_pdf_row_taller_than_a_page_is_split_not_refused():
     from rehab.render import pdf
 
     page = {"title": "Progress report: A", "facts": [("Patient", "A")], "adherence": [("Days", "1")],
-            "pain": [("Latest", "2")], "charts": [], "phases": [], "milestones": [],
+            "pain": [("Latest", "2")], "charts": [], "phases": [], "changes": [], "milestones": [],
             "flags": [[iso(SURGERY), "URGENT", "red-flag", "Contact your team now.", "yes: " + "word " * 500]],
             "flag_marks": ["urgent open"],
             "entries": [[iso(SURGERY), "0", "2", "PWB", "boot", "–", "", "", "line\n" * 1999]]}
@@ -300,7 +299,7 @@ def test_import_of_standard_input_is_bounded(isolated):
     from rehab.commands import records
 
     env = {**os.environ, "REHAB_DB": str(isolated / "r.db")}
-    code = textwrap.dedent(f"""
+    code = textwrap.dedent("""
         import sys
         from rehab.commands import records
         records.IMPORT_LIMIT = 1 << 20
@@ -432,7 +431,7 @@ def test_the_entry_table_repeats_its_headings_on_every_page_and_keeps_every_row(
              f"note {d}" + (" with a longer tail that wraps onto a second line of its cell" if d % 7 == 0 else "")]
             for d in range(150)]
     page = {"title": "Progress report: A", "facts": [("Patient", "A")], "adherence": [("Days", "1")],
-            "pain": [("Latest", "2")], "charts": [], "phases": [], "milestones": [], "flags": [], "flag_marks": [],
+            "pain": [("Latest", "2")], "charts": [], "phases": [], "changes": [], "milestones": [], "flags": [], "flag_marks": [],
             "entries": rows}
     drawn = []
     document = pdf._reports([page, page], None, drawn=lambda: drawn.append(1))

@@ -29,6 +29,8 @@ def settings_of(ctx: typer.Context) -> Settings:
 DateOpt = Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="The day to look at (default today): YYYY-MM-DD, today, yesterday.")]
 PatientOpt = Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Patient id or name (default: the current patient).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
+PROCEDURE_HELP = "Procedure id or name (rehab protocols list); repeat it, or join ids with '+', for several done together."
 
 
 # --- what a TAB offers for options whose values come from a fixed list ----------------------
@@ -138,21 +140,14 @@ def protocol_for(ctx: typer.Context, procedure: str | list[str]):
     return find_combined(procedure, settings_of(ctx).protocols_dir)
 
 
-def emit(document, kind: str, output: str | None, force: bool) -> None:
-    """Print a document, or write it whole to --output."""
-    if kind == "json":
-        document = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+def emit_json(document, output: str | None, force: bool) -> None:
+    """Print a JSON document, or write it whole to --output."""
     if output is None:
-        if isinstance(document, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(document)
-            sys.stdout.buffer.flush()
-        else:
-            write_utf8(document if document.endswith("\n") else document + "\n")
+        print_json(document)
         return
     from rehab.files import is_stdout, write_private
 
-    written = write_private(output, document, force)
+    written = write_private(output, json.dumps(document, ensure_ascii=False, indent=2) + "\n", force)
     if not is_stdout(output):
         sys.stderr.write(f"Wrote {written}\n")
 
@@ -173,10 +168,13 @@ def write_document(fmt, document, output: str | None, force: bool = False, quiet
 
 
 def journal_for(ctx: typer.Context, ref: str | None):
-    """The store, the patient a command is about, and their dated plan."""
+    """The store, the patient a command is about, and their own dated plan: their
+    protocol(s) with the changes their team recorded (rehab.plan.Plan)."""
     from rehab import timeline as tl
+    from rehab.plan import effective
 
     db = open_db(ctx)
     patient = db.current(ref)
-    plan = tl.build(protocol_for(ctx, patient.procedure), patient.surgery_date)
+    protocol = protocol_for(ctx, patient.procedure)
+    plan = effective(tl.build(protocol, patient.surgery_date), db.adjustments(patient.id))
     return db, patient, plan

@@ -73,9 +73,8 @@ def log(
         wb_value = _prompt_or_fail(now.weight_bearing, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
                                    vocab.weight_bearing)
         given = replace_fields(given, pain=pain_value, weight_bearing=wb_value)
-    existing = db.entry(person.id, day) if replace else None
-    entry = given.build(existing)
-    replaced = db.log(person.id, entry, replace)
+    # Read, merge and write in one transaction (two --replace at once must not lose either).
+    entry, replaced = db.log(person.id, day, given.build, replace)
     entries = db.entries(person.id, end=day)
     raised = [f.as_dict() for f in deviations.flags_on(plan, entries, day)]
     from rehab.render.journal import logged_view
@@ -101,7 +100,7 @@ def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     entries = db.entries(person.id, end=day)
     flags, acks = _flags_with_acks(db, person.id, plan, entries, day)
     shown = deviations.open_flags(flags, set(acks), day, last_logged=entries[-1].date if entries else None)
-    doc = today_doc.today_document(person, plan, entries, shown, day)
+    doc = today_doc.today_document(person, plan, entries, shown, day, db.scores(person.id))
     if as_json:
         print_json(doc)
         return

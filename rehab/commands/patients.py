@@ -5,7 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from rehab.commands.common import JsonOpt, complete_procedure, complete_side, day_arg, open_db, print_json, protocol_for, terminal
+from rehab.commands.common import (PROCEDURE_HELP, JsonOpt, complete_procedure, complete_side, day_arg, open_db, print_json, protocol_for,
+                                   terminal)
 from rehab.errors import RehabError
 
 
@@ -22,7 +23,7 @@ def patient_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The patient's name.")],
     surgery_date: Annotated[str, typer.Option("--surgery-date", metavar="DATE", help="Day 0: YYYY-MM-DD.")],
-    procedure: Annotated[list[str], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="Procedure id or name (rehab protocols list); repeat it, or join ids with '+', for several done together.")],
+    procedure: Annotated[list[str], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help=PROCEDURE_HELP)],
     side: SideOpt = None,
     surgeon: SurgeonOpt = None,
     patient_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help="A short id (default: made from the name).")] = None,
@@ -111,11 +112,8 @@ def patient_edit(
         changes["surgeon"] = fields.clean_optional(surgeon, "surgeon")
     db = open_db(ctx)
     patient = db.patient(ref)
-    if "surgery_date" in changes:
-        first = db.entries(patient.id)[:1]
-        if first and first[0].date < changes["surgery_date"]:
-            raise RehabError(f"{patient.id} has an entry on {first[0].date}, before the new surgery date")
-    db.edit_patient(patient._replace(**changes))
+    # One transaction (the store also refuses a surgery date after a logged day).
+    db.edit_patient(patient.id, lambda current: current._replace(**changes))
     typer.echo(f"Updated {patient.id}.")
 
 

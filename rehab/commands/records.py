@@ -3,12 +3,11 @@
 import sys
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Literal, Optional
 
 import typer
 
-from rehab.commands.common import (DateOpt, PatientOpt, Settings, day_arg, open_db, protocol_for, settings_of, terminal,
+from rehab.commands.common import (DateOpt, ForceOpt, PatientOpt, Settings, day_arg, open_db, protocol_for, settings_of, terminal,
                                    write_document)
 from rehab.commands.journal import today
 from rehab.errors import RehabError
@@ -27,7 +26,7 @@ def report(
     start: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="First day of the report.")] = None,
     end: Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Last day of the report.")] = None,
     on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="Report as of this day (default today).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
+    force: ForceOpt = False,
 ):
     """A progress report for the physiotherapist: adherence, pain, flags, entries."""
     from rehab.files import check_writable
@@ -44,13 +43,15 @@ def report(
     db = open_db(ctx)
     ids = None if everyone else [db.current(patient).id]
     count = (lambda: len(db.taken_ids())) if everyone else (lambda: 1)
+    from rehab import instruments
     from rehab import report as report_data
     from rehab.render.documents import ReportDocument
 
+    known = instruments.load_all(settings_of(ctx).protocols_dir)
     with _progress(count) as bar:
         evaluated = bar.track(_evaluated(ctx, db, ids, as_of), "Building reports")
         reports = (report_data.build(record, plan, flags, {a.key: a for a in record.acknowledgements},
-                                     as_of, first, last) for record, plan, flags in evaluated)
+                                     as_of, first, last, known) for record, plan, flags in evaluated)
         # The CSV needs only the entries and the day's flags, not each whole report.
         rows = ((record.patient, report_data.in_range(record.entries, *report_data.report_range(
             record.patient.surgery_date, as_of, first, last)), flags) for record, _, flags in evaluated)
@@ -64,6 +65,7 @@ def _evaluated(ctx, db, ids, as_of: date):
     from rehab import deviations
     from rehab import timeline as tl
     from rehab.errors import NotFound
+    from rehab.plan import effective
 
     protocols: dict = {}
     for record in db.records(ids):
@@ -76,7 +78,8 @@ def _evaluated(ctx, db, ids, as_of: date):
         if protocols[procedure] is None:
             yield record, None, []
             continue
-        plan = tl.build(protocols[procedure], record.patient.surgery_date)
+        # The patient's own plan: their protocol(s) with their team's changes.
+        plan = effective(tl.build(protocols[procedure], record.patient.surgery_date), record.adjustments)
         yield record, plan, deviations.evaluate(plan, record.entries, as_of)
 
 
@@ -126,7 +129,7 @@ def export_data(
     fmt: Annotated[Literal[tuple(formats.EXPORT)], typer.Option("--format", metavar="FORMAT", help="json (a rehab backup, the default) or fhir (a FHIR R4 Bundle).")] = "json",
     patient: Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Only this patient (id or name; default: everyone).")] = None,
     on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="fhir: flags and plan progress as of this day (default today).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    force: ForceOpt = False,
 ):
     """Everything in the database as one document: a JSON backup, or a FHIR R4 Bundle."""
     from datetime import datetime, timezone
@@ -210,14 +213,19 @@ def demo(ctx: typer.Context, on: DateOpt = None):
     day = day_arg(on)
     patient, entries = sample.patient_and_entries(day)  # before anything is deleted
     path = sample.demo_path(settings_of(ctx).db)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
     db = store.open_store(str(path), create=True)
+    db.reset()  # the demo starts afresh each time, in its own database only
     db.add_patient(patient)
     for entry in entries:
-        db.log(patient.id, entry, replace_existing=False)
+        db.log(patient.id, entry.date, lambda _old, entry=entry: entry, replace=False)
+    scores, measures = sample.outcomes(patient.surgery_date)
+    for score in scores:
+        db.add_score(patient.id, score)
+    for measure in measures:
+        db.add_measure(patient.id, measure)
     out = terminal()
     out.print(f"Demo database: {path}\n", style="dim")
     ctx.find_root().obj = Settings(db=str(path), protocols_dir=settings_of(ctx).protocols_dir)
     ctx.invoke(today, ctx=ctx, patient=None, on=day.isoformat(), as_json=False)
-    out.print(f"\nExplore: rehab --db {path} history   ·   rehab --db {path} flags", style="dim")
+    out.print(f"\nExplore: rehab --db {path} history   ·   rehab --db {path} flags   ·   "
+              f"rehab --db {path} outcomes", style="dim")

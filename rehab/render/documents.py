@@ -26,7 +26,7 @@ RED_FLAG_GROUPS = (
     ("Nerves and blood supply", ("numbness", "cold-toes")),
     ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
 )
-EMERGENCY_ACTION = f"Call emergency services now ({wording.EMERGENCY_NUMBERS}) for:"
+EMERGENCY_ACTION = f"{wording.EMERGENCY_NOW} for:"
 TEAM_ACTION = "Contact your surgical team the same day for:"
 
 
@@ -110,7 +110,7 @@ def timeline_page(document: PlanDocument) -> dict:
         "band": chart.timeline_band(plan, today, CHART_WIDTH),
         "key_dates": [
             {
-                "title": m.title,
+                "title": m.title + wording.moved_note(plan, m.id),
                 "when": wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date),
                 "days": f"day {m.day}" if m.end_day is None else f"days {m.day}–{m.end_day}",
             }
@@ -121,14 +121,19 @@ def timeline_page(document: PlanDocument) -> dict:
                 "title": p.title,
                 "weeks": _weeks(p.start_day, p.end_day),
                 "date_lines": _date_lines(p.start_date, p.end_date),
-                "weight_bearing": _allowed(p.phase.weight_bearing.allowed, p.phase.weight_bearing.expected_by_end),
-                "boot": "Boot on" if p.phase.boot else "No boot",
+                "weight_bearing": _allowed(p.phase.weight_bearing.allowed, p.phase.weight_bearing.expected_by_end)
+                + _changed(plan, p, "weight_bearing", lambda level: f"at most {vocab.WEIGHT_BEARING_ABBREV[level]} (changed)",
+                           p.phase.weight_bearing.most),
+                "boot": ("Boot on" if p.phase.boot else "No boot")
+                + _changed(plan, p, "boot", lambda boot: "on (changed)" if boot else "off (changed)", p.phase.boot),
                 "activities": ", ".join(plan.activity_labels(p)),
                 "goals": list(p.phase.goals) or ([p.phase.summary] if p.phase.summary else []),
                 "current": phase is not None and p.id == phase.id,
             }
             for p in plan.phases
         ],
+        "changes_title": wording.CHANGES_TITLE,
+        "changes": wording.plan_change_lines(plan),
         "red_flags": red_flag_groups(protocol.thresholds.fever_celsius),
         "advice": wording.RED_FLAG_ADVICE,
         "clinic": clinic_lines(document.clinic),
@@ -184,7 +189,7 @@ def report_pages(reports: list[dict], summary: list[dict] | None) -> list[dict]:
 
 def report_page(report: dict) -> dict:
     """A report dict (rehab.report.build) as the text every report format prints."""
-    from rehab.render import chart
+    from rehab.render import chart, outcome_report
 
     patient, timeline = report["patient"], report["timeline"]
     surgery = date.fromisoformat(patient["surgery_date"])
@@ -192,6 +197,7 @@ def report_page(report: dict) -> dict:
     as_of = date.fromisoformat(report["as_of"])
     day = report["day"]
     phases = timeline["phases"] if timeline else []
+    titles = {m["id"]: m["title"] for m in timeline["milestones"]} if timeline else {}
     return {
         "title": f"Progress report: {patient['name']}",
         "facts": _facts([
@@ -221,6 +227,7 @@ def report_page(report: dict) -> dict:
         ],
         "charts": chart.report_charts(report, CHART_WIDTH) if timeline else [],
         "phases": [_phase_row(row) for row in report["weight_bearing"]],
+        "changes": [_change_row(c, titles) for c in report.get("plan_changes", [])],
         "milestones": [_milestone_row(m) for m in report["milestones"]],
         "flags": [_flag_row(f) for f in report["flags"]],
         # "urgent" and/or "open" (not acknowledged) for each flag row: printed in bold
@@ -228,6 +235,7 @@ def report_page(report: dict) -> dict:
                                                       ("open", not f["acknowledged"])) if on)
                        for f in report["flags"]],
         "entries": [_entry_row(e, phases) for e in report["entries"]],
+        "outcomes": outcome_report.section(report, CHART_WIDTH) if "outcomes" in report else None,
     }
 
 
@@ -245,19 +253,23 @@ def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
     ]
 
 
+NO_FLAGS = "No flags in this period."
+NO_ENTRIES = "No entries in this period."
 SUMMARY_TITLE = "Who needs attention"
 SUMMARY_NOTE = ("Open (unacknowledged) flags first, then the lowest share of days logged. "
                 "Each patient's report follows in this order.")
 SUMMARY_HEADINGS = ["Patient", "Urgent", "Warnings", "Adherence", "Longest gap", "Latest pain", "Where"]
 PHASE_HEADINGS = ["Phase", "Allowed", "Logged", "Boot (plan / logged)", "Activities (allowed / logged)"]
 MILESTONE_HEADINGS = ["Milestone", "Planned", "Reached"]
+CHANGES_HEADINGS = ["Id", "Change", "By", "Recorded", "Note", "Status"]
+CHANGES_NONE = "No changes: the plan is the protocol's."
 FLAG_HEADINGS = ["Date", "Severity", "Rule", "Message", "Acknowledged"]
 ENTRY_HEADINGS = ["Date", "Day", "Pain", "WB", "Boot", "Activity", "Symptoms", "Milestones", "Note"]
 CHART_LEGEND = ("● pain logged; dashed line: the phase's expected pain ceiling; grey bands (lower chart): "
                 "weight-bearing levels the phase allows, ■ level logged; ◇ milestone planned, ◆ recorded; "
                 "▲ urgent flag; heavy dashed line: report date; thin dashed lines: phase boundaries.")
 ENTRY_LEGEND = ("WB: NWB none, TTWB toe-touch, PWB partial, WBAT as tolerated, FWB full. "
-                "* outside what the phase allows.")
+                "* outside what the plan allows that day.")
 
 
 def _phase_row(row: dict) -> list[str]:
@@ -275,6 +287,16 @@ def _phase_row(row: dict) -> list[str]:
         f"{', '.join(row['activities'])} / {acts}"
         + (f"; {logged['activity_not_allowed']} not allowed" if logged["activity_not_allowed"] else ""),
     ]
+
+
+def _change_row(change: dict, titles: dict[str, str]) -> list[str]:
+    days = wording.change_days(change)
+    what = wording.change_what(change, titles)
+    recorded = wording.date_label(date.fromisoformat(change["created_at"][:10])) if change["created_at"] else "–"
+    status = (f"removed {wording.date_label(date.fromisoformat(change['removed_at'][:10]))}"
+              if change["removed_at"] else "in force")
+    return [str(change["id"]), f"{days}: {what}" if days else what, change["by"] or "–", recorded,
+            change["note"] or "", status]
 
 
 def _milestone_row(m: dict) -> list[str]:
@@ -303,10 +325,13 @@ def _entry_row(entry: dict, phases: list[dict]) -> list[str]:
     phase = next((p for p in phases if p["start_day"] <= entry["day"]
                   and (p["end_day"] is None or entry["day"] <= p["end_day"])), None)
     wb = vocab.WEIGHT_BEARING_ABBREV[entry["weight_bearing"]]
-    if phase and entry["weight_bearing"] not in phase["weight_bearing"]:
+    outside = entry.get("outside_plan")  # against the patient's own plan that day, where known
+    if (outside is not None and "weight_bearing" in outside) or (
+            outside is None and phase and entry["weight_bearing"] not in phase["weight_bearing"]):
         wb += " *"
     activity = entry["activity"] or "–"
-    if phase and entry["activity"] and entry["activity"] not in phase["activities"]:
+    if (outside is not None and "activity" in outside) or (
+            outside is None and phase and entry["activity"] and entry["activity"] not in phase["activities"]):
         activity += " *"
     return [entry["date"], str(entry["day"]), str(entry["pain"]), wb, wording.BOOT_PLAN[entry["boot"]], activity,
             ", ".join(entry["symptoms"]), ", ".join(entry["milestones"]), entry["note"] or ""]
@@ -333,6 +358,22 @@ def _date_lines(start: date, end: date | None) -> list[str]:
     if end is None:
         return ["from", wording.date_label(start)]
     return [f"{wording.date_label(start)} –", wording.date_label(end)]
+
+
+def _changed(plan, phase, what: str, say, same) -> str:
+    """What the patient's changes set within a phase, where it differs from the phase, for
+    its row: '; days 0–6: at most NWB (changed)'. The full list, with who and why, follows."""
+    changes = plan.changes_in(phase, what) if hasattr(plan, "changes_in") else []
+    parts = []
+    for a in changes:
+        if getattr(a, what) == same:
+            continue
+        start, end = max(a.from_day, phase.start_day), a.until_day
+        if phase.end_day is not None and (end is None or end > phase.end_day):
+            end = phase.end_day
+        days = f"day {start} on" if end is None else (f"day {start}" if start == end else f"days {start}–{end}")
+        parts.append(f"; {days}: {say(getattr(a, what))}")
+    return "".join(parts)
 
 
 def _allowed(levels, expected: str | None) -> str:

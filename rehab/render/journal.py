@@ -63,16 +63,23 @@ def today_view(out: Console, doc: dict) -> None:
         days = -doc["day"]
         out.print(Text(title, style="bold"))
         out.print(f"Surgery is in {days} day{'s' if days != 1 else ''} ({patient['surgery_date']}).")
+        outcomes_due_lines(out, doc.get("outcomes_due", []))
         return
     out.print(Text(f"{title} · day {doc['day']}, week {doc['week']}", style="bold"))
     phase = doc["phase"]
     if phase:
         end = f"until day {phase['end_day']}" if phase["end_day"] is not None else "from here on"
         out.print(Text(f"{phase['title']} ({end})", style="bold"))
-        out.print(f"Weight-bearing: {', '.join(phase['weight_bearing'])} · "
-                  f"boot: {'yes' if phase['boot'] else 'no'} · today: {', '.join(doc['activities_today'])}")
+        plan = doc.get("plan") or {"weight_bearing": phase["weight_bearing"], "boot": phase["boot"]}
+        out.print(f"Weight-bearing: {', '.join(plan['weight_bearing'])} · "
+                  f"boot: {wording.BOOT_WORDS[plan['boot']]} · today: {', '.join(doc['activities_today'])}")
         for item in phase["instructions"][:4]:
             bullet(out, item)
+        changes = doc.get("plan_changes") or []
+        if changes:
+            out.print(Text("Your team changed your plan for today:", style="bold"))
+            for change in changes:
+                bullet(out, wording.change_line(change))
     entry = doc["entry"]
     if entry:
         out.print(Text(f"Logged today: pain {entry['pain']}/10, {entry['weight_bearing']}"
@@ -84,14 +91,27 @@ def today_view(out: Console, doc: dict) -> None:
         when = (f"open until {following['end_date']}" if following["open"] and following["end_date"]
                 else "today" if following["in_days"] == 0 else "tomorrow" if following["in_days"] == 1
                 else f"in {following['in_days']} days")
-        out.print(f"Next: {following['title']} — {following['date']} ({when})")
+        moved = f", moved by {following['moved_by']}" if following.get("moved_by") else ""
+        out.print(f"Next: {following['title']} — {following['date']} ({when}{moved})")
+    if doc.get("adjustments") and not doc.get("plan_changes") and doc["day"] >= 0:
+        count = len(doc["adjustments"])
+        out.print(f"Your team has made {count} change{'s' if count != 1 else ''} to your plan "
+                  "(rehab timeline shows it).", style="dim")
     others = [f for f in doc["flags"] if f["severity"] != "urgent"]
     if others:
         out.print(Text("To look at:", style="bold"))
         for line in flag_lines(others):
             out.print(line)
     out.print(f"Pain, last 14 days: {sparkline(doc['pain_last_14_days'])}  (· = no entry)")
+    outcomes_due_lines(out, doc.get("outcomes_due", []))
     out.print(wording.NOTICE, style="dim")
+
+
+def outcomes_due_lines(out: Console, due: list[dict]) -> None:
+    """A questionnaire due: which, until when, and the command that answers it."""
+    for d in due:
+        out.print(Text(f"Questionnaire due ({d['label']}, by {d['until']}): rehab score {d['instrument']}",
+                       style="bold cyan"))
 
 
 def before_surgery_view(out: Console, items: list[str]) -> None:

@@ -338,7 +338,12 @@ def _timeline(page: dict, paper: str, scale: float) -> _Document:
                      p["activities"], "\n".join(f"• {g}" for g in p["goals"])])
     current = {i for i, p in enumerate(page["phases"]) if p["current"]}
     pdf.table(["Phase", "Dates", "Weight-bearing", "Boot", "Activities allowed", "Goals"], rows,
-              [35, 28, 30, 13, 20, 60], size=8, bold_rows=current)
+              [34, 27, 30, 16, 20, 59], size=8, bold_rows=current)
+
+    if page["changes"]:
+        pdf.heading(page["changes_title"], space_after=8)
+        for line in page["changes"]:
+            pdf.rich([(f"• {line}", False)], 8.5)
 
     _red_flags(pdf, page)
     return pdf
@@ -414,6 +419,32 @@ def _reports(pages: list[dict], summary: list[list[str]] | None, drawn=None) -> 
     return pdf
 
 
+def _outcomes(pdf: _Document, section: dict) -> None:
+    from rehab.render import outcome_report as words_of
+
+    pdf.heading("Outcomes: questionnaires", space_after=40 if section["chart"] else 10)
+    if section["chart"]:
+        pdf.chart(section["chart"])
+        pdf.para(words_of.LEGEND, 7.5)
+    if section["scores"]:
+        pdf.table(words_of.SCORE_HEADINGS, section["scores"], [34, 20, 10, 30, 16, 26, 30], size=8)
+    else:
+        pdf.para("No questionnaires recorded (rehab score faam-adl, faam-sports or lefs).")
+    if section["due"]:
+        pdf.ln(2)
+        pdf.table(words_of.DUE_HEADINGS, section["due"], [22, 24, 40, 60], size=8)
+    pdf.heading("Outcomes: measures, swelling and home exercises")
+    if section["measures"]:
+        pdf.table(words_of.MEASURE_HEADINGS, section["measures"], [44, 20, 18, 22, 12], size=8)
+    if section["symmetry"]:
+        pdf.ln(2)
+        pdf.table(words_of.SYMMETRY_HEADINGS, section["symmetry"], [44, 22, 20, 20, 20], size=8)
+    if not section["measures"]:
+        pdf.para("No measures recorded (rehab measure knee-to-wall CM, rehab measure calf-raises N).")
+    pdf.ln(2)
+    pdf.table(None, [list(r) for r in section["logged"]], [1, 4], size=8.5)
+
+
 def _report(pdf: _Document, page: dict) -> None:
     pdf.page_title(page["title"], page["facts"])
 
@@ -430,8 +461,15 @@ def _report(pdf: _Document, page: dict) -> None:
         pdf.chart(item)
     pdf.para(documents.CHART_LEGEND, 7.5)
 
+    if page.get("outcomes"):
+        _outcomes(pdf, page["outcomes"])
     pdf.heading("Weight-bearing, boot and activity by phase")
     pdf.grid(documents.PHASE_HEADINGS, page["phases"], [46, 30, 40, 30, 40], size=8)
+    pdf.heading(wording.CHANGES_TITLE)
+    if page["changes"]:
+        pdf.grid(documents.CHANGES_HEADINGS, page["changes"], [8, 62, 26, 24, 46, 20], size=8)
+    else:
+        pdf.para(documents.CHANGES_NONE)
     pdf.heading("Milestones")
     pdf.grid(documents.MILESTONE_HEADINGS, page["milestones"], [50, 80, 56], size=8)
     pdf.heading("Flags")
@@ -439,12 +477,12 @@ def _report(pdf: _Document, page: dict) -> None:
         urgent = {i for i, mark in enumerate(page["flag_marks"]) if "urgent" in mark}
         pdf.grid(documents.FLAG_HEADINGS, page["flags"], [19, 16, 34, 67, 50], size=8, bold_rows=urgent)
     else:
-        pdf.para("No flags in this period.")
+        pdf.para(documents.NO_FLAGS)
     pdf.heading("Entries")
     if page["entries"]:
         pdf.grid(documents.ENTRY_HEADINGS, page["entries"], [18, 9, 9, 13, 12, 18, 26, 25, 56], size=7.5)
         pdf.para(documents.ENTRY_LEGEND, 7.5)
     else:
-        pdf.para("No entries in this period.")
+        pdf.para(documents.NO_ENTRIES)
 
 
