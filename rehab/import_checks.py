@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from rehab.dates import EARLIEST, LATEST
 from rehab.errors import RehabError
-from rehab.text import LINE_LIMIT, line, note
+from rehab.text import LINE_LIMIT, NOTE_LIMIT, line, note
 
 
 def check_records(records) -> None:
@@ -35,12 +35,17 @@ def check_records(records) -> None:
         for j, a in enumerate(record.acknowledgements):
             _moment(a.acknowledged_at, f"{where}.acknowledgements[{j}].acknowledged_at")
         adjustments = getattr(record, "adjustments", None) or []
-        record.adjustments = [a._replace(note=_at(note, a.note, f"{where}.adjustments[{j}].note"),
+        # A plan change's note is one line, as `plan adjust --note` makes it.
+        record.adjustments = [a._replace(note=_at(_long_line, a.note, f"{where}.adjustments[{j}].note"),
                                          by=_at(line, a.by, f"{where}.adjustments[{j}].by"))
                               for j, a in enumerate(adjustments)]
         for j, a in enumerate(record.adjustments):
             _moment(a.created_at, f"{where}.adjustments[{j}].created_at")
             _moment(a.removed_at, f"{where}.adjustments[{j}].removed_at")
+
+
+def _long_line(value: str | None, where: str) -> str | None:
+    return line(value, where, NOTE_LIMIT)
 
 
 def _at(check, value, where: str):

@@ -5,12 +5,15 @@ One table of bad invocations across every command, then a property test over `lo
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import json
 import os
 import random
 import re
+import shutil
 import sqlite3
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -110,9 +113,9 @@ def make_files(tmp: Path) -> None:
     os.mkfifo(tmp / "fifodir" / "x.yaml")
     (tmp / "zerodir").mkdir()
     (tmp / "zerodir" / "zero.yaml").symlink_to("/dev/zero")
-    (tmp / "elsewhere").mkdir()
+    ELSEWHERE.mkdir(exist_ok=True)
     stolen = (BUILTIN / "fhl-release.yaml").read_text().replace("id: fhl-release", "id: stolen", 1)
-    (tmp / "elsewhere" / "stolen.yaml").write_text(stolen)
+    (ELSEWHERE / "stolen.yaml").write_text(stolen)
     (tmp / "nested.json").write_text("[" * 100_000 + "]" * 100_000)
     (tmp / "hugeint.json").write_text('{"format": "rehab-export", "version": 1, "patients": [{"pain": ' + "9" * 5000 + "}]}")
 
@@ -128,13 +131,17 @@ def make_files(tmp: Path) -> None:
     (tmp / "year9999.json").write_text(export(created_at="9999-12-31T23:59:59-05:00"))
     (tmp / "year1.json").write_text(export(created_at="0001-01-01T00:00:00+05:00"))
     (tmp / "unknownproc.json").write_text(export(procedure="knee-replacement"))
-    (tmp / "pathproc.json").write_text(export(procedure="../../elsewhere/stolen"))
+    (tmp / "pathproc.json").write_text(export(procedure=os.path.relpath(ELSEWHERE / "stolen", BUILTIN)))
     (tmp / "longby.json").write_text(export(acknowledgements=[
         {"date": iso(SURGERY), "rule": "red-flag", "subject": "", "note": "seen", "by": "B" * 300,
          "acknowledged_at": iso(SURGERY) + "T10:00:00+00:00"}]))
 
 
 BUILTIN = Path(__file__).parent.parent / "rehab" / "protocols"
+# A protocol file outside the protocol folders, at a path --procedure could spell: lower
+# case, digits and hyphens only (pytest's folders hold underscores, which a name folds away).
+ELSEWHERE = Path(tempfile.gettempdir()) / f"rehab-elsewhere-{os.getpid()}"
+atexit.register(shutil.rmtree, ELSEWHERE, ignore_errors=True)
 TOO_LONG_NAME = "A" * 201
 TOO_LONG_NOTE = "n" * 2001
 FUTURE = iso(TODAY + timedelta(days=1))
@@ -274,10 +281,10 @@ CASES = [
     P(["--db", "postgresql+psycopg://u:p@host:notaport/db", "today"], "cannot read the database URL",
       id="db-url-port-not-a-number"),
     # issue 13: what an adversarial run broke
-    P(["patient", "add", "X", "--surgery-date", iso(SURGERY), "--procedure", "%elsewhere/stolen"], "unknown procedure",
+    P(["patient", "add", "X", "--surgery-date", iso(SURGERY), "--procedure", "%stolen"], "unknown procedure",
       id="add-procedure-is-a-path"),
-    P(["patient", "edit", "ann-lee", "--procedure", "%elsewhere/stolen"], "unknown procedure", id="edit-procedure-is-a-path"),
-    P(["timeline", "--surgery-date", iso(SURGERY), "--procedure", "%elsewhere/stolen"], "unknown procedure",
+    P(["patient", "edit", "ann-lee", "--procedure", "%stolen"], "unknown procedure", id="edit-procedure-is-a-path"),
+    P(["timeline", "--surgery-date", iso(SURGERY), "--procedure", "%stolen"], "unknown procedure",
       id="timeline-procedure-is-a-path"),
     P(["patient", "add", "X", "--surgery-date", "3 Mar 0099", "--procedure", "fhl"], "outside the dates", id="add-year-0099-named-month"),
     P(["patient", "add", "X", "--surgery-date", "3 Mar 0000", "--procedure", "fhl"], "outside the dates", id="add-year-0000-named-month"),
@@ -317,6 +324,9 @@ CASES = [
     P(["import", "@year1.json"], "outside the years", id="import-created-at-0001-with-offset"),
     P(["import", "@unknownproc.json"], "unknown procedure", id="import-unknown-procedure"),
     P(["import", "@pathproc.json"], "unknown procedure", id="import-procedure-is-a-path"),
+    P(["plan", "adjust", "--from", "day 3", "--no-boot", "--note", "off\x1b[2J"], "escape", id="plan-adjust-note-escape"),
+    P(["plan", "adjust", "--from", "day 3", "--no-boot", "--by", "Dr\x00"], "NUL", id="plan-adjust-by-nul"),
+    P(["plan", "move", "wound-review", "--to", "day 15", "--by", "B" * 300], "200", id="plan-move-by-too-long"),
     P(["frobnicate"], "No such command", id="unknown-command"),
     P(["--bogus", "today"], "--bogus", id="unknown-global-option"),
     P(["patient", "show", "ann-lee", "extra"], "extra", id="show-extra-argument"),
@@ -324,9 +334,9 @@ CASES = [
 
 
 def _fill(args: list[str], tmp: Path) -> list[str]:
-    """in_folder's '@name' paths, and '%name': a file made by make_files written as a path
-    relative to the built-in protocols' folder, as a --procedure reaching out of it would be."""
-    return in_folder([os.path.relpath(tmp / a[1:], BUILTIN) if a.startswith("%") else a for a in args], tmp)
+    """in_folder's '@name' paths, and '%name': a file in ELSEWHERE written as a path relative
+    to the built-in protocols' folder, as a --procedure reaching out of it would be."""
+    return in_folder([os.path.relpath(ELSEWHERE / a[1:], BUILTIN) if a.startswith("%") else a for a in args], tmp)
 
 
 @pytest.mark.parametrize("args, message", CASES)

@@ -444,3 +444,39 @@ def test_the_entry_table_repeats_its_headings_on_every_page_and_keeps_every_row(
     pages_with_entries = [p.extract_text() for p in reader.pages if "note " in p.extract_text()]
     assert len(pages_with_entries) >= 4
     assert all(documents.ENTRY_HEADINGS[-1] in t and "Milestones" in t for t in pages_with_entries)
+
+
+def test_a_plan_change_imported_with_an_escape_sequence_is_refused(rehab, isolated):
+    ok(rehab("patient", "add", "Ann Lee", "--surgery-date", iso(SURGERY), "--procedure", "fhl"))
+    ok(rehab("plan", "adjust", "--from", "day 3", "--no-boot", "--note", "boot off early", "--by", "Dr Hester"))
+    document = json.loads(ok(rehab("export", "--output", "-")).stdout)
+    document["patients"][0]["id"] = "ann-copy"
+    for field, value, message in (("by", "Dr\x1b[2J", "escape"), ("note", "a\x00b", "NUL"),
+                                  ("note", "two\nlines", None)):
+        changed = json.loads(json.dumps(document))
+        changed["patients"][0]["adjustments"][0][field] = value
+        path = isolated / "changed.json"
+        path.write_text(json.dumps(changed))
+        result = rehab("--db", isolated / f"other-{field}-{len(value)}.db", "import", path)
+        if message is None:  # a line break in a one-line field is made a space, as the command does
+            assert result.exit_code == 0, result.stderr
+            continue
+        assert result.exit_code == 2 and message in result.stderr and "adjustments[0]" in result.stderr, result.stderr
+
+
+def test_an_escape_sequence_already_stored_is_not_echoed_to_the_terminal(rehab, db_path):
+    """Data stored before control characters were refused (or written by hand) cannot
+    rewrite the terminal through history, patient show or today."""
+    import sqlite3
+
+    day = iso(SURGERY + timedelta(days=1))
+    ok(rehab("patient", "add", "Ann Lee", "--surgery-date", iso(SURGERY), "--procedure", "fhl", "--surgeon", "Mr Hester"))
+    ok(rehab("log", "--date", day, "--pain", "2", "--wb", "partial", "--note", "fine"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE entry SET note = ?", ("\x1b]0;owned\x07\x1b[2J",))
+        conn.execute("UPDATE patient SET name = ?, surgeon = ?", ("Ann\x1b[31m Lee", "Mr\x9b2J Hester"))
+    conn.close()
+    for args in (["history"], ["patient", "show"], ["patient", "list"], ["today"], ["timeline"]):
+        out = ok(rehab(*args)).stdout
+        assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out, (args, out)
+    assert "?]0;owned" in ok(rehab("history")).stdout

@@ -23,12 +23,11 @@ UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="WHEN", help
 
 
 def _text(value: str | None, what: str, limit: int) -> str | None:
-    if value is None:
-        return None
-    cleaned = " ".join(value.split())
-    if len(cleaned) > limit:
-        raise RehabError(f"{what} may be at most {limit} characters")
-    return cleaned or None
+    """On one line, as the printed plan shows a change; no control characters (an escape
+    sequence that `plan list` would echo, a NUL that PostgreSQL refuses): rehab.text's rules."""
+    from rehab import text
+
+    return text.line(value, what, limit)
 
 
 def _ceiling(text: str | None) -> int | None:

@@ -14,6 +14,23 @@ from rehab import wording
 from rehab.timeline import Timeline
 
 
+# C0 controls but newline and tab, DEL, and the C1 controls (0x9b starts a sequence too).
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0)], "?")
+
+
+class _Console(Console):
+    """A console that never passes a control character from the text it prints: a name or a
+    note stored before such characters were refused (or written into the database by hand)
+    cannot rewrite the user's terminal. Rich's own styling and cursor moves are untouched."""
+
+    def _render_buffer(self, buffer) -> str:
+        from rich.segment import Segment
+
+        return super()._render_buffer(
+            Segment(text.translate(_CONTROLS), style, control) if not control and not text.isprintable() else
+            Segment(text, style, control) for text, style, control in buffer)
+
+
 def console(stderr: bool = False) -> Console:
     """Plain text when NO_COLOR is set or the output is not a terminal (Rich checks both)."""
     stream = sys.stderr if stderr else sys.stdout
@@ -21,16 +38,16 @@ def console(stderr: bool = False) -> Console:
     # printed as typed, never read as Rich markup ("[paracetamol]" would vanish) nor as
     # emoji codes (":smile:"). NO_COLOR means no styling at all, bold included.
     plain = "NO_COLOR" in os.environ
-    return Console(file=stream, markup=False, emoji=False, highlight=False, no_color=plain,
-                   color_system=None if plain else "auto")
+    return _Console(file=stream, markup=False, emoji=False, highlight=False, no_color=plain,
+                    color_system=None if plain else "auto")
 
 
 def plain_text(render, width: int = 80) -> str:
     """What a view prints, as plain text for a file: no colour, no styling."""
     import io
 
-    out = Console(file=io.StringIO(), width=width, markup=False, emoji=False, highlight=False,
-                  no_color=True, color_system=None, force_terminal=False)
+    out = _Console(file=io.StringIO(), width=width, markup=False, emoji=False, highlight=False,
+                   no_color=True, color_system=None, force_terminal=False)
     render(out)
     return out.file.getvalue()
 
