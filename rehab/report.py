@@ -176,13 +176,16 @@ def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) 
             "expected_by_end": rule.weight_bearing.expected_by_end,
             "boot": rule.boot,
             "activities": list(rule.activities),
+            # as the printed plan, today and the flags word them ("sport from day 70")
+            "activity_labels": plan.activity_labels(p),
             "pain_ceiling": rule.pain_ceiling,
             "logged": {
                 "days": len(inside),
                 "weight_bearing": {lvl: levels[lvl] for lvl in vocab.WEIGHT_BEARING if levels[lvl]},
                 "latest_weight_bearing": inside[-1].weight_bearing if inside else None,
                 "above_allowed": sum(vocab.wb_rank(e.weight_bearing) > high for e in inside),
-                "below_allowed": sum(vocab.wb_rank(e.weight_bearing) < low for e in inside),
+                # Less weight than the first phase allows is the safe direction, never counted.
+                "below_allowed": 0 if p.start_day <= 0 else sum(vocab.wb_rank(e.weight_bearing) < low for e in inside),
                 "boot_worn": sum(e.boot is True for e in inside),
                 "boot_off": sum(e.boot is False for e in inside),
                 "activities": {a: acts[a] for a in vocab.ACTIVITIES if acts[a]},

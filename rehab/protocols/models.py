@@ -159,6 +159,28 @@ class Protocol(_Strict):
     milestones: list[Milestone] = Field(default_factory=list)
     thresholds: Thresholds = Field(default_factory=Thresholds)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _fever_from_thresholds(cls, data):
+        # "{fever}" in a text is the thresholds' fever_celsius, so a clinic that sets 38.6
+        # never leaves its patients reading 38 in one place and 38.6 in another.
+        if not isinstance(data, dict):
+            return data
+        thresholds = data.get("thresholds")
+        value = thresholds.get("fever_celsius") if isinstance(thresholds, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            value = Thresholds.model_fields["fever_celsius"].default
+        words = fever_words(float(value))
+        data = dict(data)
+        if isinstance(data.get("before_surgery"), list):
+            data["before_surgery"] = [_fill(t, words) for t in data["before_surgery"]]
+        for key, fields in (("phases", ("instructions", "goals", "exercises", "summary")),
+                            ("milestones", ("description",))):
+            items = data.get(key)
+            if isinstance(items, list):
+                data[key] = [_fill_item(item, fields, words) for item in items]
+        return data
+
     @field_validator("sources")
     @classmethod
     def _source_ids_unique(cls, sources: list[Source]) -> list[Source]:
@@ -209,6 +231,26 @@ class Protocol(_Strict):
             if milestone.until is not None and not milestone.at.before(milestone.until):
                 raise ValueError(f"milestone {milestone.id} ends before it starts")
         return milestones
+
+
+def fever_words(celsius: float) -> str:
+    """38.0 -> "38 °C", 38.6 -> "38.6 °C": as a patient reads a thermometer."""
+    return f"{celsius:.1f}".removesuffix(".0") + " °C"
+
+
+def _fill(text, words: str):
+    return text.replace("{fever}", words) if isinstance(text, str) else text
+
+
+def _fill_item(item, fields: tuple[str, ...], words: str):
+    if not isinstance(item, dict):
+        return item
+    item = dict(item)
+    for field in fields:
+        if field in item:
+            value = item[field]
+            item[field] = [_fill(t, words) for t in value] if isinstance(value, list) else _fill(value, words)
+    return item
 
 
 def _cite_known_sources(kind: str, items: list, info: ValidationInfo) -> None:

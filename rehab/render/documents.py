@@ -291,7 +291,7 @@ def _phase_row(row: dict) -> list[str]:
         + (f"; {vocab.WEIGHT_BEARING_ABBREV[row['expected_by_end']]} by end" if row["expected_by_end"] else ""),
         (counts or "nothing logged") + "".join(f"; {b}" for b in beyond if b),
         f"{BOOT[row['boot']]} / worn {logged['boot_worn']}, off {logged['boot_off']}",
-        f"{', '.join(row['activities'])} / {acts}"
+        f"{', '.join(row.get('activity_labels', row['activities']))} / {acts}"
         + (f"; {logged['activity_not_allowed']} not allowed" if logged["activity_not_allowed"] else ""),
     ]
 
@@ -323,7 +323,10 @@ def _entry_row(entry: dict, phases: list[dict]) -> list[str]:
                   and (p["end_day"] is None or entry["day"] <= p["end_day"])), None)
     wb = vocab.WEIGHT_BEARING_ABBREV[entry["weight_bearing"]]
     if phase and entry["weight_bearing"] not in phase["weight_bearing"]:
-        wb += " *"
+        # less weight than the first phase allows is the safe side, not a deviation
+        safe_side = phase["start_day"] <= 0 and vocab.wb_rank(entry["weight_bearing"]) < min(
+            vocab.wb_rank(level) for level in phase["weight_bearing"])
+        wb += "" if safe_side else " *"
     activity = entry["activity"] or "–"
     if phase and entry["activity"] and entry["activity"] not in phase["activities"]:
         activity += " *"

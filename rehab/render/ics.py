@@ -2,7 +2,10 @@
 
 UIDs are stable (patient id, or name, procedure and surgery date, plus the item), so importing a
 newer plan updates the events instead of adding copies. A window's DTEND is the day after
-its last day: all-day DTEND is exclusive (RFC 5545).
+its last day: all-day DTEND is exclusive (RFC 5545). A long window ("New normal", 6-12 months)
+is two one-day events, at its start and at its end, not a block that fills months of a
+calendar. SEQUENCE grows with the time the file is made, so a calendar that already holds
+the events takes a newer file's as updates (RFC 5545 3.8.7.4) rather than ignoring them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,16 @@ def _name_part(name: str | None) -> str:
     return readable
 
 
+# A window longer than this shows as two one-day events (its start and its end).
+LONGEST_BLOCK_DAYS = 31
+_SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+def _sequence(stamp: datetime) -> int:
+    """Minutes since 2024: a later file always carries a higher SEQUENCE than an earlier one."""
+    return max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60))
+
+
 def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
     protocol = plan.protocol
     person = person or {}
@@ -38,6 +51,7 @@ def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
     owner = person.get("id") or "-".join(
         part for part in (_name_part(name), protocol.id, plan.surgery_date.isoformat()) if part)
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    sequence = _sequence(stamp)
 
     calendar = Calendar()
     calendar.add("prodid", f"-//rehab//rehab {__version__}//EN")
@@ -50,6 +64,7 @@ def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
         entry = Event()
         entry.add("uid", f"{owner}-{kind}-{item_id}@rehab")
         entry.add("dtstamp", stamp)
+        entry.add("sequence", sequence)
         entry.add("dtstart", first)
         entry.add("dtend", last + timedelta(days=1))
         entry.add("summary", summary)
@@ -62,15 +77,21 @@ def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
         when = (f"Day {m.day} after surgery" if m.end_date is None
                 else f"Days {m.day}–{m.end_day} after surgery ({words.date_span(m.date, m.end_date)})")
         text = m.milestone.description or m.title
-        event("milestone", m.id, m.title, m.date, m.last_date, f"{when}. {text}")
+        if m.end_date is not None and (m.end_date - m.date).days > LONGEST_BLOCK_DAYS:
+            event("milestone", m.id, f"{m.title} (window opens)", m.date, m.date, f"{when}. {text}")
+            event("milestone", f"{m.id}-end", f"{m.title} (window closes)", m.end_date, m.end_date,
+                  f"{when}. {text}")
+        else:
+            event("milestone", m.id, m.title, m.date, m.last_date, f"{when}. {text}")
     for p in plan.phases:
         rule = p.phase
+        activities = ", ".join(plan.activity_labels(p)) or ", ".join(rule.activities)
         lines = [
             f"{words.day_span(p.start_day, p.end_day).capitalize()} after surgery: "
             f"{words.date_span(p.start_date, p.end_date)}.",
             *( [rule.summary] if rule.summary else []),
             f"Weight-bearing: {words.weight_bearing_list(rule.weight_bearing.allowed)}. "
-            f"{'Wear the boot.' if rule.boot else 'No boot.'} Activities: {', '.join(rule.activities)}.",
+            f"{'Wear the boot.' if rule.boot else 'No boot.'} Activities: {activities}.",
             *(f"- {i}" for i in rule.instructions),
         ]
         event("phase", p.id, f"Recovery phase begins: {p.title}", p.start_date, p.start_date, "\n".join(lines))
