@@ -28,11 +28,26 @@ def _prompt_or_fail(value, option: str, question: str, choices: list[str], parse
     out = terminal()
     while True:
         # A Text, not a str: Rich would read "[none/toe-touch/...]" as markup and drop it.
-        answer = Prompt.ask(Text(f"{question} [{'/'.join(choices)}]"), console=out)
+        try:
+            answer = Prompt.ask(Text(f"{question} [{'/'.join(choices)}]"), console=out)
+        except (KeyboardInterrupt, EOFError):
+            # Ctrl-C or Ctrl-D at the prompt: end the prompt's line, then say so on its own.
+            out.print()
+            sys.stderr.write("rehab: aborted; nothing was written\n")
+            raise typer.Exit(130) from None
         try:
             return parse(answer)
         except RehabError as exc:
             out.print(str(exc), style="red")
+
+
+def _yes_no(text: str) -> bool:
+    answer = text.strip().lower()
+    if answer in ("y", "yes"):
+        return True
+    if answer in ("n", "no"):
+        return False
+    raise RehabError("answer yes or no")
 
 
 def log(
@@ -95,6 +110,10 @@ def log(
     pain_value = _prompt_or_fail(pain_value, "--pain", "Pain now", ["0–10"], vocab.pain)
     wb_value = _prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
                                vocab.weight_bearing)
+    phase = plan.phase_on(day)
+    if prompting and boot is None and phase is not None and phase.phase.boot and sys.stdin.isatty():
+        # The day's plan expects the boot: ask, so whether it was worn is not silently unrecorded.
+        boot = _prompt_or_fail(None, "--boot", "Did you wear the boot today?", ["yes", "no"], _yes_no)
     entry = Entry(day, pain_value, wb_value, boot, activity_value, symptom_values, milestone_values, note)
     replaced = db.log(person.id, entry, replace)
     entries = db.entries(person.id, end=day)

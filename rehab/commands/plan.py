@@ -107,14 +107,16 @@ def timeline(
         raise RehabError("give either --patient or --surgery-date with --procedure, not both")
     if patient is not None or not (surgery_date or procedure):
         # A stored patient: the one named, else the current one, as the daily commands do.
-        _, record, plan = journal_for(ctx, patient)
+        db, record, plan = journal_for(ctx, patient)
         person = record.as_dict()
+        done = {m for e in db.entries(record.id, end=today) for m in e.milestones}
     else:
         if surgery_date is None or procedure is None:
             raise RehabError("give both --surgery-date and --procedure (or --patient)")
         surgery = day_arg(surgery_date)
         protocol = protocol_for(ctx, procedure)
         person = None
+        done = None  # a plan with no log: nothing is known to have happened
         if name or side or surgeon:
             from rehab.patient_fields import clean_side
 
@@ -129,9 +131,9 @@ def timeline(
         from rehab.render.terminal import plain_text, timeline_view
 
         if output is None:
-            timeline_view(terminal(), plan, today, patient_line(person))
+            timeline_view(terminal(), plan, today, patient_line(person), done)
         else:  # the same view as plain text, 80 columns wide
-            emit(plain_text(lambda out: timeline_view(out, plan, today, patient_line(person))), "text", output, force)
+            emit(plain_text(lambda out: timeline_view(out, plan, today, patient_line(person), done)), "text", output, force)
         return
     if fmt is TimelineFormat.markdown:
         from rehab.render.markdown import timeline_markdown

@@ -62,28 +62,26 @@ def today_view(out: Console, doc: dict) -> None:
     if doc["day"] < 0:
         days = -doc["day"]
         out.print(Text(title, style="bold"))
-        out.print(f"Surgery is in {days} day{'s' if days != 1 else ''} ({patient['surgery_date']}).")
+        out.print(f"Surgery is {words.days_until(days)} ({patient['surgery_date']}).")
         return
-    out.print(Text(f"{title} · day {doc['day']}, week {doc['week']}", style="bold"))
+    out.print(Text(f"{title} · day {doc['day']} · {words.recovery_week(doc['day'])}", style="bold"))
     phase = doc["phase"]
     if phase:
         end = f"until day {phase['end_day']}" if phase["end_day"] is not None else "from here on"
         out.print(Text(f"{phase['title']} ({end})", style="bold"))
         out.print(f"Weight-bearing: {', '.join(phase['weight_bearing'])} · "
-                  f"boot: {'yes' if phase['boot'] else 'no'} · today: {', '.join(doc['activities_today'])}")
+                  f"boot: {'yes' if phase['boot'] else 'no'} · allowed: {', '.join(doc['activities_today'])}")
         for item in phase["instructions"][:4]:
             bullet(out, item)
     entry = doc["entry"]
     if entry:
-        out.print(Text(f"Logged today: pain {entry['pain']}/10, {entry['weight_bearing']}"
-                       + (f", {entry['activity']}" if entry["activity"] else ""), style="green"))
+        out.print(Text(f"Logged today: {words.entry_summary(entry)}", style="green"))
     else:
         out.print(Text("Not logged yet today: rehab log --pain N --weight-bearing LEVEL", style="bold yellow"))
     following = doc["next_milestone"]
     if following:
         when = (f"open until {following['end_date']}" if following["open"] and following["end_date"]
-                else "today" if following["in_days"] == 0 else "tomorrow" if following["in_days"] == 1
-                else f"in {following['in_days']} days")
+                else words.days_until(following["in_days"]))
         out.print(f"Next: {following['title']} — {following['date']} ({when})")
     others = [f for f in doc["flags"] if f["severity"] != "urgent"]
     if others:
@@ -103,9 +101,7 @@ def before_surgery_view(out: Console, items: list[str]) -> None:
 
 def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict]) -> None:
     verb = "Replaced" if replaced else "Logged"
-    out.print(f"{verb} {entry['date']} (day {entry['day']}): pain {entry['pain']}/10, "
-              f"{vocab.WEIGHT_BEARING_LABEL[entry['weight_bearing']]}"
-              + (f", {entry['activity']}" if entry["activity"] else ""))
+    out.print(f"{verb} {entry['date']} (day {entry['day']}): {words.entry_summary(entry)}")
     if replaced:
         out.print("The earlier values are kept in the history.", style="dim")
     for line in flag_lines(flags):
@@ -134,25 +130,27 @@ def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]
         boot = words.BOOT_WORDS[e["boot"]]
         rows.append((e["date"], str(e["day"]), str(e["pain"]), vocab.WEIGHT_BEARING_ABBREV[e["weight_bearing"]],
                      boot, e["activity"] or "", ", ".join(e["symptoms"]), e["note"] or "",
-                     Text(" ".join(marks), style="red" if "!!" in marks else "yellow")))
+                     Text(" ".join(marks), style="red" if "!!" in marks else "yellow"),
+                     ", ".join(e.get("milestones") or ())))
     widths = [max(len(title), *(len(row[k]) for row in rows)) for k, title in enumerate(HISTORY_FIXED)]
     marks_width = max(len(row[8]) for row in rows)
     # Columns nobody's entries fill are left out, so the notes get the room.
     with_symptoms = any(row[6] for row in rows)
+    with_milestones = any(row[9] for row in rows)
     # Every column adds 3 (padding and a border) to its width, the table 1 more.
     needed = (sum(w + 3 for w in widths) + (marks_width + 3 if marks_width else 0)
-              + (2 if with_symptoms else 1) * (MIN_TEXT_WIDTH + 3) + 1)
+              + (1 + with_symptoms + with_milestones) * (MIN_TEXT_WIDTH + 3) + 1)
     if out.width < needed:
         _history_blocks(out, rows)
     else:
-        _history_table(out, rows, widths, marks_width, with_symptoms)
+        _history_table(out, rows, widths, marks_width, with_symptoms, with_milestones)
     out.print(pain_chart(entries, columns=out.width - 6))
-    if flagged:
+    if marks_width:  # a key only for marks this table shows
         out.print("!! urgent, ! warning, i info: see rehab flags", style="dim")
 
 
 def _history_table(out: Console, rows: list[tuple], widths: list[int], marks_width: int,
-                   with_symptoms: bool) -> None:
+                   with_symptoms: bool, with_milestones: bool) -> None:
     table = Table()
     # The short columns get their width up front: Rich then measures only the free text,
     # which is most of the cost of drawing a long table.
@@ -161,11 +159,14 @@ def _history_table(out: Console, rows: list[tuple], widths: list[int], marks_wid
     # What the patient wrote is shown whole, folded, never cut short with "…".
     if with_symptoms:
         table.add_column("Symptoms", overflow="fold")
+    if with_milestones:
+        table.add_column("Milestones", overflow="fold")
     table.add_column("Note", overflow="fold")
     if marks_width:
         table.add_column("", width=marks_width, no_wrap=True)
     for row in rows:
-        cells = [*row[:6], *([row[6]] if with_symptoms else []), row[7], *([row[8]] if marks_width else [])]
+        cells = [*row[:6], *([row[6]] if with_symptoms else []), *([row[9]] if with_milestones else []),
+                 row[7], *([row[8]] if marks_width else [])]
         table.add_row(*cells)
     out.print(table)
 
@@ -173,13 +174,13 @@ def _history_table(out: Console, rows: list[tuple], widths: list[int], marks_wid
 def _history_blocks(out: Console, rows: list[tuple]) -> None:
     """A narrow terminal: each entry as a line of its numbers, then its words, indented."""
     width = max(out.width, 20)
-    for date_text, day, pain, wb, boot, activity, symptoms, note, marks in rows:
+    for date_text, day, pain, wb, boot, activity, symptoms, note, marks, milestones in rows:
         parts = [date_text, f"day {day}", f"pain {pain}", wb, boot and f"boot {boot}", activity]
         lines = textwrap.wrap(" · ".join(p for p in parts if p), width=width - len(marks.plain) - 1)
         for line in lines[:-1]:
             out.print(line)
         out.print(Text(lines[-1] + " ").append_text(marks) if marks.plain else lines[-1])
-        for label, text in (("symptoms", symptoms), ("note", note)):
+        for label, text in (("symptoms", symptoms), ("milestones", milestones), ("note", note)):
             if text:
                 print_wrapped(out, f"{label}: {text}", "    ", "    ")
 
