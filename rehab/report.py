@@ -55,7 +55,12 @@ def build(
         "range": {"from": first.isoformat(), "to": last.isoformat()},
         "timeline": document,
         "entries": [e.as_dict(surgery) for e in entries],
-        "flags": [flag_document(f, acknowledged) for f in flags if first <= f.date <= last],
+        # A red flag stays until acknowledged, however old: one from before the range is listed too.
+        "flags": [flag_document(f, acknowledged) for f in flags
+                  if first <= f.date <= last or (f.rule == "red-flag" and f.date < first and f.key not in acknowledged)],
+        "open_red_flags": [flag_document(f, acknowledged) for f in flags
+                           if f.rule == "red-flag" and f.date <= as_of and f.key not in acknowledged],
+        "silence": silence(record.entries, plan, as_of),
         "adherence": adherence(entries, max(first, surgery), last),
         "pain": pain(entries, last),
         "milestones": _milestones(document["milestones"], record.entries, as_of),
@@ -180,6 +185,17 @@ def pain(entries: list[Entry], last: date) -> dict:
     }
 
 
+def silence(entries: list[Entry], plan: tl.Timeline, as_of: date) -> dict:
+    """Days since the last entry (since surgery if none) against the days the plan allows
+    without one on `as_of` (the phase's missed_log_days, else the protocol's)."""
+    logged = [e.date for e in entries if e.date <= as_of]
+    since = max(logged) if logged else plan.surgery_date
+    phase = plan.phase_on(as_of)
+    allowed = (phase.phase.missed_log_days if phase else None) or plan.protocol.thresholds.missed_log_days
+    days = max(0, (as_of - since).days)
+    return {"days_since_last_entry": days, "missed_log_days": allowed, "silent": phase is not None and days > allowed}
+
+
 def summary_row(report: dict) -> dict:
     """A row of the --all "who needs attention" table: open (unacknowledged) flags first."""
     open_flags = Counter(f["severity"] for f in report["flags"] if not f["acknowledged"])
@@ -196,15 +212,20 @@ def summary_row(report: dict) -> dict:
         "latest_pain": report["pain"]["latest"],
         "day": report["day"],
         "phase": report["phase"]["title"] if report["phase"] else None,
+        "silent_days": report["silence"]["days_since_last_entry"] if report.get("silence", {}).get("silent") else None,
+        "discharged_on": patient.get("discharged_on"),
         **({"problem": report["problem"]} if report.get("problem") else {}),
     }
 
 
 def attention_order(rows) -> list[dict]:
-    """Most urgent flags first, then most warnings, then worst adherence (no days yet: last)."""
+    """The contract's order: open urgent flags; then patients silent longer than their plan
+    allows (longest silence first); then open warnings; then the lowest adherence (no days
+    yet: last). Discharged patients come last."""
     def key(row):
-        ratio = row["adherence"]
-        return (-row["urgent"], -row["warning"], ratio is None, ratio or 0.0, row["name"] or "")
+        ratio, silent = row["adherence"], row.get("silent_days")
+        return (row.get("discharged_on") is not None, -row["urgent"], silent is None, -(silent or 0),
+                -row["warning"], ratio is None, ratio or 0.0, row["name"] or "")
 
     return sorted(rows, key=key)
 

@@ -55,7 +55,11 @@ def act_now_line(contacts: Contacts) -> str:
     return ("Act now on a red flag (fever, calf pain or swelling, a red, leaking or opening wound, "
             "bleeding, numbness, cold toes or toes you cannot move, severe pain): "
             + act_now(contacts, False) + " For chest pain or sudden breathlessness: "
-            + act_now(contacts, True))
+            + _lower_first(act_now(contacts, True)))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def day_span(start: int, end: int | None) -> str:

@@ -213,7 +213,8 @@ def test_summary_row_counts_open_flags_only():
                                    flags=flags, acks=[ack]))
     assert got == {"patient_id": "zoe", "name": "Zoë Łukasiewicz", "urgent": 1, "warning": 1,
                    "adherence": 0.167, "days_logged": 1, "days_expected": 6, "longest_gap": 3,
-                   "latest_pain": 6, "day": 5, "phase": FHL.phases[0].title}
+                   "latest_pain": 6, "day": 5, "phase": FHL.phases[0].title, "silent_days": None,
+                   "discharged_on": None}
 
 
 def test_attention_order():

@@ -78,7 +78,8 @@ def _evaluated(ctx, db, ids, as_of: date):
             continue
         # The patient's own plan: their protocol(s) with their team's changes.
         plan = effective(tl.build(protocols[procedure], record.patient.surgery_date), record.adjustments)
-        yield record, plan, deviations.evaluate(plan, record.entries, as_of)
+        yield record, plan, deviations.evaluate(plan, record.entries, as_of, revisions=record.revisions,
+                                                discharged_on=record.patient.discharged_on)
 
 
 def _progress(items, count, label: str):
