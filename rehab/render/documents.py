@@ -50,6 +50,8 @@ class ReportDocument:
     reports: Iterable[dict]  # rehab.report.build documents
     entry_rows: Iterable[tuple]  # (patient, entries, flags): all the CSV needs, without whole reports
     summarize: Callable[[list[dict]], list[dict]] | None = None  # --all: the "who needs attention" rows
+    # Called once per patient as a slow format (PDF) draws their pages: the command's progress bar.
+    drawn: Callable[[], None] | None = None
 
 
 CLINIC_LABELS = {"name": "Clinic", "phone": "Phone", "email": "Email", "address": "Address",
