@@ -18,6 +18,7 @@ from rehab import timeline as tl
 from rehab import vocab
 from rehab.deviations import flag_document
 from rehab.model import Acknowledgement, Entry, PatientRecord
+from rehab.plan import Plan, as_plan
 
 WEEK = 7
 
@@ -46,6 +47,7 @@ def build(
     phase = plan.phase_on(as_of)
     person = patient.as_dict()
     document = tl.to_dict(plan, person)
+    own = as_plan(plan)
     return {
         "patient": person,
         "as_of": as_of.isoformat(),
@@ -54,7 +56,7 @@ def build(
         "phase": {"id": phase.id, "title": phase.title} if phase else None,
         "range": {"from": first.isoformat(), "to": last.isoformat()},
         "timeline": document,
-        "entries": [e.as_dict(surgery) for e in entries],
+        "entries": [{**e.as_dict(surgery), "outside_plan": outside_plan(own, e)} for e in entries],
         # A red flag stays until acknowledged, however old: one from before the range is listed too.
         "flags": [flag_document(f, acknowledged) for f in flags
                   if first <= f.date <= last or (f.rule == "red-flag" and f.date < first and f.key not in acknowledged)],
@@ -243,16 +245,28 @@ def _milestones(planned: list[dict], entries: list[Entry], as_of: date) -> list[
             for m in planned]
 
 
+def outside_plan(plan: Plan, entry: Entry) -> list[str]:
+    """What an entry logged outside what the patient's plan allowed that day: "weight_bearing"
+    (a level the day does not allow), "activity"."""
+    day = plan.on(plan.day_of(entry.date))
+    if day is None:
+        return []
+    return [field for field, outside in (
+        ("weight_bearing", entry.weight_bearing not in day.weight_bearing),
+        ("activity", entry.activity is not None and entry.activity not in day.activities)) if outside]
+
+
 def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) -> list[dict]:
-    """For each phase the range touches: what it allows, against what was logged in it."""
+    """For each phase the range touches: what it allows, against what was logged in it (each
+    entry against the patient's plan for its day: their team's changes count)."""
+    own = as_plan(plan)
     rows = []
     for p in plan.phases:
         if p.start_date > last or (p.end_date is not None and p.end_date < first):
             continue
         rule = p.phase
-        ranks = [vocab.wb_rank(level) for level in rule.weight_bearing.allowed]
-        low, high = min(ranks), max(ranks)
         inside = [e for e in entries if p.contains(plan.day_of(e.date))]
+        days = [own.on(plan.day_of(e.date)) for e in inside]
         levels = Counter(e.weight_bearing for e in inside)
         acts = Counter(e.activity for e in inside if e.activity)
         rows.append({
@@ -269,13 +283,16 @@ def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) 
                 "days": len(inside),
                 "weight_bearing": {lvl: levels[lvl] for lvl in vocab.WEIGHT_BEARING if levels[lvl]},
                 "latest_weight_bearing": inside[-1].weight_bearing if inside else None,
-                "above_allowed": sum(vocab.wb_rank(e.weight_bearing) > high for e in inside),
-                "below_allowed": sum(vocab.wb_rank(e.weight_bearing) < low for e in inside),
+                "above_allowed": sum(vocab.wb_rank(e.weight_bearing) > vocab.wb_rank(d.most)
+                                     for e, d in zip(inside, days)),
+                "below_allowed": sum(vocab.wb_rank(e.weight_bearing) < min(map(vocab.wb_rank, d.weight_bearing))
+                                     for e, d in zip(inside, days)),
                 "boot_worn": sum(e.boot is True for e in inside),
                 "boot_off": sum(e.boot is False for e in inside),
                 "activities": {a: acts[a] for a in vocab.ACTIVITIES if acts[a]},
-                "activity_not_allowed": sum(a not in rule.activities for a in acts.elements()),
-                "pain_above_ceiling": sum(e.pain > rule.pain_ceiling for e in inside),
+                "activity_not_allowed": sum(e.activity is not None and e.activity not in d.activities
+                                            for e, d in zip(inside, days)),
+                "pain_above_ceiling": sum(e.pain > d.pain_ceiling for e, d in zip(inside, days)),
             },
         })
     return rows

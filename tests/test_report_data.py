@@ -152,7 +152,8 @@ def test_contract_shape_and_timeline_document():
     assert {"patient", "timeline", "entries", "flags", "adherence", "pain"} <= set(got)
     assert got["patient"] == record(surgery, []).patient.as_dict()
     assert got["timeline"] == tl.to_dict(tl.build(FHL, surgery), got["patient"])
-    assert got["entries"] == [entry(surgery, 5, note="first day").as_dict(surgery)]
+    # The contract's entry shape, and what the entry logged outside the day's plan (nothing).
+    assert got["entries"] == [{**entry(surgery, 5, note="first day").as_dict(surgery), "outside_plan": []}]
     assert (got["as_of"], got["day"], got["week"]) == ("2026-03-18", 16, 2)
     assert got["phase"] == {"id": "mobilise", "title": FHL.phases[1].title}
 

@@ -50,6 +50,8 @@ class ReportDocument:
     reports: Iterable[dict]  # rehab.report.build documents
     entry_rows: Iterable[tuple]  # (patient, entries, flags): all the CSV needs, without whole reports
     summarize: Callable[[list[dict]], list[dict]] | None = None  # --all: the "who needs attention" rows
+    # Called once per patient as a slow format (PDF) draws their pages: the command's progress bar.
+    drawn: Callable[[], None] | None = None
 
 
 CLINIC_LABELS = {"name": "Clinic", "phone": "Phone", "out_of_hours_phone": "Out of hours", "email": "Email",
@@ -279,7 +281,7 @@ CHART_LEGEND = ("● pain logged; dashed line: the phase's expected pain ceiling
                 "weight-bearing levels the phase allows, ■ level logged; ◇ milestone planned, ◆ recorded; "
                 "▲ urgent flag; heavy dashed line: report date; thin dashed lines: phase boundaries.")
 ENTRY_LEGEND = ("WB: NWB none, TTWB toe-touch, PWB partial, WBAT as tolerated, FWB full. "
-                "* outside what the phase allows.")
+                "* outside what the plan allows that day.")
 
 
 def _phase_row(row: dict) -> list[str]:
@@ -335,10 +337,13 @@ def _entry_row(entry: dict, phases: list[dict]) -> list[str]:
     phase = next((p for p in phases if p["start_day"] <= entry["day"]
                   and (p["end_day"] is None or entry["day"] <= p["end_day"])), None)
     wb = vocab.WEIGHT_BEARING_ABBREV[entry["weight_bearing"]]
-    if phase and entry["weight_bearing"] not in phase["weight_bearing"]:
+    outside = entry.get("outside_plan")  # against the patient's own plan that day, where known
+    if (outside is not None and "weight_bearing" in outside) or (
+            outside is None and phase and entry["weight_bearing"] not in phase["weight_bearing"]):
         wb += " *"
     activity = entry["activity"] or "–"
-    if phase and entry["activity"] and entry["activity"] not in phase["activities"]:
+    if (outside is not None and "activity" in outside) or (
+            outside is None and phase and entry["activity"] and entry["activity"] not in phase["activities"]):
         activity += " *"
     return [entry["date"], str(entry["day"]), str(entry["pain"]), wb, wording.BOOT_PLAN[entry["boot"]], activity,
             ", ".join(entry["symptoms"]), ", ".join(entry["milestones"]), entry["note"] or ""]

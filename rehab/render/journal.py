@@ -99,7 +99,12 @@ def today_view(out: Console, doc: dict) -> None:
         when = (f"open until {following['end_date']}" if following["open"] and following["end_date"]
                 else "today" if following["in_days"] == 0 else "tomorrow" if following["in_days"] == 1
                 else f"in {following['in_days']} days")
-        out.print(f"Next: {following['title']} — {following['date']} ({when})")
+        moved = f", moved by {following['moved_by']}" if following.get("moved_by") else ""
+        out.print(f"Next: {following['title']} — {following['date']} ({when}{moved})")
+    if doc.get("adjustments") and not doc.get("plan_changes") and doc["day"] >= 0:
+        count = len(doc["adjustments"])
+        out.print(f"Your team has made {count} change{'s' if count != 1 else ''} to your plan "
+                  "(rehab timeline shows it).", style="dim")
     others = [f for f in doc["flags"] if f["severity"] != "urgent"]
     if others:
         out.print(Text("To look at:", style="bold"))
