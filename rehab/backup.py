@@ -14,7 +14,7 @@ from rehab import patient_fields
 from rehab import vocab
 from rehab.dates import check_range, local_today
 from rehab.errors import RehabError
-from rehab.model import Acknowledgement, Entry, Patient, PatientRecord, Revision
+from rehab.model import Acknowledgement, Adjustment, Entry, Measure, Patient, PatientRecord, Revision, Score
 
 _WEIGHT_BEARING = frozenset(vocab.WEIGHT_BEARING)
 _ACTIVITIES = frozenset(vocab.ACTIVITIES)
@@ -50,7 +50,20 @@ def patient_document(record: PatientRecord) -> dict:
         "entries": entries,
         "revisions": [r.as_dict() for r in record.revisions],
         "acknowledgements": [a.as_dict() for a in record.acknowledgements],
+        "adjustments": [a.as_dict(p.surgery_date) for a in record.adjustments],
+        "scores": [_score_document(s) for s in record.scores],
+        "measures": [_measure_document(m) for m in record.measures],
     }
+
+
+def _score_document(s: Score) -> dict:
+    return {"instrument": s.instrument, "date": s.date.isoformat(), "answers": list(s.answers), "score": s.score,
+            "created_at": _stamp(s.created_at)}
+
+
+def _measure_document(m: Measure) -> dict:
+    return {"name": m.name, "date": m.date.isoformat(), "side": m.side, "value": m.value,
+            "created_at": _stamp(m.created_at)}
 
 
 def _stamp(moment: datetime | None) -> str | None:
@@ -96,6 +109,7 @@ def _record(item, where: str) -> PatientRecord:
             side=patient_fields.clean_side(_optional_text(item, "side", where)),
             surgeon=patient_fields.clean_optional(_optional_text(item, "surgeon", where), "surgeon"),
             created_at=_datetime(item.get("created_at"), f"{where}.created_at") if item.get("created_at") else None,
+            discharged_on=_date(item["discharged_on"], f"{where}.discharged_on") if item.get("discharged_on") is not None else None,
         )
     except RehabError as exc:
         raise _at(exc, where) from None
@@ -124,8 +138,16 @@ def _record(item, where: str) -> PatientRecord:
         if ack.key in keys:
             raise RehabError(f"{where}.acknowledgements[{j}]: the same flag is acknowledged twice")
         keys.add(ack.key)
+    # Older exports (before plans and outcomes) have none of these lists.
+    adjustments = [_adjustment(a, f"{where}.adjustments[{j}]") for j, a in enumerate(_list(item, "adjustments", where))]
+    ids = [a.id for a in adjustments if a.id is not None]
+    if len(ids) != len(set(ids)):
+        raise RehabError(f"{where}.adjustments: an id appears twice")
+    scores = [_score(s, f"{where}.scores[{j}]") for j, s in enumerate(_list(item, "scores", where))]
+    measures = [_measure(m, f"{where}.measures[{j}]") for j, m in enumerate(_list(item, "measures", where))]
     return PatientRecord(patient, entries, revisions, acks,
-                         times if any(created or updated for created, updated in times) else None)
+                         times if any(created or updated for created, updated in times) else None,
+                         adjustments, scores, measures)
 
 
 _NO_TIMES = (None, None)
@@ -166,6 +188,17 @@ def _entry(item, where: str) -> Entry:
         symptoms = tuple(dict.fromkeys(s if s in vocab.SYMPTOMS else vocab.symptom(s)
                                        for s in _strings(item.get("symptoms"), "symptoms")))
         milestones = tuple(dict.fromkeys(_strings(item.get("milestones"), "milestones")))
+        temperature = item.get("temperature")
+        if temperature is not None:
+            if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
+                raise RehabError(f"temperature must be degrees Celsius or null, not {temperature!r}")
+            temperature = vocab.temperature(str(temperature))
+        swelling = _optional_text(item, "swelling", "")
+        if swelling is not None:
+            swelling = vocab.swelling(swelling)
+        exercises = _optional_text(item, "exercises", "")
+        if exercises is not None:
+            exercises = vocab.exercises(exercises)
         return Entry(
             date=_date(item.get("date"), "date"),
             pain=pain if 0 <= pain <= 10 else vocab.pain(pain),
@@ -175,9 +208,89 @@ def _entry(item, where: str) -> Entry:
             symptoms=symptoms,
             milestones=milestones,
             note=note,
+            temperature=temperature,
+            swelling=swelling,
+            exercises=exercises,
         )
     except RehabError as exc:
         raise _at(exc, where) from None
+
+
+def _adjustment(item, where: str) -> Adjustment:
+    """A plan change as `plan list --json` shows it (its days are what counts; the dates
+    beside them are for reading)."""
+    if not isinstance(item, dict):
+        raise RehabError(f"{where}: must be an object")
+    kind = item.get("kind")
+    if kind not in ("adjust", "move"):
+        raise RehabError(f"{where}.kind: must be 'adjust' or 'move', not {kind!r}")
+    from_day = _whole(item.get("from_day"), f"{where}.from_day", -3650, 36500)
+    until_day = item.get("until_day")
+    if until_day is not None:
+        until_day = _whole(until_day, f"{where}.until_day", from_day, 36500)
+    weight_bearing = _optional_text(item, "weight_bearing", where)
+    boot = item.get("boot")
+    if boot is not None and not isinstance(boot, bool):
+        raise RehabError(f"{where}.boot: must be true, false or null")
+    pain_ceiling = item.get("pain_ceiling")
+    milestone = _optional_text(item, "milestone", where)
+    if kind == "move" and not milestone:
+        raise RehabError(f"{where}.milestone: a move names the milestone it moves")
+    try:
+        return Adjustment(
+            id=_whole(item["id"], f"{where}.id", 1, 2**31 - 1) if item.get("id") is not None else None,
+            kind=kind, from_day=from_day, until_day=until_day,
+            weight_bearing=vocab.weight_bearing(weight_bearing) if weight_bearing is not None else None,
+            boot=boot,
+            allow=tuple(vocab.activity(a) for a in _strings(item.get("allow"), "allow")),
+            forbid=tuple(vocab.activity(a) for a in _strings(item.get("forbid"), "forbid")),
+            pain_ceiling=vocab.pain(pain_ceiling) if pain_ceiling is not None else None,
+            milestone=milestone,
+            note=_optional_text(item, "note", where),
+            by=_optional_text(item, "by", where),
+            created_at=_optional_datetime(item.get("created_at"), f"{where}.created_at"),
+            removed_at=_optional_datetime(item.get("removed_at"), f"{where}.removed_at"),
+        )
+    except RehabError as exc:
+        raise _at(exc, where) from None
+
+
+def _score(item, where: str) -> Score:
+    if not isinstance(item, dict):
+        raise RehabError(f"{where}: must be an object")
+    answers = item.get("answers")
+    if not isinstance(answers, list) or not answers or not all(
+            a is None or (type(a) is int and 0 <= a <= 4) for a in answers):
+        raise RehabError(f"{where}.answers: must be a list of answers 0-4 (null for not applicable)")
+    score = item.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= 100):
+        raise RehabError(f"{where}.score: must be a number from 0 to 100, or null")
+    return Score(id=None, instrument=_text(item, "instrument", where), date=_date(item.get("date"), f"{where}.date"),
+                 answers=tuple(answers), score=score,
+                 created_at=_optional_datetime(item.get("created_at"), f"{where}.created_at"))
+
+
+def _measure(item, where: str) -> Measure:
+    if not isinstance(item, dict):
+        raise RehabError(f"{where}: must be an object")
+    side = item.get("side")
+    if side not in ("operated", "other"):
+        raise RehabError(f"{where}.side: must be 'operated' or 'other', not {side!r}")
+    value = item.get("value")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1000:
+        raise RehabError(f"{where}.value: must be a number")
+    return Measure(id=None, name=_text(item, "name", where), date=_date(item.get("date"), f"{where}.date"),
+                   side=side, value=value, created_at=_optional_datetime(item.get("created_at"), f"{where}.created_at"))
+
+
+def _whole(value, where: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise RehabError(f"{where}: must be a whole number from {low} to {high}, not {value!r}")
+    return value
+
+
+def _optional_datetime(value, where: str) -> datetime | None:
+    return None if value is None else _datetime(value, where)
 
 
 def _ack(item, where: str) -> Acknowledgement:

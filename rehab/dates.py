@@ -37,8 +37,12 @@ def parse_date(text: str, today: date | None = None) -> date:
 
 def check_range(day: date, text: object) -> date:
     if not EARLIEST <= day <= LATEST:
-        raise RehabError(f"{str(text).strip()!r} is outside the dates rehab works with ({EARLIEST.year}–{LATEST.year})")
+        raise _outside(text)
     return day
+
+
+def _outside(text: object) -> RehabError:
+    return RehabError(f"{str(text).strip()!r} is outside the dates rehab works with ({EARLIEST.year}–{LATEST.year})")
 
 
 def _parse(text: str, today: date | None = None) -> date:
@@ -61,8 +65,13 @@ def _parse(text: str, today: date | None = None) -> date:
         raise RehabError(
             f"cannot read the date {raw!r}: write it as YYYY-MM-DD (for example 2026-03-04)"
         )
-    if not _YEAR.search(raw):
+    years = [int(y) for y in _YEAR.findall(raw)]
+    if not years:
         raise RehabError(f"the date {raw!r} has no year: write it as YYYY-MM-DD")
+    for year in years:
+        # dateutil reads "0099" as 1999 and "0000" as 2000: check the year as written.
+        if not EARLIEST.year <= year <= LATEST.year:
+            raise _outside(raw)
     from datetime import datetime
 
     from dateutil import parser
@@ -74,6 +83,8 @@ def _parse(text: str, today: date | None = None) -> date:
         second = parser.parse(raw, default=datetime(2001, 2, 2, 1, 1, 1))
     except (ValueError, OverflowError):
         raise RehabError(f"cannot read the date {raw!r}: write it as YYYY-MM-DD") from None
+    if first.year not in years:  # the four digits were not the year dateutil settled on
+        raise RehabError(f"cannot read the year of {raw!r}: write the date as YYYY-MM-DD")
     if first.date() != second.date():
         raise RehabError(f"the date {raw!r} is missing its day, month or year: write it as YYYY-MM-DD")
     if any(getattr(first, part) == getattr(second, part) for part in ("hour", "minute", "second")):
@@ -90,3 +101,23 @@ def add_months(start: date, months: int) -> date:
     from dateutil.relativedelta import relativedelta
 
     return start + relativedelta(months=months)
+
+
+_PLAN_DAY = re.compile(r"^(day|week)\s*(-?\d+)$", re.IGNORECASE)
+
+
+def plan_day(text: str, surgery: date, option: str = "WHEN", today: date | None = None) -> int:
+    """A plan day (WHEN, in `rehab plan`): a date in any accepted form, `day N` or `week N`
+    (day 7N), as days after surgery. A day before surgery is refused."""
+    raw = " ".join(str(text).split())
+    match = _PLAN_DAY.match(raw)
+    if match:
+        number = int(match.group(2))
+        if abs(number) > 36500:
+            raise RehabError(f"{option} {raw!r} is too far from surgery")
+        day = number * (7 if match.group(1).lower() == "week" else 1)
+    else:
+        day = (parse_date(raw, today) - surgery).days
+    if day < 0:
+        raise RehabError(f"{option} {raw!r} is before surgery ({surgery.isoformat()}): a plan starts on day 0")
+    return day

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from rehab.errors import Fault, RehabError
+from rehab.errors import Fault, NotFound, RehabError
 
 
 # `--output -` is standard output, as for most tools: `rehab report ... --output - | less`
@@ -28,6 +29,55 @@ def describe(path: str | Path) -> str:
     return "standard output" if is_stdout(path) else str(Path(path).expanduser())
 
 
+def read_bytes(path: str | Path, limit: int, what: str = "file") -> bytes:
+    """A whole regular file (or standard input for "-"), at most `limit` bytes.
+
+    Opened without blocking and checked after opening, so a FIFO named like a protocol can
+    never hang a command, nor /dev/zero fill the memory; the limit holds while reading,
+    whatever the file's size said (standard input, /proc files, a growing file)."""
+    if is_stdout(path):
+        return _read_limited(sys.stdin.buffer, limit, "standard input", what)
+    shown = describe(path)
+    try:
+        fd = os.open(Path(path).expanduser(), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise NotFound(f"{shown}: no such file") from None
+    except PermissionError:
+        raise RehabError(f"{shown}: cannot be read (permission denied)") from None
+    except OSError as exc:  # a symlink loop, a name too long, an I/O error
+        raise RehabError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISDIR(kind):
+            raise RehabError(f"{shown}: is a folder, not a {what}")
+        if not stat.S_ISREG(kind):
+            raise RehabError(f"{shown}: is not a regular file (a pipe, device or socket)")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        return _read_limited(handle, limit, shown, what)
+
+
+def _read_limited(handle, limit: int, shown: str, what: str) -> bytes:
+    chunks, size = [], 0
+    try:
+        while chunk := handle.read(min(1 << 20, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise RehabError(f"{shown}: larger than a {what} may be ({_size(limit)})")
+    except OSError as exc:  # EIO and the like, as from /proc/self/mem
+        raise RehabError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+    return b"".join(chunks)
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1 << 20)} MiB" if limit >= 1 << 20 else f"{limit // 1024} KiB"
+
+
 def check_writable(path: str | Path, force: bool, binary: bool = False) -> Path:
     """Refuse early, before any work, when the file exists and --force was not given."""
     if is_stdout(path):
@@ -37,11 +87,47 @@ def check_writable(path: str | Path, force: bool, binary: bool = False) -> Path:
     target = Path(path).expanduser()
     if target.is_dir():
         raise RehabError(f"{target} is a folder; give a file name for --output")
+    _only_regular(target)
     if target.exists() and not force:
         raise RehabError(f"{target} already exists; use --force to replace it")
     if not target.parent.is_dir():
         raise RehabError(f"the folder {target.parent} does not exist")
     return target
+
+
+def _only_regular(target: Path) -> None:
+    """--force replaces a file, never a FIFO, a device (as root, /dev/null) or a socket."""
+    try:
+        kind = target.stat().st_mode
+    except OSError:  # not there (or a dangling link): nothing to protect
+        return
+    if not stat.S_ISREG(kind):
+        raise RehabError(f"{target} is not a regular file (a pipe, device or socket); rehab writes only regular files")
+
+
+# Our temporary files: ".NAME.rehab-XXXXXXXX.tmp" beside the target. One left by a kill
+# that no handler sees (SIGKILL, a power cut) is removed by the next write in that folder
+# once it is older than STALE_SECONDS: no write of ours runs that long without touching it.
+TEMP_MARK = ".rehab-"
+STALE_SECONDS = 15 * 60
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    import time
+
+    limit = time.time() - STALE_SECONDS
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(".") and TEMP_MARK in n and n.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        path = folder / name
+        try:
+            info = path.lstat()
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and info.st_mtime < limit:
+                path.unlink()
+        except (OSError, AttributeError):  # gone meanwhile, not ours to remove, no getuid (Windows)
+            continue
 
 
 @contextmanager
@@ -54,8 +140,9 @@ def atomic_output(path: str | Path, force: bool = False, binary: bool = False) -
             yield handle
         return
     target = check_writable(path, force)
+    _remove_stale_temporaries(target.parent)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise RehabError(f"cannot write in {target.parent}: {exc.strerror}") from None
     try:
@@ -66,6 +153,7 @@ def atomic_output(path: str | Path, force: bool = False, binary: bool = False) -
             handle.flush()
             os.fsync(handle.fileno())
         if force:
+            _only_regular(target)  # again: it may have been swapped for a FIFO meanwhile
             os.replace(tmp, target)
         else:
             # link() fails if the name appeared meanwhile: never clobber without --force.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rehab import text as text_field
 from rehab.errors import RehabError
 
 # Letters NFKD does not split into a base letter and an accent.
@@ -39,13 +40,9 @@ def clean_id(text: str) -> str:
 
 
 def clean_name(text: str) -> str:
-    value = " ".join(text.split())
+    value = text_field.line(text, "a patient's name")
     if not value:
         raise RehabError("a patient needs a name")
-    if len(value) > 200:
-        raise RehabError("a patient's name may be at most 200 characters")
-    if any(unicodedata.category(c) == "Cc" for c in value):
-        raise RehabError("a patient's name may not contain control characters")
     return value
 
 
@@ -60,10 +57,5 @@ def clean_side(text: str | None) -> str | None:
     raise RehabError(f"side must be left or right, not {text!r}")
 
 
-def clean_optional(text: str | None, what: str, limit: int = 200) -> str | None:
-    if text is None:
-        return None
-    value = " ".join(text.split())
-    if len(value) > limit:
-        raise RehabError(f"{what} may be at most {limit} characters")
-    return value or None
+def clean_optional(text: str | None, what: str, limit: int = text_field.LINE_LIMIT) -> str | None:
+    return text_field.line(text, what, limit)

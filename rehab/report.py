@@ -16,7 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from rehab import timeline as tl
 from rehab import vocab
+from rehab.deviations import flag_document
 from rehab.model import Acknowledgement, Entry, PatientRecord
+from rehab.plan import Plan, as_plan
 
 WEEK = 7
 
@@ -29,17 +31,23 @@ def build(
     as_of: date,
     start: date | None,
     end: date | None,
+    instruments: dict | None = None,
 ) -> dict:
     """One patient's report. `flags` are Flag-like objects (date, rule, severity, message,
-    subject, .key, .as_dict()); `acknowledged` maps a flag's key to its acknowledgement."""
+    subject, .key, .as_dict()); `acknowledged` maps a flag's key to its acknowledgement;
+    `instruments` the outcome questionnaires by id (for their maximum and MCID).
+    `plan` is None when the patient's protocol can no longer be found (see `unplanned`)."""
     patient = record.patient
     surgery = patient.surgery_date
     first, last = report_range(surgery, as_of, start, end)
     entries = in_range(record.entries, first, last)
+    if plan is None:
+        return unplanned(record, as_of, first, last, entries)
     day = plan.day_of(as_of)
     phase = plan.phase_on(as_of)
     person = patient.as_dict()
     document = tl.to_dict(plan, person)
+    own = as_plan(plan)
     return {
         "patient": person,
         "as_of": as_of.isoformat(),
@@ -48,12 +56,84 @@ def build(
         "phase": {"id": phase.id, "title": phase.title} if phase else None,
         "range": {"from": first.isoformat(), "to": last.isoformat()},
         "timeline": document,
-        "entries": [e.as_dict(surgery) for e in entries],
-        "flags": [flag_document(f, acknowledged) for f in flags if first <= f.date <= last],
+        "entries": [{**e.as_dict(surgery), "outside_plan": outside_plan(own, e)} for e in entries],
+        # A red flag stays until acknowledged, however old: one from before the range is listed too.
+        "flags": [flag_document(f, acknowledged) for f in flags
+                  if first <= f.date <= last or (f.rule == "red-flag" and f.date < first and f.key not in acknowledged)],
+        "open_red_flags": [flag_document(f, acknowledged) for f in flags
+                           if f.rule == "red-flag" and f.date <= as_of and f.key not in acknowledged],
+        "silence": silence(record.entries, plan, as_of),
         "adherence": adherence(entries, max(first, surgery), last),
         "pain": pain(entries, last),
         "milestones": _milestones(document["milestones"], record.entries, as_of),
         "weight_bearing": _by_phase(plan, entries, first, last),
+        # Every change the team made to the plan, removed ones too (marked), in the order recorded.
+        "plan_changes": [a.as_dict(surgery) for a in record.adjustments],
+        "outcomes": outcomes_section(record, plan, instruments or {}, entries, start, last),
+    }
+
+
+def outcomes_section(record: PatientRecord, plan: tl.Timeline, instruments: dict, entries: list[Entry],
+                     start: date | None, last: date) -> dict:
+    """Questionnaire scores (with change from the baseline, whenever that was), the schedule as
+    of the report's last day, the latest measures with their symmetry, and swelling and home
+    exercises over the range. Without --from, scores from before surgery (the baseline) are in."""
+    from rehab import outcomes
+
+    surgery = record.patient.surgery_date
+    docs = outcomes.score_documents(instruments, [s for s in record.scores if s.date <= last], surgery)
+    measures = [m for m in record.measures if m.date <= last]
+    schedule = getattr(plan.protocol, "outcomes", None)
+    shown = [d for d in docs if start is None or d["date"] >= start.isoformat()]
+    ids = list(dict.fromkeys([*(schedule.instruments if schedule else []), *(d["instrument"] for d in docs)]))
+    return {
+        "instruments": [{"id": i, "name": instruments[i].short_name if i in instruments else i,
+                         "max": instruments[i].max if i in instruments else None,
+                         "mcid": instruments[i].mcid if i in instruments else None} for i in ids],
+        "scores": shown,
+        "due": outcomes.due_status(outcomes.due_points(schedule, surgery), record.scores, last),
+        "latest_measures": outcomes.latest_measures(measures, surgery),
+        "symmetry": outcomes.symmetry(measures),
+        "swelling": _tally(entries, "swelling", vocab.SWELLING),
+        "exercises": _tally(entries, "exercises", vocab.EXERCISES),
+    }
+
+
+def _tally(entries: list[Entry], field: str, levels: tuple[str, ...]) -> dict:
+    """How often each answer was logged over the range, the days it was, and the latest."""
+    given = [(e.date, getattr(e, field)) for e in entries if getattr(e, field) is not None]
+    counts = Counter(value for _, value in given)
+    return {"days": len(given), "counts": {level: counts[level] for level in levels},
+            "latest": given[-1][1] if given else None,
+            "latest_date": given[-1][0].isoformat() if given else None}
+
+
+def missing_protocol_line(procedure: str) -> str:
+    return (f"the protocol {procedure!r} can no longer be found (was its file removed from the "
+            "protocols folder?): this report has no plan, flags or milestones")
+
+
+def unplanned(record: PatientRecord, as_of: date, first: date, last: date, entries: list[Entry]) -> dict:
+    """The report of a patient whose protocol has disappeared: still listed, with what was
+    logged and a line saying why there is no plan, so one patient never stops a clinic's."""
+    surgery = record.patient.surgery_date
+    day = (as_of - surgery).days
+    return {
+        "patient": record.patient.as_dict(),
+        "problem": missing_protocol_line(record.patient.procedure),
+        "as_of": as_of.isoformat(),
+        "day": day,
+        "week": day // WEEK if day >= 0 else None,
+        "phase": None,
+        "range": {"from": first.isoformat(), "to": last.isoformat()},
+        "timeline": None,
+        "entries": [e.as_dict(surgery) for e in entries],
+        "flags": [],
+        "adherence": adherence(entries, max(first, surgery), last),
+        "pain": pain(entries, last),
+        "milestones": [],
+        "weight_bearing": [],
+        "plan_changes": [a.as_dict(surgery) for a in record.adjustments],
     }
 
 
@@ -107,6 +187,17 @@ def pain(entries: list[Entry], last: date) -> dict:
     }
 
 
+def silence(entries: list[Entry], plan: tl.Timeline, as_of: date) -> dict:
+    """Days since the last entry (since surgery if none) against the days the plan allows
+    without one on `as_of` (the phase's missed_log_days, else the protocol's)."""
+    logged = [e.date for e in entries if e.date <= as_of]
+    since = max(logged) if logged else plan.surgery_date
+    phase = plan.phase_on(as_of)
+    allowed = (phase.phase.missed_log_days if phase else None) or plan.protocol.thresholds.missed_log_days
+    days = max(0, (as_of - since).days)
+    return {"days_since_last_entry": days, "missed_log_days": allowed, "silent": phase is not None and days > allowed}
+
+
 def summary_row(report: dict) -> dict:
     """A row of the --all "who needs attention" table: open (unacknowledged) flags first."""
     open_flags = Counter(f["severity"] for f in report["flags"] if not f["acknowledged"])
@@ -123,23 +214,22 @@ def summary_row(report: dict) -> dict:
         "latest_pain": report["pain"]["latest"],
         "day": report["day"],
         "phase": report["phase"]["title"] if report["phase"] else None,
+        "silent_days": report["silence"]["days_since_last_entry"] if report.get("silence", {}).get("silent") else None,
+        "discharged_on": patient.get("discharged_on"),
+        **({"problem": report["problem"]} if report.get("problem") else {}),
     }
 
 
 def attention_order(rows) -> list[dict]:
-    """Most urgent flags first, then most warnings, then worst adherence (no days yet: last)."""
+    """The contract's order: open urgent flags; then patients silent longer than their plan
+    allows (longest silence first); then open warnings; then the lowest adherence (no days
+    yet: last). Discharged patients come last."""
     def key(row):
-        ratio = row["adherence"]
-        return (-row["urgent"], -row["warning"], ratio is None, ratio or 0.0, row["name"] or "")
+        ratio, silent = row["adherence"], row.get("silent_days")
+        return (row.get("discharged_on") is not None, -row["urgent"], silent is None, -(silent or 0),
+                -row["warning"], ratio is None, ratio or 0.0, row["name"] or "")
 
     return sorted(rows, key=key)
-
-
-def flag_document(flag, acknowledged: dict) -> dict:
-    """A flag with its acknowledgement, if it has one (flags --json and reports alike)."""
-    ack = acknowledged.get(flag.key)
-    return {**flag.as_dict(), "acknowledged": ack is not None,
-            "acknowledgement": ack.as_dict() if ack else None}
 
 
 def _milestones(planned: list[dict], entries: list[Entry], as_of: date) -> list[dict]:
@@ -155,16 +245,40 @@ def _milestones(planned: list[dict], entries: list[Entry], as_of: date) -> list[
             for m in planned]
 
 
+def outside_plan(plan: Plan, entry: Entry) -> list[str]:
+    """What an entry logged outside what the patient's plan allowed that day: "weight_bearing"
+    (a level the day does not allow), "activity"."""
+    day = plan.on(plan.day_of(entry.date))
+    if day is None:
+        return []
+    return [field for field, outside in (
+        ("weight_bearing", entry.weight_bearing not in day.weight_bearing and not _safe_side(entry, day)),
+        ("activity", entry.activity is not None and entry.activity not in day.activities)) if outside]
+
+
+def _below(entry: Entry, day) -> bool:
+    """Less weight than the day allows, outside the first phase (where it is the safe side)."""
+    below = vocab.wb_rank(entry.weight_bearing) < min(map(vocab.wb_rank, day.weight_bearing))
+    return below and not _safe_side(entry, day)
+
+
+def _safe_side(entry: Entry, day) -> bool:
+    """Less weight than the first phase allows (non-weight-bearing on day 1): the safe
+    direction after surgery, never a deviation."""
+    return day.phase.start_day <= 0 and vocab.wb_rank(entry.weight_bearing) < min(map(vocab.wb_rank, day.weight_bearing))
+
+
 def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) -> list[dict]:
-    """For each phase the range touches: what it allows, against what was logged in it."""
+    """For each phase the range touches: what it allows, against what was logged in it (each
+    entry against the patient's plan for its day: their team's changes count)."""
+    own = as_plan(plan)
     rows = []
     for p in plan.phases:
         if p.start_date > last or (p.end_date is not None and p.end_date < first):
             continue
         rule = p.phase
-        ranks = [vocab.wb_rank(level) for level in rule.weight_bearing.allowed]
-        low, high = min(ranks), max(ranks)
         inside = [e for e in entries if p.contains(plan.day_of(e.date))]
+        days = [own.on(plan.day_of(e.date)) for e in inside]
         levels = Counter(e.weight_bearing for e in inside)
         acts = Counter(e.activity for e in inside if e.activity)
         rows.append({
@@ -183,14 +297,16 @@ def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) 
                 "days": len(inside),
                 "weight_bearing": {lvl: levels[lvl] for lvl in vocab.WEIGHT_BEARING if levels[lvl]},
                 "latest_weight_bearing": inside[-1].weight_bearing if inside else None,
-                "above_allowed": sum(vocab.wb_rank(e.weight_bearing) > high for e in inside),
+                "above_allowed": sum(vocab.wb_rank(e.weight_bearing) > vocab.wb_rank(d.most)
+                                     for e, d in zip(inside, days)),
                 # Less weight than the first phase allows is the safe direction, never counted.
-                "below_allowed": 0 if p.start_day <= 0 else sum(vocab.wb_rank(e.weight_bearing) < low for e in inside),
+                "below_allowed": sum(_below(e, d) for e, d in zip(inside, days)),
                 "boot_worn": sum(e.boot is True for e in inside),
                 "boot_off": sum(e.boot is False for e in inside),
                 "activities": {a: acts[a] for a in vocab.ACTIVITIES if acts[a]},
-                "activity_not_allowed": sum(a not in rule.activities for a in acts.elements()),
-                "pain_above_ceiling": sum(e.pain > rule.pain_ceiling for e in inside),
+                "activity_not_allowed": sum(e.activity is not None and e.activity not in d.activities
+                                            for e, d in zip(inside, days)),
+                "pain_above_ceiling": sum(e.pain > d.pain_ceiling for e, d in zip(inside, days)),
             },
         })
     return rows

@@ -116,9 +116,16 @@ def temperature(text: str) -> float:
 
 def pain(value: int | str) -> int:
     """A 0–10 numeric rating, whole numbers only."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 0 <= value <= 10:  # never str() it: a 5,000-digit number is a ValueError
+            shown = value if abs(value) < 10**6 else "a number that long"
+            raise RehabError(f"pain must be a whole number from 0 to 10, not {shown}")
+        return value
     text = str(value).strip()
     if not re.fullmatch(r"-?[0-9]+", text):
-        raise RehabError(f"pain must be a whole number from 0 to 10, not {text!r}")
+        raise RehabError(f"pain must be a whole number from 0 to 10, not {text[:20]!r}")
+    if len(text.lstrip("-").lstrip("0")) > 2:  # far out of range, and int() refuses 4,300 digits
+        raise RehabError(f"pain must be a whole number from 0 to 10, not {text[:20] + ('…' if len(text) > 20 else '')}")
     number = int(text)
     if not 0 <= number <= 10:
         raise RehabError(f"pain must be a whole number from 0 to 10, not {number}")

@@ -6,7 +6,9 @@ import atexit
 import os
 import shutil
 import sqlite3
+import stat
 import tempfile
+from datetime import date
 from pathlib import Path
 
 # Before anything from rehab is imported: collecting the tests imports the store, which
@@ -19,8 +21,6 @@ os.environ.update(HOME=_SESSION_HOME, XDG_DATA_HOME=os.path.join(_SESSION_HOME, 
                   REHAB_DB=os.path.join(_SESSION_HOME, "rehab.db"))
 
 import pytest  # noqa: E402
-import typer  # noqa: E402
-import typer.testing  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from rehab.cli import app  # noqa: E402
@@ -47,13 +47,6 @@ def db_path(isolated) -> Path:
     return isolated / "rehab.db"
 
 
-# Typer's CliRunner rebuilds the whole Click command tree on every invoke, which costs more
-# than most commands themselves: build it once for the session.
-_COMMAND = typer.main.get_command(app)
-_build = typer.testing._get_command
-typer.testing._get_command = lambda given: _COMMAND if given is app else _build(given)
-
-
 class Rehab:
     """Runs `rehab ARGS` in-process with Typer's CliRunner; stdout and stderr kept apart."""
 
@@ -70,6 +63,30 @@ def rehab() -> Rehab:
     return Rehab()
 
 
+# The databases the store runs on: SQLite always, PostgreSQL when REHAB_TEST_POSTGRES_URL names
+# a server (.ci/run starts one and fails if it cannot).
+POSTGRES_URL = os.environ.get("REHAB_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def clean_postgres() -> str:
+    """An empty schema on the test server (every table dropped); returns its URL."""
+    import psycopg
+
+    with psycopg.connect(POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://", 1), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request, tmp_path, monkeypatch) -> str:
+    """A new, empty database on each backend, also set as REHAB_DB: its path or URL."""
+    where = str(tmp_path / "rehab.db") if request.param == "sqlite" else clean_postgres()
+    monkeypatch.setenv("REHAB_DB", where)
+    return where
+
+
 def snapshot(path: Path) -> dict:
     """Every row of every table, to show a refused command changed nothing."""
     if not path.exists():
@@ -83,3 +100,29 @@ def ok(result):
     """A CliRunner result that must have succeeded; its stderr is the message if not."""
     assert result.exit_code == 0, result.stderr
     return result
+
+
+def one_line(result, code: int | None = None) -> str:
+    """A refusal (exit 2) or a fault (exit 1): exactly one plain line on stderr, no traceback.
+    Given the exit status, checks it too, and that nothing went to stdout."""
+    assert result.stderr.startswith("rehab: ") and result.stderr.endswith("\n"), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    if code is not None:
+        assert result.exit_code == code, (result.exit_code, result.stderr)
+        assert result.stdout == ""
+    return result.stderr
+
+
+def iso(day: date) -> str:
+    return day.isoformat()
+
+
+def mode(path) -> int:
+    """A file's permission bits (0o600 for the user's own)."""
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def in_folder(args, folder: Path) -> list[str]:
+    """Command arguments with each '@name' made a path in the folder (a test's tmp_path)."""
+    return [str(folder / a[1:]) if isinstance(a, str) and a.startswith("@") else str(a) for a in args]

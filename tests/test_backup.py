@@ -12,14 +12,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import ok, snapshot
+from conftest import BACKENDS, clean_postgres, iso, ok, snapshot
 
 TODAY = date.today()
 SURGERY = TODAY - timedelta(days=30)
-
-
-def iso(day: date) -> str:
-    return day.isoformat()
 
 
 def build_clinic(rehab) -> None:
@@ -172,8 +168,9 @@ def test_import_stores_procedure_ids_not_the_aliases_in_the_file(rehab, tmp_path
 
 
 def valid_document() -> dict:
-    """A small valid export: patients[0] with a revision and an acknowledgement,
-    patients[1] with five entries."""
+    """A small valid export: patients[0] with a revision, an acknowledgement, a discharge, plan
+    changes, a score, a measure and an entry's temperature, swelling and exercises;
+    patients[1] with five entries, written as exports were before plans and outcomes."""
 
     def entry(day: int, pain: int = 3) -> dict:
         return {"date": iso(SURGERY + timedelta(days=day)), "day": day, "pain": pain, "weight_bearing": "partial",
@@ -184,7 +181,18 @@ def valid_document() -> dict:
         "patients": [
             {"id": "ann-lee", "name": "Ann Lee", "surgery_date": iso(SURGERY), "procedure": "fhl-release",
              "side": "left", "surgeon": "Mr Hester", "created_at": "2026-01-01T09:00:00+00:00",
-             "entries": [entry(0, 6), entry(1, 5)],
+             "discharged_on": iso(SURGERY + timedelta(days=20)),
+             "entries": [{**entry(0, 6), "temperature": 38.2, "swelling": "moderate", "exercises": "partly"}, entry(1, 5)],
+             "adjustments": [
+                 {"id": 4, "kind": "adjust", "from_day": 14, "until_day": 20, "weight_bearing": "partial",
+                  "boot": False, "allow": ["walking"], "forbid": ["sport"], "pain_ceiling": 5, "milestone": None,
+                  "note": "go gently", "by": "Dr X", "created_at": "2026-01-03T09:00:00+00:00", "removed_at": None},
+                 {"id": 7, "kind": "move", "from_day": 21, "until_day": None, "milestone": "wound-review",
+                  "created_at": "2026-01-04T09:00:00+00:00", "removed_at": "2026-01-05T09:00:00+00:00"}],
+             "scores": [{"instrument": "faam-adl", "date": iso(SURGERY - timedelta(days=3)), "answers": [3] * 20 + [None],
+                         "score": 75.0, "created_at": "2026-01-01T09:00:00+00:00"}],
+             "measures": [{"name": "knee-to-wall", "date": iso(SURGERY + timedelta(days=10)), "side": "operated",
+                           "value": 8.5, "created_at": "2026-01-02T09:00:00+00:00"}],
              "revisions": [{**{k: v for k, v in entry(1, 7).items() if k != "day"},
                             "replaced_at": "2026-01-02T10:00:00+00:00"}],
              "acknowledgements": [{"date": iso(SURGERY + timedelta(days=1)), "rule": "pain-spike", "subject": "",
@@ -203,6 +211,46 @@ def test_the_valid_document_imports(rehab, tmp_path, db_path):
     ok(rehab("import", path))
     rows = snapshot(db_path)
     assert (len(rows["patient"]), len(rows["entry"]), len(rows["entry_revision"]), len(rows["flag_ack"])) == (2, 7, 1, 1)
+    assert (len(rows["plan_adjustment"]), len(rows["outcome_score"]), len(rows["measure"])) == (2, 1, 1)
+
+
+def test_an_export_from_before_plans_and_outcomes_imports_and_exports_complete(rehab, tmp_path):
+    doc = valid_document()
+    old = doc["patients"][1]  # no discharged_on, adjustments, scores, measures or new entry fields
+    doc["patients"] = [old]
+    path, out = tmp_path / "old.json", tmp_path / "out.json"
+    path.write_text(json.dumps(doc))
+    ok(rehab("import", path))
+    ok(rehab("export", "--output", out))
+    (again,) = json.loads(out.read_text())["patients"]
+    assert again["discharged_on"] is None and again["procedures"] == ["os-trigonum-excision"]
+    assert (again["adjustments"], again["scores"], again["measures"]) == ([], [], [])
+    assert [e["pain"] for e in again["entries"]] == [e["pain"] for e in old["entries"]]
+    assert {(e["temperature"], e["swelling"], e["exercises"]) for e in again["entries"]} == {(None, None, None)}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_plans_outcomes_and_discharge_make_the_round_trip(rehab, tmp_path, monkeypatch, backend):
+    """export -> import -> export is the same document with every kind of row, on each database."""
+    path, first, second = tmp_path / "in.json", tmp_path / "first.json", tmp_path / "second.json"
+    path.write_text(json.dumps(valid_document()))
+    source = str(tmp_path / "source.db")
+    ok(rehab("--db", source, "import", path))
+    ok(rehab("--db", source, "export", "--output", first))
+    doc = json.loads(first.read_text())
+    ann = doc["patients"][0]
+    assert ann["discharged_on"] == iso(SURGERY + timedelta(days=20))
+    assert [(a["id"], a["kind"], a["removed_at"] is not None) for a in ann["adjustments"]] == [(4, "adjust", False), (7, "move", True)]
+    assert ann["adjustments"][0]["from_date"] == iso(SURGERY + timedelta(days=14))
+    assert ann["scores"][0]["answers"][-1] is None and ann["measures"][0]["value"] == 8.5
+    assert (ann["entries"][0]["temperature"], ann["entries"][0]["swelling"]) == (38.2, "moderate")
+    target = str(tmp_path / "target.db") if backend == "sqlite" else clean_postgres()
+    ok(rehab("--db", target, "import", first))
+    ok(rehab("--db", target, "export", "--output", second))
+    again = json.loads(second.read_text())
+    doc.pop("exported_at")
+    again.pop("exported_at")
+    assert again == doc
 
 
 def _set(path: str, value):
@@ -280,6 +328,27 @@ BAD_FILES = [
     pytest.param(_set("patients.0.acknowledgements.0.subject", {"a": 1}), "patients[0].acknowledgements[0]",
                  id="ack-subject-not-text"),
     pytest.param(_dup_ack, "patients[0].acknowledgements[1]", id="duplicate-acknowledgement"),
+    pytest.param(_set("patients.0.discharged_on", "later"), "patients[0].discharged_on", id="bad-discharge-date"),
+    pytest.param(_set("patients.0.entries.0.temperature", 50), "patients[0].entries[0]", id="temperature-out-of-range"),
+    pytest.param(_set("patients.0.entries.0.temperature", "hot"), "patients[0].entries[0]", id="temperature-not-a-number"),
+    pytest.param(_set("patients.0.entries.0.swelling", "huge"), "patients[0].entries[0]", id="bad-swelling"),
+    pytest.param(_set("patients.0.entries.0.exercises", "most"), "patients[0].entries[0]", id="bad-exercises"),
+    pytest.param(_set("patients.0.adjustments", {}), "patients[0].adjustments", id="adjustments-not-a-list"),
+    pytest.param(_set("patients.0.adjustments.0.kind", "stretch"), "patients[0].adjustments[0].kind", id="bad-adjustment-kind"),
+    pytest.param(_set("patients.0.adjustments.0.until_day", 3), "patients[0].adjustments[0].until_day",
+                 id="adjustment-ends-before-it-starts"),
+    pytest.param(_set("patients.0.adjustments.0.weight_bearing", "hopping"), "patients[0].adjustments[0]",
+                 id="adjustment-bad-weight-bearing"),
+    pytest.param(_set("patients.0.adjustments.0.forbid", ["flying"]), "patients[0].adjustments[0]", id="adjustment-bad-activity"),
+    pytest.param(_set("patients.0.adjustments.1.milestone", None), "patients[0].adjustments[1].milestone", id="move-without-milestone"),
+    pytest.param(_set("patients.0.adjustments.1.id", 4), "patients[0].adjustments", id="duplicate-adjustment-id"),
+    pytest.param(_set("patients.0.adjustments.1.removed_at", "gone"), "patients[0].adjustments[1].removed_at",
+                 id="bad-removal-time"),
+    pytest.param(_set("patients.0.scores.0.answers", [5] * 21), "patients[0].scores[0].answers", id="answer-out-of-range"),
+    pytest.param(_set("patients.0.scores.0.score", "high"), "patients[0].scores[0].score", id="score-not-a-number"),
+    pytest.param(_set("patients.0.scores.0.date", "soon"), "patients[0].scores[0].date", id="bad-score-date"),
+    pytest.param(_set("patients.0.measures.0.side", "left"), "patients[0].measures[0].side", id="bad-measure-side"),
+    pytest.param(_set("patients.0.measures.0.value", True), "patients[0].measures[0].value", id="measure-value-not-a-number"),
 ]
 
 

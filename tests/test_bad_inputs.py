@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import random
 import re
 import sqlite3
@@ -17,15 +18,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import Rehab, snapshot
+from conftest import Rehab, in_folder, iso, snapshot
 
 TODAY = date.today()
 SURGERY = TODAY - timedelta(days=20)
 DAY1, DAY2 = SURGERY + timedelta(days=1), SURGERY + timedelta(days=2)
-
-
-def iso(day: date) -> str:
-    return day.isoformat()
 
 
 # --- one patient with a couple of entries, built once and copied for every test --------------
@@ -106,8 +103,38 @@ def make_files(tmp: Path) -> None:
     (tmp / "big.yaml").write_text("# padding\n" * 30_000)  # 300,000 bytes > 256 KiB
     (tmp / "brokendir").mkdir()
     (tmp / "brokendir" / "clinic.yaml").write_text("id: clinic\nphases: [oops\n")
+    # Issue 13: special files where a regular one is read or replaced, and files that
+    # reach past the checks of import.
+    os.mkfifo(tmp / "fifo.json")
+    (tmp / "fifodir").mkdir()
+    os.mkfifo(tmp / "fifodir" / "x.yaml")
+    (tmp / "zerodir").mkdir()
+    (tmp / "zerodir" / "zero.yaml").symlink_to("/dev/zero")
+    (tmp / "elsewhere").mkdir()
+    stolen = (BUILTIN / "fhl-release.yaml").read_text().replace("id: fhl-release", "id: stolen", 1)
+    (tmp / "elsewhere" / "stolen.yaml").write_text(stolen)
+    (tmp / "nested.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp / "hugeint.json").write_text('{"format": "rehab-export", "version": 1, "patients": [{"pain": ' + "9" * 5000 + "}]}")
+
+    def export(**changes):
+        one = person("imp-ort", 1)
+        entry_changes = {k[6:]: v for k, v in changes.items() if k.startswith("entry_")}
+        one.update({k: v for k, v in changes.items() if not k.startswith("entry_")})
+        one["entries"][0].update(entry_changes)
+        return json.dumps({"format": "rehab-export", "version": 1, "patients": [one]})
+
+    (tmp / "nul.json").write_text(export(entry_note="a\x00b"))
+    (tmp / "escape.json").write_text(export(name="Imp\x1b]0;owned\x07"))
+    (tmp / "year9999.json").write_text(export(created_at="9999-12-31T23:59:59-05:00"))
+    (tmp / "year1.json").write_text(export(created_at="0001-01-01T00:00:00+05:00"))
+    (tmp / "unknownproc.json").write_text(export(procedure="knee-replacement"))
+    (tmp / "pathproc.json").write_text(export(procedure="../../elsewhere/stolen"))
+    (tmp / "longby.json").write_text(export(acknowledgements=[
+        {"date": iso(SURGERY), "rule": "red-flag", "subject": "", "note": "seen", "by": "B" * 300,
+         "acknowledged_at": iso(SURGERY) + "T10:00:00+00:00"}]))
 
 
+BUILTIN = Path(__file__).parent.parent / "rehab" / "protocols"
 TOO_LONG_NAME = "A" * 201
 TOO_LONG_NOTE = "n" * 2001
 FUTURE = iso(TODAY + timedelta(days=1))
@@ -246,6 +273,50 @@ CASES = [
     P(["import", "/proc/self/mem"], "cannot be read", id="import-io-error"),  # EIO on Linux
     P(["--db", "postgresql+psycopg://u:p@host:notaport/db", "today"], "cannot read the database URL",
       id="db-url-port-not-a-number"),
+    # issue 13: what an adversarial run broke
+    P(["patient", "add", "X", "--surgery-date", iso(SURGERY), "--procedure", "%elsewhere/stolen"], "unknown procedure",
+      id="add-procedure-is-a-path"),
+    P(["patient", "edit", "ann-lee", "--procedure", "%elsewhere/stolen"], "unknown procedure", id="edit-procedure-is-a-path"),
+    P(["timeline", "--surgery-date", iso(SURGERY), "--procedure", "%elsewhere/stolen"], "unknown procedure",
+      id="timeline-procedure-is-a-path"),
+    P(["patient", "add", "X", "--surgery-date", "3 Mar 0099", "--procedure", "fhl"], "outside the dates", id="add-year-0099-named-month"),
+    P(["patient", "add", "X", "--surgery-date", "3 Mar 0000", "--procedure", "fhl"], "outside the dates", id="add-year-0000-named-month"),
+    P(["patient", "add", "X", "--surgery-date", "0099-03-03", "--procedure", "fhl"], "outside the dates", id="add-year-0099-iso"),
+    P(["log", "--pain", "3", "--wb", "partial", "--date", "March 3, 0099"], "outside the dates", id="log-year-0099"),
+    P(["log", "--pain", "9" * 5000, "--wb", "partial"], "0 to 10", id="log-pain-5000-digits"),
+    P(["log", "--pain", "3", "--wb", "partial", "--note", "a\x00b"], "NUL", id="log-note-nul"),
+    P(["log", "--pain", "3", "--wb", "partial", "--note", "red \x1b[31malert\x1b[0m"], "escape", id="log-note-escape"),
+    P(["patient", "add", "Ann\x1b[2JLee", "--surgery-date", iso(SURGERY), "--procedure", "fhl"], "escape", id="add-name-escape"),
+    P(["patient", "add", "Ann \udcff Lee", "--surgery-date", iso(SURGERY), "--procedure", "fhl"], "UTF-8", id="add-name-not-utf8"),
+    P(["today", "--patient", "ann\udcff"], "UTF-8", id="today-patient-not-utf8"),
+    P(["patient", "add", "X", "--surgery-date", iso(SURGERY), "--procedure", "fhl", "--surgeon", "Dr\x1b]0;x\x07"], "may not contain",
+      id="add-surgeon-escape"),
+    P(["patient", "edit", "ann-lee", "--name", "Ann\x00"], "NUL", id="edit-name-nul"),
+    P(["flags", "ack", "pain-spike", "--date", iso(DAY1), "--note", "seen", "--by", "B" * 300], "200", id="ack-by-too-long"),
+    P(["flags", "ack", "pain-spike", "--date", iso(DAY1), "--note", "seen\x00"], "NUL", id="ack-note-nul"),
+    P(["flags", "ack", "pain-spike", "--date", iso(DAY1), "--note", "seen", "--by", "\x1b[1mDr"], "escape", id="ack-by-escape"),
+    P(["flags", "ack", "pain-spike", "--date", iso(DAY1), "--note", "n" * 2001], "2000", id="ack-note-too-long"),
+    P(["timeline", "--surgery-date", iso(SURGERY), "--procedure", "fhl", "--name", "A\x1b[2J", "--format", "ics"], "escape",
+      id="timeline-name-escape"),
+    P(["timeline", "--patient", "ann-lee", "--json", "--output", "@fifo.json", "--force"], "not a regular file",
+      id="timeline-force-onto-fifo"),
+    P(["export", "--output", "@fifo.json", "--force"], "not a regular file", id="export-force-onto-fifo"),
+    P(["report", "--format", "csv", "--output", "@fifo.json", "--force"], "not a regular file", id="report-force-onto-fifo"),
+    P(["--protocols-dir", "@fifodir", "protocols", "list"], "not a regular file", id="protocols-dir-fifo"),
+    P(["--protocols-dir", "@fifodir", "timeline", "--patient", "ann-lee"], "not a regular file", id="protocols-dir-fifo-timeline"),
+    P(["--protocols-dir", "@zerodir", "protocols", "list"], "not a regular file", id="protocols-dir-dev-zero"),
+    P(["protocols", "validate", "/dev/zero"], "not a regular file", id="validate-dev-zero"),
+    P(["import", "/dev/zero"], "not a regular file", id="import-dev-zero"),
+    P(["import", "@fifo.json"], "not a regular file", id="import-fifo"),
+    P(["import", "@nested.json"], "nested too deeply", id="import-nested-100000-deep"),
+    P(["import", "@hugeint.json"], "too long", id="import-5000-digit-number"),
+    P(["import", "@nul.json"], "NUL", id="import-note-nul"),
+    P(["import", "@escape.json"], "escape", id="import-name-escape"),
+    P(["import", "@longby.json"], "200", id="import-by-too-long"),
+    P(["import", "@year9999.json"], "outside the years", id="import-created-at-9999-with-offset"),
+    P(["import", "@year1.json"], "outside the years", id="import-created-at-0001-with-offset"),
+    P(["import", "@unknownproc.json"], "unknown procedure", id="import-unknown-procedure"),
+    P(["import", "@pathproc.json"], "unknown procedure", id="import-procedure-is-a-path"),
     P(["frobnicate"], "No such command", id="unknown-command"),
     P(["--bogus", "today"], "--bogus", id="unknown-global-option"),
     P(["patient", "show", "ann-lee", "extra"], "extra", id="show-extra-argument"),
@@ -253,7 +324,9 @@ CASES = [
 
 
 def _fill(args: list[str], tmp: Path) -> list[str]:
-    return [str(tmp / a[1:]) if a.startswith("@") else a for a in args]
+    """in_folder's '@name' paths, and '%name': a file made by make_files written as a path
+    relative to the built-in protocols' folder, as a --procedure reaching out of it would be."""
+    return in_folder([os.path.relpath(tmp / a[1:], BUILTIN) if a.startswith("%") else a for a in args], tmp)
 
 
 @pytest.mark.parametrize("args, message", CASES)

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-import os
-import stat
+import re
 from datetime import date, timedelta
 
 import pytest
+
+from conftest import mode, one_line
 
 from rehab import __version__
 from rehab.protocols.loader import BUILTIN_DIR
 
 PLAN = ("timeline", "--surgery-date", "2026-03-01", "--procedure", "fhl-release")
-
-
-def one_line_error(result) -> str:
-    """Exit 2, nothing on stdout, exactly one plain line on stderr."""
-    assert result.exit_code == 2, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    assert result.stderr.startswith("rehab: ")
-    assert result.stderr.endswith("\n")
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return result.stderr
 
 
 def row(stdout: str, text: str) -> str:
@@ -210,8 +200,12 @@ def test_markdown_has_the_tables(rehab):
     assert row(out, "day 84+ |").rstrip(" |").endswith("low-impact, sport")
 
 
-def mode(path) -> int:
-    return stat.S_IMODE(os.stat(path).st_mode)
+def test_markdown_escapes_what_the_user_typed(rehab):
+    """A name is text, never markup: no raw HTML tag, link or emphasis reaches the document."""
+    result = rehab(*PLAN, "--format", "markdown", "--name", "<img src=x onerror=alert(1)> *Zoë* [x](y) | z")
+    assert result.exit_code == 0, result.stderr
+    assert not re.search(r"(?<!\\)[<*\[|](img|Zoë|x\]| z)", result.stdout)  # each special character escaped
+    assert r"\<img src=x onerror=alert(1)\> \*Zoë\* \[x\](y) \| z" in result.stdout
 
 
 def test_markdown_output_file(tmp_path, rehab):
@@ -239,7 +233,7 @@ def test_output_refuses_an_existing_file(tmp_path, rehab):
     target = tmp_path / "plan.md"
     target.write_text("my notes\n")
     before = target.stat()
-    message = one_line_error(rehab(*PLAN, "--format", "markdown", "--output", target))
+    message = one_line(rehab(*PLAN, "--format", "markdown", "--output", target), 2)
     assert "--force" in message
     assert target.read_text() == "my notes\n"
     assert target.stat().st_mtime_ns == before.st_mtime_ns
@@ -273,7 +267,7 @@ def test_text_output_is_the_terminal_view_as_plain_text(tmp_path, rehab):
 
 def test_output_into_a_missing_folder(tmp_path, rehab):
     target = tmp_path / "nowhere" / "plan.md"
-    one_line_error(rehab(*PLAN, "--format", "markdown", "--output", target))
+    one_line(rehab(*PLAN, "--format", "markdown", "--output", target), 2)
     assert not target.parent.exists()
 
 
@@ -286,7 +280,7 @@ AMBIGUOUS = {"03/04/2026", "3/4/26", "2026/03/04", "4.3.2026", "20260304"}
 
 @pytest.mark.parametrize("text", BAD_DATES)
 def test_bad_surgery_date(rehab, text):
-    message = one_line_error(rehab("timeline", "--surgery-date", text, "--procedure", "fhl-release"))
+    message = one_line(rehab("timeline", "--surgery-date", text, "--procedure", "fhl-release"), 2)
     assert repr(text) in message
     if text in AMBIGUOUS:
         assert "YYYY-MM-DD" in message
@@ -294,7 +288,7 @@ def test_bad_surgery_date(rehab, text):
 
 @pytest.mark.parametrize("text", ["03/04/2026", "2026-02-30", "3 Mar", "Mar 2026"])
 def test_bad_date_option(rehab, text):
-    message = one_line_error(rehab(*PLAN, "--date", text))
+    message = one_line(rehab(*PLAN, "--date", text), 2)
     assert repr(text) in message
     if text in AMBIGUOUS:
         assert "YYYY-MM-DD" in message
@@ -319,7 +313,7 @@ BAD_USAGE = [
 
 @pytest.mark.parametrize(("case", "args", "word"), BAD_USAGE, ids=[c[0] for c in BAD_USAGE])
 def test_bad_usage(rehab, db_path, case, args, word):
-    message = one_line_error(rehab(*args))
+    message = one_line(rehab(*args), 2)
     assert word in message
     assert not db_path.exists()  # a refused command touched no database
 
@@ -337,14 +331,14 @@ def test_validate_a_bad_file(tmp_path, rehab):
     source = (BUILTIN_DIR / "fhl-release.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "bad.yaml"
     bad.write_text(source.replace("boot: true", "boot: sometimes", 1), encoding="utf-8")
-    message = one_line_error(rehab("protocols", "validate", bad))
+    message = one_line(rehab("protocols", "validate", bad), 2)
     assert str(bad) in message
     assert "phases[0].boot" in message
     assert "(line " in message
 
 
 def test_validate_a_missing_file(tmp_path, rehab):
-    message = one_line_error(rehab("protocols", "validate", tmp_path / "nothing.yaml"))
+    message = one_line(rehab("protocols", "validate", tmp_path / "nothing.yaml"), 2)
     assert "nothing.yaml" in message
 
 
@@ -390,7 +384,7 @@ def test_a_calendar_does_not_read_the_clinic_file_it_never_prints(rehab, isolate
     config = isolated / "home" / "config" / "rehab"
     config.mkdir(parents=True)
     (config / "clinic.yaml").write_text("name: Ankle Unit\nfax: 0207\n", encoding="utf-8")  # an unknown key
-    assert one_line_error(rehab(*PLAN, "--format", "html")).count("clinic.yaml") == 1  # the plan prints it
+    assert one_line(rehab(*PLAN, "--format", "html"), 2).count("clinic.yaml") == 1  # the plan prints it
     result = rehab(*PLAN, "--format", "ics")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("BEGIN:VCALENDAR")

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from rehab.dates import add_months, parse_date
-from rehab.render.words import date_label
+from rehab.wording import date_label
 from rehab.errors import RehabError
 
 # A fixed "today" so that relative words never depend on when the suite runs.

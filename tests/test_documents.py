@@ -21,7 +21,9 @@ from rehab import timeline as tl
 from rehab.errors import RehabError
 from rehab.protocols import builtin_ids, find
 from rehab.model import Acknowledgement, Entry, Patient, PatientRecord
-from rehab.render import documents, words
+from rehab import config, wording
+from rehab.render import formats, tabular
+from rehab.render.documents import PlanDocument, ReportDocument
 
 LONG_NAME = "Maria-Guadalupe Zoë Łukasiewicz-Ó Ceallaigh de la Fuente y Hernández"
 SURGEON = "Professor Siobhán Ó Ceallaigh-Fitzgerald FRCS (Tr & Orth)"
@@ -44,12 +46,51 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def rendered(fmt: formats.Format, document):
+    """A document as a format writes it: bytes for a binary format, else text."""
+    handle = io.BytesIO() if fmt.binary else io.StringIO()
+    fmt.write(handle, document)
+    return handle.getvalue()
+
+
+def timeline_pdf(plan, who, today, clinic, paper) -> bytes:
+    return rendered(formats.TIMELINE["pdf"], PlanDocument(plan, who, today, clinic, paper))
+
+
+def timeline_html(plan, who, today, clinic, paper) -> str:
+    return rendered(formats.TIMELINE["html"], PlanDocument(plan, who, today, clinic, paper))
+
+
+def timeline_ics(plan, who) -> str:
+    return rendered(formats.TIMELINE["ics"], PlanDocument(plan, who, TODAY))
+
+
+def _reports(reports, summary) -> ReportDocument:
+    return ReportDocument(reports, (), None if summary is None else (lambda built: summary))
+
+
+def report_pdf(reports, summary) -> bytes:
+    return rendered(formats.REPORT["pdf"], _reports(reports, summary))
+
+
+def report_html(reports, summary) -> str:
+    return rendered(formats.REPORT["html"], _reports(reports, summary))
+
+
+def report_markdown(reports, summary) -> str:
+    return rendered(formats.REPORT["markdown"], _reports(reports, summary))
+
+
+def report_json(handle, reports) -> None:
+    formats.REPORT["json"].write(handle, _reports(reports, None))
+
+
 def pdf_pages(data: bytes) -> list[str]:
     return [flat(page.extract_text()) for page in pypdf.PdfReader(io.BytesIO(data)).pages]
 
 
 def key_dates(plan: tl.Timeline) -> list[str]:
-    return [words.date_label(m.date) if m.end_date is None else words.date_span(m.date, m.end_date)
+    return [wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date)
             for m in plan.milestones]
 
 
@@ -93,7 +134,7 @@ def timeline_pdfs() -> dict:
     for pid in builtin_ids():
         plan = tl.build(find(pid), SURGERY)
         for paper in ("a4", "letter"):
-            out[pid, paper] = (plan, documents.timeline_pdf(plan, person(), TODAY, CLINIC, paper))
+            out[pid, paper] = (plan, timeline_pdf(plan, person(), TODAY, CLINIC, paper))
     return out
 
 
@@ -104,13 +145,14 @@ def test_timeline_pdf_is_one_page_with_every_key_date(timeline_pdfs, pid, paper)
     pages = pdf_pages(data)
     assert len(pages) == 1
     text = pages[0]
-    for needle in (LONG_NAME, SURGEON, "Left ankle", plan.protocol.name, words.NOTICE,
-                   words.RED_FLAG_ADVICE, "Today: day 23", CLINIC["phone"], CLINIC["address"],
-                   words.date_label(SURGERY), *key_dates(plan)):
+    for needle in (LONG_NAME, SURGEON, "Left ankle", plan.protocol.name, wording.NOTICE,
+                   wording.act_now(wording.Contacts.of(CLINIC), False), "Today: day 23", CLINIC["phone"],
+                   CLINIC["address"],
+                   wording.date_label(SURGERY), *key_dates(plan)):
         assert flat(needle) in text, needle
     for phase in plan.phases:
         assert phase.title in text
-        assert words.date_label(phase.start_date) in text
+        assert wording.date_label(phase.start_date) in text
     for meaning, _ in vocab.SYMPTOMS.values():
         assert meaning[1:] in text  # the first letter is capitalised on the page
 
@@ -129,7 +171,7 @@ def test_timeline_pdf_paper_sizes_and_embedded_font(timeline_pdfs):
 def test_timeline_pdf_fits_the_longest_name_a_patient_may_have():
     plan = tl.build(find("os-trigonum-excision"), SURGERY)
     longest = ("Zoë Łukasiewicz–Ó Ceallaigh " * 8)[:200].strip()  # 200 characters: the most a name may be
-    data = documents.timeline_pdf(plan, person(longest), TODAY, CLINIC, "letter")
+    data = timeline_pdf(plan, person(longest), TODAY, CLINIC, "letter")
     pages = pdf_pages(data)
     assert len(pages) == 1
     assert "Zoë Łukasiewicz–Ó Ceallaigh Zoë" in pages[0]
@@ -137,7 +179,7 @@ def test_timeline_pdf_fits_the_longest_name_a_patient_may_have():
 
 def test_timeline_before_surgery_and_without_clinic_or_patient():
     plan = tl.build(find("fhl-release"), SURGERY)
-    text = pdf_pages(documents.timeline_pdf(plan, None, SURGERY - timedelta(days=5), {}, "a4"))
+    text = pdf_pages(timeline_pdf(plan, None, SURGERY - timedelta(days=5), {}, "a4"))
     assert len(text) == 1
     assert "surgery in 5 days" in text[0]
     assert "Today:" not in text[0] and "Your clinic" not in text[0] and "Patient:" not in text[0]
@@ -145,21 +187,22 @@ def test_timeline_before_surgery_and_without_clinic_or_patient():
 
 def test_timeline_html(tmp_path):
     plan = tl.build(find("fhl-release"), SURGERY)
-    html = documents.timeline_html(plan, person("<script>alert(1)</script> Zoë"), TODAY, CLINIC, "letter")
+    html = timeline_html(plan, person("<script>alert(1)</script> Zoë"), TODAY, CLINIC, "letter")
     parsed = assert_self_contained(html)
     text = parsed.all_text
     assert "<script>alert(1)</script> Zoë" in text
     assert "size: letter" in html and "@page" in html
-    for needle in (words.NOTICE, words.RED_FLAG_ADVICE, SURGEON, CLINIC["email"], *key_dates(plan)):
+    for needle in (wording.NOTICE, wording.act_now(wording.Contacts.of(CLINIC), False), SURGEON, CLINIC["email"],
+                   *key_dates(plan)):
         assert flat(needle) in text, needle
     assert any(tag == "svg" for tag, _ in parsed.tags)
-    assert "size: A4" in documents.timeline_html(plan, None, TODAY, {}, "a4")
+    assert "size: A4" in timeline_html(plan, None, TODAY, {}, "a4")
 
 
 def test_unknown_paper_is_refused():
     plan = tl.build(find("fhl-release"), SURGERY)
     with pytest.raises(RehabError, match="paper"):
-        documents.timeline_html(plan, None, TODAY, {}, "a3")
+        timeline_html(plan, None, TODAY, {}, "a3")
 
 
 # --- ICS ------------------------------------------------------------------------------------------
@@ -167,7 +210,7 @@ def test_unknown_paper_is_refused():
 @pytest.mark.parametrize("surgery", ["2026-03-29", "2026-10-25", "2026-03-08", "2026-01-31", "2026-12-31"])
 def test_ics_dates_match_the_timeline(surgery):
     plan = tl.build(find("fhl-release"), date.fromisoformat(surgery))
-    calendar = Calendar.from_ical(documents.timeline_ics(plan, None))
+    calendar = Calendar.from_ical(timeline_ics(plan, None))
     assert str(calendar["VERSION"]) == "2.0" and "rehab" in str(calendar["PRODID"])
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
     # "New normal" (6-12 months) is two one-day events, at the window's start and at its end
@@ -191,7 +234,27 @@ def test_ics_dates_match_the_timeline(surgery):
         assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (p.start_date, p.start_date + timedelta(days=1))
         assert p.title in str(event["SUMMARY"])
     for event in events.values():
-        assert words.NOTICE in str(event["DESCRIPTION"]) and "DTSTAMP" in event
+        assert wording.NOTICE in str(event["DESCRIPTION"]) and "DTSTAMP" in event
+
+
+def test_ics_gives_each_phase_the_activities_the_printed_plan_gives():
+    """Sport opens at day 70, inside the 6–12 week phase: the calendar must not read as leave
+    to start it on day 42, any more than the printed plan does."""
+    plan = tl.build(find("fhl-release"), SURGERY)
+    events = {str(e["UID"]): e for e in Calendar.from_ical(timeline_ics(plan, None)).walk("VEVENT")}
+    for p in plan.phases:
+        description = str(events[f"fhl-release-{SURGERY}-phase-{p.id}@rehab"]["DESCRIPTION"])
+        assert f"Activities: {', '.join(plan.activity_labels(p))}." in " ".join(description.split())
+    assert any("sport from day 70" in label for p in plan.phases for label in plan.activity_labels(p))
+
+
+def test_the_pdf_renderer_returns_what_it_could_not_draw_and_prints_nothing(capsys):
+    plan = tl.build(find("fhl-release"), SURGERY)
+    handle = io.BytesIO()
+    missing = formats.TIMELINE["pdf"].write(handle, PlanDocument(plan, person("日本 Zoë"), TODAY))
+    assert missing == "日本" and handle.getvalue().startswith(b"%PDF")
+    assert capsys.readouterr() == ("", "")
+    assert formats.TIMELINE["pdf"].write(io.BytesIO(), PlanDocument(plan, person("Zoë"), TODAY)) == ""
 
 
 def test_ics_a_later_file_updates_the_events_with_a_higher_sequence(monkeypatch):
@@ -200,7 +263,7 @@ def test_ics_a_later_file_updates_the_events_with_a_higher_sequence(monkeypatch)
     plan = tl.build(find("os-trigonum-excision"), SURGERY)
 
     def sequences():
-        events = Calendar.from_ical(documents.timeline_ics(plan, person())).walk("VEVENT")
+        events = Calendar.from_ical(timeline_ics(plan, person())).walk("VEVENT")
         return {int(e["SEQUENCE"]) for e in events}
 
     first = sequences()
@@ -218,7 +281,7 @@ def test_ics_a_later_file_updates_the_events_with_a_higher_sequence(monkeypatch)
 
 def test_ics_phase_activities_say_when_sport_opens():
     plan = tl.build(find("fhl-release"), SURGERY)
-    events = Calendar.from_ical(documents.timeline_ics(plan, None)).walk("VEVENT")
+    events = Calendar.from_ical(timeline_ics(plan, None)).walk("VEVENT")
     phase = next(e for e in events if "Return to activity" in str(e["SUMMARY"]))
     assert "sport from day 70" in str(phase["DESCRIPTION"])
 
@@ -228,21 +291,21 @@ def test_ics_uids_are_stable_per_patient():
     moved = tl.build(find("fhl-release"), SURGERY + timedelta(days=3))
 
     def uids(plan):
-        return sorted(str(e["UID"]) for e in Calendar.from_ical(documents.timeline_ics(plan, person())).walk("VEVENT"))
+        return sorted(str(e["UID"]) for e in Calendar.from_ical(timeline_ics(plan, person())).walk("VEVENT"))
 
     assert uids(old) == uids(old) == uids(moved)  # a moved operation updates the same events
     assert all(uid.startswith("zoe-") for uid in uids(old))
     # Without a stored patient, the name keeps two patients' plans apart.
 
     def anonymous(name):
-        doc = documents.timeline_ics(old, {"id": None, "name": name} if name else None)
+        doc = timeline_ics(old, {"id": None, "name": name} if name else None)
         return {str(e["UID"]) for e in Calendar.from_ical(doc).walk("VEVENT")}
 
     assert not anonymous("Ann Lee") & anonymous("Bob Roy")
     assert not anonymous("王小明") & anonymous("李小龍")  # no ASCII reading: kept apart all the same
     assert all(uid.startswith("ann-lee-fhl-release-") for uid in anonymous("Ann Lee"))
     assert all(uid.startswith("fhl-release-") for uid in anonymous(None))
-    assert "VALUE=DATE" in documents.timeline_ics(old, None).decode()
+    assert "VALUE=DATE" in timeline_ics(old, None)
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -292,12 +355,12 @@ def summary(reports) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def one_pdf(reports) -> list[str]:
-    return pdf_pages(documents.report_pdf(reports[:1], None))
+    return pdf_pages(report_pdf(reports[:1], None))
 
 
 @pytest.fixture(scope="module")
 def all_pdf(reports, summary) -> list[str]:
-    return pdf_pages(documents.report_pdf(reports, summary))
+    return pdf_pages(report_pdf(reports, summary))
 
 
 def test_report_fixture_has_an_urgent_and_an_acknowledged_flag(reports):
@@ -313,38 +376,41 @@ def test_report_pdf(reports, one_pdf):
         assert needle in text, needle
     for flag in reports[0]["flags"]:
         assert flag["rule"] in text and flat(flag["message"]) in text, flag
-    assert all(flat(words.NOTICE) in page for page in one_pdf)
+    assert all(flat(wording.NOTICE) in page for page in one_pdf)
 
 
 def test_report_pdf_all_opens_with_the_summary_and_a_page_per_patient(all_pdf, summary):
     assert "Who needs attention" in all_pdf[0]
     assert all_pdf[0].index("Zoë Łukasiewicz") < all_pdf[0].index("Amir Haddad")  # the urgent one first
     starts = [i for i, page in enumerate(all_pdf) if page.startswith("Progress report:")]
-    assert [all_pdf[i].split(" Patient:")[0] for i in starts] == [
+    assert [all_pdf[i].split(" Patient:")[0].split(" OPEN RED FLAGS:")[0] for i in starts] == [
         "Progress report: Zoë Łukasiewicz", "Progress report: Amir Haddad"]
-    assert all(flat(words.NOTICE) in page for page in all_pdf)
+    # Zoë's unacknowledged red flag heads her report
+    assert "OPEN RED FLAGS: 2026-03-19: calf-pain" in all_pdf[starts[0]]
+    assert "OPEN RED FLAGS" not in all_pdf[starts[1]]
+    assert all(flat(wording.NOTICE) in page for page in all_pdf)
     assert summary[0]["urgent"] >= 1
 
 
 def test_report_html(reports, summary):
-    html = documents.report_html(reports, summary)
+    html = report_html(reports, summary)
     parsed = assert_self_contained(html)
     text = parsed.all_text
     assert "<script>alert(1)</script>" in text and "knee | ankle" in text
     assert text.index("Who needs attention") < text.index("Progress report: Zoë Łukasiewicz")
     # the patients follow the summary's order, whatever order the reports came in
-    reordered = Tags(documents.report_html(reports[::-1], summary)).all_text
+    reordered = Tags(report_html(reports[::-1], summary)).all_text
     assert reordered.index("Progress report: Zoë") < reordered.index("Progress report: Amir")
     for flag in reports[0]["flags"]:
         assert flat(flag["message"]) in text
-    assert text.count(words.NOTICE) == 1  # in the footer every printed page repeats
+    assert text.count(wording.NOTICE) == 1  # in the footer every printed page repeats
     assert sum(tag == "svg" for tag, _ in parsed.tags) == 4  # pain and weight-bearing, per patient
-    single = Tags(documents.report_html(reports[:1], None)).all_text
+    single = Tags(report_html(reports[:1], None)).all_text
     assert "Who needs attention" not in single
 
 
 def test_report_markdown(reports, summary):
-    text = documents.report_markdown(reports, summary)
+    text = report_markdown(reports, summary)
     assert text.startswith("# Who needs attention")
     assert "<script>" not in text and "\\<script\\>" in text
     entries = text.split("## Entries")[1].split("\n\n")[1].splitlines()
@@ -365,7 +431,7 @@ def _streamed(reports, handle, marker: str):
 
 def test_csv(reports):
     handle = io.StringIO(newline="")
-    documents.write_report_csv(handle, _streamed(reports, handle, "zoe"))
+    tabular.write_report_csv(handle, _streamed(reports, handle, "zoe"))
     rows = list(csv.reader(io.StringIO(handle.getvalue(), newline="")))
     header, body = rows[0], rows[1:]
     assert header[:10] == ["patient_id", "date", "day", "pain", "weight_bearing", "boot", "activity",
@@ -387,14 +453,14 @@ def test_csv_neutralises_every_formula_start():
     entries = [{**base, "note": text} for text in INJECTED]
     doc = {"patient": {"id": "-x", "name": "=cmd|' /C calc'!A0"}, "entries": entries, "flags": []}
     handle = io.StringIO(newline="")
-    documents.write_report_csv(handle, [doc])
+    tabular.write_report_csv(handle, [doc])
     body = list(csv.DictReader(io.StringIO(handle.getvalue(), newline="")))
     assert [r["note"] for r in body] == ["'" + text for text in INJECTED]
     assert body[0]["patient_id"] == "'-x" and body[0]["patient_name"].startswith("'=")
     # The same through the writer `report --format csv` runs (from records, not report documents).
     patient = Patient("-x", "=cmd|' /C calc'!A0", date(2026, 3, 2), "fhl-release")
     direct = io.StringIO(newline="")
-    documents.write_entries_csv(direct, [(patient, [Entry(date(2026, 3, 3), 3, "partial", note=text)
+    tabular.write_entry_rows(direct, [(patient, [Entry(date(2026, 3, 3), 3, "partial", note=text)
                                                     for text in INJECTED], [])])
     rows = list(csv.DictReader(io.StringIO(direct.getvalue(), newline="")))
     assert [r["note"] for r in rows] == ["'" + text for text in INJECTED]
@@ -403,7 +469,7 @@ def test_csv_neutralises_every_formula_start():
 
 def test_json(reports):
     handle = io.StringIO()
-    documents.write_report_json(handle, _streamed(reports, handle, '"zoe"'))
+    report_json(handle, _streamed(reports, handle, '"zoe"'))
     raw = handle.getvalue()
     assert "Zoë" in raw  # not \u-escaped
     doc = json.loads(raw)
@@ -413,7 +479,7 @@ def test_json(reports):
         assert set(item["adherence"]) == {"days_expected", "days_logged", "ratio", "longest_gap"}
         assert {"latest", "average_7d", "change_vs_previous_week", "lowest", "highest"} <= set(item["pain"])
     empty = io.StringIO()
-    documents.write_report_json(empty, iter(()))
+    report_json(empty, iter(()))
     assert json.loads(empty.getvalue()) == {"patients": []}
 
 
@@ -421,14 +487,15 @@ def test_json(reports):
 
 def test_clinic_details_from_file_and_options(isolated):
     folder = isolated / "home" / "config" / "rehab"
-    assert documents.clinic_details(None, None, None) == dict.fromkeys(
-        ("name", "phone", "email", "address", "emergency_phone"))
+    assert config.clinic(None, None, None) == dict.fromkeys(
+        ("name", "phone", "out_of_hours_phone", "email", "address", "emergency_phone"))
     folder.mkdir(parents=True)
-    (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 0207\naddress: 1 Road\nemail:\n", encoding="utf-8")
-    got = documents.clinic_details(None, None, "desk@example.org")
+    (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 0207\naddress: 1 Road\nemail:\n"
+                                        "out_of_hours_phone: 0208\n", encoding="utf-8")
+    got = config.clinic(None, None, "desk@example.org")
     assert got == {"name": "Ankle Unit", "phone": "0207", "email": "desk@example.org", "address": "1 Road",
-                   "emergency_phone": None}
-    assert documents.clinic_details("Other", "1", None)["name"] == "Other"
+                   "emergency_phone": None, "out_of_hours_phone": "0208"}
+    assert config.clinic("Other", "1", None)["name"] == "Other"
 
 
 @pytest.mark.parametrize("content, message", [
@@ -442,7 +509,7 @@ def test_malformed_clinic_file_names_the_file(isolated, content, message):
     path.parent.mkdir(parents=True)
     path.write_text(content, encoding="utf-8")
     with pytest.raises(RehabError, match=message) as error:
-        documents.clinic_details(None, None, None)
+        config.clinic(None, None, None)
     assert str(path) in str(error.value)
 
 
@@ -477,9 +544,9 @@ def test_clinic_csv_from_entries_matches_the_csv_of_full_reports(tmp_path):
     plan = tl.build(protocol, surgery)
     flags = deviations.evaluate(plan, entries, as_of)
     full, direct = io.StringIO(), io.StringIO()
-    documents.write_report_csv(full, [report_data.build(record, plan, flags, {}, as_of, first, last)])
+    tabular.write_report_csv(full, [report_data.build(record, plan, flags, {}, as_of, first, last)])
     in_range = report_data.in_range(entries, *report_data.report_range(surgery, as_of, first, last))
-    documents.write_entries_csv(direct, [(patient, in_range, flags)])
+    tabular.write_entry_rows(direct, [(patient, in_range, flags)])
     assert direct.getvalue() == full.getvalue()
     assert len(full.getvalue().splitlines()) == 4  # header + the three entries from day 1
 
@@ -491,6 +558,8 @@ def test_report_entries_do_not_star_less_weight_in_the_first_phase():
                  "activity": "rest", "symptoms": [], "milestones": [], "note": None}
     full_day1 = {**none_day1, "weight_bearing": "full"}
     none_day20 = {**none_day1, "date": "2026-03-22", "day": 20}
-    assert documents._entry_row(none_day1, phases)[3] == "NWB"
-    assert documents._entry_row(full_day1, phases)[3] == "FWB *"
-    assert documents._entry_row(none_day20, phases)[3] == "NWB *"
+    from rehab.render.documents import _entry_row
+
+    assert _entry_row(none_day1, phases)[3] == "NWB"
+    assert _entry_row(full_day1, phases)[3] == "FWB *"
+    assert _entry_row(none_day20, phases)[3] == "NWB *"

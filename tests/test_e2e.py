@@ -1,5 +1,5 @@
 """A few runs of the installed `rehab` command in real processes, against a temporary
-database: the console script, file permissions and concurrent writers."""
+database: the console script, file permissions, prompting (concurrent writers: test_concurrency)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
-import textwrap
 from datetime import date, timedelta
 
 import pytest
@@ -44,57 +42,6 @@ def test_installed_command_logs_and_reads_back(env, db_path):
     refused = run(env, "log", "--date", "yesterday", "--pain", "3", check=False)
     assert refused.returncode == 2
     assert refused.stderr.strip() == "rehab: missing --weight-bearing (give it as an option; prompting needs a terminal)"
-
-
-def test_two_logs_at_the_same_moment_both_succeed(env):
-    surgery = TODAY - timedelta(days=10)
-    run(env, "patient", "add", "Ann Lee", "--surgery-date", surgery.isoformat(), "--procedure", "debridement")
-    procs = [
-        subprocess.Popen([REHAB, "log", "--date", (TODAY - timedelta(days=d)).isoformat(), "--pain", "3", "--wb", "partial"],
-                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
-        for d in (1, 2)
-    ]
-    outcomes = [(p.wait(timeout=60), p.stderr.read()) for p in procs]
-    assert outcomes == [(0, ""), (0, "")]
-    assert len(json.loads(run(env, "history", "--json").stdout)) == 2
-
-
-# Each worker process runs the real CLI in-process 25 times (a process per entry would
-# make this test take a minute), for its own patient, all four at once.
-WORKER = textwrap.dedent("""
-    import sys
-    from datetime import date, timedelta
-    from rehab.cli import main
-    patient, start = sys.argv[1], date.fromisoformat(sys.argv[2])
-    for day in range(25):
-        sys.argv = ["rehab", "log", "--patient", patient, "--date", (start + timedelta(days=day)).isoformat(),
-                    "--pain", "3", "--wb", "partial"]
-        try:
-            main()
-        except SystemExit as exc:
-            if exc.code:
-                sys.exit(f"log {day} failed: {exc.code}")
-""")
-
-
-def test_four_processes_logging_at_once_lose_nothing(env):
-    surgery = TODAY - timedelta(days=40)
-    ids = [f"p{n}" for n in range(4)]
-    for pid in ids:
-        run_inprocess = subprocess.run(
-            [sys.executable, "-m", "rehab", "patient", "add", pid, "--id", pid, "--surgery-date", surgery.isoformat(),
-             "--procedure", "fhl-release"], env=env, capture_output=True, text=True, timeout=60)
-        assert run_inprocess.returncode == 0, run_inprocess.stderr
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, pid, surgery.isoformat()], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for pid in ids]
-    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
-    for code, err in results:
-        assert code == 0, err
-        assert "locked" not in err
-    from rehab import store
-
-    counts = store.open_store(env["REHAB_DB"]).counts()
-    assert counts["entries"] == 100
 
 
 def _log_on_a_terminal(env, surgery_days_ago: int):

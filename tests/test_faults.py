@@ -27,20 +27,10 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from conftest import ok, snapshot
+from conftest import in_folder, iso, ok, one_line, snapshot
 
 TODAY = date.today()
 SURGERY = TODAY - timedelta(days=20)
-
-
-def iso(day: date) -> str:
-    return day.isoformat()
-
-
-def one_line(result) -> str:
-    assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1, result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    return result.stderr
 
 
 @pytest.fixture
@@ -72,17 +62,13 @@ COMMANDS = [
 ]
 
 
-def _fill(args, tmp):
-    return [str(tmp / a[1:]) if a.startswith("@") else a for a in args]
-
-
 @pytest.mark.parametrize("args", COMMANDS)
 def test_a_file_that_is_not_a_database(rehab, tmp_path, args):
     junk = tmp_path / "junk.db"
     junk.write_bytes(random.Random(1).randbytes(8192))
     (tmp_path / "in.json").write_text(json.dumps(export_document(1, 2)))
     before = junk.read_bytes()
-    result = rehab("--db", junk, *_fill(args, tmp_path))
+    result = rehab("--db", junk, *in_folder(args, tmp_path))
     message = one_line(result)
     assert result.exit_code == 1
     assert str(junk) in message and "not a rehab database" in message

@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine
 
-from conftest import snapshot
+from conftest import one_line, snapshot
 from rehab.store import engine as store_engine
 from rehab.store.engine import HEAD_REVISION
 
@@ -96,7 +96,10 @@ def test_a_first_release_database_is_upgraded_with_every_value_kept(rehab, tmp_p
     result = rehab("--db", path, "history", "--json", "--patient", "zoe")
     assert result.exit_code == 0, result.stderr
     # Values the first release never recorded read as not given.
-    assert [{k: v for k, v in e.items() if k not in NEW_IN_0003} for e in json.loads(result.stdout)] == [
+    history = json.loads(result.stdout)
+    # history --json carries each day's earlier values: day 1 was corrected once
+    assert [[r["pain"] for r in e["revisions"]] for e in history] == [[], [8], []]
+    assert [{k: v for k, v in e.items() if k not in {*NEW_IN_0003, "revisions"}} for e in history] == [
         {"date": "2026-01-05", "day": 0, "pain": 6, "weight_bearing": "none", "boot": True, "activity": "rest",
          "symptoms": [], "milestones": [], "note": "Home. Leg up."},
         {"date": "2026-01-06", "day": 1, "pain": 5, "weight_bearing": "toe-touch", "boot": False, "activity": None,
@@ -157,19 +160,12 @@ def filled_and_altered(path, revision: str, sql: str) -> dict:
     return snapshot(path)
 
 
-def one_line_fault(result) -> str:
-    assert result.exit_code == 1
-    assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1, result.stderr
-    assert "Traceback" not in result.stderr and result.stdout == ""
-    return result.stderr
-
-
 def test_a_failed_upgrade_leaves_the_old_database_as_it_was(rehab, tmp_path):
     """Someone made a flag_ack table by hand: migration 0002 cannot create it. The upgrade
     runs in one transaction, so the file stays at 0001 with every row."""
     path = tmp_path / "odd.db"
     before = filled_and_altered(path, "0001", "CREATE TABLE flag_ack (x INTEGER)")
-    assert "flag_ack" in one_line_fault(rehab("--db", path, "patient", "list", "--json"))
+    assert "flag_ack" in one_line(rehab("--db", path, "patient", "list", "--json"), 1)
     assert revision_of(path) == "0001"
     assert snapshot(path) == before
 
@@ -179,7 +175,7 @@ def test_a_database_from_a_newer_rehab_is_refused_clearly_and_left_alone(rehab, 
     say so, change nothing and leave no backup copies behind on every attempt."""
     path = tmp_path / "newer.db"
     before = filled_and_altered(path, HEAD_REVISION, "UPDATE alembic_version SET version_num = '9999'")
-    message = one_line_fault(rehab("--db", path, "patient", "list", "--json"))
+    message = one_line(rehab("--db", path, "patient", "list", "--json"), 1)
     assert "unexpected" not in message and "newer" in message, message
     assert snapshot(path) == before
     assert backups_of(path) == []

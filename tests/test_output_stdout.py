@@ -79,10 +79,20 @@ def test_a_binary_format_is_not_sent_to_a_terminal(monkeypatch):
     assert str(check_writable("-", force=False)) == "-"  # text is fine on a terminal
 
 
-def test_a_failure_part_way_prints_nothing_to_standard_output(rehab, logged, tmp_path):
+def test_a_failure_part_way_prints_nothing_to_standard_output(rehab, logged, tmp_path, monkeypatch):
     """Whole or nothing holds for '-' too: a clinic report that fails on its second patient
-    prints none of the first."""
+    prints none of the first. (A missing protocol no longer fails a clinic report, issue 13:
+    the failure is injected where Zed's plan is built.)"""
+    from rehab import timeline
+    from rehab.errors import RehabError
     from rehab.protocols.loader import BUILTIN_DIR
+
+    real_build = timeline.build
+
+    def failing_build(protocol, surgery):
+        if protocol.id == "zz-clinic-fhl":
+            raise RehabError("zz-clinic-fhl: cannot build this plan")
+        return real_build(protocol, surgery)
 
     folder = tmp_path / "protocols"
     folder.mkdir()
@@ -90,8 +100,9 @@ def test_a_failure_part_way_prints_nothing_to_standard_output(rehab, logged, tmp
     (folder / "clinic.yaml").write_text(text.replace("id: fhl-release", "id: zz-clinic-fhl", 1), encoding="utf-8")
     assert rehab("--protocols-dir", folder, "patient", "add", "Zed", "--surgery-date", SURGERY.isoformat(),
                  "--procedure", "zz-clinic-fhl").exit_code == 0
+    monkeypatch.setattr(timeline, "build", failing_build)
     for fmt in ("json", "csv", "html"):
-        result = rehab("report", "--all", "--format", fmt, "--output", "-")  # without the folder: fails at Zed
+        result = rehab("--protocols-dir", folder, "report", "--all", "--format", fmt, "--output", "-")
         assert result.exit_code == 2 and "zz-clinic-fhl" in result.stderr
         assert result.stdout == ""
 

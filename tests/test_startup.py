@@ -89,3 +89,17 @@ def test_completing_an_option_value_skips_the_database_layer(tmp_path):
     assert result.stdout.split() == ["fever"]
     modules = imported_modules(result.stderr)
     assert "rehab.vocab" in modules and not (modules & DATABASE), sorted(modules & DATABASE)
+
+
+def test_a_command_imports_only_its_own_module(tmp_path):
+    """The lazy command group: help and completion of command names read the help lines kept
+    in rehab.cli; a command loads its own module in rehab/commands/ and no other."""
+    commands = {"rehab.commands.journal", "rehab.commands.plan", "rehab.commands.records",
+                "rehab.commands.patients"}
+    result, modules = run_rehab(tmp_path, "--help")
+    assert result.returncode == 0 and "protocols" in result.stdout
+    assert not (modules & commands), sorted(modules & commands)
+    assert "typer.rich_utils" not in modules  # plain help: Rich's Markdown and highlighting cost 70 ms
+    result, modules = run_rehab(tmp_path, "timeline", "--surgery-date", "2026-03-01", "--procedure", "fhl-release")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert modules & commands == {"rehab.commands.plan"}

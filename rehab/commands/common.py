@@ -29,6 +29,8 @@ def settings_of(ctx: typer.Context) -> Settings:
 DateOpt = Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="The day to look at (default today): YYYY-MM-DD, today, yesterday.")]
 PatientOpt = Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Patient id or name (default: the current patient).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
+PROCEDURE_HELP = "Procedure id or name (rehab protocols list); repeat it, or join ids with '+', for several done together."
 
 
 # --- what a TAB offers for options whose values come from a fixed list ----------------------
@@ -130,44 +132,49 @@ def open_db(ctx: typer.Context, create: bool = False):
     return store.open_store(settings_of(ctx).db, create)
 
 
-def protocol_for(ctx: typer.Context, procedure: str):
-    from rehab.protocols import find
+def protocol_for(ctx: typer.Context, procedure: str | list[str]):
+    """The protocol of one procedure, or of several done together (repeated --procedure,
+    ids joined with '+', or a patient's combined id), combined."""
+    from rehab.protocols import find_combined
 
-    return find(procedure, settings_of(ctx).protocols_dir)
-
-
-def patient_line(person: dict | None) -> str | None:
-    if not person:
-        return None
-    parts = [person.get("name"), person.get("side") and f"{person['side']} ankle",
-             person.get("surgeon") and f"surgeon {person['surgeon']}"]
-    return " · ".join(p for p in parts if p) or None
+    return find_combined(procedure, settings_of(ctx).protocols_dir)
 
 
-def emit(document, kind: str, output: str | None, force: bool) -> None:
-    """Print a document, or write it whole to --output."""
-    if kind == "json":
-        document = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+def emit_json(document, output: str | None, force: bool) -> None:
+    """Print a JSON document, or write it whole to --output."""
     if output is None:
-        if isinstance(document, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(document)
-            sys.stdout.buffer.flush()
-        else:
-            write_utf8(document if document.endswith("\n") else document + "\n")
+        print_json(document)
         return
     from rehab.files import is_stdout, write_private
 
-    written = write_private(output, document, force)
+    written = write_private(output, json.dumps(document, ensure_ascii=False, indent=2) + "\n", force)
     if not is_stdout(output):
         sys.stderr.write(f"Wrote {written}\n")
 
 
+def write_document(fmt, document, output: str | None, force: bool = False, quiet: bool = False):
+    """Write a document in a format of rehab.render.formats, whole, to --output (default
+    standard output). Says what was written, and what the format could not draw."""
+    from rehab.files import STDOUT, atomic_output, describe, is_stdout
+
+    with atomic_output(output or STDOUT, force, binary=fmt.binary) as handle:
+        result = fmt.write(handle, document)
+    if isinstance(result, str) and result:
+        sys.stderr.write(f"rehab: the PDF's font cannot draw {result[:20]}; those characters print as '?' "
+                         "(the html format shows them)\n")
+    if output is not None and not is_stdout(output) and not quiet:
+        sys.stderr.write(f"Wrote {describe(output)}\n")
+    return result
+
+
 def journal_for(ctx: typer.Context, ref: str | None):
-    """The store, the patient a command is about, and their dated plan."""
+    """The store, the patient a command is about, and their own dated plan: their
+    protocol(s) with the changes their team recorded (rehab.plan.Plan)."""
     from rehab import timeline as tl
+    from rehab.plan import effective
 
     db = open_db(ctx)
     patient = db.current(ref)
-    plan = tl.build(protocol_for(ctx, patient.procedure), patient.surgery_date)
+    protocol = protocol_for(ctx, patient.procedure)
+    plan = effective(tl.build(protocol, patient.surgery_date), db.adjustments(patient.id))
     return db, patient, plan

@@ -1,12 +1,14 @@
 """The daily loop: `rehab log`, `today`, `history` and `flags`."""
 
 import sys
+from dataclasses import replace as replace_fields
 from datetime import date
 from typing import Annotated, Optional
 
 import typer
 
-from rehab import vocab
+from rehab import text as text_field
+from rehab import vocab, wording
 from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_activity, complete_symptom,
                                    complete_weight_bearing, day_arg, journal_for, print_json, terminal)
 from rehab.errors import RehabError
@@ -30,11 +32,11 @@ def _prompt_or_fail(value, option: str, question: str, choices: list[str], parse
         # A Text, not a str: Rich would read "[none/toe-touch/...]" as markup and drop it.
         try:
             answer = Prompt.ask(Text(f"{question} [{'/'.join(choices)}]"), console=out)
-        except (KeyboardInterrupt, EOFError):
-            # Ctrl-C or Ctrl-D at the prompt: end the prompt's line, then say so on its own.
+        except BaseException:
+            # Ctrl-C (a signal, see cli.main) or Ctrl-D at the prompt: end the prompt's line,
+            # so that "aborted; nothing was written" is said on a line of its own.
             out.print()
-            sys.stderr.write("rehab: aborted; nothing was written\n")
-            raise typer.Exit(130) from None
+            raise
         try:
             return parse(answer)
         except RehabError as exc:
@@ -64,71 +66,75 @@ def log(
     replace: Annotated[bool, typer.Option("--replace", help="Change the day's entry: what you give replaces, the rest is kept (the old entry stays in history).")] = False,
     clear_symptoms: Annotated[bool, typer.Option("--clear-symptoms", help="With --replace: drop the day's symptoms first (to correct one logged by mistake).")] = False,
     clear_milestones: Annotated[bool, typer.Option("--clear-milestones", help="With --replace: drop the day's milestones first.")] = False,
+    temperature: Annotated[Optional[str], typer.Option("--temperature", metavar="T", help="Body temperature in °C, 34.0–43.0 (or °F written like 100.9F).")] = None,
+    swelling: Annotated[Optional[str], typer.Option("--swelling", metavar="S", help="Swelling of the ankle: " + ", ".join(vocab.SWELLING) + ".")] = None,
+    exercises: Annotated[Optional[str], typer.Option("--exercises", metavar="E", help="Home exercises: " + ", ".join(vocab.EXERCISES) + ".")] = None,
 ):
-    """Log a day: pain, weight-bearing, boot, activity, symptoms."""
+    """Log a day: pain, weight-bearing, boot, activity, symptoms, temperature."""
     from rehab import deviations
     from rehab.dates import local_today
-    from rehab.model import Entry
+    from rehab.entry_input import EntryInput
 
     # Check everything typed before opening the database.
     today = local_today()
-    day = day_arg(on, today)
-    pain_value = vocab.pain(pain) if pain is not None else None
-    wb_value = vocab.weight_bearing(weight_bearing) if weight_bearing is not None else None
-    activity_value = vocab.activity(activity) if activity is not None else None
-    symptom_values = tuple(dict.fromkeys(vocab.symptom(s) for s in symptoms or ()))
-    if note is not None and len(note) > 2000:
-        raise RehabError("a note may be at most 2000 characters")
-    if day > today:
-        raise RehabError(f"{day.isoformat()} is in the future: log a day once it has happened")
-    if (clear_symptoms or clear_milestones) and not replace:
-        raise RehabError("--clear-symptoms and --clear-milestones change a logged day: add --replace")
+    given = EntryInput.read(day_arg(on, today), today, pain=pain, weight_bearing=weight_bearing, boot=boot,
+                            activity=activity, symptoms=symptoms, milestones=milestones, note=note, replace=replace,
+                            clear_symptoms=clear_symptoms, clear_milestones=clear_milestones,
+                            temperature=temperature, swelling=swelling, exercises=exercises)
+    day = given.day
     db, person, plan = journal_for(ctx, patient)
-    if day < person.surgery_date:
-        raise RehabError(f"{day.isoformat()} is before the surgery date ({person.surgery_date.isoformat()})")
-    known = {m.id for m in plan.milestones}
-    for m in milestones or ():
-        if m not in known:
-            raise RehabError(f"unknown milestone {m!r}: use one of {', '.join(sorted(known))}")
-    milestone_values = tuple(dict.fromkeys(milestones or ()))
-    prompting = pain_value is None or wb_value is None
-    existing = db.entry(person.id, day) if (prompting or replace) else None
-    if existing is not None and not replace:  # say so before asking anything
-        raise RehabError(f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
-    if existing is not None:
-        # --replace changes what was given and keeps the rest, so recording a milestone on a
-        # logged day (log --milestone wound-review --replace) needs nothing retyped. Symptoms
-        # and milestones are added to the day's: a second symptom must never hide the first
-        # red flag.
-        pain_value = existing.pain if pain_value is None else pain_value
-        wb_value = wb_value or existing.weight_bearing
-        boot = existing.boot if boot is None else boot
-        activity_value = activity_value or existing.activity
-        symptom_values = tuple(dict.fromkeys((() if clear_symptoms else existing.symptoms) + symptom_values))
-        milestone_values = tuple(dict.fromkeys((() if clear_milestones else existing.milestones) + milestone_values))
-        note = existing.note if note is None else note
-    pain_value = _prompt_or_fail(pain_value, "--pain", "Pain now", ["0–10"], vocab.pain)
-    wb_value = _prompt_or_fail(wb_value, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
-                               vocab.weight_bearing)
-    phase = plan.phase_on(day)
-    if prompting and boot is None and phase is not None and phase.phase.boot and sys.stdin.isatty():
-        # The day's plan expects the boot: ask, so whether it was worn is not silently unrecorded.
-        boot = _prompt_or_fail(None, "--boot", "Did you wear the boot today?", ["yes", "no"], _yes_no)
-    entry = Entry(day, pain_value, wb_value, boot, activity_value, symptom_values, milestone_values, note)
-    replaced = db.log(person.id, entry, replace)
+    given.check_plan(person.surgery_date, (m.id for m in plan.milestones))
+    if given.pain is None or given.weight_bearing is None:
+        # Ask for what is missing and the day's entry does not give: refuse a logged day
+        # without --replace before asking anything.
+        now = given.merged(db.entry(person.id, day))
+        pain_value = _prompt_or_fail(now.pain, "--pain", "Pain now", ["0–10"], vocab.pain)
+        wb_value = _prompt_or_fail(now.weight_bearing, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
+                                   vocab.weight_bearing)
+        given = replace_fields(given, pain=pain_value, weight_bearing=wb_value)
+        from rehab.plan import as_plan
+
+        day_plan = as_plan(plan).on(plan.day_of(day))
+        if now.boot is None and day_plan is not None and day_plan.boot and sys.stdin.isatty():
+            # The day's plan expects the boot: ask, so whether it was worn is not silently unrecorded.
+            worn = _prompt_or_fail(None, "--boot", "Did you wear the boot today?", ["yes", "no"], _yes_no)
+            given = replace_fields(given, boot=worn)
+    # Read, merge and write in one transaction (two --replace at once must not lose either).
+    entry, replaced = db.log(person.id, day, given.build, replace)
     entries = db.entries(person.id, end=day)
-    raised = [f.as_dict() for f in deviations.flags_on(plan, entries, day)]
+    facts = _facts(db, person)
+    raised = [f.as_dict() for f in deviations.flags_on(plan, entries, day, **facts)]
     from rehab.render.journal import logged_view
 
-    logged_view(terminal(), entry.as_dict(plan.surgery_date), replaced is not None, raised)
+    logged_view(terminal(), entry.as_dict(plan.surgery_date), replaced is not None, raised, facts["contacts"])
 
 
-def _flags_with_acks(db, patient_id: str, plan, entries, on: date):
+def _contacts():
+    """The clinic's numbers for red-flag advice (clinic.yaml). A file that does not read never
+    stops a patient logging or seeing a red flag: it is said on stderr and left out."""
+    from rehab import config
+    from rehab.wording import Contacts
+
+    try:
+        return Contacts.of(config.clinic())
+    except RehabError as exc:
+        sys.stderr.write(f"rehab: {exc} (red flags are shown without the clinic's numbers)\n")
+        return Contacts()
+
+
+def _facts(db, person, contacts: bool = True) -> dict:
+    """What the rules read besides the entries: the entries' earlier versions (a corrected
+    red flag stays), the clinic's numbers and the end of follow-up."""
+    return {"revisions": db.revisions(person.id), "discharged_on": person.discharged_on,
+            "contacts": _contacts() if contacts else None}
+
+
+def _flags_with_acks(db, person, plan, entries, on: date, facts: dict | None = None):
     """Every flag up to a date, and the patient's acknowledgements by flag key."""
     from rehab import deviations
 
-    acks = {a.key: a for a in db.acknowledgements(patient_id)}
-    flags = deviations.evaluate(plan, entries, on)
+    acks = {a.key: a for a in db.acknowledgements(person.id)}
+    flags = deviations.evaluate(plan, entries, on, **(facts or _facts(db, person)))
     return flags, acks
 
 
@@ -139,9 +145,11 @@ def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     day = day_arg(on)
     db, person, plan = journal_for(ctx, patient)
     entries = db.entries(person.id, end=day)
-    flags, acks = _flags_with_acks(db, person.id, plan, entries, day)
+    facts = _facts(db, person)
+    flags, acks = _flags_with_acks(db, person, plan, entries, day, facts)
     shown = deviations.open_flags(flags, set(acks), day, last_logged=entries[-1].date if entries else None)
-    doc = today_doc.today_document(person, plan, entries, shown, day)
+    doc = today_doc.today_document(person, plan, entries, shown, day, db.scores(person.id))
+    doc["act_now"] = wording.act_now_line(facts["contacts"])
     if as_json:
         print_json(doc)
         return
@@ -170,8 +178,13 @@ def history(
     if first and last and first > last:
         raise RehabError("--from is after --to")
     db, person, plan = journal_for(ctx, patient)
+    revisions = db.revisions(person.id)
+    earlier: dict[date, list] = {}
+    for revision in revisions:  # oldest first, as the store gives them
+        earlier.setdefault(revision.entry.date, []).append(revision.as_dict())
     if as_json:
-        print_json([e.as_dict(plan.surgery_date) for e in db.entries(person.id, first, last)])
+        print_json([{**e.as_dict(plan.surgery_date), "revisions": earlier.get(e.date, [])}
+                    for e in db.entries(person.id, first, last)])
         return
     from rehab import deviations
     from rehab.dates import local_today
@@ -185,12 +198,15 @@ def history(
         recent = [e for e in shown if (shown[-1].date - e.date).days < HISTORY_DAYS]
         hidden, shown = len(shown) - len(recent), recent
     flagged: dict[str, list[str]] = {}
-    for flag in deviations.evaluate(plan, all_entries, max(local_today(), last or local_today())):
+    facts = {"revisions": revisions, "discharged_on": person.discharged_on}
+    for flag in deviations.evaluate(plan, all_entries, max(local_today(), last or local_today()), **facts):
         mark = SEVERITY_MARK[flag.severity]
         marks = flagged.setdefault(flag.date.isoformat(), [])
         if mark not in marks:
             marks.append(mark)
-    history_view(terminal(), [e.as_dict(plan.surgery_date) for e in shown], flagged, hidden)
+    corrected = {d.isoformat() for d in earlier}
+    history_view(terminal(), [{**e.as_dict(plan.surgery_date), "corrected": e.date.isoformat() in corrected}
+                              for e in shown], flagged, hidden)
 
 
 # --- flags ----------------------------------------------------------------------------------
@@ -206,8 +222,8 @@ def flags(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     day = day_arg(on)
     db, person, plan = journal_for(ctx, patient)
     entries = db.entries(person.id, end=day)
-    found, acks = _flags_with_acks(db, person.id, plan, entries, day)
-    from rehab.report import flag_document
+    found, acks = _flags_with_acks(db, person, plan, entries, day)
+    from rehab.deviations import flag_document
 
     docs = [flag_document(f, acks) for f in found]
     if as_json:
@@ -235,13 +251,15 @@ def flags_ack(
     from rehab.model import Acknowledgement
 
     day = day_arg(on)
+    note = text_field.note(note, "the --note")
+    by = text_field.line(by, "--by")
     if not note.strip():
         raise RehabError("an acknowledgement needs a --note")
     db, person, plan = journal_for(ctx, patient)
     entries = db.entries(person.id)
     from rehab import deviations
 
-    found = deviations.evaluate(plan, entries, max(day, day_arg(None)))
+    found = deviations.evaluate(plan, entries, max(day, day_arg(None)), **_facts(db, person, contacts=False))
     matching = [f for f in found if f.date == day and f.rule == rule and (subject is None or f.subject == subject)]
     if not matching:
         raise RehabError(f"no {rule!r} flag on {day.isoformat()} for {person.id} (see 'rehab flags')")

@@ -5,7 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from rehab.commands.common import JsonOpt, complete_procedure, complete_side, day_arg, open_db, print_json, protocol_for, terminal
+from rehab.commands.common import (PROCEDURE_HELP, JsonOpt, complete_procedure, complete_side, day_arg, open_db, print_json, protocol_for,
+                                   terminal)
 from rehab.errors import RehabError
 
 
@@ -22,7 +23,7 @@ def patient_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The patient's name.")],
     surgery_date: Annotated[str, typer.Option("--surgery-date", metavar="DATE", help="Day 0: YYYY-MM-DD.")],
-    procedure: Annotated[str, typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="Procedure id or name (rehab protocols list).")],
+    procedure: Annotated[list[str], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help=PROCEDURE_HELP)],
     side: SideOpt = None,
     surgeon: SurgeonOpt = None,
     patient_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help="A short id (default: made from the name).")] = None,
@@ -88,7 +89,7 @@ def patient_edit(
     ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
     name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="New name.")] = None,
     surgery_date: Annotated[Optional[str], typer.Option("--surgery-date", metavar="DATE", help="New surgery date.")] = None,
-    procedure: Annotated[Optional[str], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="New procedure.")] = None,
+    procedure: Annotated[Optional[list[str]], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="New procedure (repeat it, or join ids with '+', for several).")] = None,
     side: SideOpt = None,
     surgeon: SurgeonOpt = None,
 ):
@@ -96,14 +97,14 @@ def patient_edit(
 
     from rehab import patient_fields as fields
 
-    if not any(v is not None for v in (name, surgery_date, procedure, side, surgeon)):
+    if not any(v is not None for v in (name, surgery_date, procedure or None, side, surgeon)):
         raise RehabError("nothing to change: give --name, --surgery-date, --procedure, --side or --surgeon")
     changes = {}
     if name is not None:
         changes["name"] = fields.clean_name(name)
     if surgery_date is not None:
         changes["surgery_date"] = day_arg(surgery_date)
-    if procedure is not None:
+    if procedure:
         changes["procedure"] = protocol_for(ctx, procedure).id
     if side is not None:
         changes["side"] = fields.clean_side(side)
@@ -111,12 +112,39 @@ def patient_edit(
         changes["surgeon"] = fields.clean_optional(surgeon, "surgeon")
     db = open_db(ctx)
     patient = db.patient(ref)
-    if "surgery_date" in changes:
-        first = db.entries(patient.id)[:1]
-        if first and first[0].date < changes["surgery_date"]:
-            raise RehabError(f"{patient.id} has an entry on {first[0].date}, before the new surgery date")
-    db.edit_patient(patient._replace(**changes))
+    # One transaction (the store also refuses a surgery date after a logged day).
+    db.edit_patient(patient.id, lambda current: current._replace(**changes))
     typer.echo(f"Updated {patient.id}.")
+
+
+@patient_app.command("discharge")
+def patient_discharge(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
+    on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="The day follow-up ends (default today).")] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="Reopen follow-up.")] = False,
+):
+    """End follow-up: no more reminders to log after that day (--undo reopens it)."""
+    from rehab.dates import local_today
+
+    if undo and on is not None:
+        raise RehabError("--undo reopens follow-up: it takes no --date")
+    today = local_today()
+    day = None if undo else day_arg(on, today)
+    if day is not None and day > today:
+        raise RehabError(f"{day.isoformat()} is in the future: discharge a patient on or before today")
+    db = open_db(ctx)
+    patient = db.patient(ref)
+    if undo and patient.discharged_on is None:
+        raise RehabError(f"{patient.id} is in follow-up already (not discharged)")
+    if day is not None and day < patient.surgery_date:
+        raise RehabError(f"{day.isoformat()} is before the surgery date ({patient.surgery_date.isoformat()})")
+    db.discharge(patient.id, day)
+    if day is None:
+        typer.echo(f"Follow-up of {patient.name} ({patient.id}) reopened.")
+    else:
+        typer.echo(f"Follow-up of {patient.name} ({patient.id}) ended on {day.isoformat()}: "
+                   "no reminders to log after that day.")
 
 
 @patient_app.command("remove")

@@ -1,14 +1,15 @@
 """The plan: `rehab timeline` and `rehab protocols`."""
 
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
-from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_procedure, complete_side, day_arg, emit,
-                                   journal_for, patient_line, print_json, protocol_for, settings_of, terminal)
+from rehab import config, wording
+from rehab.commands.common import (PROCEDURE_HELP, DateOpt, ForceOpt, JsonOpt, PatientOpt, complete_procedure, complete_side, day_arg, emit_json,
+                                   journal_for, print_json, protocol_for, settings_of, terminal, write_document)
 from rehab.errors import RehabError
+from rehab.render import formats
 
 
 # --- protocols ------------------------------------------------------------------------------
@@ -49,44 +50,63 @@ def protocols_show(ctx: typer.Context, protocol_id: Annotated[str, typer.Argumen
 
 
 @protocols_app.command("validate")
-def protocols_validate(path: Annotated[Path, typer.Argument(metavar="FILE")]):
-    """Check a protocol file; a problem is named with its field and line."""
+def protocols_validate(ctx: typer.Context, path: Annotated[Path, typer.Argument(metavar="FILE")]):
+    """Check a protocol file (or an outcome questionnaire's); a problem is named with its field and line."""
+    from rehab import instruments
     from rehab.protocols import load_file
 
+    if _is_questionnaire(path):
+        instrument = instruments.load_file(path)
+        typer.echo(f"{path}: valid questionnaire {instrument.id!r} ({len(instrument.items)} items, "
+                   f"scored as a {instrument.scoring}, MCID {instrument.mcid})")
+        return
     protocol = load_file(path)
+    scheduled = protocol.outcomes.instruments if protocol.outcomes else []
+    if scheduled:
+        known = instruments.load_all(settings_of(ctx).protocols_dir)
+        unknown = [i for i in scheduled if i not in known]
+        if unknown:
+            raise RehabError(f"{path}: outcomes.instruments: unknown questionnaire {unknown[0]!r}: "
+                             f"use one of {', '.join(sorted(known))}, or add its file to <protocols dir>/instruments/")
     typer.echo(f"{path}: valid protocol {protocol.id!r} ({len(protocol.phases)} phases, {len(protocol.milestones)} milestones)")
+
+
+def _is_questionnaire(path: Path) -> bool:
+    """An outcome questionnaire's file (items, no phases) rather than a protocol's."""
+    import yaml
+
+    try:
+        # Only a regular file, read to a bounded size: a FIFO or /dev/zero is load_file's to refuse.
+        if not path.is_file():
+            return False
+        with path.open("rb") as handle:
+            data = yaml.safe_load(handle.read(262144).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # load_file says what is wrong with it
+    return isinstance(data, dict) and "items" in data and "phases" not in data
 
 
 # --- timeline -------------------------------------------------------------------------------
 
 
-class TimelineFormat(str, Enum):
-    text = "text"
-    markdown = "markdown"
-    html = "html"
-    pdf = "pdf"
-    ics = "ics"
-
-
-class Paper(str, Enum):
-    a4 = "a4"
-    letter = "letter"
+Paper = Literal["a4", "letter"]
+TimelineFormat = Literal[tuple(formats.TIMELINE)]
 
 
 def timeline(
     ctx: typer.Context,
     patient: PatientOpt = None,
     surgery_date: Annotated[Optional[str], typer.Option("--surgery-date", metavar="DATE", help="Day 0, for a plan without a stored patient.")] = None,
-    procedure: Annotated[Optional[str], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help="Procedure id or name (rehab protocols list).")] = None,
+    procedure: Annotated[Optional[list[str]], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help=PROCEDURE_HELP)] = None,
     on: DateOpt = None,
     as_json: JsonOpt = False,
-    fmt: Annotated[TimelineFormat, typer.Option("--format", metavar="FORMAT", help="text, markdown, html, pdf or ics.")] = TimelineFormat.text,
+    fmt: Annotated[TimelineFormat, typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.TIMELINE) + ".")] = "text",
     output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (whole or not at all; - for standard output).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
+    force: ForceOpt = False,
     name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Patient name to print (without --patient).")] = None,
     side: Annotated[Optional[str], typer.Option("--side", metavar="left|right", autocompletion=complete_side, help="Which ankle (without --patient).")] = None,
     surgeon: Annotated[Optional[str], typer.Option("--surgeon", metavar="NAME", help="Surgeon to print (without --patient).")] = None,
-    paper: Annotated[Paper, typer.Option("--paper", metavar="a4|letter", help="Paper size for pdf and html.")] = Paper.a4,
+    paper: Annotated[Paper, typer.Option("--paper", metavar="a4|letter", help="Paper size for pdf and html.")] = "a4",
     clinic: Annotated[Optional[str], typer.Option("--clinic", metavar="NAME", help="Clinic name to print (default from the clinic config file).")] = None,
     clinic_phone: Annotated[Optional[str], typer.Option("--clinic-phone", metavar="PHONE", help="Clinic phone number to print.")] = None,
     clinic_email: Annotated[Optional[str], typer.Option("--clinic-email", metavar="EMAIL", help="Clinic email to print.")] = None,
@@ -94,59 +114,57 @@ def timeline(
     """The dated recovery plan: phases, milestones and where a day falls."""
     from rehab import timeline as tl
 
-    if as_json and fmt is not TimelineFormat.text:
+    chosen = formats.TIMELINE[fmt]
+    if as_json and fmt != "text":
         raise RehabError("give --json or --format, not both")
-    if fmt in (TimelineFormat.pdf,) and output is None:
-        raise RehabError("--format pdf needs --output FILE (or --output - to send it to a pipe)")
+    if chosen.binary and output is None:
+        raise RehabError(f"--format {fmt} needs --output FILE (or --output - to send it to a pipe)")
     if output is not None:
         from rehab.files import check_writable
 
-        check_writable(output, force, binary=fmt is TimelineFormat.pdf and not as_json)
+        check_writable(output, force, binary=chosen.binary and not as_json)
     today = day_arg(on)
+    plan, person, done = _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon)
+
+    if as_json:
+        emit_json(tl.to_dict(plan, person), output, force)
+    elif fmt == "text" and output is None:
+        from rehab.render.terminal import timeline_view
+
+        timeline_view(terminal(), plan, today, wording.patient_line(person), done)
+    else:
+        from rehab.render.documents import PlanDocument
+
+        # A calendar or a Markdown plan prints no clinic details: the config is not read.
+        details = config.clinic(clinic, clinic_phone, clinic_email) if chosen.prints_clinic else {}
+        write_document(chosen, PlanDocument(plan, person, today, details, paper), output, force)
+
+
+def _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon):
+    """The dated plan and who it is for: a stored patient's own, or one worked out from a
+    surgery date and procedure (with the name, side and surgeon to print, if given)."""
+    from rehab import timeline as tl
+
     if patient is not None and (surgery_date or procedure):
         raise RehabError("give either --patient or --surgery-date with --procedure, not both")
     if patient is not None or not (surgery_date or procedure):
         # A stored patient: the one named, else the current one, as the daily commands do.
         db, record, plan = journal_for(ctx, patient)
-        person = record.as_dict()
-        done = {m for e in db.entries(record.id, end=today) for m in e.milestones}
-    else:
-        if surgery_date is None or procedure is None:
-            raise RehabError("give both --surgery-date and --procedure (or --patient)")
-        surgery = day_arg(surgery_date)
-        protocol = protocol_for(ctx, procedure)
-        person = None
-        done = None  # a plan with no log: nothing is known to have happened
-        if name or side or surgeon:
-            from rehab.patient_fields import clean_side
+        # the milestones recorded (✓ in the terminal); a plan without a log marks none done
+        return plan, record.as_dict(), {m for e in db.entries(record.id) for m in e.milestones}
+    if surgery_date is None or not procedure:
+        raise RehabError("give both --surgery-date and --procedure (or --patient)")
+    surgery = day_arg(surgery_date)
+    protocol = protocol_for(ctx, procedure)
+    person = None
+    if name or side or surgeon:
+        from rehab import text as text_field
+        from rehab.patient_fields import clean_side
 
-            person = {"id": None, "name": name, "side": clean_side(side), "surgeon": surgeon,
-                      "surgery_date": surgery.isoformat(), "procedure": protocol.id}
-        plan = tl.build(protocol, surgery)
-
-    if as_json:
-        emit(tl.to_dict(plan, person), "json", output, force)
-        return
-    if fmt is TimelineFormat.text:
-        from rehab.render.terminal import plain_text, timeline_view
-
-        if output is None:
-            timeline_view(terminal(), plan, today, patient_line(person), done)
-        else:  # the same view as plain text, 80 columns wide
-            emit(plain_text(lambda out: timeline_view(out, plan, today, patient_line(person), done)), "text", output, force)
-        return
-    if fmt is TimelineFormat.markdown:
-        from rehab.render.markdown import timeline_markdown
-
-        emit(timeline_markdown(plan, patient_line(person)), "text", output, force)
-        return
-    from rehab.render import documents
-
-    if fmt is TimelineFormat.ics:  # a calendar prints no clinic details: its config is not read
-        emit(documents.timeline_ics(plan, person), "bytes", output, force)
-        return
-    clinic_info = documents.clinic_details(clinic, clinic_phone, clinic_email)
-    if fmt is TimelineFormat.html:
-        emit(documents.timeline_html(plan, person, today, clinic_info, paper.value), "text", output, force)
-    else:
-        emit(documents.timeline_pdf(plan, person, today, clinic_info, paper.value), "bytes", output, force)
+        # The same rules as a stored patient's: a line break or an escape sequence in a name
+        # would start a Markdown heading or a new line of the calendar file.
+        name, surgeon = text_field.line(name, "--name"), text_field.line(surgeon, "--surgeon")
+        person = {"id": None, "name": name, "side": clean_side(side), "surgeon": surgeon,
+                  "surgery_date": surgery.isoformat(), "procedure": protocol.id,
+                  "procedures": protocol.id.split("+")}
+    return tl.build(protocol, surgery), person, set()

@@ -7,10 +7,12 @@ run code; a size limit keeps a stray large file from stalling the tool.
 from __future__ import annotations
 
 import os
+import re
+import stat
 from pathlib import Path
 
 from rehab import vocab
-from rehab.errors import NotFound, ProtocolError
+from rehab.errors import NotFound, ProtocolError, RehabError
 from rehab.protocols.models import Protocol
 
 BUILTIN_DIR = Path(__file__).parent
@@ -25,13 +27,18 @@ def load_file(path: Path) -> Protocol:
     path = Path(path)
     try:
         info = path.stat()
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            # A FIFO would hang the read, /dev/zero never end: only regular files are protocols.
+            raise ProtocolError(f"{path}: is not a regular file (a pipe, device or socket), not a protocol file")
         size = info.st_size
         if size > MAX_BYTES:
             raise ProtocolError(f"{path}: the file is {size} bytes; a protocol may be at most {MAX_BYTES}")
         cached = cache.read(path, info)
         if cached is not None:
             return cached
-        text = path.read_text(encoding="utf-8")
+        from rehab.files import read_bytes  # here: a protocol from the cache reads no file
+
+        text = read_bytes(path, MAX_BYTES, "protocol file").decode("utf-8")
     except FileNotFoundError:
         raise NotFound(f"{path}: no such protocol file") from None
     except IsADirectoryError:
@@ -40,12 +47,22 @@ def load_file(path: Path) -> Protocol:
         raise ProtocolError(f"{path}: is not a UTF-8 text file") from None
     except OSError as exc:
         raise ProtocolError(f"{path}: cannot be read ({exc.strerror})") from None
+    except NotFound:
+        raise NotFound(f"{path}: no such protocol file") from None
+    except RehabError as exc:  # from read_bytes: a folder, a FIFO, larger than the limit
+        raise ProtocolError(str(exc)) from None
     protocol = parse(text, str(path))
     cache.write(path, info, protocol)
     return protocol
 
 
 def parse(text: str, origin: str) -> Protocol:
+    return checked(text, origin, Protocol, "a protocol is a YAML mapping with id, name, phases, ...")
+
+
+def checked(text: str, origin: str, model, shape: str):
+    """YAML text read safely and validated as `model` (a protocol, an instrument); a problem
+    raises ProtocolError naming the file, the field and its line."""
     from pydantic import ValidationError
 
     import yaml  # here, not at import: a protocol from the cache needs no YAML
@@ -61,9 +78,9 @@ def parse(text: str, origin: str) -> Protocol:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ProtocolError(f"{origin}{where}: not valid YAML: {problem}") from None
     if not isinstance(data, dict):
-        raise ProtocolError(f"{origin}: a protocol is a YAML mapping with id, name, phases, ...")
+        raise ProtocolError(f"{origin}: {shape}")
     try:
-        return Protocol.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = tuple(error["loc"])
@@ -144,15 +161,42 @@ def builtin_ids() -> list[str]:
 
 
 def find(name: str, protocols_dir: str | Path | None = None) -> Protocol:
-    """A protocol by id or alias, case-insensitive ("FHL release", "os trigonum excision")."""
+    """A protocol by id or alias, case-insensitive ("FHL release", "os trigonum excision").
+
+    Never a path: every caller (patient add and edit, timeline, import, reports) names a
+    protocol, and "../../elsewhere/evil" must not read a file outside the protocol folders:
+    only a name that could be an id is looked up as a built-in's file name."""
     wanted_id = vocab.name_key(name).replace(" ", "-")
-    builtin = BUILTIN_DIR / f"{wanted_id}.yaml"
-    if _extra_dir(protocols_dir) is None and builtin.is_file():
-        return load_file(builtin)  # the common case, a stored id: read one file, not all
+    if _extra_dir(protocols_dir) is None and _FILE_ID.match(wanted_id):
+        builtin = BUILTIN_DIR / f"{wanted_id}.yaml"
+        if builtin.is_file():
+            return load_file(builtin)  # the common case, a stored id: read one file, not all
     protocols = load_all(protocols_dir)
     wanted = vocab.name_key(name)
     for protocol in protocols.values():
         names = [protocol.id, protocol.name, *protocol.aliases]
         if wanted in {vocab.name_key(n) for n in names}:
             return protocol
-    raise NotFound(f"unknown procedure {name!r}: use one of {', '.join(sorted(protocols))}")
+    raise NotFound(f"unknown procedure {_shown(name)}: use one of {', '.join(sorted(protocols))}")
+
+
+def find_combined(names: str | list[str] | tuple[str, ...], protocols_dir: str | Path | None = None) -> Protocol:
+    """The plan for one procedure or several done together: each name an id or alias, or
+    ids joined with '+' (as a patient's combined `procedure` is stored). Several are
+    combined by the contract's rules (rehab.protocols.combine)."""
+    from rehab.protocols.combine import SEPARATOR, combine
+
+    given = [names] if isinstance(names, str) else list(names)
+    parts = [part for name in given for part in name.split(SEPARATOR)]
+    if not parts or any(not part.strip() for part in parts):
+        raise NotFound(f"unknown procedure {SEPARATOR.join(given)!r}: give procedure ids, one per --procedure or joined with '+'")
+    found = [find(part, protocols_dir) for part in parts]
+    return found[0] if len({p.id for p in found}) == 1 else combine(found)
+
+
+# What a built-in protocol's file is named after: its id.
+_FILE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def _shown(name) -> str:
+    return repr(name if len(str(name)) <= 80 else str(name)[:80] + "…")

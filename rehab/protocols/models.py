@@ -122,6 +122,8 @@ class Phase(_Strict):
     boot: bool
     activities: list[Activity] = Field(min_length=1)
     pain_ceiling: int = Field(ge=0, le=10)
+    # Days without an entry before a reminder in this phase (None: the protocol's thresholds).
+    missed_log_days: int | None = Field(default=None, ge=1, le=60)
     sources: list[Slug] = Field(default_factory=list)
 
 
@@ -136,15 +138,48 @@ class Milestone(_Strict):
 
 
 class Thresholds(_Strict):
-    """What the deviation rules read; a surgeon tunes them here."""
+    """What the deviation rules read; a surgeon tunes them here (defaults: the contract's)."""
 
     pain_spike: int = Field(default=3, ge=1, le=10)
-    pain_rising_entries: int = Field(default=3, ge=2, le=14)
-    pain_rising_within_days: int = Field(default=5, ge=1, le=60)
+    # pain-rising: pain at least `pain_rise` above its lowest in the previous
+    # `pain_rising_within_days` days, on `pain_rising_entries` consecutive entries.
+    pain_rise: int = Field(default=2, ge=1, le=10)
+    pain_rising_entries: int = Field(default=2, ge=2, le=14)
+    pain_rising_within_days: int = Field(default=7, ge=1, le=60)
+    # pain-not-settling: above the day's ceiling on every entry over this many days in a row.
+    pain_not_settling_days: int = Field(default=3, ge=1, le=60)
+    # pain-severe: at or above this on two consecutive entries.
+    severe_pain: int = Field(default=8, ge=1, le=10)
     weight_bearing_grace_days: int = Field(default=3, ge=0, le=60)
     missed_milestone_grace_days: int = Field(default=3, ge=0, le=60)
-    missed_log_days: int = Field(default=3, ge=1, le=60)
+    missed_log_days: int = Field(default=3, ge=1, le=60)  # a phase may set its own
     fever_celsius: float = Field(default=38.0, ge=37.0, le=41.0)
+
+
+BEFORE_SURGERY = "before surgery"
+
+
+class OutcomeSchedule(_Strict):
+    """When the outcome questionnaires are due: "before surgery" (the day before it) and times
+    after surgery. A score dated within `window_days` either side of a due date satisfies it
+    (one before surgery counts up to the surgery day itself, filled in before the operation)."""
+
+    instruments: list[Slug] = Field(min_length=1)
+    due: list[Literal["before surgery"] | Offset] = Field(min_length=1)
+    window_days: int = Field(default=7, ge=0, le=60)
+    sources: list[Slug] = Field(default_factory=list)
+
+    @field_validator("instruments")
+    @classmethod
+    def _instruments_once(cls, ids: list[str]) -> list[str]:
+        _unique("instrument", ids)
+        return ids
+
+    @field_validator("due")
+    @classmethod
+    def _due_once(cls, due: list) -> list:
+        _unique("due point", [p if isinstance(p, str) else p.model_dump() for p in due])
+        return due
 
 
 class Protocol(_Strict):
@@ -158,6 +193,7 @@ class Protocol(_Strict):
     phases: list[Phase] = Field(min_length=1)
     milestones: list[Milestone] = Field(default_factory=list)
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    outcomes: OutcomeSchedule | None = None  # none: no questionnaires are scheduled
 
     @model_validator(mode="before")
     @classmethod
@@ -231,6 +267,15 @@ class Protocol(_Strict):
             if milestone.until is not None and not milestone.at.before(milestone.until):
                 raise ValueError(f"milestone {milestone.id} ends before it starts")
         return milestones
+
+    @field_validator("outcomes")
+    @classmethod
+    def _outcomes_cite_known_sources(cls, outcomes: OutcomeSchedule | None, info: ValidationInfo):
+        known = {s.id for s in info.data.get("sources", [])}
+        missing = [s for s in (outcomes.sources if outcomes else []) if s not in known]
+        if missing:
+            raise ValueError(f"cites unknown source {missing[0]!r}")
+        return outcomes
 
 
 def fever_words(celsius: float) -> str:

@@ -1,17 +1,19 @@
-"""Printable documents: the surgeon's one-page timeline and the physiotherapist's reports.
+"""What the printable documents say: the surgeon's one-page timeline and the
+physiotherapist's reports.
 
-The functions the CLI calls. Each builds a plain "page" (what the document says, as text)
-once, here, and hands it to a renderer, so HTML and PDF say the same thing. fpdf2, Jinja2 and
-icalendar are imported inside the functions only: `rehab timeline` must start quickly.
+A command gathers a document's inputs (a PlanDocument or a ReportDocument); each renderer
+(rehab.render.formats lists them) builds its plain "page" here, the text it prints, so HTML,
+PDF and Markdown say the same thing. This module imports no renderer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
 from rehab import vocab
-from rehab.render import words
+from rehab import wording
 from rehab.timeline import Timeline
 
 PAPERS = ("a4", "letter")
@@ -24,75 +26,44 @@ RED_FLAG_GROUPS = (
     ("Nerves and blood supply", ("numbness", "cold-toes")),
     ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
 )
-EMERGENCY_ACTION = "Call emergency services now (999 / 112 / 911) for:"
-TEAM_ACTION = "Contact your surgical team the same day for:"
-BOOT = {True: "boot", False: "no boot", None: "–"}
+EMERGENCY_ACTION = "Call emergency services now ({number}) for:"
+TEAM_ACTION = "Contact your surgical team now{phone} for:"
 
 
-# --- the CLI's interface -------------------------------------------------------------------
+# --- what each kind of document is made from ----------------------------------------------------
 
-def clinic_details(name: str | None, phone: str | None, email: str | None) -> dict:
-    from rehab.render import clinic
+@dataclass
+class PlanDocument:
+    """A printed plan (`rehab timeline`): the dated plan, who it is for, the day it is printed."""
 
-    return clinic.details(name, phone, email)
-
-
-def timeline_ics(plan: Timeline, person: dict | None) -> bytes:
-    from rehab.render import ics
-
-    return ics.timeline_calendar(plan, person)
-
-
-def timeline_html(plan: Timeline, person: dict | None, today: date, clinic: dict, paper: str) -> str:
-    from rehab.render import html
-
-    return html.timeline(timeline_page(plan, person, today, clinic), _paper(paper))
+    plan: Timeline
+    person: dict | None
+    today: date
+    clinic: dict = field(default_factory=dict)  # rehab.config.clinic(), for the formats that print it
+    paper: str = "a4"
 
 
-def timeline_pdf(plan: Timeline, person: dict | None, today: date, clinic: dict, paper: str) -> bytes:
-    from rehab.render import pdf
+@dataclass
+class ReportDocument:
+    """Progress reports (`rehab report`), streamed: each is built as a format asks for it."""
 
-    return pdf.timeline(timeline_page(plan, person, today, clinic), _paper(paper))
-
-
-def report_html(reports: list[dict], summary: list[dict] | None) -> str:
-    from rehab.render import html
-
-    return html.reports(report_pages(reports, summary), summary_page(summary))
-
-
-def report_pdf(reports: list[dict], summary: list[dict] | None) -> bytes:
-    from rehab.render import pdf
-
-    return pdf.reports(report_pages(reports, summary), summary_page(summary))
+    reports: Iterable[dict]  # rehab.report.build documents
+    entry_rows: Iterable[tuple]  # (patient, entries, flags): all the CSV needs, without whole reports
+    summarize: Callable[[list[dict]], list[dict]] | None = None  # --all: the "who needs attention" rows
+    # Called once per patient as a slow format (PDF) draws their pages: the command's progress bar.
+    drawn: Callable[[], None] | None = None
 
 
-def report_markdown(reports: list[dict], summary: list[dict] | None) -> str:
-    from rehab.render import tabular
-
-    return tabular.markdown(report_pages(reports, summary), summary_page(summary))
+CLINIC_LABELS = {"name": "Clinic", "phone": "Phone", "out_of_hours_phone": "Out of hours", "email": "Email",
+                 "address": "Address", "emergency_phone": "Emergency"}
 
 
-def write_report_csv(handle, reports: Iterable[dict]) -> None:
-    from rehab.render import tabular
-
-    tabular.write_csv(handle, reports)
-
-
-def write_entries_csv(handle, patients: Iterable[tuple]) -> None:
-    """The report CSV from (patient, entries, flags), for a clinic-sized `report --all`."""
-    from rehab.render import tabular
-
-    tabular.write_entry_rows(handle, patients)
+def clinic_lines(clinic: dict) -> list[tuple[str, str]]:
+    """(label, value) for each of the clinic's details that is set, in a fixed order."""
+    return [(label, clinic[key]) for key, label in CLINIC_LABELS.items() if clinic.get(key)]
 
 
-def write_report_json(handle, reports: Iterable[dict]) -> None:
-    from rehab.render import tabular
-
-    tabular.write_json(handle, reports)
-
-
-def _paper(paper: str) -> str:
+def paper_size(paper: str) -> str:
     value = (paper or "a4").lower()
     if value not in PAPERS:
         from rehab.errors import RehabError
@@ -101,20 +72,29 @@ def _paper(paper: str) -> str:
     return value
 
 
+def ordered_pages(document: ReportDocument) -> tuple[list[dict], list[list[str]] | None]:
+    """The report pages and the --all summary table, every format's view of a ReportDocument."""
+    built = list(document.reports)
+    summary = document.summarize(built) if document.summarize else None
+    return report_pages(built, summary), summary_page(summary)
+
+
 # --- the timeline page -----------------------------------------------------------------------
 
-def timeline_page(plan: Timeline, person: dict | None, today: date, clinic: dict) -> dict:
+def timeline_page(document: PlanDocument) -> dict:
     """What the one-page plan says: every renderer prints exactly this."""
-    from rehab.render import chart, clinic as clinic_lines
+    from rehab.render import chart
 
+    plan, person, today = document.plan, document.person, document.today
     protocol = plan.protocol
+    contacts = wording.Contacts.of(document.clinic)
     person = person or {}
     day = plan.day_of(today)
     phase = plan.phase_on(today)
     if day < 0:
-        status = f"Printed {words.date_label(today)}: surgery in {-day} day{'s' if day != -1 else ''}."
+        status = f"Printed {wording.date_label(today)}: surgery in {-day} day{'s' if day != -1 else ''}."
     else:
-        status = (f"Printed {words.date_label(today)}: day {day} after surgery (week {day // 7})"
+        status = (f"Printed {wording.date_label(today)}: day {day} after surgery (week {day // 7})"
                   + (f", phase “{phase.title}”." if phase else "."))
     return {
         "title": f"Your recovery plan: {protocol.name}",
@@ -123,7 +103,7 @@ def timeline_page(plan: Timeline, person: dict | None, today: date, clinic: dict
             ("Side", _side(person.get("side"))),
             ("Procedure", protocol.name),
             ("Surgeon", person.get("surgeon")),
-            ("Surgery", f"{words.date_label(plan.surgery_date)} (day 0)"),
+            ("Surgery", f"{wording.date_label(plan.surgery_date)} (day 0)"),
             ("Patient id", person.get("id")),
         ]),
         "status": status,
@@ -131,8 +111,8 @@ def timeline_page(plan: Timeline, person: dict | None, today: date, clinic: dict
         "band": chart.timeline_band(plan, today, CHART_WIDTH),
         "key_dates": [
             {
-                "title": m.title,
-                "when": words.date_label(m.date) if m.end_date is None else words.date_span(m.date, m.end_date),
+                "title": m.title + wording.moved_note(plan, m.id),
+                "when": wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date),
                 "days": f"day {m.day}" if m.end_day is None else f"days {m.day}–{m.end_day}",
             }
             for m in plan.milestones
@@ -142,22 +122,28 @@ def timeline_page(plan: Timeline, person: dict | None, today: date, clinic: dict
                 "title": p.title,
                 "weeks": _weeks(p.start_day, p.end_day),
                 "date_lines": _date_lines(p.start_date, p.end_date),
-                "weight_bearing": _allowed(p.phase.weight_bearing.allowed, p.phase.weight_bearing.expected_by_end),
-                "boot": "Boot on" if p.phase.boot else "No boot",
+                "weight_bearing": _allowed(p.phase.weight_bearing.allowed, p.phase.weight_bearing.expected_by_end)
+                + _changed(plan, p, "weight_bearing", lambda level: f"at most {vocab.WEIGHT_BEARING_ABBREV[level]} (changed)",
+                           p.phase.weight_bearing.most),
+                "boot": ("Boot on" if p.phase.boot else "No boot")
+                + _changed(plan, p, "boot", lambda boot: "on (changed)" if boot else "off (changed)", p.phase.boot),
                 "activities": ", ".join(plan.activity_labels(p)),
                 "goals": list(p.phase.goals) or ([p.phase.summary] if p.phase.summary else []),
                 "current": phase is not None and p.id == phase.id,
             }
             for p in plan.phases
         ],
-        "red_flags": red_flag_groups(protocol.thresholds.fever_celsius),
-        "advice": words.RED_FLAG_ADVICE,
-        "clinic": clinic_lines.lines(clinic or {}),
-        "notice": words.NOTICE,
+        "changes_title": wording.CHANGES_TITLE,
+        "changes": wording.plan_change_lines(plan),
+        "red_flags": red_flag_groups(protocol.thresholds.fever_celsius, contacts),
+        # With the clinic's numbers where clinic.yaml gives them (contract: on the printed plan).
+        "advice": wording.act_now(contacts, False) if any(contacts) else wording.RED_FLAG_ADVICE,
+        "clinic": clinic_lines(document.clinic),
+        "notice": wording.NOTICE,
     }
 
 
-def red_flag_groups(fever_celsius: float) -> dict:
+def red_flag_groups(fever_celsius: float, contacts: wording.Contacts = wording.Contacts()) -> dict:
     """The signs that call for emergency services, and the rest grouped for the surgical team."""
     fever = f"{fever_celsius:g} °C / {fever_celsius * 9 / 5 + 32:.1f} °F"
 
@@ -172,8 +158,9 @@ def red_flag_groups(fever_celsius: float) -> dict:
     groups = [(title, [s for s in members if s in team]) for title, members in RED_FLAG_GROUPS]
     groups.append(("Other", [s for s in team if s not in grouped]))
     return {
-        "emergency": {"action": EMERGENCY_ACTION, "signs": [sign(s) for s in emergency]},
-        "team": {"action": TEAM_ACTION,
+        "emergency": {"action": EMERGENCY_ACTION.format(number=contacts.emergency_phone or wording.EMERGENCY_NUMBERS),
+                      "signs": [sign(s) for s in emergency]},
+        "team": {"action": TEAM_ACTION.format(phone=f" on {contacts.phone}" if contacts.phone else ""),
                  "columns": _balance([{"title": title, "signs": [sign(s) for s in members]}
                                       for title, members in groups if members], 2)},
     }
@@ -205,23 +192,31 @@ def report_pages(reports: list[dict], summary: list[dict] | None) -> list[dict]:
 
 def report_page(report: dict) -> dict:
     """A report dict (rehab.report.build) as the text every report format prints."""
-    from rehab.render import chart
+    from rehab.render import chart, outcome_report
 
     patient, timeline = report["patient"], report["timeline"]
-    surgery = date.fromisoformat(timeline["surgery_date"])
+    surgery = date.fromisoformat(patient["surgery_date"])
     adherence, pain = report["adherence"], report["pain"]
     as_of = date.fromisoformat(report["as_of"])
     day = report["day"]
-    phases = timeline["phases"]
+    phases = timeline["phases"] if timeline else []
+    titles = {m["id"]: m["title"] for m in timeline["milestones"]} if timeline else {}
     return {
         "title": f"Progress report: {patient['name']}",
         "facts": _facts([
+            # Open red flags head the report, however old (contract: until acknowledged).
+            ("OPEN RED FLAGS", "; ".join(f"{f['date']}: {f['subject'].replace(',', ', ')}"
+                                         + (" (later corrected)" if f.get("corrected") else "")
+                                         for f in report.get("open_red_flags", []))
+             + " — not yet acknowledged: act on them, then rehab flags ack" if report.get("open_red_flags") else None),
             ("Patient", f"{patient['name']} ({patient['id']})"),
-            ("Procedure", timeline["procedure"]["name"]),
+            ("Follow-up ended", patient.get("discharged_on")),
+            ("Procedure", timeline["procedure"]["name"] if timeline else patient["procedure"]),
+            ("No plan", report.get("problem")),
             ("Side", _side(patient.get("side"))),
             ("Surgeon", patient.get("surgeon")),
-            ("Surgery", words.date_label(surgery)),
-            ("As of", f"{words.date_label(as_of)}: " + (f"day {day}, week {report['week']}" if day >= 0
+            ("Surgery", wording.date_label(surgery)),
+            ("As of", f"{wording.date_label(as_of)}: " + (f"day {day}, week {report['week']}" if day >= 0
                                                          else f"{-day} days before surgery")),
             ("Phase", report["phase"]["title"] if report["phase"] else "not started"),
             ("Report covers", _covered(report["range"]["from"], report["range"]["to"])),
@@ -239,8 +234,9 @@ def report_page(report: dict) -> dict:
                 if pain.get("average_previous_7d") is not None else "")),
             ("Lowest / highest", f"{_number(pain['lowest'])} / {_number(pain['highest'])}"),
         ],
-        "charts": chart.report_charts(report, CHART_WIDTH),
+        "charts": chart.report_charts(report, CHART_WIDTH) if timeline else [],
         "phases": [_phase_row(row) for row in report["weight_bearing"]],
+        "changes": [_change_row(c, titles) for c in report.get("plan_changes", [])],
         "milestones": [_milestone_row(m) for m in report["milestones"]],
         "flags": [_flag_row(f) for f in report["flags"]],
         # "urgent" and/or "open" (not acknowledged) for each flag row: printed in bold
@@ -248,6 +244,7 @@ def report_page(report: dict) -> dict:
                                                       ("open", not f["acknowledged"])) if on)
                        for f in report["flags"]],
         "entries": [_entry_row(e, phases) for e in report["entries"]],
+        "outcomes": outcome_report.section(report, CHART_WIDTH) if "outcomes" in report else None,
     }
 
 
@@ -259,24 +256,32 @@ def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
         [f"{r['name']} ({r['patient_id']})", str(r["urgent"]), str(r["warning"]),
          f"{_percent(r['adherence'])} ({r['days_logged']}/{r['days_expected']})" if r["adherence"] is not None else "–",
          _days(r["longest_gap"]), _number(r["latest_pain"]),
-         (f"day {r['day']}" if r["day"] >= 0 else "before surgery") + (f", {r['phase']}" if r["phase"] else "")]
+         (f"day {r['day']}" if r["day"] >= 0 else "before surgery") + (f", {r['phase']}" if r["phase"] else "")
+         + (f"; nothing logged for {r['silent_days']} days" if r.get("silent_days") else "")
+         + (f"; discharged {r['discharged_on']}" if r.get("discharged_on") else "")
+         + ("; protocol not found: no plan or flags" if r.get("problem") else "")]
         for r in rows
     ]
 
 
+NO_FLAGS = "No flags in this period."
+NO_ENTRIES = "No entries in this period."
 SUMMARY_TITLE = "Who needs attention"
-SUMMARY_NOTE = ("Open (unacknowledged) flags first, then the lowest share of days logged. "
+SUMMARY_NOTE = ("Open (unacknowledged) urgent flags first, then patients silent longer than their plan "
+                "allows, then open warnings, then the lowest share of days logged; discharged patients last. "
                 "Each patient's report follows in this order.")
 SUMMARY_HEADINGS = ["Patient", "Urgent", "Warnings", "Adherence", "Longest gap", "Latest pain", "Where"]
 PHASE_HEADINGS = ["Phase", "Allowed", "Logged", "Boot (plan / logged)", "Activities (allowed / logged)"]
 MILESTONE_HEADINGS = ["Milestone", "Planned", "Reached"]
+CHANGES_HEADINGS = ["Id", "Change", "By", "Recorded", "Note", "Status"]
+CHANGES_NONE = "No changes: the plan is the protocol's."
 FLAG_HEADINGS = ["Date", "Severity", "Rule", "Message", "Acknowledged"]
 ENTRY_HEADINGS = ["Date", "Day", "Pain", "WB", "Boot", "Activity", "Symptoms", "Milestones", "Note"]
 CHART_LEGEND = ("● pain logged; dashed line: the phase's expected pain ceiling; grey bands (lower chart): "
                 "weight-bearing levels the phase allows, ■ level logged; ◇ milestone planned, ◆ recorded; "
                 "▲ urgent flag; heavy dashed line: report date; thin dashed lines: phase boundaries.")
 ENTRY_LEGEND = ("WB: NWB none, TTWB toe-touch, PWB partial, WBAT as tolerated, FWB full. "
-                "* outside what the phase allows.")
+                "* outside what the plan allows that day.")
 
 
 def _phase_row(row: dict) -> list[str]:
@@ -290,16 +295,26 @@ def _phase_row(row: dict) -> list[str]:
         "/".join(vocab.WEIGHT_BEARING_ABBREV[lvl] for lvl in row["allowed"])
         + (f"; {vocab.WEIGHT_BEARING_ABBREV[row['expected_by_end']]} by end" if row["expected_by_end"] else ""),
         (counts or "nothing logged") + "".join(f"; {b}" for b in beyond if b),
-        f"{BOOT[row['boot']]} / worn {logged['boot_worn']}, off {logged['boot_off']}",
+        f"{wording.BOOT_PLAN[row['boot']]} / worn {logged['boot_worn']}, off {logged['boot_off']}",
         f"{', '.join(row.get('activity_labels', row['activities']))} / {acts}"
         + (f"; {logged['activity_not_allowed']} not allowed" if logged["activity_not_allowed"] else ""),
     ]
 
 
+def _change_row(change: dict, titles: dict[str, str]) -> list[str]:
+    days = wording.change_days(change)
+    what = wording.change_what(change, titles)
+    recorded = wording.date_label(date.fromisoformat(change["created_at"][:10])) if change["created_at"] else "–"
+    status = (f"removed {wording.date_label(date.fromisoformat(change['removed_at'][:10]))}"
+              if change["removed_at"] else "in force")
+    return [str(change["id"]), f"{days}: {what}" if days else what, change["by"] or "–", recorded,
+            change["note"] or "", status]
+
+
 def _milestone_row(m: dict) -> list[str]:
-    planned = _iso_span(m["date"], m["end_date"]) if m["end_date"] else words.date_label(date.fromisoformat(m["date"]))
+    planned = _iso_span(m["date"], m["end_date"]) if m["end_date"] else wording.date_label(date.fromisoformat(m["date"]))
     if m["reached_on"]:
-        reached = f"recorded {words.date_label(date.fromisoformat(m['reached_on']))}"
+        reached = f"recorded {wording.date_label(date.fromisoformat(m['reached_on']))}"
     elif not m["due"]:
         reached = "not due yet"
     else:
@@ -322,15 +337,18 @@ def _entry_row(entry: dict, phases: list[dict]) -> list[str]:
     phase = next((p for p in phases if p["start_day"] <= entry["day"]
                   and (p["end_day"] is None or entry["day"] <= p["end_day"])), None)
     wb = vocab.WEIGHT_BEARING_ABBREV[entry["weight_bearing"]]
-    if phase and entry["weight_bearing"] not in phase["weight_bearing"]:
-        # less weight than the first phase allows is the safe side, not a deviation
-        safe_side = phase["start_day"] <= 0 and vocab.wb_rank(entry["weight_bearing"]) < min(
-            vocab.wb_rank(level) for level in phase["weight_bearing"])
-        wb += "" if safe_side else " *"
+    outside = entry.get("outside_plan")  # against the patient's own plan that day, where known
+    # less weight than the first phase allows is the safe side, not a deviation
+    safe_side = bool(phase) and phase["start_day"] <= 0 and vocab.wb_rank(entry["weight_bearing"]) < min(
+        vocab.wb_rank(level) for level in phase["weight_bearing"])
+    if (outside is not None and "weight_bearing" in outside) or (
+            outside is None and phase and entry["weight_bearing"] not in phase["weight_bearing"] and not safe_side):
+        wb += " *"
     activity = entry["activity"] or "–"
-    if phase and entry["activity"] and entry["activity"] not in phase["activities"]:
+    if (outside is not None and "activity" in outside) or (
+            outside is None and phase and entry["activity"] and entry["activity"] not in phase["activities"]):
         activity += " *"
-    return [entry["date"], str(entry["day"]), str(entry["pain"]), wb, BOOT[entry["boot"]], activity,
+    return [entry["date"], str(entry["day"]), str(entry["pain"]), wb, wording.BOOT_PLAN[entry["boot"]], activity,
             ", ".join(entry["symptoms"]), ", ".join(entry["milestones"]), entry["note"] or ""]
 
 
@@ -347,30 +365,46 @@ def _side(side: str | None) -> str | None:
 def _weeks(start_day: int, end_day: int | None) -> str:
     from rehab.render.chart import week_span
 
-    return f"{week_span(start_day, end_day)} · {words.day_span(start_day, end_day)}"
+    return f"{week_span(start_day, end_day)} · {wording.day_span(start_day, end_day)}"
 
 
 def _date_lines(start: date, end: date | None) -> list[str]:
     """A phase's dates on two short lines for a narrow column."""
     if end is None:
-        return ["from", words.date_label(start)]
-    return [f"{words.date_label(start)} –", words.date_label(end)]
+        return ["from", wording.date_label(start)]
+    return [f"{wording.date_label(start)} –", wording.date_label(end)]
+
+
+def _changed(plan, phase, what: str, say, same) -> str:
+    """What the patient's changes set within a phase, where it differs from the phase, for
+    its row: '; days 0–6: at most NWB (changed)'. The full list, with who and why, follows."""
+    changes = plan.changes_in(phase, what) if hasattr(plan, "changes_in") else []
+    parts = []
+    for a in changes:
+        if getattr(a, what) == same:
+            continue
+        start, end = max(a.from_day, phase.start_day), a.until_day
+        if phase.end_day is not None and (end is None or end > phase.end_day):
+            end = phase.end_day
+        days = f"day {start} on" if end is None else (f"day {start}" if start == end else f"days {start}–{end}")
+        parts.append(f"; {days}: {say(getattr(a, what))}")
+    return "".join(parts)
 
 
 def _allowed(levels, expected: str | None) -> str:
-    text = words.weight_bearing_list(levels)
+    text = wording.weight_bearing_list(levels)
     return text + (f"; {vocab.WEIGHT_BEARING_ABBREV[expected]} by the end" if expected else "")
 
 
 def _covered(start: str, end: str) -> str:
     """The report's days; none yet when the range ends before it starts (surgery ahead)."""
     if end < start:
-        return f"nothing yet (from {words.date_label(date.fromisoformat(start))})"
+        return f"nothing yet (from {wording.date_label(date.fromisoformat(start))})"
     return _iso_span(start, end)
 
 
 def _iso_span(start: str, end: str | None) -> str:
-    return words.date_span(date.fromisoformat(start), date.fromisoformat(end) if end else None)
+    return wording.date_span(date.fromisoformat(start), date.fromisoformat(end) if end else None)
 
 
 def _percent(ratio: float | None) -> str:

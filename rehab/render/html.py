@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from rehab.render import chart, documents, words
+from rehab import wording
+from rehab.render import chart, documents, outcome_report
 
 PAGE_SIZE = {"a4": "A4", "letter": "letter"}
 
@@ -30,22 +31,34 @@ def _svg(item: chart.Chart) -> Markup:
     return Markup(chart.to_svg(item))  # to_svg escapes every text it writes
 
 
-def timeline(page: dict, paper: str) -> str:
-    return _environment().get_template("timeline.html").render(
-        title=page["title"], notice=page["notice"], paper=PAGE_SIZE[paper],
+def write_timeline(handle, document: documents.PlanDocument) -> None:
+    page = documents.timeline_page(document)
+    handle.write(_environment().get_template("timeline.html").render(
+        title=page["title"], notice=page["notice"], paper=PAGE_SIZE[documents.paper_size(document.paper)],
         page=page, band=_svg(page["band"]),
-    )
+    ))
 
 
-def reports(pages: list[dict], summary: list[list[str]] | None) -> str:
+def write_reports(handle, document: documents.ReportDocument) -> None:
+    handle.write(_reports(*documents.ordered_pages(document)))
+
+
+def _reports(pages: list[dict], summary: list[list[str]] | None) -> str:
     items = [(page, [_svg(c) for c in page["charts"]]) for page in pages]
     title = pages[0]["title"] if len(pages) == 1 else "Progress reports"
     return _environment().get_template("report.html").render(
-        title=title, notice=words.NOTICE, paper=None,
+        title=title, notice=wording.NOTICE, paper=None,
         items=items, summary=summary,
         summary_title=documents.SUMMARY_TITLE, summary_note=documents.SUMMARY_NOTE,
         summary_headings=documents.SUMMARY_HEADINGS, phase_headings=documents.PHASE_HEADINGS,
         milestone_headings=documents.MILESTONE_HEADINGS, flag_headings=documents.FLAG_HEADINGS,
+        changes_title=wording.CHANGES_TITLE, changes_headings=documents.CHANGES_HEADINGS,
+        changes_none=documents.CHANGES_NONE,
         entry_headings=documents.ENTRY_HEADINGS, entry_legend=documents.ENTRY_LEGEND,
-        chart_legend=documents.CHART_LEGEND,
+        chart_legend=documents.CHART_LEGEND, no_flags=documents.NO_FLAGS, no_entries=documents.NO_ENTRIES,
+        outcome_svgs=[_svg(p["outcomes"]["chart"]) if p.get("outcomes") and p["outcomes"]["chart"] else None
+                      for p in pages],
+        outcome_legend=outcome_report.LEGEND, score_headings=outcome_report.SCORE_HEADINGS,
+        due_headings=outcome_report.DUE_HEADINGS, measure_headings=outcome_report.MEASURE_HEADINGS,
+        symmetry_headings=outcome_report.SYMMETRY_HEADINGS,
     )

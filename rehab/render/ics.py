@@ -17,7 +17,8 @@ from icalendar import Calendar, Event
 
 from rehab import __version__
 from rehab.patient_fields import slug
-from rehab.render import words
+from rehab import wording
+from rehab.render.documents import PlanDocument
 from rehab.timeline import Timeline
 
 
@@ -40,6 +41,10 @@ _SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
 def _sequence(stamp: datetime) -> int:
     """Minutes since 2024: a later file always carries a higher SEQUENCE than an earlier one."""
     return max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60))
+
+
+def write_timeline(handle, document: PlanDocument) -> None:
+    handle.write(timeline_calendar(document.plan, document.person).decode("utf-8"))
 
 
 def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
@@ -68,15 +73,17 @@ def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
         entry.add("dtstart", first)
         entry.add("dtend", last + timedelta(days=1))
         entry.add("summary", summary)
-        entry.add("description", f"{description}\n\n{words.NOTICE}")
+        entry.add("description", f"{description}\n\n{wording.NOTICE}")
         entry.add("transp", "TRANSPARENT")
         entry.add("categories", ["Recovery plan"])
         calendar.add_component(entry)
 
     for m in plan.milestones:
         when = (f"Day {m.day} after surgery" if m.end_date is None
-                else f"Days {m.day}–{m.end_day} after surgery ({words.date_span(m.date, m.end_date)})")
+                else f"Days {m.day}–{m.end_day} after surgery ({wording.date_span(m.date, m.end_date)})")
         text = m.milestone.description or m.title
+        moved = wording.moved_note(plan, m.id).strip(" ()")
+        text = f"{moved[:1].upper()}{moved[1:]}, for you: {text}" if moved else text
         if m.end_date is not None and (m.end_date - m.date).days > LONGEST_BLOCK_DAYS:
             event("milestone", m.id, f"{m.title} (window opens)", m.date, m.date, f"{when}. {text}")
             event("milestone", f"{m.id}-end", f"{m.title} (window closes)", m.end_date, m.end_date,
@@ -85,13 +92,12 @@ def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
             event("milestone", m.id, m.title, m.date, m.last_date, f"{when}. {text}")
     for p in plan.phases:
         rule = p.phase
-        activities = ", ".join(plan.activity_labels(p)) or ", ".join(rule.activities)
         lines = [
-            f"{words.day_span(p.start_day, p.end_day).capitalize()} after surgery: "
-            f"{words.date_span(p.start_date, p.end_date)}.",
+            f"{wording.day_span(p.start_day, p.end_day).capitalize()} after surgery: "
+            f"{wording.date_span(p.start_date, p.end_date)}.",
             *( [rule.summary] if rule.summary else []),
-            f"Weight-bearing: {words.weight_bearing_list(rule.weight_bearing.allowed)}. "
-            f"{'Wear the boot.' if rule.boot else 'No boot.'} Activities: {activities}.",
+            f"Weight-bearing: {wording.weight_bearing_list(rule.weight_bearing.allowed)}. "
+            f"{'Wear the boot.' if rule.boot else 'No boot.'} Activities: {', '.join(plan.activity_labels(p))}.",
             *(f"- {i}" for i in rule.instructions),
         ]
         event("phase", p.id, f"Recovery phase begins: {p.title}", p.start_date, p.start_date, "\n".join(lines))

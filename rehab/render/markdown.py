@@ -2,35 +2,52 @@
 
 from __future__ import annotations
 
-from rehab.render import words
-from rehab.timeline import Timeline
+from rehab import wording
+from rehab.render.documents import PlanDocument
+
+# Characters that start Markdown markup or raw HTML, or end a table cell.
+_SPECIAL = "\\`*_[]<>#|"
 
 
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+def escape(value: object) -> str:
+    """One line of Markdown in which a user's text (a name, a note) cannot start markup or
+    raw HTML, nor break a table: every document's one escaper."""
+    text = " ".join(str(value).split())
+    for char in _SPECIAL:
+        text = text.replace(char, "\\" + char)
+    return text
 
 
-def timeline_markdown(timeline: Timeline, patient_line: str | None = None) -> str:
+def write_timeline(handle, document: PlanDocument) -> None:
+    handle.write(timeline_markdown(document))
+
+
+def timeline_markdown(document: PlanDocument) -> str:
+    timeline = document.plan
+    patient_line = wording.patient_line(document.person)
     protocol = timeline.protocol
-    lines = [f"# Recovery plan: {_cell(protocol.name)}", ""]
+    lines = [f"# Recovery plan: {escape(protocol.name)}", ""]
     if patient_line:
-        lines += [_cell(patient_line), ""]
-    lines += [f"Surgery: **{words.date_label(timeline.surgery_date)}** (day 0)", ""]
+        lines += [escape(patient_line), ""]
+    lines += [f"Surgery: **{wording.date_label(timeline.surgery_date)}** (day 0)", ""]
     lines += ["## Phases", "", "| Phase | Days | Dates | Weight-bearing | Boot | Activities |", "|---|---|---|---|---|---|"]
     for p in timeline.phases:
         lines.append(
-            f"| {_cell(p.title)} | {words.day_span(p.start_day, p.end_day)} | "
-            f"{words.date_span(p.start_date, p.end_date)} | "
-            f"{', '.join(p.phase.weight_bearing.allowed)} | {'yes' if p.phase.boot else 'no'} | "
+            f"| {escape(p.title)} | {wording.day_span(p.start_day, p.end_day)} | "
+            f"{wording.date_span(p.start_date, p.end_date)} | "
+            f"{', '.join(p.phase.weight_bearing.allowed)} | {wording.BOOT_WORDS[p.phase.boot]} | "
             f"{', '.join(timeline.activity_labels(p))} |"
         )
     lines += ["", "## Milestones", "", "| Milestone | Day | Date |", "|---|---|---|"]
     for m in timeline.milestones:
         days = str(m.day) if m.end_day is None else f"{m.day}–{m.end_day}"
-        when = words.date_label(m.date) if m.end_date is None else words.date_span(m.date, m.end_date)
-        lines.append(f"| {_cell(m.title)} | {days} | **{when}** |")
+        when = wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date)
+        lines.append(f"| {escape(m.title + wording.moved_note(timeline, m.id))} | {days} | **{when}** |")
+    changes = wording.plan_change_lines(timeline)
+    if changes:
+        lines += ["", f"## {wording.CHANGES_TITLE}", ""] + [f"- {escape(line)}" for line in changes]
     for p in timeline.phases:
-        lines += ["", f"## {_cell(p.title)} ({words.day_span(p.start_day, p.end_day)})", ""]
-        lines += [f"- {_cell(i)}" for i in p.phase.instructions]
-    lines += ["", "## When to get help now", "", f"{words.RED_FLAG_ADVICE}", "", f"_{words.NOTICE}_", ""]
+        lines += ["", f"## {escape(p.title)} ({wording.day_span(p.start_day, p.end_day)})", ""]
+        lines += [f"- {escape(i)}" for i in p.phase.instructions]
+    lines += ["", "## When to get help now", "", f"{wording.RED_FLAG_ADVICE}", "", f"_{wording.NOTICE}_", ""]
     return "\n".join(lines)

@@ -11,15 +11,22 @@ import csv
 import json
 from collections.abc import Iterable
 
-from rehab.render import documents, words
+from rehab import wording
+from rehab.render import documents
+from rehab.render.markdown import escape as _text
 
 CSV_COLUMNS = ("patient_id", "date", "day", "pain", "weight_bearing", "boot", "activity",
                "symptoms", "milestones", "note", "patient_name", "flags")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def write_csv(handle, reports: Iterable[dict]) -> None:
-    """One row per entry of each report document, header first (see write_entry_rows)."""
+def write_csv(handle, document: documents.ReportDocument) -> None:
+    """One row per entry, header first, straight from each patient's entries and flags."""
+    write_entry_rows(handle, document.entry_rows)
+
+
+def write_report_csv(handle, reports: Iterable[dict]) -> None:
+    """The same CSV from whole report documents (see write_entry_rows)."""
     writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for report in reports:
@@ -55,7 +62,7 @@ def _write_row(writer, patient_id, name, day, day_number, pain, weight_bearing, 
                milestones, note, flags) -> None:
     # Numbers and our own vocabulary go out as they are; only text a person typed (ids,
     # names, notes) can start like a formula, so only it goes through the guard.
-    writer.writerow((_text_cell(patient_id), day, day_number, pain, weight_bearing, words.BOOT_WORDS[boot],
+    writer.writerow((_text_cell(patient_id), day, day_number, pain, weight_bearing, wording.BOOT_WORDS[boot],
                      activity or "", ";".join(symptoms), _text_cell(";".join(milestones)), _text_cell(note),
                      _text_cell(name), flags or ""))
 
@@ -66,16 +73,17 @@ def _text_cell(value) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def write_json(handle, reports: Iterable[dict]) -> None:
+def write_json(handle, document: documents.ReportDocument) -> None:
     """{"patients": [report, ...]}, written one patient at a time."""
     handle.write('{"patients": [')
-    for index, report in enumerate(reports):
+    for index, report in enumerate(document.reports):
         handle.write(("," if index else "") + "\n")
         handle.write(json.dumps(report, ensure_ascii=False, separators=(",", ":")))
     handle.write("\n]}\n")
 
 
-def markdown(pages: list[dict], summary: list[list[str]] | None) -> str:
+def write_markdown(handle, document: documents.ReportDocument) -> None:
+    pages, summary = documents.ordered_pages(document)
     out: list[str] = []
     if summary is not None:
         out += [f"# {documents.SUMMARY_TITLE}", "", documents.SUMMARY_NOTE, ""]
@@ -85,29 +93,38 @@ def markdown(pages: list[dict], summary: list[list[str]] | None) -> str:
         out += [f"- **{label}:** {_text(value)}" for label, value in page["facts"]] + [""]
         out += ["## Adherence", ""] + [f"- **{label}:** {value}" for label, value in page["adherence"]] + [""]
         out += ["## Pain (0–10)", ""] + [f"- **{label}:** {value}" for label, value in page["pain"]] + [""]
+        out += _outcomes_markdown(page.get("outcomes"))
         out += ["## Weight-bearing, boot and activity by phase", ""]
         out += _table(documents.PHASE_HEADINGS, page["phases"])
+        out += [f"## {wording.CHANGES_TITLE}", ""] + (_table(documents.CHANGES_HEADINGS, page["changes"])
+                                                    if page["changes"] else [documents.CHANGES_NONE, ""])
         out += ["## Milestones", ""] + _table(documents.MILESTONE_HEADINGS, page["milestones"])
         out += ["## Flags", ""] + (_table(documents.FLAG_HEADINGS, page["flags"]) if page["flags"]
-                                   else ["No flags in this period.", ""])
+                                   else [documents.NO_FLAGS, ""])
         out += ["## Entries", ""]
         if page["entries"]:
             out += _table(documents.ENTRY_HEADINGS, page["entries"]) + [documents.ENTRY_LEGEND, ""]
         else:
-            out += ["No entries in this period.", ""]
-    out += [f"_{words.NOTICE}_", ""]
-    return "\n".join(out)
+            out += [documents.NO_ENTRIES, ""]
+    out += [f"_{wording.NOTICE}_", ""]
+    handle.write("\n".join(out))
+
+
+def _outcomes_markdown(section: dict | None) -> list[str]:
+    from rehab.render import outcome_report as o
+
+    if not section:
+        return []
+    out = ["## Outcomes: questionnaires", ""]
+    out += _table(o.SCORE_HEADINGS, section["scores"]) if section["scores"] else ["No questionnaires recorded.", ""]
+    out += _table(o.DUE_HEADINGS, section["due"]) if section["due"] else []
+    out += ["## Outcomes: measures, swelling and home exercises", ""]
+    out += _table(o.MEASURE_HEADINGS, section["measures"]) if section["measures"] else ["No measures recorded.", ""]
+    out += _table(o.SYMMETRY_HEADINGS, section["symmetry"]) if section["symmetry"] else []
+    return out + [f"- **{label}:** {_text(value)}" for label, value in section["logged"]] + [""]
 
 
 def _table(headings: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(headings) + " |", "|" + "---|" * len(headings)]
-    lines += ["| " + " | ".join(_text(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(_text(cell) for cell in row) + " |" for row in rows]
     return lines + [""]
-
-
-def _text(value) -> str:
-    """One line of Markdown in which a user's text cannot start markup or raw HTML."""
-    text = " ".join(str(value).split())
-    for char in "\\`*_[]<>#":
-        text = text.replace(char, "\\" + char)
-    return text

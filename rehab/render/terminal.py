@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from rehab.render import words
+from rehab import wording
 from rehab.timeline import Timeline
 
 
@@ -33,6 +33,12 @@ def plain_text(render, width: int = 80) -> str:
                   no_color=True, color_system=None, force_terminal=False)
     render(out)
     return out.file.getvalue()
+
+
+def write_timeline(handle, document) -> None:
+    """The plan as `rehab timeline` shows it, as plain text 80 columns wide (for a file)."""
+    line = wording.patient_line(document.person)
+    handle.write(plain_text(lambda out: timeline_view(out, document.plan, document.today, line)))
 
 
 def bullet(out: Console, text: str, indent: int = 1) -> None:
@@ -60,29 +66,29 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
     patient's log nothing is marked done, only the day's place (▶)."""
     protocol = timeline.protocol
     day = timeline.day_of(on)
-    heading = f"{protocol.name} — surgery {words.date_label(timeline.surgery_date)}"
+    heading = f"{protocol.name} — surgery {wording.date_label(timeline.surgery_date)}"
     if patient_line:
         heading = f"{patient_line}\n{heading}"
     out.print(Text(heading, style="bold"))
     if day < 0:
-        out.print(f"{words.date_label(on)} is {-day} day{'s' if day != -1 else ''} before surgery.")
+        out.print(f"{wording.date_label(on)} is {-day} day{'s' if day != -1 else ''} before surgery.")
     else:
-        out.print(f"{words.date_label(on)} is day {day}, in {words.recovery_week(day)}.")
+        out.print(f"{wording.date_label(on)} is day {day}, in {wording.recovery_week(day)}.")
 
     current = timeline.phase_on(on)
     following = timeline.next_milestone(on, done or ())
     phase_rows = []
     for p in timeline.phases:
         mark = "▶" if current is not None and p.id == current.id else ""
-        phase_rows.append((mark, p.title, words.day_span(p.start_day, p.end_day),
-                           words.date_span(p.start_date, p.end_date),
-                           ", ".join(p.phase.weight_bearing.allowed), "yes" if p.phase.boot else "no"))
+        phase_rows.append((mark, p.title, wording.day_span(p.start_day, p.end_day),
+                           wording.date_span(p.start_date, p.end_date),
+                           ", ".join(p.phase.weight_bearing.allowed), wording.BOOT_WORDS[p.phase.boot]))
     milestone_rows = []
     for m in timeline.milestones:
         mark = "▶" if following is not None and m.id == following.id else ("✓" if m.id in (done or ()) else "")
         days = str(m.day) if m.end_day is None else f"{m.day}–{m.end_day}"
-        when = words.date_label(m.date) if m.end_date is None else words.date_span(m.date, m.end_date)
-        milestone_rows.append((mark, m.title, days, when))
+        when = wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date)
+        milestone_rows.append((mark, m.title + wording.moved_note(timeline, m.id), days, when))
 
     if out.width < TABLE_MIN_WIDTH:
         _timeline_blocks(out, phase_rows, milestone_rows)
@@ -102,9 +108,14 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
         for row in milestone_rows:
             milestones.add_row(*row, style="bold" if row[0] == "▶" else None)
         out.print(milestones)
-    out.print("▶ marks where " + words.date_label(on) + " falls"
+    changes = wording.plan_change_lines(timeline)
+    if changes:
+        out.print(Text(wording.CHANGES_TITLE, style="bold"))
+        for line in changes:
+            bullet(out, line)
+    out.print("▶ marks where " + wording.date_label(on) + " falls"
               + ("; ✓ a milestone recorded." if done else "."), style="dim")
-    out.print(words.NOTICE, style="dim")
+    out.print(wording.NOTICE, style="dim")
 
 
 def _timeline_blocks(out: Console, phase_rows: list[tuple], milestone_rows: list[tuple]) -> None:
@@ -129,8 +140,8 @@ def protocol_view(out: Console, protocol) -> None:
         end = phase.end.model_dump() if phase.end else "onwards"
         out.print()
         out.print(Text(f"{phase.title}  ({phase.start.model_dump()} – {end})", style="bold"))
-        out.print(f"  Weight-bearing: {words.weight_bearing_list(phase.weight_bearing.allowed)}"
-                  f"; boot: {'yes' if phase.boot else 'no'}; activities: {', '.join(phase.activities)}"
+        out.print(f"  Weight-bearing: {wording.weight_bearing_list(phase.weight_bearing.allowed)}"
+                  f"; boot: {wording.BOOT_WORDS[phase.boot]}; activities: {', '.join(phase.activities)}"
                   f"; pain ceiling {phase.pain_ceiling}/10")
         for item in phase.instructions:
             bullet(out, item, indent=2)
@@ -140,5 +151,12 @@ def protocol_view(out: Console, protocol) -> None:
         when = m.at.model_dump() + (f" – {m.until.model_dump()}" if m.until else "")
         confirm = " (record it with rehab log --milestone " + m.id + ")" if m.confirm else ""
         out.print(f"  {m.id}: {m.title}, {when}{confirm}")
+    schedule = getattr(protocol, "outcomes", None)
+    if schedule:
+        out.print()
+        out.print(Text("Outcome questionnaires", style="bold"))
+        due = ", ".join(p if isinstance(p, str) else p.model_dump() for p in schedule.due)
+        out.print(f"  {', '.join(schedule.instruments)}: due {due} "
+                  f"(within {schedule.window_days} days either side; rehab score ID)")
     out.print()
     out.print("Sources: " + "; ".join(s.title for s in protocol.sources), style="dim")

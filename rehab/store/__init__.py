@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 from itertools import islice, repeat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, text, update
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from rehab.errors import NotFound, RehabError, StoreError
-from rehab.model import Acknowledgement, Entry, Patient, PatientRecord, Revision
+from rehab.model import Acknowledgement, Adjustment, Entry, Measure, Patient, PatientRecord, Revision, Score
 from rehab.store import engine as _engine
 from rehab.store.schema import metadata
 
@@ -26,12 +26,19 @@ E = _TABLES["entry"]
 R = _TABLES["entry_revision"]
 A = _TABLES["flag_ack"]
 S = _TABLES["setting"]
+ADJ = _TABLES["plan_adjustment"]
+SC = _TABLES["outcome_score"]
+M = _TABLES["measure"]
+# Every table holding a patient's rows, children before the patient.
+PATIENT_TABLES = (A, R, E, ADJ, SC, M)
 
 DEFAULT_KEY = "default_patient"
 # The columns a day's entry is read from: timestamps stay in the database unless asked for
 # (parsing them was a third of a clinic report's reading time).
 ENTRY_COLUMNS = [E.c[name] for name in ("patient_id", "date", "pain", "weight_bearing", "boot", "activity",
-                                        "symptoms", "milestones", "note")]
+                                        "symptoms", "milestones", "note", "temperature", "swelling",
+                                        "exercises")]
+N_ENTRY = len(ENTRY_COLUMNS)
 
 
 def _now() -> datetime:
@@ -137,17 +144,31 @@ class Store:
         with self._write() as conn:
             _set_default(conn, patient_id)
 
-    def edit_patient(self, patient: Patient) -> None:
+    def edit_patient(self, patient_id: str, change: Callable[[Patient], Patient]) -> Patient:
+        """Read the patient, apply `change` (which may refuse with RehabError) and write the
+        result, in one transaction: two edits at once never undo each other. A new surgery
+        date after a logged day is refused (entries never fall before day 0)."""
         with self._write() as conn:
-            values = _patient_values(patient)
+            old = _patient(_lock_patient(conn, patient_id))
+            new = change(old)._replace(id=old.id, created_at=old.created_at)
+            if new.surgery_date != old.surgery_date:
+                first = conn.execute(select(func.min(E.c.date)).where(E.c.patient_id == patient_id)).scalar()
+                if first is not None and first < new.surgery_date:
+                    raise RehabError(f"{patient_id} has an entry on {first}, before the new surgery date")
+            values = _patient_values(new)
             values.pop("created_at")
-            conn.execute(update(P).where(P.c.id == patient.id).values(**values))
+            conn.execute(update(P).where(P.c.id == patient_id).values(**values))
+        return new
+
+    def discharge(self, patient_id: str, on: date | None) -> Patient:
+        """End follow-up on a day; None reopens it."""
+        return self.edit_patient(patient_id, lambda p: p._replace(discharged_on=on))
 
     def remove_patient(self, patient_id: str) -> int:
         """Remove a patient and everything logged for them; returns how many entries went."""
         with self._write() as conn:
             count = conn.execute(select(func.count()).select_from(E).where(E.c.patient_id == patient_id)).scalar()
-            for table in (A, R, E):  # explicit, so no database needs ON DELETE CASCADE
+            for table in PATIENT_TABLES:  # explicit, so no database needs ON DELETE CASCADE
                 conn.execute(delete(table).where(table.c.patient_id == patient_id))
             conn.execute(delete(P).where(P.c.id == patient_id))
             default = _default(conn)
@@ -166,21 +187,29 @@ class Store:
             row = conn.execute(select(*ENTRY_COLUMNS).where(and_(E.c.patient_id == patient_id, E.c.date == on))).first()
         return _entry_columns(row) if row else None
 
-    def log(self, patient_id: str, entry: Entry, replace_existing: bool) -> Entry | None:
-        """Save the day's entry; returns the entry it replaced, which is kept as a revision."""
+    def log(self, patient_id: str, on: date, build: Callable[[Entry | None], Entry],
+            replace: bool) -> tuple[Entry, Entry | None]:
+        """Save a day's entry in one transaction: read the day's entry, `build` the new one from
+        it (build may refuse with RehabError), write it, keeping the old one as a revision.
+        Returns (new, old). Two `log --replace` at once queue on the patient's row, so each
+        merges into what the other wrote and nothing is lost."""
         now = _now()
         with self._write() as conn:
-            row = conn.execute(select(E).where(and_(E.c.patient_id == patient_id, E.c.date == entry.date))).first()
-            if row is not None and not replace_existing:
-                raise RehabError(f"{entry.date.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
-            values = _entry_values(entry)
+            _lock_patient(conn, patient_id)
+            row = conn.execute(select(E).where(and_(E.c.patient_id == patient_id, E.c.date == on))).first()
+            if row is not None and not replace:
+                raise RehabError(f"{on.isoformat()} already has an entry; add --replace to change it (the old values are kept)")
+            old = _entry(row) if row is not None else None
+            new = build(old)
+            if new.date != on:
+                raise ValueError("build must keep the day it was asked for")
+            values = _entry_values(new)
             if row is None:
                 conn.execute(insert(E).values(patient_id=patient_id, created_at=now, updated_at=now, **values))
-                return None
-            old = _entry(row)
-            conn.execute(insert(R).values(patient_id=patient_id, replaced_at=now, **_entry_values(old)))
-            conn.execute(update(E).where(E.c.id == row.id).values(updated_at=now, **values))
-            return old
+            else:
+                conn.execute(insert(R).values(patient_id=patient_id, replaced_at=now, **_entry_values(old)))
+                conn.execute(update(E).where(E.c.id == row.id).values(updated_at=now, **values))
+            return new, old
 
     def entries(self, patient_id: str, start: date | None = None, end: date | None = None) -> list[Entry]:
         query = select(*ENTRY_COLUMNS).where(E.c.patient_id == patient_id)
@@ -217,6 +246,68 @@ class Store:
             conn.execute(delete(A).where(where))
             conn.execute(insert(A).values(patient_id=patient_id, **_ack_values(ack)))
 
+    # -- the patient's own plan, outcomes ------------------------------------------------
+
+    def adjustments(self, patient_id: str) -> list[Adjustment]:
+        """In the order recorded, removed ones too."""
+        with self._read() as conn:
+            return [_adjustment(r) for r in conn.execute(select(ADJ).where(ADJ.c.patient_id == patient_id).order_by(ADJ.c.id))]
+
+    def add_adjustment(self, patient_id: str, a: Adjustment) -> Adjustment:
+        with self._write() as conn:
+            _lock_patient(conn, patient_id)
+            added = a._replace(created_at=a.created_at or _now())
+            values = _adjustment_values(added)
+            new_id = conn.execute(insert(ADJ).values(patient_id=patient_id, **values).returning(ADJ.c.id)).scalar()
+        return added._replace(id=new_id)
+
+    def remove_adjustment(self, patient_id: str, adjustment_id: int) -> Adjustment:
+        """Takes it out of the plan; the row stays, stamped with removed_at."""
+        with self._write() as conn:
+            where = and_(ADJ.c.patient_id == patient_id, ADJ.c.id == adjustment_id)
+            row = conn.execute(select(ADJ).where(where)).first()
+            if row is None:
+                raise NotFound(f"no plan change {adjustment_id} for {patient_id} (see 'rehab plan list')")
+            found = _adjustment(row)
+            if found.removed_at is not None:
+                return found
+            removed = found._replace(removed_at=_now())
+            conn.execute(update(ADJ).where(where).values(removed_at=removed.removed_at))
+        return removed
+
+    def scores(self, patient_id: str, instrument: str | None = None) -> list[Score]:
+        """By date, then in the order recorded."""
+        query = select(SC).where(SC.c.patient_id == patient_id)
+        if instrument is not None:
+            query = query.where(SC.c.instrument == instrument)
+        with self._read() as conn:
+            return [_score(r) for r in conn.execute(query.order_by(SC.c.date, SC.c.id))]
+
+    def add_score(self, patient_id: str, s: Score) -> Score:
+        with self._write() as conn:
+            _lock_patient(conn, patient_id)
+            added = s._replace(created_at=s.created_at or _now())
+            new_id = conn.execute(insert(SC).values(patient_id=patient_id, **_score_values(added)).returning(SC.c.id)).scalar()
+        return added._replace(id=new_id)
+
+    def measures(self, patient_id: str) -> list[Measure]:
+        """By date, then in the order recorded."""
+        with self._read() as conn:
+            return [_measure(r) for r in conn.execute(select(M).where(M.c.patient_id == patient_id).order_by(M.c.date, M.c.id))]
+
+    def add_measure(self, patient_id: str, m: Measure) -> Measure:
+        with self._write() as conn:
+            _lock_patient(conn, patient_id)
+            added = m._replace(created_at=m.created_at or _now())
+            new_id = conn.execute(insert(M).values(patient_id=patient_id, **_measure_values(added)).returning(M.c.id)).scalar()
+        return added._replace(id=new_id)
+
+    def reset(self) -> None:
+        """Empty every table (rehab demo starts again)."""
+        with self._write() as conn:
+            for table in (*PATIENT_TABLES, S, P):
+                conn.execute(delete(table))
+
     # -- whole-database reading and writing ----------------------------------------------
 
     def records(self, patient_ids: Iterable[str] | None = None, start: date | None = None,
@@ -240,6 +331,9 @@ class Store:
             entries = rows(E, [E.c.date], *range_e, columns=ENTRY_COLUMNS + times)
             revisions = rows(R, [R.c.date, R.c.id])
             acks = rows(A, [A.c.date, A.c.id])
+            adjustments = rows(ADJ, [ADJ.c.id])
+            scores = rows(SC, [SC.c.date, SC.c.id])
+            measures = rows(M, [M.c.date, M.c.id])
             query = select(P).order_by(P.c.id)
             if wanted is not None:
                 query = query.where(P.c.id.in_(wanted))
@@ -248,10 +342,13 @@ class Store:
                 taken = entries.take(patient.id)
                 yield PatientRecord(
                     patient,
-                    [_entry_columns(r[:9] if with_times else r) for r in taken],
+                    [_entry_columns(r[:N_ENTRY] if with_times else r) for r in taken],
                     [Revision(_entry(r), r.replaced_at) for r in revisions.take(patient.id)],
                     [_ack(r) for r in acks.take(patient.id)],
                     [(r.created_at, r.updated_at) for r in taken] if with_times else None,
+                    [_adjustment(r) for r in adjustments.take(patient.id)],
+                    [_score(r) for r in scores.take(patient.id)],
+                    [_measure(r) for r in measures.take(patient.id)],
                 )
 
     def import_records(self, records: list[PatientRecord], default_id: str | None = None) -> None:
@@ -280,6 +377,12 @@ class Store:
             acks = [{"patient_id": r.patient.id, **_ack_values(a)} for r in records for a in r.acknowledgements]
             if acks:
                 conn.execute(insert(A), acks)
+            _insert_adjustments(conn, records, now)
+            for table, lists, values in ((SC, "scores", _score_values), (M, "measures", _measure_values)):
+                rows = [{"patient_id": r.patient.id, **values(item._replace(created_at=item.created_at or now))}
+                        for r in records for item in getattr(r, lists)]
+                if rows:
+                    conn.execute(insert(table), rows)
             if _default(conn) is None:
                 chosen = default_id if default_id in ids else records[0].patient.id
                 conn.execute(insert(S).values(key=DEFAULT_KEY, value=chosen))
@@ -287,7 +390,24 @@ class Store:
     def counts(self) -> dict[str, int]:
         with self._read() as conn:
             return {name: conn.execute(select(func.count()).select_from(t)).scalar()
-                    for name, t in (("patients", P), ("entries", E), ("revisions", R), ("acknowledgements", A))}
+                    for name, t in (("patients", P), ("entries", E), ("revisions", R), ("acknowledgements", A),
+                                    ("adjustments", ADJ), ("scores", SC), ("measures", M))}
+
+
+def _insert_adjustments(conn, records: list[PatientRecord], now: datetime) -> None:
+    """Plan changes keep their ids (what `plan remove ID` names) when none is taken here,
+    so a restored backup reads as it was made; otherwise they are numbered afresh."""
+    items = [(r.patient.id, a._replace(created_at=a.created_at or now)) for r in records for a in r.adjustments]
+    if not items:
+        return
+    ids = [a.id for _, a in items]
+    keep = None not in ids and not any(
+        conn.execute(select(ADJ.c.id).where(ADJ.c.id.in_(chunk)).limit(1)).first() for chunk in _chunks(ids, 500))
+    conn.execute(insert(ADJ), [{"patient_id": pid, **_adjustment_values(a), **({"id": a.id} if keep else {})}
+                               for pid, a in sorted(items, key=lambda item: item[1].id or 0)])
+    if keep and conn.dialect.name == "postgresql":  # explicit ids do not move the sequence on
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('plan_adjustment', 'id'), "
+                          "(SELECT max(id) FROM plan_adjustment))"))
 
 
 def _entry_times(record: PatientRecord, now: datetime) -> Iterator[tuple[datetime, datetime]]:
@@ -318,7 +438,7 @@ def _insert_entries(conn, records: list[PatientRecord], now: datetime) -> None:
 
 _SQLITE_INSERT_ENTRY = (
     "INSERT INTO entry (patient_id, date, pain, weight_bearing, boot, activity, symptoms, milestones, note, "
-    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "temperature, swelling, exercises, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -329,7 +449,8 @@ def _insert_entries_sqlite(conn, records: list[PatientRecord], now: datetime) ->
     stamp = _sqlite_stamp(now)
     rows = (
         (record.patient.id, e.date.isoformat(), e.pain, e.weight_bearing, None if e.boot is None else int(e.boot),
-         e.activity, _json_list(e.symptoms), _json_list(e.milestones), e.note, *times)
+         e.activity, _json_list(e.symptoms), _json_list(e.milestones), e.note, e.temperature, e.swelling,
+         e.exercises, *times)
         for record in records
         for e, times in zip(record.entries, repeat((stamp, stamp)) if record.entry_times is None else
                             ((_sqlite_stamp(c), _sqlite_stamp(u)) for c, u in _entry_times(record, now)))
@@ -375,6 +496,15 @@ def _default(conn) -> str | None:
     return conn.execute(select(S.c.value).where(S.c.key == DEFAULT_KEY)).scalar()
 
 
+def _lock_patient(conn, patient_id: str):
+    """The patient's row, locked until the transaction ends (PostgreSQL: FOR UPDATE; SQLite
+    holds the whole database from BEGIN IMMEDIATE). NotFound if there is no such patient."""
+    row = conn.execute(select(P).where(P.c.id == patient_id).with_for_update()).first()
+    if row is None:
+        raise NotFound(f"no patient {patient_id!r} (see 'rehab patient list')")
+    return row
+
+
 def _set_default(conn, patient_id: str) -> None:
     conn.execute(delete(S).where(S.c.key == DEFAULT_KEY))
     conn.execute(insert(S).values(key=DEFAULT_KEY, value=patient_id))
@@ -386,25 +516,26 @@ def _first_line(exc) -> str:
 
 def _patient(row) -> Patient:
     return Patient(id=row.id, name=row.name, surgery_date=row.surgery_date, procedure=row.procedure,
-                   side=row.side, surgeon=row.surgeon, created_at=row.created_at)
+                   side=row.side, surgeon=row.surgeon, created_at=row.created_at, discharged_on=row.discharged_on)
 
 
 def _patient_values(p: Patient) -> dict:
     return {"id": p.id, "name": p.name, "surgery_date": p.surgery_date, "procedure": p.procedure,
-            "side": p.side, "surgeon": p.surgeon, "created_at": p.created_at}
+            "side": p.side, "surgeon": p.surgeon, "created_at": p.created_at, "discharged_on": p.discharged_on}
 
 
 def _entry_columns(row) -> Entry:
     """An entry from a row of ENTRY_COLUMNS, by position: a clinic report reads every entry,
     and lookups by name were most of the reading cost."""
-    _, day, pain, weight_bearing, boot, activity, symptoms, milestones, note = row
-    return Entry(day, pain, weight_bearing, boot, activity, _names(symptoms), _names(milestones), note)
+    _, day, pain, weight_bearing, boot, activity, symptoms, milestones, note, temperature, swelling, exercises = row
+    return Entry(day, pain, weight_bearing, boot, activity, _names(symptoms), _names(milestones), note,
+                 temperature, swelling, exercises)
 
 
 def _entry(row) -> Entry:
     return Entry(date=row.date, pain=row.pain, weight_bearing=row.weight_bearing, boot=row.boot,
                  activity=row.activity, symptoms=_names(row.symptoms), milestones=_names(row.milestones),
-                 note=row.note)
+                 note=row.note, temperature=row.temperature, swelling=row.swelling, exercises=row.exercises)
 
 
 def _names(text: str | None) -> tuple[str, ...]:
@@ -415,7 +546,8 @@ def _names(text: str | None) -> tuple[str, ...]:
 def _entry_values(e: Entry) -> dict:
     return {"date": e.date, "pain": e.pain, "weight_bearing": e.weight_bearing, "boot": e.boot,
             "activity": e.activity, "symptoms": _json_list(e.symptoms),
-            "milestones": _json_list(e.milestones), "note": e.note}
+            "milestones": _json_list(e.milestones), "note": e.note, "temperature": e.temperature,
+            "swelling": e.swelling, "exercises": e.exercises}
 
 
 def _json_list(names: tuple[str, ...]) -> str:
@@ -430,3 +562,35 @@ def _ack(row) -> Acknowledgement:
 def _ack_values(a: Acknowledgement) -> dict:
     return {"date": a.date, "rule": a.rule, "subject": a.subject, "note": a.note, "by": a.by,
             "acknowledged_at": a.acknowledged_at}
+
+
+def _adjustment(row) -> Adjustment:
+    return Adjustment(id=row.id, kind=row.kind, from_day=row.from_day, until_day=row.until_day,
+                      weight_bearing=row.weight_bearing, boot=row.boot, allow=_names(row.allow),
+                      forbid=_names(row.forbid), pain_ceiling=row.pain_ceiling, milestone=row.milestone,
+                      note=row.note, by=row.by, created_at=row.created_at, removed_at=row.removed_at)
+
+
+def _adjustment_values(a: Adjustment) -> dict:
+    values = a._asdict()
+    values.pop("id")
+    values["allow"], values["forbid"] = _json_list(a.allow), _json_list(a.forbid)
+    return values
+
+
+def _score(row) -> Score:
+    return Score(id=row.id, instrument=row.instrument, date=row.date, answers=tuple(json.loads(row.answers)),
+                 score=row.score, created_at=row.created_at)
+
+
+def _score_values(s: Score) -> dict:
+    return {"instrument": s.instrument, "date": s.date, "answers": json.dumps(list(s.answers)), "score": s.score,
+            "created_at": s.created_at}
+
+
+def _measure(row) -> Measure:
+    return Measure(id=row.id, name=row.name, date=row.date, side=row.side, value=row.value, created_at=row.created_at)
+
+
+def _measure_values(m: Measure) -> dict:
+    return {"name": m.name, "date": m.date, "side": m.side, "value": m.value, "created_at": m.created_at}

@@ -1,10 +1,12 @@
-"""The clinic's contact details printed on a plan: a small YAML file, overridden by options.
+"""The user's configuration files. Today one: the clinic's contact details printed on a plan,
+a small YAML file, overridden by options.
 
 The file is `clinic.yaml` in the user config directory for rehab (on Linux
 $XDG_CONFIG_HOME/rehab/clinic.yaml), for example:
 
     name: Ankle Unit, St Elsewhere
     phone: 020 7946 0000
+    out_of_hours_phone: 020 7946 0999
     email: ankle.unit@example.org
     address: 1 Hospital Road, London
     emergency_phone: 999
@@ -14,37 +16,38 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rehab.errors import RehabError
+from rehab.errors import NotFound, RehabError
 
-KEYS = ("name", "phone", "email", "address", "emergency_phone")
-LABELS = {"name": "Clinic", "phone": "Phone", "email": "Email", "address": "Address",
-          "emergency_phone": "Emergency"}
+KEYS = ("name", "phone", "out_of_hours_phone", "email", "address", "emergency_phone")
 
 
-def config_path() -> Path:
+MAX_BYTES = 64 * 1024
+
+
+def clinic_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_config_dir("rehab")) / "clinic.yaml"
 
 
-def details(name: str | None, phone: str | None, email: str | None) -> dict:
-    """Every key, a non-empty string or None: options win over the file."""
-    found = _read(config_path())
+def clinic(name: str | None = None, phone: str | None = None, email: str | None = None) -> dict:
+    """The clinic's details: every key, a non-empty string or None; options win over the file."""
+    found = _read(clinic_path())
     options = {"name": name, "phone": phone, "email": email}
     return {key: _clean(options.get(key)) or found.get(key) for key in KEYS}
 
 
-def lines(clinic: dict) -> list[tuple[str, str]]:
-    """(label, value) for each detail that is set, in a fixed order."""
-    return [(LABELS[key], clinic[key]) for key in KEYS if clinic.get(key)]
-
-
 def _read(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        from rehab.files import read_bytes
+
+        # A regular file only, and small: a FIFO named clinic.yaml must not hang a printout.
+        text = read_bytes(path, MAX_BYTES, "clinic file").decode("utf-8")
+    except NotFound:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
+    except RehabError as exc:
+        raise RehabError(f"cannot read the clinic file: {exc}") from None
+    except UnicodeDecodeError as exc:
         raise RehabError(f"cannot read the clinic file {path}: {exc}") from None
     import yaml
 

@@ -1,0 +1,62 @@
+"""Checks an imported file must pass beyond its shape (rehab.backup reads the shape): the
+free-text rules every command applies, and times that can be stored. Pure.
+
+A NUL byte or an escape sequence must not arrive by import when `log` refuses it; a
+created_at of 9999-12-31T23:59:59-05:00 is past the last moment a database can hold once
+made UTC, which was an unexpected error rather than a refusal."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from rehab.dates import EARLIEST, LATEST
+from rehab.errors import RehabError
+from rehab.text import LINE_LIMIT, line, note
+
+
+def check_records(records) -> None:
+    """Every imported record, its free text cleaned in place; the first problem is named by
+    its place in the file ("patients[2].entries[5].note"), as the rest of import does."""
+    for i, record in enumerate(records):
+        where = f"patients[{i}]"
+        _moment(record.patient.created_at, f"{where}.created_at")
+        record.entries = [e._replace(note=_at(note, e.note, f"{where}.entries[{j}].note"))
+                          for j, e in enumerate(record.entries)]
+        for j, (created, updated) in enumerate(record.entry_times or ()):
+            _moment(created, f"{where}.entries[{j}].created_at")
+            _moment(updated, f"{where}.entries[{j}].updated_at")
+        record.revisions = [r._replace(entry=r.entry._replace(note=_at(note, r.entry.note, f"{where}.revisions[{j}].note")))
+                            for j, r in enumerate(record.revisions)]
+        for j, r in enumerate(record.revisions):
+            _moment(r.replaced_at, f"{where}.revisions[{j}].replaced_at")
+        record.acknowledgements = [a._replace(note=_at(note, a.note, f"{where}.acknowledgements[{j}].note"),
+                                              by=_at(line, a.by, f"{where}.acknowledgements[{j}].by"))
+                                   for j, a in enumerate(record.acknowledgements)]
+        for j, a in enumerate(record.acknowledgements):
+            _moment(a.acknowledged_at, f"{where}.acknowledgements[{j}].acknowledged_at")
+        adjustments = getattr(record, "adjustments", None) or []
+        record.adjustments = [a._replace(note=_at(note, a.note, f"{where}.adjustments[{j}].note"),
+                                         by=_at(line, a.by, f"{where}.adjustments[{j}].by"))
+                              for j, a in enumerate(adjustments)]
+        for j, a in enumerate(record.adjustments):
+            _moment(a.created_at, f"{where}.adjustments[{j}].created_at")
+            _moment(a.removed_at, f"{where}.adjustments[{j}].removed_at")
+
+
+def _at(check, value, where: str):
+    if value is None or (check is note and len(value) <= LINE_LIMIT and value.isprintable()):
+        return value  # the common case, quickly: a short note without control characters
+    return check(value, where)
+
+
+def _moment(value: datetime | None, where: str) -> None:
+    """A time that can be stored: in UTC, within the years rehab works with."""
+    if value is None:
+        return
+    try:
+        utc = value.astimezone(timezone.utc) if value.tzinfo else value
+    except (OverflowError, ValueError):
+        utc = None
+    if utc is None or not EARLIEST.year <= utc.year <= LATEST.year:
+        raise RehabError(f"{where}: {value.isoformat()} is outside the years rehab works with "
+                         f"({EARLIEST.year}–{LATEST.year})")

@@ -1,0 +1,138 @@
+"""Combined procedures: the contract's rules phase by phase, against hand-written expectations."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from rehab.errors import RehabError
+from rehab.protocols import find, find_combined
+from rehab.protocols.combine import combine, combined_id
+from rehab.protocols.models import Protocol
+
+
+def _phase(pid, start, end, allowed, expected, boot, activities, ceiling, **more):
+    return {"id": pid, "title": pid.title(), "start": start, "end": end, "instructions": [f"{pid} step"],
+            "weight_bearing": {"allowed": allowed, "expected_by_end": expected}, "boot": boot,
+            "activities": activities, "pain_ceiling": ceiling, **more}
+
+
+def protocol(pid: str, phases: list[dict], milestones: list[dict] = (), **thresholds) -> Protocol:
+    return Protocol.model_validate({
+        "id": pid, "name": pid.upper(), "summary": f"{pid} summary.",
+        "sources": [{"id": "shared", "title": "Shared source"}, {"id": f"{pid}-src", "title": f"{pid} source"}],
+        "phases": phases, "milestones": list(milestones), "thresholds": thresholds,
+    })
+
+
+A = protocol("alpha", [
+    _phase("early", "0 weeks", "2 weeks", ["none", "toe-touch", "partial"], "partial", True, ["rest", "walking"], 6,
+           goals=["Heal", "Rest"], exercises=["Toes"]),
+    _phase("late", "2 weeks", None, ["partial", "as-tolerated", "full"], "full", False,
+           ["rest", "walking", "sport"], 4, goals=["Walk"]),
+], [
+    {"id": "check", "title": "Check", "at": "2 weeks", "confirm": False},
+    {"id": "sport", "title": "Sport", "at": "10 weeks", "until": "12 weeks"},
+    {"id": "alpha-only", "title": "Alpha only", "at": "1 week"},
+], pain_spike=4, missed_log_days=2, fever_celsius=38.5)
+
+B = protocol("beta", [
+    _phase("early", "0 weeks", "2 weeks", ["toe-touch", "partial"], "toe-touch", False, ["rest"], 7,
+           goals=["Rest", "Move the toe"], exercises=["Toes", "Glide"]),
+    _phase("late", "2 weeks", None, ["as-tolerated", "full"], "as-tolerated", False,
+           ["rest", "walking", "low-impact", "sport"], 3, goals=["Walk"]),
+], [
+    {"id": "check", "title": "Check (beta)", "at": "10 days", "until": "3 weeks", "confirm": True},
+    {"id": "sport", "title": "Sport", "at": "8 weeks", "until": "13 weeks"},
+], pain_spike=2, missed_log_days=5, fever_celsius=38.0)
+
+
+def test_combined_phases_follow_the_contract_rules():
+    both = combine([B, A])  # order does not matter
+    early, late = both.phases
+    assert both.id == "alpha+beta"
+    assert early.weight_bearing.allowed == ["toe-touch", "partial"]  # both allow
+    assert early.weight_bearing.expected_by_end == "toe-touch"  # the lower
+    assert early.boot is True  # either expects it
+    assert early.activities == ["rest"]  # both allow
+    assert early.pain_ceiling == 7  # the higher
+    assert early.goals == ["Heal", "Rest", "Move the toe"]  # all, each once
+    assert early.exercises == ["Toes", "Glide"]
+    assert early.instructions == ["early step"]
+    assert late.weight_bearing.allowed == ["as-tolerated", "full"]
+    assert late.weight_bearing.expected_by_end == "as-tolerated"
+    assert late.activities == ["rest", "walking", "sport"]
+    assert late.pain_ceiling == 4
+    assert [s.id for s in both.sources] == ["shared", "alpha-src", "beta-src"]
+
+
+def test_combined_milestones_take_the_later_dates_and_confirm_if_either_does():
+    both = {m.id: m for m in combine([A, B]).milestones}
+    assert set(both) == {"check", "sport", "alpha-only"}
+    check = both["check"]
+    # at: 2 weeks (alpha) is later than 10 days (beta); until: only beta has one, 3 weeks.
+    assert (check.at.model_dump(), check.until.model_dump(), check.confirm) == ("2 weeks", "3 weeks", True)
+    sport = both["sport"]
+    assert (sport.at.model_dump(), sport.until.model_dump()) == ("10 weeks", "13 weeks")
+
+
+def test_combined_thresholds_are_the_more_cautious_of_each():
+    t = combine([A, B]).thresholds
+    assert (t.pain_spike, t.missed_log_days, t.fever_celsius) == (2, 2, 38.0)
+
+
+def test_the_combination_is_the_same_whatever_the_order_and_one_protocol_is_itself():
+    assert combine([A, B]) == combine([B, A])
+    assert combine([A]) is A
+    assert combine([A, A]) is A
+    assert combined_id(["os-trigonum-excision", "fhl-release", "fhl-release"]) == "fhl-release+os-trigonum-excision"
+
+
+def test_builtin_combination_os_trigonum_with_fhl_release():
+    both = find_combined(["os trigonum excision", "FHL release"])
+    assert both.id == "fhl-release+os-trigonum-excision"
+    assert find_combined("fhl-release+os-trigonum-excision") == both
+    protect = both.phases[0]
+    # Os trigonum allows none, FHL release does not: only the levels both allow.
+    assert protect.weight_bearing.allowed == ["toe-touch", "partial"]
+    ids = [m.id for m in both.milestones]
+    assert "big-toe-motion" in ids and "protected-weight-bearing" in ids and "full-weight-bearing" in ids
+    assert len(ids) == len(set(ids))
+    fhl, ost = find("fhl-release"), find("os-trigonum-excision")
+    for combined, p, q in zip(both.phases, fhl.phases, ost.phases):
+        assert set(combined.instructions) == set(p.instructions) | set(q.instructions)
+        assert len(combined.instructions) == len(set(combined.instructions))
+
+
+def test_phases_that_change_on_different_days_are_refused_naming_the_boundary():
+    shifted = copy.deepcopy(B.model_dump())
+    shifted["id"] = "gamma"
+    shifted["phases"][0]["end"] = "3 weeks"
+    shifted["phases"][1]["start"] = "3 weeks"
+    with pytest.raises(RehabError, match=r"boundary 1: 'early' ends at 2 weeks in alpha, 'early' ends at 3 weeks in gamma"):
+        combine([A, Protocol.model_validate(shifted)])
+
+
+def test_a_protocol_with_more_phases_is_refused_at_the_first_extra_boundary():
+    longer = copy.deepcopy(B.model_dump())
+    longer["id"] = "delta"
+    longer["phases"][1]["end"] = "6 weeks"
+    longer["phases"].append(_phase("last", "6 weeks", None, ["full"], "full", False, ["rest"], 3))
+    with pytest.raises(RehabError, match=r"boundary 2: 'late' runs on with no end in alpha, 'late' ends at 6 weeks in delta"):
+        combine([A, Protocol.model_validate(longer)])
+
+
+def test_no_weight_bearing_level_in_common_is_refused():
+    apart = copy.deepcopy(B.model_dump())
+    apart["id"] = "epsilon"
+    apart["phases"][0]["weight_bearing"] = {"allowed": ["full"], "expected_by_end": "full"}
+    with pytest.raises(RehabError, match="no weight-bearing level in common"):
+        combine([A, Protocol.model_validate(apart)])
+
+
+def test_unknown_procedure_in_a_combination_is_refused():
+    with pytest.raises(RehabError, match="unknown procedure 'nonsense'"):
+        find_combined(["fhl-release", "nonsense"])
+    with pytest.raises(RehabError):
+        find_combined("fhl-release+")
