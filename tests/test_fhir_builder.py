@@ -106,6 +106,26 @@ def test_observations_hold_what_was_logged():
         assert o["subject"]["reference"] == f"urn:uuid:{patient['id']}"
 
 
+def test_boot_activity_symptoms_and_the_days_note():
+    record = make_record()
+    record.entries[1] = record.entries[1]._replace(symptoms=("numbness", "calf-pain"), activity="walking", boot=False)
+    resources = check_bundle(export(record))
+    boot = observations(resources, fhir.OBSERVATION_CODES, "boot")
+    assert {d: o["valueBoolean"] for d, o in boot.items()} == {"2024-02-26": True, "2024-02-27": False,
+                                                               "2024-02-29": True, "2024-03-01": True}
+    activity = observations(resources, fhir.OBSERVATION_CODES, "activity")
+    assert {d: o["valueCodeableConcept"]["coding"][0]["code"] for d, o in activity.items()} == {
+        "2024-02-26": "rest", "2024-02-27": "walking"}
+    symptoms = sorted((o["effectiveDateTime"], o["code"]["coding"][0]["code"], o["valueBoolean"])
+                      for o in of_type(resources, "Observation")
+                      if o["code"]["coding"][0]["system"] == fhir.SYMPTOM_CODES)
+    assert symptoms == [("2024-02-27", "calf-pain", True), ("2024-02-27", "numbness", True),
+                        ("2024-02-29", "fever", True)]
+    pain = observations(resources, LOINC, "72514-3")
+    assert pain["2024-02-29"]["note"] == [{"text": "felt hot"}]
+    assert "note" not in pain["2024-02-26"]
+
+
 def test_a_corrected_entry_is_amended_and_the_others_final():
     resources = check_bundle(export(make_record()))
     by_date: dict[str, set[str]] = {}

@@ -33,6 +33,8 @@ OBSERVATION_CODES = f"{CODE_SYSTEM}/observation"
 WEIGHT_BEARING_CODES = f"{CODE_SYSTEM}/weight-bearing"
 SWELLING_CODES = f"{CODE_SYSTEM}/swelling"
 EXERCISES_CODES = f"{CODE_SYSTEM}/home-exercises"
+ACTIVITY_CODES = f"{CODE_SYSTEM}/activity"
+SYMPTOM_CODES = f"{CODE_SYSTEM}/symptom"
 PROCEDURE_CODES = f"{CODE_SYSTEM}/procedure"
 PLAN_CODES = f"{CODE_SYSTEM}/plan-activity"
 FLAG_RULES = f"{CODE_SYSTEM}/flag-rule"
@@ -60,6 +62,9 @@ MEASURES = {
     "knee-to-wall": ("Knee-to-wall distance (ankle dorsiflexion)", "cm"),
     "calf-raises": ("Single-leg heel raises to fatigue", None),
 }
+ACTIVITY_LABEL = {"rest": "rest", "walking": "walking", "low-impact": "low-impact activity", "sport": "sport"}
+SYMPTOM_LABEL = {name: name.replace("-", " ") for name in vocab.SYMPTOMS}
+SYMPTOM_ORDER = {name: i for i, name in enumerate(vocab.SYMPTOMS)}
 # The flag-priority extension's codes: what a flag's severity asks of the reader.
 PRIORITY = {"urgent": ("PH", "High priority"), "warning": ("PM", "Medium priority"), "info": ("PL", "Low priority")}
 
@@ -314,7 +319,10 @@ def _entry_observations(record: PatientRecord, keys: _Keys) -> Iterator[tuple[st
                 **value,
             })
 
-        yield observation("pain", "survey", {"coding": [PAIN], "text": "Pain (0-10)"}, {"valueInteger": entry.pain})
+        pain = {"valueInteger": entry.pain}
+        if entry.note:  # the day's own words, with the value logged every day
+            pain["note"] = [{"text": entry.note}]
+        yield observation("pain", "survey", {"coding": [PAIN], "text": "Pain (0-10)"}, pain)
         level = entry.weight_bearing
         codings = [{"system": WEIGHT_BEARING_CODES, "code": level, "display": vocab.WEIGHT_BEARING_LABEL[level]}]
         if level == "none":
@@ -330,6 +338,15 @@ def _entry_observations(record: PatientRecord, keys: _Keys) -> Iterator[tuple[st
         if entry.exercises is not None:
             yield observation("home-exercises", "activity", _project_code("home-exercises", "Home exercises"),
                               {"valueCodeableConcept": _coded(EXERCISES_CODES, entry.exercises, EXERCISES_LABEL)})
+        if entry.boot is not None:
+            yield observation("boot", "activity", _project_code("boot", "Protective boot worn"), {"valueBoolean": entry.boot})
+        if entry.activity is not None:
+            yield observation("activity", "activity", _project_code("activity", "Most demanding activity of the day"),
+                              {"valueCodeableConcept": _coded(ACTIVITY_CODES, entry.activity, ACTIVITY_LABEL)})
+        # Each red-flag symptom reported (the Flag it raised says what to do).
+        for symptom in sorted(set(entry.symptoms), key=lambda s: (SYMPTOM_ORDER.get(s, len(SYMPTOM_ORDER)), s)):
+            yield observation(f"symptom/{symptom}", "survey", _coded(SYMPTOM_CODES, symptom, SYMPTOM_LABEL),
+                              {"valueBoolean": True})
 
 
 # --- outcomes --------------------------------------------------------------------------------
