@@ -33,10 +33,14 @@ except ImportError:  # pragma: no cover - older Typer uses Click itself
 # checks it matches the command's own help).
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "today": ("journal", "today", "Where you are today: phase, what to do, next milestone, flags, recent pain."),
-    "log": ("journal", "log", "Log a day: pain, weight-bearing, boot, activity, symptoms."),
+    "log": ("journal", "log", "Log a day: pain, weight-bearing, boot, activity, symptoms, temperature."),
     "history": ("journal", "history", "The log, oldest first, with flags marked and a pain chart."),
     "flags": ("journal", "flags_app", "Deviations from the plan; acknowledge them with a note."),
     "timeline": ("plan", "timeline", "The dated recovery plan: phases, milestones and where a day falls."),
+    "plan": ("patient_plan", "plan_app", "Change one patient's plan: what their surgeon or physiotherapist decided."),
+    "score": ("outcomes", "score", "Record an outcome questionnaire (FAAM, LEFS) and show its score and change."),
+    "measure": ("outcomes", "measure", "Record a clinical measure on one side; with both sides, the limb symmetry."),
+    "outcomes": ("outcomes", "outcomes_command", "Questionnaire scores with their change, measures with symmetry, and what is due."),
     "report": ("records", "report", "A progress report for the physiotherapist: adherence, pain, flags, entries."),
     "patient": ("patients", "patient_app", "Add, list, show, choose, edit and remove patients."),
     "protocols": ("plan", "protocols_app", "List, show and check recovery protocols."),

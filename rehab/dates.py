@@ -101,3 +101,23 @@ def add_months(start: date, months: int) -> date:
     from dateutil.relativedelta import relativedelta
 
     return start + relativedelta(months=months)
+
+
+_PLAN_DAY = re.compile(r"^(day|week)\s*(-?\d+)$", re.IGNORECASE)
+
+
+def plan_day(text: str, surgery: date, option: str = "WHEN", today: date | None = None) -> int:
+    """A plan day (WHEN, in `rehab plan`): a date in any accepted form, `day N` or `week N`
+    (day 7N), as days after surgery. A day before surgery is refused."""
+    raw = " ".join(str(text).split())
+    match = _PLAN_DAY.match(raw)
+    if match:
+        number = int(match.group(2))
+        if abs(number) > 36500:
+            raise RehabError(f"{option} {raw!r} is too far from surgery")
+        day = number * (7 if match.group(1).lower() == "week" else 1)
+    else:
+        day = (parse_date(raw, today) - surgery).days
+    if day < 0:
+        raise RehabError(f"{option} {raw!r} is before surgery ({surgery.isoformat()}): a plan starts on day 0")
+    return day

@@ -170,8 +170,13 @@ def build(protocol: Protocol, surgery_date: date) -> Timeline:
 
 
 def to_dict(timeline: Timeline, patient: dict | None = None) -> dict:
-    """The contract's `timeline --json` document."""
+    """The contract's `timeline --json` document. A patient's plan (rehab.plan.Plan) adds
+    the changes in force, and its milestones sit on their moved dates."""
     protocol = timeline.protocol
+    changes = getattr(timeline, "adjustments", None)
+    moved = getattr(timeline, "moved", lambda _: None)
+    extra = {} if changes is None or patient is None else {
+        "adjustments": [a.as_dict(timeline.surgery_date) for a in changes]}
     return {
         "patient": patient,
         "procedure": {"id": protocol.id, "name": protocol.name},
@@ -187,9 +192,11 @@ def to_dict(timeline: Timeline, patient: dict | None = None) -> dict:
                 "end_date": m.end_date.isoformat() if m.end_date else None,
                 "confirm": m.milestone.confirm,
                 "description": m.milestone.description,
+                "moved": moved(m.id) is not None,
             }
             for m in timeline.milestones
         ],
+        **extra,
     }
 
 

@@ -4,6 +4,7 @@ Markdown, HTML, PDF, calendar and the flags' messages say the same."""
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from rehab import vocab
 
@@ -19,9 +20,46 @@ NOTICE = (
 )
 EMERGENCY_NOW = f"Call emergency services now ({EMERGENCY_NUMBERS})"
 RED_FLAG_ADVICE = (
-    "Contact your surgical team today. For chest pain or sudden breathlessness, "
-    f"call emergency services ({EMERGENCY_NUMBERS}) now."
+    "Contact your surgical team now; if you cannot reach them, your out-of-hours or urgent care "
+    f"service. For chest pain or sudden breathlessness, call emergency services ({EMERGENCY_NUMBERS}) now."
 )
+
+
+class Contacts(NamedTuple):
+    """The clinic's numbers a red flag names (clinic.yaml, read by the shell); None: not given."""
+
+    phone: str | None = None  # the surgical team
+    out_of_hours_phone: str | None = None  # out of hours, or the urgent care service
+    emergency_phone: str | None = None  # emergency services, where the clinic names them
+
+    @classmethod
+    def of(cls, clinic: dict | None) -> Contacts:
+        clinic = clinic or {}
+        return cls(clinic.get("phone"), clinic.get("out_of_hours_phone"), clinic.get("emergency_phone"))
+
+
+def act_now(contacts: Contacts, emergency: bool) -> str:
+    """What a red flag tells the patient to do, now, with the clinic's numbers where known."""
+    if emergency:
+        number = contacts.emergency_phone or EMERGENCY_NUMBERS
+        return f"Call emergency services now ({number}), then tell your surgical team."
+    team = f" on {contacts.phone}" if contacts.phone else ""
+    after = (f"call the out-of-hours number, {contacts.out_of_hours_phone}" if contacts.out_of_hours_phone
+             else "call your out-of-hours or urgent care service")
+    return (f"Contact your surgical team now{team}. If you cannot reach them, {after}; "
+            f"if it gets worse quickly, call emergency services ({contacts.emergency_phone or EMERGENCY_NUMBERS}).")
+
+
+def act_now_line(contacts: Contacts) -> str:
+    """The standing line on which signs to act on, and whom to call (today, the printed plan)."""
+    return ("Act now on a red flag (fever, calf pain or swelling, a red, leaking or opening wound, "
+            "bleeding, numbness, cold toes or toes you cannot move, severe pain): "
+            + act_now(contacts, False) + " For chest pain or sudden breathlessness: "
+            + _lower_first(act_now(contacts, True)))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def day_span(start: int, end: int | None) -> str:
@@ -49,6 +87,11 @@ BOOT_WORDS = {True: "yes", False: "no", None: ""}
 BOOT_PLAN = {True: "boot", False: "no boot", None: "–"}
 
 
+def already_logged(day: date) -> str:
+    """Logging a day that has an entry, without --replace (log's check and the store's)."""
+    return f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)"
+
+
 def patient_line(person: dict | None) -> str | None:
     """'Ann Lee · left ankle · surgeon Dr Rao': who a printed plan is for."""
     if not person:
@@ -56,3 +99,74 @@ def patient_line(person: dict | None) -> str | None:
     parts = [person.get("name"), person.get("side") and f"{person['side']} ankle",
              person.get("surgeon") and f"surgeon {person['surgeon']}"]
     return " · ".join(p for p in parts if p) or None
+
+
+# --- changes to the patient's plan (rehab plan adjust|move) ------------------------------------
+
+CHANGES_TITLE = "Changes your team made to this plan"
+
+
+def change_what(change: dict, milestone_titles: dict[str, str] | None = None) -> str:
+    """What one change does, in plain words: 'sport allowed; pain up to 5/10'."""
+    if change["kind"] == "move":
+        name = (milestone_titles or {}).get(change["milestone"], change["milestone"])
+        if change["until_day"] is None:
+            return f"{name} moved to day {change['from_day']} ({_iso_label(change['from_date'])})"
+        return (f"{name} moved to days {change['from_day']}–{change['until_day']} "
+                f"({_iso_label(change['from_date'])} – {_iso_label(change['until_date'])})")
+    parts = []
+    if change["weight_bearing"]:
+        parts.append(f"weight-bearing up to {vocab.WEIGHT_BEARING_LABEL[change['weight_bearing']]}")
+    if change["boot"] is not None:
+        parts.append("boot on" if change["boot"] else "no boot")
+    parts += [f"{a} allowed" for a in change["allow"]]
+    parts += [f"no {a}" for a in change["forbid"]]
+    if change["pain_ceiling"] is not None:
+        parts.append(f"pain expected up to {change['pain_ceiling']}/10")
+    return "; ".join(parts)
+
+
+def change_days(change: dict) -> str:
+    """The days an adjustment covers: 'days 0–6 (Tue 1 Sep 2026 – Mon 7 Sep 2026)'."""
+    if change["kind"] == "move":
+        return ""
+    if change["until_day"] is None:
+        return f"from day {change['from_day']} ({_iso_label(change['from_date'])})"
+    return (f"days {change['from_day']}–{change['until_day']} "
+            f"({_iso_label(change['from_date'])} – {_iso_label(change['until_date'])})")
+
+
+def change_who(change: dict) -> str:
+    """Who made a change and when it was recorded, and its note."""
+    who = f"by {change['by']}" if change.get("by") else "by your team"
+    when = f", recorded {_iso_label(change['created_at'][:10])}" if change.get("created_at") else ""
+    note = f": “{change['note']}”" if change.get("note") else ""
+    removed = f" (removed {_iso_label(change['removed_at'][:10])})" if change.get("removed_at") else ""
+    return f"{who}{when}{note}{removed}"
+
+
+def change_line(change: dict, milestone_titles: dict[str, str] | None = None) -> str:
+    """One change as a sentence: 'From day 42 (Tue 13 Oct 2026): sport allowed — by Dr Ng, ...'."""
+    days = change_days(change)
+    what = change_what(change, milestone_titles)
+    text = f"{days[:1].upper()}{days[1:]}: {what}" if days else what[:1].upper() + what[1:]
+    return f"{text} — {change_who(change)}"
+
+
+def _iso_label(text: str) -> str:
+    return date_label(date.fromisoformat(text))
+
+
+def plan_change_lines(plan) -> list[str]:
+    """The changes in force in a patient's plan (rehab.plan.Plan), one sentence each; none
+    for a protocol's plan."""
+    titles = {m.id: m.title for m in plan.milestones}
+    return [change_line(a.as_dict(plan.surgery_date), titles) for a in getattr(plan, "adjustments", ())]
+
+
+def moved_note(plan, milestone_id: str) -> str:
+    """' (moved by Mr Hester)' for a milestone a change moved, else ''."""
+    change = getattr(plan, "moved", lambda _: None)(milestone_id)
+    if change is None:
+        return ""
+    return f" (moved by {change.by})" if change.by else " (moved by your team)"

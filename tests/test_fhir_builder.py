@@ -13,6 +13,7 @@ from rehab import deviations
 from rehab import timeline as tl
 from rehab.instruments import load_all
 from rehab.model import Acknowledgement, Adjustment, Entry, Measure, Patient, PatientRecord, Revision, Score
+from rehab.plan import effective
 from rehab.protocols import find
 from rehab.render import fhir
 
@@ -61,12 +62,14 @@ def make_record(**patient_changes) -> PatientRecord:
     return PatientRecord(patient, entries, revisions, acks, None, adjustments, scores, measures)
 
 
+def patient_data(record: PatientRecord, as_of: date = AS_OF) -> fhir.PatientData:
+    """What the export command gathers: the patient's own plan and the flags against it."""
+    plan = effective(tl.build(find(record.patient.procedure), record.patient.surgery_date), record.adjustments)
+    return fhir.PatientData(record, plan, deviations.evaluate(plan, record.entries, as_of))
+
+
 def export(*records: PatientRecord, as_of: date = AS_OF) -> dict:
-    data = []
-    for record in records:
-        plan = tl.build(find(record.patient.procedure), record.patient.surgery_date)
-        data.append(fhir.PatientData(record, plan, deviations.evaluate(plan, record.entries, as_of)))
-    return fhir.bundle(data, as_of, STAMP, INSTRUMENTS)
+    return fhir.bundle([patient_data(r, as_of) for r in records], as_of, STAMP, INSTRUMENTS)
 
 
 def test_every_resource_validates_and_every_reference_resolves():
@@ -103,6 +106,26 @@ def test_observations_hold_what_was_logged():
         assert o["subject"]["reference"] == f"urn:uuid:{patient['id']}"
 
 
+def test_boot_activity_symptoms_and_the_days_note():
+    record = make_record()
+    record.entries[1] = record.entries[1]._replace(symptoms=("numbness", "calf-pain"), activity="walking", boot=False)
+    resources = check_bundle(export(record))
+    boot = observations(resources, fhir.OBSERVATION_CODES, "boot")
+    assert {d: o["valueBoolean"] for d, o in boot.items()} == {"2024-02-26": True, "2024-02-27": False,
+                                                               "2024-02-29": True, "2024-03-01": True}
+    activity = observations(resources, fhir.OBSERVATION_CODES, "activity")
+    assert {d: o["valueCodeableConcept"]["coding"][0]["code"] for d, o in activity.items()} == {
+        "2024-02-26": "rest", "2024-02-27": "walking"}
+    symptoms = sorted((o["effectiveDateTime"], o["code"]["coding"][0]["code"], o["valueBoolean"])
+                      for o in of_type(resources, "Observation")
+                      if o["code"]["coding"][0]["system"] == fhir.SYMPTOM_CODES)
+    assert symptoms == [("2024-02-27", "calf-pain", True), ("2024-02-27", "numbness", True),
+                        ("2024-02-29", "fever", True)]
+    pain = observations(resources, LOINC, "72514-3")
+    assert pain["2024-02-29"]["note"] == [{"text": "felt hot"}]
+    assert "note" not in pain["2024-02-26"]
+
+
 def test_a_corrected_entry_is_amended_and_the_others_final():
     resources = check_bundle(export(make_record()))
     by_date: dict[str, set[str]] = {}
@@ -128,8 +151,7 @@ def test_flags_active_until_acknowledged():
     assert others, "the record should raise more flags than the red flag"
     assert {f["status"] for f in others} == {"active"}
     # The same flags, dated and named, as the deviation engine gives them.
-    plan = tl.build(find("fhl-release"), SURGERY)
-    expected = sorted((f.date.isoformat(), f.rule) for f in deviations.evaluate(plan, record.entries, AS_OF))
+    expected = sorted((f.date.isoformat(), f.rule) for f in patient_data(record).flags)
     assert sorted((f["period"]["start"], f["code"]["coding"][0]["code"]) for f in flags) == expected
 
 
@@ -211,11 +233,16 @@ def test_procedure_and_care_plan():
     sport = activities["milestone:return-to-sport"]
     assert sport["scheduledPeriod"] == {"start": day(70).isoformat(), "end": day(84).isoformat()}
     assert sport["status"] == "scheduled"
+    # The patient's own plan: the wound check where their surgeon moved it (day 16, not 14).
+    assert activities["milestone:wound-review"]["scheduledPeriod"] == {"start": "2024-03-13", "end": "2024-03-13"}
+    assert activities["milestone:physio-start"]["scheduledPeriod"]["start"] == day(14).isoformat()
     # The changes in force are noted, the removed one is not.
-    notes = [n["text"] for n in plan["note"]]
+    notes = plan["note"]
     assert len(notes) == 2
-    assert "2024-03-02 to 2024-03-09" in notes[0] and "toe-touch" in notes[0] and "slow wound" in notes[0]
-    assert "moved to 2024-03-13" in notes[1]
+    assert "days 5–12" in notes[0]["text"].lower() and "toe-touch" in notes[0]["text"] and "slow wound" in notes[0]["text"]
+    assert (notes[0]["authorString"], notes[0]["time"]) == ("Dr Okafor", "2024-03-02T10:00:00Z")
+    assert "moved to day 16" in notes[1]["text"]
+    assert not any("7/10" in n["text"] for n in notes)  # the removed pain ceiling
 
 
 def test_discharge_completes_the_care_plan():
@@ -254,10 +281,7 @@ def test_two_patients_share_one_practitioner_entry_and_stream_matches_the_dict()
     resources = check_bundle(document)
     assert len(of_type(resources, "Practitioner")) == 1
     assert len(of_type(resources, "Patient")) == 2
-    data = []
-    for record in (a, b):
-        plan = tl.build(find(record.patient.procedure), record.patient.surgery_date)
-        data.append(fhir.PatientData(record, plan, deviations.evaluate(plan, record.entries, AS_OF)))
+    data = [patient_data(a), patient_data(b)]
     handle = io.StringIO()
     assert fhir.write_bundle(handle, data, AS_OF, STAMP, INSTRUMENTS) == len(document["entry"])
     assert json.loads(handle.getvalue()) == document
@@ -290,3 +314,14 @@ def test_a_builder_mistake_is_a_build_error_without_the_values():
                          "valueInteger": "secret-patient-value"})
     assert "secret-patient-value" not in str(caught.value)
     assert "Observation" in str(caught.value) and "valueInteger" in str(caught.value)
+
+
+def test_a_patient_whose_protocol_file_is_gone_still_exports():
+    record = make_record()
+    record.patient = record.patient._replace(procedure="clinic-protocol")
+    resources = check_bundle(fhir.bundle([fhir.PatientData(record, None, [])], AS_OF, STAMP, INSTRUMENTS))
+    (procedure,) = of_type(resources, "Procedure")
+    assert procedure["code"]["text"] == "clinic-protocol"
+    (plan,) = of_type(resources, "CarePlan")
+    assert "activity" not in plan and plan["status"] == "active"
+    assert len(observations(resources, LOINC, "72514-3")) == 4  # the log is all there

@@ -80,6 +80,46 @@ def test_the_bundle_validates_and_says_what_was_logged(rehab, tmp_path):
         assert periods[f"phase:{p['id']}"].get("end") == p["end_date"]
 
 
+def test_temperature_scores_measures_plan_changes_and_discharge_from_the_database(rehab, tmp_path, db_path):
+    from datetime import date
+
+    from rehab import store
+    from rehab.model import Entry, Measure, Score
+
+    logged(rehab)
+    moved = rehab("plan", "move", "wound-review", "-p", "ana", "--to", "day 17", "--by", "Dr Okafor")
+    assert moved.exit_code == 0, moved.stderr
+    db = store.open_store(str(db_path))
+    # Through the store's own API, as `log --temperature`, `score`, `measure` and
+    # `patient discharge` write them.
+    db.log("ana", date(2025, 3, 4), lambda old: Entry(date(2025, 3, 4), 3, "partial", boot=True, temperature=38.3,
+                                                     swelling="mild", exercises="done"), False)
+    db.add_score("ana", Score(None, "lefs", date(2025, 3, 20), tuple([1] * 20), 20))
+    db.add_measure("ana", Measure(None, "knee-to-wall", date(2025, 3, 20), "operated", 4.5))
+    db.discharge("ben", date(2025, 3, 20))
+    resources = check_bundle(export(rehab, tmp_path / "b.json"))
+    patients = {p["identifier"][0]["value"]: f"urn:uuid:{p['id']}" for p in of_type(resources, "Patient")}
+    temperature = observations(resources, LOINC, "8310-5")
+    assert list(temperature) == ["2025-03-04"]
+    assert temperature["2025-03-04"]["valueQuantity"]["value"] == 38.3
+    assert temperature["2025-03-04"]["subject"]["reference"] == patients["ana"]
+    swelling = observations(resources, "https://rehab.invalid/fhir/CodeSystem/observation", "swelling")
+    assert swelling["2025-03-04"]["valueCodeableConcept"]["coding"][0]["code"] == "mild"
+    (score,) = [o for o in of_type(resources, "Observation") if "derivedFrom" in o]
+    assert score["valueInteger"] == 20 and score["effectiveDateTime"] == "2025-03-20"
+    response = resources[score["derivedFrom"][0]["reference"]]
+    assert [i["answer"][0]["valueInteger"] for i in response["item"]] == [1] * 20
+    (measure,) = [o for o in of_type(resources, "Observation") if "bodySite" in o]
+    assert measure["valueQuantity"]["value"] == 4.5 and measure["bodySite"]["text"] == "operated side (left ankle)"
+    plans = {p["subject"]["reference"]: p for p in of_type(resources, "CarePlan")}
+    assert (plans[patients["ben"]]["status"], plans[patients["ben"]]["period"].get("end")) == ("completed", "2025-03-20")
+    assert plans[patients["ana"]]["status"] == "active"
+    wound = [a["detail"] for a in plans[patients["ana"]]["activity"]
+             if a["detail"]["code"]["coding"][0]["code"] == "milestone:wound-review"]
+    assert wound[0]["scheduledPeriod"]["start"] == "2025-03-17"  # day 17: the move, not day 14
+    assert "Dr Okafor" in plans[patients["ana"]]["note"][0]["text"]
+
+
 def test_two_exports_differ_only_in_the_timestamp(rehab, tmp_path):
     logged(rehab)
     first, second = tmp_path / "a.json", tmp_path / "b.json"
@@ -87,7 +127,10 @@ def test_two_exports_differ_only_in_the_timestamp(rehab, tmp_path):
     export(rehab, second)
     a, b = first.read_text(encoding="utf-8"), second.read_text(encoding="utf-8")
     stamp = '"timestamp": "'
-    strip = lambda text: text[:text.index(stamp)] + text[text.index(stamp) + len(stamp) + 20:]  # noqa: E731
+
+    def strip(text: str) -> str:  # the timestamp's 20 characters, 2026-03-01T08:00:00Z
+        return text[:text.index(stamp)] + text[text.index(stamp) + len(stamp) + 20:]
+
     assert json.loads(a)["timestamp"].endswith("Z")
     assert strip(a) == strip(b)
     assert len(a) > 5000  # the whole record, not an empty Bundle

@@ -114,7 +114,7 @@ def test_log_then_today_and_history(rehab):
     history = json.loads(rehab("history", "--json").stdout)
     assert history == [{"date": TODAY.isoformat(), "day": 20, "pain": 3, "weight_bearing": "partial",
                         "boot": True, "activity": "walking", "symptoms": [], "milestones": [], "note": "fine",
-                        "temperature": None, "swelling": None, "exercises": None}]
+                        "temperature": None, "swelling": None, "exercises": None, "revisions": []}]
 
 
 def test_weight_bearing_abbreviations_and_any_case(rehab):
@@ -345,6 +345,8 @@ def test_demo_uses_a_separate_database(rehab, db_path):
     assert stat.S_IMODE(demo_db.stat().st_mode) == 0o600
     # Running it again starts afresh rather than failing on the existing patient.
     assert rehab("demo").exit_code == 0
+    again = snapshot(demo_db)
+    assert len(again["patient"]) == 1 and len(again["entry"]) == 21 and not again["entry_revision"]
 
 
 def test_history_table_shows_four_weeks_unless_asked_for_more(rehab):

@@ -97,7 +97,10 @@ def test_a_first_release_database_is_upgraded_with_every_value_kept(rehab, tmp_p
     result = rehab("--db", path, "history", "--json", "--patient", "zoe")
     assert result.exit_code == 0, result.stderr
     # Values the first release never recorded read as not given.
-    assert [{k: v for k, v in e.items() if k not in NEW_IN_0003} for e in json.loads(result.stdout)] == [
+    history = json.loads(result.stdout)
+    # history --json carries each day's earlier values: day 1 was corrected once
+    assert [[r["pain"] for r in e["revisions"]] for e in history] == [[], [8], []]
+    assert [{k: v for k, v in e.items() if k not in {*NEW_IN_0003, "revisions"}} for e in history] == [
         {"date": "2026-01-05", "day": 0, "pain": 6, "weight_bearing": "none", "boot": True, "activity": "rest",
          "symptoms": [], "milestones": [], "note": "Home. Leg up."},
         {"date": "2026-01-06", "day": 1, "pain": 5, "weight_bearing": "toe-touch", "boot": False, "activity": None,

@@ -109,7 +109,6 @@ def test_sqlite_values_are_stored_as_earlier_releases_stored_them(tmp_path):
 
 
 def test_entry_times_survive_an_import_and_are_read_for_a_backup(db):
-    from rehab.model import PatientRecord
 
     logged = datetime(2026, 2, 1, 20, 15, 0, tzinfo=timezone.utc)
     changed = datetime(2026, 2, 2, 7, 0, 0, tzinfo=timezone.utc)
@@ -145,7 +144,6 @@ def test_the_last_patient_left_becomes_the_default(db):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_times_are_utc_whatever_the_clients_time_zone(backend, tmp_path, monkeypatch):
     """libpq takes PGTZ as the session's zone; rehab's own setting must win."""
-    from rehab.model import PatientRecord
 
     monkeypatch.setenv("PGTZ", "Europe/Paris")
     monkeypatch.setenv("TZ", "Europe/Paris")

@@ -168,10 +168,13 @@ def write_document(fmt, document, output: str | None, force: bool = False, quiet
 
 
 def journal_for(ctx: typer.Context, ref: str | None):
-    """The store, the patient a command is about, and their dated plan."""
+    """The store, the patient a command is about, and their own dated plan: their
+    protocol(s) with the changes their team recorded (rehab.plan.Plan)."""
     from rehab import timeline as tl
+    from rehab.plan import effective
 
     db = open_db(ctx)
     patient = db.current(ref)
-    plan = tl.build(protocol_for(ctx, patient.procedure), patient.surgery_date)
+    protocol = protocol_for(ctx, patient.procedure)
+    plan = effective(tl.build(protocol, patient.surgery_date), db.adjustments(patient.id))
     return db, patient, plan

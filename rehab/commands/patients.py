@@ -119,6 +119,36 @@ def patient_edit(
     typer.echo(f"Updated {patient.id}.")
 
 
+@patient_app.command("discharge")
+def patient_discharge(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
+    on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="The day follow-up ends (default today).")] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="Reopen follow-up.")] = False,
+):
+    """End follow-up: no more reminders to log after that day (--undo reopens it)."""
+    from rehab.dates import local_today
+
+    if undo and on is not None:
+        raise RehabError("--undo reopens follow-up: it takes no --date")
+    today = local_today()
+    day = None if undo else day_arg(on, today)
+    if day is not None and day > today:
+        raise RehabError(f"{day.isoformat()} is in the future: discharge a patient on or before today")
+    db = open_db(ctx)
+    patient = db.patient(ref)
+    if undo and patient.discharged_on is None:
+        raise RehabError(f"{patient.id} is in follow-up already (not discharged)")
+    if day is not None and day < patient.surgery_date:
+        raise RehabError(f"{day.isoformat()} is before the surgery date ({patient.surgery_date.isoformat()})")
+    db.discharge(patient.id, day)
+    if day is None:
+        typer.echo(f"Follow-up of {patient.name} ({patient.id}) reopened.")
+    else:
+        typer.echo(f"Follow-up of {patient.name} ({patient.id}) ended on {day.isoformat()}: "
+                   "no reminders to log after that day.")
+
+
 @patient_app.command("remove")
 def patient_remove(ctx: typer.Context, ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
                    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False):

@@ -55,8 +55,23 @@ def _pair(a: Protocol, b: Protocol) -> Protocol:
         "phases": [_phase(p, q, a, b) for p, q in zip(a.phases, b.phases)],
         "milestones": _milestones(a.milestones, b.milestones),
         "thresholds": _cautious(a.thresholds.model_dump(), b.thresholds.model_dump()),
+        "outcomes": _outcomes(a, b),
     }
     return Protocol.model_validate(data)
+
+
+def _outcomes(a: Protocol, b: Protocol) -> dict | None:
+    """Every questionnaire either schedules, at every point either names; the narrower window."""
+    schedules = [s for s in (a.outcomes, b.outcomes) if s is not None]
+    if not schedules:
+        return None
+    due = {}
+    for s in schedules:
+        for point in s.due:
+            due.setdefault(point if isinstance(point, str) else point.model_dump(), point)
+    return {"instruments": _once([i for s in schedules for i in s.instruments]),
+            "due": list(due), "window_days": min(s.window_days for s in schedules),
+            "sources": _once([i for s in schedules for i in s.sources])}
 
 
 def _same_boundaries(a: Protocol, b: Protocol) -> None:

@@ -429,6 +429,116 @@ def _weight_bearing_chart(frame: _Frame, report: dict) -> Chart:
     return chart
 
 
+# --- outcome scores ---------------------------------------------------------------------
+
+SERIES_MARKS = ("circle", "square", "triangle", "diamond")
+SERIES_DASH = (0.0, 1.4, 0.6, 2.4)
+DUE_WORDS = {"before surgery": "pre-op", "weeks": "wk", "week": "wk", "months": "mo", "month": "mo", "days": "d", "day": "d"}
+
+
+def _due_word(label: str) -> str:
+    if label in DUE_WORDS:
+        return DUE_WORDS[label]
+    amount, _, unit = label.partition(" ")
+    return f"{amount} {DUE_WORDS.get(unit, unit)}"
+
+
+def outcomes_chart(report: dict, width: float) -> Chart | None:
+    """Each questionnaire's scores over time as a share of its best possible score (FAAM is a
+    percentage already; LEFS 0-80 is drawn as a percentage of 80), with the due points as
+    dashed verticals labelled "6 wk · 2/3 done". None when there is no score to draw."""
+    section = report["outcomes"]
+    series = [(i, [s for s in section["scores"] if s["instrument"] == i["id"] and s["score"] is not None and i["max"]])
+              for i in section["instruments"]]
+    series = [(i, points) for i, points in series if points]
+    if not series:
+        return None
+    as_of = (date.fromisoformat(report["range"]["to"]) - date.fromisoformat(report["timeline"]["surgery_date"])).days
+    days = [s["day"] for _, points in series for s in points]
+    due: dict[str, list[dict]] = {}
+    for d in section["due"]:
+        due.setdefault(d["due_date"], []).append(d)
+    surgery = date.fromisoformat(report["timeline"]["surgery_date"])
+    due_days = {key: (date.fromisoformat(key) - surgery).days for key in due}
+    upcoming = sorted(day for key, day in due_days.items() if day > as_of)
+    first = min([0, *days]) - 4
+    last = max([as_of, *days, *upcoming[:1]]) + 4
+    shown_due = {key: day for key, day in due_days.items() if first <= day <= last}
+
+    left, right = 12.0, width - 2.0
+    chart = Chart(width, 0, "Questionnaire scores over time (% of the best possible score), due points dashed")
+    legend_y = 3.0
+    x = left
+    for index, (instrument, _) in enumerate(series):
+        name = instrument["name"] + (f" (of {instrument['max']}, drawn as %)" if instrument["max"] != 100 else "")
+        chart.add(Line(((x, legend_y - 0.8), (x + 6, legend_y - 0.8)), width=0.45, dash=SERIES_DASH[index % 4]),
+                  Mark(x + 3, legend_y - 0.8, SERIES_MARKS[index % 4], 1.6),
+                  Label(x + 7.5, legend_y, name, 2.3))
+        x += 7.5 + text_width(name, 2.3) + 5
+    scale = Scale((first, last), (left, right))
+    ordered = sorted(shown_due.items(), key=lambda kv: kv[1])
+    placed = _place_labels([(scale(day), f"{_due_word(due[key][0]['label'])} · "
+                             f"{sum(d['status'] == 'done' for d in due[key])}/{len(due[key])} done")
+                            for key, day in ordered], 2.1, left, right)
+    rows = max((row for row, _ in placed), default=0) + 1
+    plot_top = legend_y + 3.0 + rows * 2.8 + 1.0
+    plot_bottom = plot_top + 50.0
+    chart.height = plot_bottom + 8.0
+
+    def y(percent: float) -> float:
+        return plot_bottom - percent / 100 * (plot_bottom - plot_top)
+
+    for percent in range(0, 101, 20):
+        chart.add(Line(((left, y(percent)), (right, y(percent))), width=0.1, grey=150),
+                  Label(left - 1.5, y(percent) + 0.8, f"{percent}%", 2.1, "end"))
+    for (key, day), (row, (lx, text, anchor)) in zip(ordered, placed):
+        label_y = plot_top - 1.2 - row * 2.8
+        chart.add(Line(((scale(day), label_y + 0.6), (scale(day), plot_bottom)), width=0.3, dash=1.0, grey=90),
+                  Label(lx, label_y, text, 2.1, anchor))
+    if first <= 0 <= last:
+        chart.add(Line(((scale(0), plot_top), (scale(0), plot_bottom)), width=0.5),
+                  Label(scale(0) + 0.8, plot_bottom - 1.2, "surgery", 2.0))
+    if first <= as_of <= last:
+        chart.add(Line(((scale(as_of), plot_top), (scale(as_of), plot_bottom)), width=0.6, dash=1.0))
+    values: list[tuple[float, float, str]] = []
+    for index, (instrument, points) in enumerate(series):
+        xy = [(scale(s["day"]), y(s["score"] / instrument["max"] * 100)) for s in points]
+        if len(xy) > 1:
+            chart.add(Line(tuple(xy), width=0.45, dash=SERIES_DASH[index % 4]))
+        for (px, py), s in zip(xy, points):
+            chart.add(Mark(px, py, SERIES_MARKS[index % 4], 1.9))
+            values.append((px, py, f"{s['score']:.1f}%" if instrument["max"] == 100 else f"{s['score']}/{instrument['max']}"))
+    chart.add(*_value_labels(values, 2.0))
+    step = 7 * max(1, math.ceil((last - first) / 7 / 12))
+    chart.add(Line(((left, plot_bottom), (right, plot_bottom)), width=0.3))
+    for d in range(math.ceil(first / step) * step, last + 1, step):
+        anchor = "end" if right - scale(d) < 5 else "middle"
+        chart.add(Line(((scale(d), plot_bottom), (scale(d), plot_bottom + 1.0)), width=0.2),
+                  Label(scale(d), plot_bottom + 3.6, f"wk {d // 7}" if d >= 0 else f"−{-d // 7} wk", 2.1, anchor, bold=True),
+                  Label(scale(d), plot_bottom + 6.4, _short(surgery + timedelta(days=d)), 2.0, anchor))
+    chart.add(Rect(left, plot_top, right - left, plot_bottom - plot_top, stroke=0.2))
+    return chart
+
+
+def _value_labels(values: list[tuple[float, float, str]], size: float) -> list[Label]:
+    """A label for each point, above it, else below, right or left: the first place that
+    overlaps no label already placed (scores close together at one due point stay readable)."""
+    taken: list[tuple[float, float, float, float]] = []
+    labels = []
+    for px, py, text in values:
+        w, h = text_width(text, size), size
+        tries = [(px, py - 1.8, "middle"), (px, py + 1.8 + h, "middle"),
+                 (px + 1.8, py + h / 3, "start"), (px - 1.8, py + h / 3, "end")]
+        for lx, ly, anchor in tries:
+            x0 = lx - w / 2 if anchor == "middle" else lx if anchor == "start" else lx - w
+            box = (x0, ly - h, x0 + w, ly)
+            if all(box[2] <= a or box[0] >= c or box[3] <= b or box[1] >= d for a, b, c, d in taken):
+                break
+        taken.append(box)
+        labels.append(Label(lx, ly, text, size, anchor))
+    return labels
+
+
 # --- SVG ----------------------------------------------------------------------------------
 
 def to_svg(chart: Chart) -> str:

@@ -26,8 +26,8 @@ RED_FLAG_GROUPS = (
     ("Nerves and blood supply", ("numbness", "cold-toes")),
     ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
 )
-EMERGENCY_ACTION = f"{wording.EMERGENCY_NOW} for:"
-TEAM_ACTION = "Contact your surgical team the same day for:"
+EMERGENCY_ACTION = "Call emergency services now ({number}) for:"
+TEAM_ACTION = "Contact your surgical team now{phone} for:"
 
 
 # --- what each kind of document is made from ----------------------------------------------------
@@ -50,10 +50,12 @@ class ReportDocument:
     reports: Iterable[dict]  # rehab.report.build documents
     entry_rows: Iterable[tuple]  # (patient, entries, flags): all the CSV needs, without whole reports
     summarize: Callable[[list[dict]], list[dict]] | None = None  # --all: the "who needs attention" rows
+    # Called once per patient as a slow format (PDF) draws their pages: the command's progress bar.
+    drawn: Callable[[], None] | None = None
 
 
-CLINIC_LABELS = {"name": "Clinic", "phone": "Phone", "email": "Email", "address": "Address",
-                 "emergency_phone": "Emergency"}
+CLINIC_LABELS = {"name": "Clinic", "phone": "Phone", "out_of_hours_phone": "Out of hours", "email": "Email",
+                 "address": "Address", "emergency_phone": "Emergency"}
 
 
 def clinic_lines(clinic: dict) -> list[tuple[str, str]]:
@@ -85,6 +87,7 @@ def timeline_page(document: PlanDocument) -> dict:
 
     plan, person, today = document.plan, document.person, document.today
     protocol = plan.protocol
+    contacts = wording.Contacts.of(document.clinic)
     person = person or {}
     day = plan.day_of(today)
     phase = plan.phase_on(today)
@@ -108,7 +111,7 @@ def timeline_page(document: PlanDocument) -> dict:
         "band": chart.timeline_band(plan, today, CHART_WIDTH),
         "key_dates": [
             {
-                "title": m.title,
+                "title": m.title + wording.moved_note(plan, m.id),
                 "when": wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date),
                 "days": f"day {m.day}" if m.end_day is None else f"days {m.day}–{m.end_day}",
             }
@@ -119,22 +122,28 @@ def timeline_page(document: PlanDocument) -> dict:
                 "title": p.title,
                 "weeks": _weeks(p.start_day, p.end_day),
                 "date_lines": _date_lines(p.start_date, p.end_date),
-                "weight_bearing": _allowed(p.phase.weight_bearing.allowed, p.phase.weight_bearing.expected_by_end),
-                "boot": "Boot on" if p.phase.boot else "No boot",
+                "weight_bearing": _allowed(p.phase.weight_bearing.allowed, p.phase.weight_bearing.expected_by_end)
+                + _changed(plan, p, "weight_bearing", lambda level: f"at most {vocab.WEIGHT_BEARING_ABBREV[level]} (changed)",
+                           p.phase.weight_bearing.most),
+                "boot": ("Boot on" if p.phase.boot else "No boot")
+                + _changed(plan, p, "boot", lambda boot: "on (changed)" if boot else "off (changed)", p.phase.boot),
                 "activities": ", ".join(plan.activity_labels(p)),
                 "goals": list(p.phase.goals) or ([p.phase.summary] if p.phase.summary else []),
                 "current": phase is not None and p.id == phase.id,
             }
             for p in plan.phases
         ],
-        "red_flags": red_flag_groups(protocol.thresholds.fever_celsius),
-        "advice": wording.RED_FLAG_ADVICE,
+        "changes_title": wording.CHANGES_TITLE,
+        "changes": wording.plan_change_lines(plan),
+        "red_flags": red_flag_groups(protocol.thresholds.fever_celsius, contacts),
+        # With the clinic's numbers where clinic.yaml gives them (contract: on the printed plan).
+        "advice": wording.act_now(contacts, False) if any(contacts) else wording.RED_FLAG_ADVICE,
         "clinic": clinic_lines(document.clinic),
         "notice": wording.NOTICE,
     }
 
 
-def red_flag_groups(fever_celsius: float) -> dict:
+def red_flag_groups(fever_celsius: float, contacts: wording.Contacts = wording.Contacts()) -> dict:
     """The signs that call for emergency services, and the rest grouped for the surgical team."""
     fever = f"{fever_celsius:g} °C / {fever_celsius * 9 / 5 + 32:.1f} °F"
 
@@ -149,8 +158,9 @@ def red_flag_groups(fever_celsius: float) -> dict:
     groups = [(title, [s for s in members if s in team]) for title, members in RED_FLAG_GROUPS]
     groups.append(("Other", [s for s in team if s not in grouped]))
     return {
-        "emergency": {"action": EMERGENCY_ACTION, "signs": [sign(s) for s in emergency]},
-        "team": {"action": TEAM_ACTION,
+        "emergency": {"action": EMERGENCY_ACTION.format(number=contacts.emergency_phone or wording.EMERGENCY_NUMBERS),
+                      "signs": [sign(s) for s in emergency]},
+        "team": {"action": TEAM_ACTION.format(phone=f" on {contacts.phone}" if contacts.phone else ""),
                  "columns": _balance([{"title": title, "signs": [sign(s) for s in members]}
                                       for title, members in groups if members], 2)},
     }
@@ -182,7 +192,7 @@ def report_pages(reports: list[dict], summary: list[dict] | None) -> list[dict]:
 
 def report_page(report: dict) -> dict:
     """A report dict (rehab.report.build) as the text every report format prints."""
-    from rehab.render import chart
+    from rehab.render import chart, outcome_report
 
     patient, timeline = report["patient"], report["timeline"]
     surgery = date.fromisoformat(patient["surgery_date"])
@@ -190,10 +200,17 @@ def report_page(report: dict) -> dict:
     as_of = date.fromisoformat(report["as_of"])
     day = report["day"]
     phases = timeline["phases"] if timeline else []
+    titles = {m["id"]: m["title"] for m in timeline["milestones"]} if timeline else {}
     return {
         "title": f"Progress report: {patient['name']}",
         "facts": _facts([
+            # Open red flags head the report, however old (contract: until acknowledged).
+            ("OPEN RED FLAGS", "; ".join(f"{f['date']}: {f['subject'].replace(',', ', ')}"
+                                         + (" (later corrected)" if f.get("corrected") else "")
+                                         for f in report.get("open_red_flags", []))
+             + " — not yet acknowledged: act on them, then rehab flags ack" if report.get("open_red_flags") else None),
             ("Patient", f"{patient['name']} ({patient['id']})"),
+            ("Follow-up ended", patient.get("discharged_on")),
             ("Procedure", timeline["procedure"]["name"] if timeline else patient["procedure"]),
             ("No plan", report.get("problem")),
             ("Side", _side(patient.get("side"))),
@@ -219,6 +236,7 @@ def report_page(report: dict) -> dict:
         ],
         "charts": chart.report_charts(report, CHART_WIDTH) if timeline else [],
         "phases": [_phase_row(row) for row in report["weight_bearing"]],
+        "changes": [_change_row(c, titles) for c in report.get("plan_changes", [])],
         "milestones": [_milestone_row(m) for m in report["milestones"]],
         "flags": [_flag_row(f) for f in report["flags"]],
         # "urgent" and/or "open" (not acknowledged) for each flag row: printed in bold
@@ -226,6 +244,7 @@ def report_page(report: dict) -> dict:
                                                       ("open", not f["acknowledged"])) if on)
                        for f in report["flags"]],
         "entries": [_entry_row(e, phases) for e in report["entries"]],
+        "outcomes": outcome_report.section(report, CHART_WIDTH) if "outcomes" in report else None,
     }
 
 
@@ -238,6 +257,8 @@ def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
          f"{_percent(r['adherence'])} ({r['days_logged']}/{r['days_expected']})" if r["adherence"] is not None else "–",
          _days(r["longest_gap"]), _number(r["latest_pain"]),
          (f"day {r['day']}" if r["day"] >= 0 else "before surgery") + (f", {r['phase']}" if r["phase"] else "")
+         + (f"; nothing logged for {r['silent_days']} days" if r.get("silent_days") else "")
+         + (f"; discharged {r['discharged_on']}" if r.get("discharged_on") else "")
          + ("; protocol not found: no plan or flags" if r.get("problem") else "")]
         for r in rows
     ]
@@ -246,18 +267,21 @@ def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
 NO_FLAGS = "No flags in this period."
 NO_ENTRIES = "No entries in this period."
 SUMMARY_TITLE = "Who needs attention"
-SUMMARY_NOTE = ("Open (unacknowledged) flags first, then the lowest share of days logged. "
+SUMMARY_NOTE = ("Open (unacknowledged) urgent flags first, then patients silent longer than their plan "
+                "allows, then open warnings, then the lowest share of days logged; discharged patients last. "
                 "Each patient's report follows in this order.")
 SUMMARY_HEADINGS = ["Patient", "Urgent", "Warnings", "Adherence", "Longest gap", "Latest pain", "Where"]
 PHASE_HEADINGS = ["Phase", "Allowed", "Logged", "Boot (plan / logged)", "Activities (allowed / logged)"]
 MILESTONE_HEADINGS = ["Milestone", "Planned", "Reached"]
+CHANGES_HEADINGS = ["Id", "Change", "By", "Recorded", "Note", "Status"]
+CHANGES_NONE = "No changes: the plan is the protocol's."
 FLAG_HEADINGS = ["Date", "Severity", "Rule", "Message", "Acknowledged"]
 ENTRY_HEADINGS = ["Date", "Day", "Pain", "WB", "Boot", "Activity", "Symptoms", "Milestones", "Note"]
 CHART_LEGEND = ("● pain logged; dashed line: the phase's expected pain ceiling; grey bands (lower chart): "
                 "weight-bearing levels the phase allows, ■ level logged; ◇ milestone planned, ◆ recorded; "
                 "▲ urgent flag; heavy dashed line: report date; thin dashed lines: phase boundaries.")
 ENTRY_LEGEND = ("WB: NWB none, TTWB toe-touch, PWB partial, WBAT as tolerated, FWB full. "
-                "* outside what the phase allows.")
+                "* outside what the plan allows that day.")
 
 
 def _phase_row(row: dict) -> list[str]:
@@ -275,6 +299,16 @@ def _phase_row(row: dict) -> list[str]:
         f"{', '.join(row['activities'])} / {acts}"
         + (f"; {logged['activity_not_allowed']} not allowed" if logged["activity_not_allowed"] else ""),
     ]
+
+
+def _change_row(change: dict, titles: dict[str, str]) -> list[str]:
+    days = wording.change_days(change)
+    what = wording.change_what(change, titles)
+    recorded = wording.date_label(date.fromisoformat(change["created_at"][:10])) if change["created_at"] else "–"
+    status = (f"removed {wording.date_label(date.fromisoformat(change['removed_at'][:10]))}"
+              if change["removed_at"] else "in force")
+    return [str(change["id"]), f"{days}: {what}" if days else what, change["by"] or "–", recorded,
+            change["note"] or "", status]
 
 
 def _milestone_row(m: dict) -> list[str]:
@@ -303,10 +337,13 @@ def _entry_row(entry: dict, phases: list[dict]) -> list[str]:
     phase = next((p for p in phases if p["start_day"] <= entry["day"]
                   and (p["end_day"] is None or entry["day"] <= p["end_day"])), None)
     wb = vocab.WEIGHT_BEARING_ABBREV[entry["weight_bearing"]]
-    if phase and entry["weight_bearing"] not in phase["weight_bearing"]:
+    outside = entry.get("outside_plan")  # against the patient's own plan that day, where known
+    if (outside is not None and "weight_bearing" in outside) or (
+            outside is None and phase and entry["weight_bearing"] not in phase["weight_bearing"]):
         wb += " *"
     activity = entry["activity"] or "–"
-    if phase and entry["activity"] and entry["activity"] not in phase["activities"]:
+    if (outside is not None and "activity" in outside) or (
+            outside is None and phase and entry["activity"] and entry["activity"] not in phase["activities"]):
         activity += " *"
     return [entry["date"], str(entry["day"]), str(entry["pain"]), wb, wording.BOOT_PLAN[entry["boot"]], activity,
             ", ".join(entry["symptoms"]), ", ".join(entry["milestones"]), entry["note"] or ""]
@@ -333,6 +370,22 @@ def _date_lines(start: date, end: date | None) -> list[str]:
     if end is None:
         return ["from", wording.date_label(start)]
     return [f"{wording.date_label(start)} –", wording.date_label(end)]
+
+
+def _changed(plan, phase, what: str, say, same) -> str:
+    """What the patient's changes set within a phase, where it differs from the phase, for
+    its row: '; days 0–6: at most NWB (changed)'. The full list, with who and why, follows."""
+    changes = plan.changes_in(phase, what) if hasattr(plan, "changes_in") else []
+    parts = []
+    for a in changes:
+        if getattr(a, what) == same:
+            continue
+        start, end = max(a.from_day, phase.start_day), a.until_day
+        if phase.end_day is not None and (end is None or end > phase.end_day):
+            end = phase.end_day
+        days = f"day {start} on" if end is None else (f"day {start}" if start == end else f"days {start}–{end}")
+        parts.append(f"; {days}: {say(getattr(a, what))}")
+    return "".join(parts)
 
 
 def _allowed(levels, expected: str | None) -> str:

@@ -18,10 +18,10 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import IO, NamedTuple
 
-from rehab import vocab
+from rehab import vocab, wording
 from rehab.model import Acknowledgement, Adjustment, Measure, PatientRecord, Score
 
 # The project's own code systems and identifiers live under one base. `.invalid` is reserved
@@ -33,6 +33,8 @@ OBSERVATION_CODES = f"{CODE_SYSTEM}/observation"
 WEIGHT_BEARING_CODES = f"{CODE_SYSTEM}/weight-bearing"
 SWELLING_CODES = f"{CODE_SYSTEM}/swelling"
 EXERCISES_CODES = f"{CODE_SYSTEM}/home-exercises"
+ACTIVITY_CODES = f"{CODE_SYSTEM}/activity"
+SYMPTOM_CODES = f"{CODE_SYSTEM}/symptom"
 PROCEDURE_CODES = f"{CODE_SYSTEM}/procedure"
 PLAN_CODES = f"{CODE_SYSTEM}/plan-activity"
 FLAG_RULES = f"{CODE_SYSTEM}/flag-rule"
@@ -60,6 +62,9 @@ MEASURES = {
     "knee-to-wall": ("Knee-to-wall distance (ankle dorsiflexion)", "cm"),
     "calf-raises": ("Single-leg heel raises to fatigue", None),
 }
+ACTIVITY_LABEL = {"rest": "rest", "walking": "walking", "low-impact": "low-impact activity", "sport": "sport"}
+SYMPTOM_LABEL = {name: name.replace("-", " ") for name in vocab.SYMPTOMS}
+SYMPTOM_ORDER = {name: i for i, name in enumerate(vocab.SYMPTOMS)}
 # The flag-priority extension's codes: what a flag's severity asks of the reader.
 PRIORITY = {"urgent": ("PH", "High priority"), "warning": ("PM", "Medium priority"), "info": ("PL", "Low priority")}
 
@@ -72,7 +77,7 @@ class PatientData(NamedTuple):
     plan as it stands now (rehab.timeline.Timeline) and the flags evaluated against it."""
 
     record: PatientRecord
-    plan: object  # rehab.timeline.Timeline (duck-typed: phases, milestones, protocol)
+    plan: object  # rehab.plan.Plan (a Timeline); None where the patient's protocol is gone
     flags: Sequence  # rehab.deviations.Flag
 
 
@@ -130,7 +135,7 @@ def patient_resources(data: PatientData, as_of: date, seen: set[str] | None = No
     Patient, (Practitioner), Procedure, CarePlan, the entries' Observations by date, each
     score's QuestionnaireResponse and Observation, the measures, then the flags."""
     seen = set() if seen is None else seen
-    record, plan = data.record, data.plan
+    record = data.record
     p = record.patient
     keys = _Keys(p.id)
     yield keys.patient, _validated({
@@ -150,8 +155,8 @@ def patient_resources(data: PatientData, as_of: date, seen: set[str] | None = No
         "resourceType": "Procedure",
         "id": stable_id(keys.procedure),
         "status": "completed",
-        "code": {"coding": [{"system": PROCEDURE_CODES, "code": p.procedure, "display": plan.protocol.name}],
-                 "text": plan.protocol.name},
+        "code": {"coding": [{"system": PROCEDURE_CODES, "code": p.procedure, "display": _procedure_name(data)}],
+                 "text": _procedure_name(data)},
         "subject": keys.patient_ref,
         "performedDateTime": p.surgery_date.isoformat(),
         "reasonCode": [{"text": "posterior ankle impingement"}],
@@ -207,8 +212,10 @@ def _care_plan(data: PatientData, keys: _Keys, as_of: date) -> dict:
     # What the statuses are as of: the day asked, or the discharge if follow-up ended before.
     until = min(as_of, discharged) if discharged else as_of
     recorded = {m for e in record.entries for m in e.milestones}
+    # No plan: the patient's protocol file was removed; the record still exports, plan-less.
+    phases, milestones = (plan.phases, plan.milestones) if plan is not None else ((), ())
     activities = []
-    for phase in plan.phases:
+    for phase in phases:
         if phase.end_date is not None and phase.end_date < until:
             status = "completed"
         elif phase.start_date > until:
@@ -225,7 +232,7 @@ def _care_plan(data: PatientData, keys: _Keys, as_of: date) -> dict:
             "scheduledPeriod": period,
             "description": _phase_description(phase),
         }})
-    for milestone in plan.milestones:
+    for milestone in milestones:
         if milestone.id in recorded:
             status = "completed"
         else:
@@ -248,16 +255,24 @@ def _care_plan(data: PatientData, keys: _Keys, as_of: date) -> dict:
         "id": stable_id(keys.care_plan),
         "status": "completed" if discharged else "active",
         "intent": "plan",
-        "title": f"Recovery plan: {plan.protocol.name}",
+        "title": f"Recovery plan: {_procedure_name(data)}",
         "subject": keys.patient_ref,
         "period": period,
         "supportingInfo": [_ref(keys.procedure)],
-        "activity": activities,
     }
-    notes = [_adjustment_note(a, plan, p.surgery_date) for a in record.adjustments if a.in_force]
+    if activities:
+        care_plan["activity"] = activities
+    titles = {m.id: m.title for m in milestones}
+    notes = [_adjustment_note(a, titles, p.surgery_date) for a in record.adjustments if a.in_force]
     if notes:
         care_plan["note"] = notes
     return care_plan
+
+
+def _procedure_name(data: PatientData) -> str:
+    """The protocol's name ("FHL tendon release + Os trigonum excision"); the stored id where
+    the protocol can no longer be read."""
+    return data.plan.protocol.name if data.plan is not None else data.record.patient.procedure
 
 
 def _phase_description(phase) -> str:
@@ -272,31 +287,9 @@ def _phase_description(phase) -> str:
     return "; ".join(parts)
 
 
-def _adjustment_note(a: Adjustment, plan, surgery: date) -> dict:
-    def on(day: int) -> str:
-        return (surgery + timedelta(days=day)).isoformat()
-
-    if a.kind == "move":
-        found = plan.milestone(a.milestone) if a.milestone else None
-        title = found.title if found is not None else a.milestone
-        text = f"{title} moved to {on(a.from_day)}" + (f" – {on(a.until_day)}" if a.until_day is not None else "")
-    else:
-        span = f"From {on(a.from_day)}" + (f" to {on(a.until_day)}" if a.until_day is not None else "")
-        changes = []
-        if a.weight_bearing:
-            changes.append(f"weight-bearing up to {vocab.WEIGHT_BEARING_LABEL.get(a.weight_bearing, a.weight_bearing)}")
-        if a.boot is not None:
-            changes.append("boot on" if a.boot else "boot off")
-        if a.allow:
-            changes.append(f"allowed: {', '.join(a.allow)}")
-        if a.forbid:
-            changes.append(f"not allowed: {', '.join(a.forbid)}")
-        if a.pain_ceiling is not None:
-            changes.append(f"expected pain at most {a.pain_ceiling}/10")
-        text = f"{span}: {'; '.join(changes) or 'plan changed'}"
-    if a.note:
-        text += f". {a.note}"
-    note = {"text": f"Plan changed: {text}"}
+def _adjustment_note(a: Adjustment, titles: dict[str, str], surgery: date) -> dict:
+    """A change the team made, in the words the printed plan uses, with who and when."""
+    note = {"text": f"Plan changed: {wording.change_line(a.as_dict(surgery), titles)}"}
     if a.by:
         note["authorString"] = a.by
     if a.created_at is not None:
@@ -326,7 +319,10 @@ def _entry_observations(record: PatientRecord, keys: _Keys) -> Iterator[tuple[st
                 **value,
             })
 
-        yield observation("pain", "survey", {"coding": [PAIN], "text": "Pain (0-10)"}, {"valueInteger": entry.pain})
+        pain = {"valueInteger": entry.pain}
+        if entry.note:  # the day's own words, with the value logged every day
+            pain["note"] = [{"text": entry.note}]
+        yield observation("pain", "survey", {"coding": [PAIN], "text": "Pain (0-10)"}, pain)
         level = entry.weight_bearing
         codings = [{"system": WEIGHT_BEARING_CODES, "code": level, "display": vocab.WEIGHT_BEARING_LABEL[level]}]
         if level == "none":
@@ -342,6 +338,15 @@ def _entry_observations(record: PatientRecord, keys: _Keys) -> Iterator[tuple[st
         if entry.exercises is not None:
             yield observation("home-exercises", "activity", _project_code("home-exercises", "Home exercises"),
                               {"valueCodeableConcept": _coded(EXERCISES_CODES, entry.exercises, EXERCISES_LABEL)})
+        if entry.boot is not None:
+            yield observation("boot", "activity", _project_code("boot", "Protective boot worn"), {"valueBoolean": entry.boot})
+        if entry.activity is not None:
+            yield observation("activity", "activity", _project_code("activity", "Most demanding activity of the day"),
+                              {"valueCodeableConcept": _coded(ACTIVITY_CODES, entry.activity, ACTIVITY_LABEL)})
+        # Each red-flag symptom reported (the Flag it raised says what to do).
+        for symptom in sorted(set(entry.symptoms), key=lambda s: (SYMPTOM_ORDER.get(s, len(SYMPTOM_ORDER)), s)):
+            yield observation(f"symptom/{symptom}", "survey", _coded(SYMPTOM_CODES, symptom, SYMPTOM_LABEL),
+                              {"valueBoolean": True})
 
 
 # --- outcomes --------------------------------------------------------------------------------

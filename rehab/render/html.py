@@ -9,7 +9,7 @@ from functools import lru_cache
 from markupsafe import Markup
 
 from rehab import wording
-from rehab.render import chart, documents
+from rehab.render import chart, documents, outcome_report
 
 PAGE_SIZE = {"a4": "A4", "letter": "letter"}
 
@@ -52,6 +52,13 @@ def _reports(pages: list[dict], summary: list[list[str]] | None) -> str:
         summary_title=documents.SUMMARY_TITLE, summary_note=documents.SUMMARY_NOTE,
         summary_headings=documents.SUMMARY_HEADINGS, phase_headings=documents.PHASE_HEADINGS,
         milestone_headings=documents.MILESTONE_HEADINGS, flag_headings=documents.FLAG_HEADINGS,
+        changes_title=wording.CHANGES_TITLE, changes_headings=documents.CHANGES_HEADINGS,
+        changes_none=documents.CHANGES_NONE,
         entry_headings=documents.ENTRY_HEADINGS, entry_legend=documents.ENTRY_LEGEND,
         chart_legend=documents.CHART_LEGEND, no_flags=documents.NO_FLAGS, no_entries=documents.NO_ENTRIES,
+        outcome_svgs=[_svg(p["outcomes"]["chart"]) if p.get("outcomes") and p["outcomes"]["chart"] else None
+                      for p in pages],
+        outcome_legend=outcome_report.LEGEND, score_headings=outcome_report.SCORE_HEADINGS,
+        due_headings=outcome_report.DUE_HEADINGS, measure_headings=outcome_report.MEASURE_HEADINGS,
+        symmetry_headings=outcome_report.SYMMETRY_HEADINGS,
     )

@@ -67,6 +67,8 @@ def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
         when = (f"Day {m.day} after surgery" if m.end_date is None
                 else f"Days {m.day}–{m.end_day} after surgery ({wording.date_span(m.date, m.end_date)})")
         text = m.milestone.description or m.title
+        moved = wording.moved_note(plan, m.id).strip(" ()")
+        text = f"{moved[:1].upper()}{moved[1:]}, for you: {text}" if moved else text
         event("milestone", m.id, m.title, m.date, m.last_date, f"{when}. {text}")
     for p in plan.phases:
         rule = p.phase

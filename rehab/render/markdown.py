@@ -35,14 +35,17 @@ def timeline_markdown(document: PlanDocument) -> str:
         lines.append(
             f"| {escape(p.title)} | {wording.day_span(p.start_day, p.end_day)} | "
             f"{wording.date_span(p.start_date, p.end_date)} | "
-            f"{', '.join(p.phase.weight_bearing.allowed)} | {'yes' if p.phase.boot else 'no'} | "
+            f"{', '.join(p.phase.weight_bearing.allowed)} | {wording.BOOT_WORDS[p.phase.boot]} | "
             f"{', '.join(timeline.activity_labels(p))} |"
         )
     lines += ["", "## Milestones", "", "| Milestone | Day | Date |", "|---|---|---|"]
     for m in timeline.milestones:
         days = str(m.day) if m.end_day is None else f"{m.day}–{m.end_day}"
         when = wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date)
-        lines.append(f"| {escape(m.title)} | {days} | **{when}** |")
+        lines.append(f"| {escape(m.title + wording.moved_note(timeline, m.id))} | {days} | **{when}** |")
+    changes = wording.plan_change_lines(timeline)
+    if changes:
+        lines += ["", f"## {wording.CHANGES_TITLE}", ""] + [f"- {escape(line)}" for line in changes]
     for p in timeline.phases:
         lines += ["", f"## {escape(p.title)} ({wording.day_span(p.start_day, p.end_day)})", ""]
         lines += [f"- {escape(i)}" for i in p.phase.instructions]

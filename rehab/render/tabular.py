@@ -93,8 +93,11 @@ def write_markdown(handle, document: documents.ReportDocument) -> None:
         out += [f"- **{label}:** {_text(value)}" for label, value in page["facts"]] + [""]
         out += ["## Adherence", ""] + [f"- **{label}:** {value}" for label, value in page["adherence"]] + [""]
         out += ["## Pain (0–10)", ""] + [f"- **{label}:** {value}" for label, value in page["pain"]] + [""]
+        out += _outcomes_markdown(page.get("outcomes"))
         out += ["## Weight-bearing, boot and activity by phase", ""]
         out += _table(documents.PHASE_HEADINGS, page["phases"])
+        out += [f"## {wording.CHANGES_TITLE}", ""] + (_table(documents.CHANGES_HEADINGS, page["changes"])
+                                                    if page["changes"] else [documents.CHANGES_NONE, ""])
         out += ["## Milestones", ""] + _table(documents.MILESTONE_HEADINGS, page["milestones"])
         out += ["## Flags", ""] + (_table(documents.FLAG_HEADINGS, page["flags"]) if page["flags"]
                                    else [documents.NO_FLAGS, ""])
@@ -105,6 +108,20 @@ def write_markdown(handle, document: documents.ReportDocument) -> None:
             out += [documents.NO_ENTRIES, ""]
     out += [f"_{wording.NOTICE}_", ""]
     handle.write("\n".join(out))
+
+
+def _outcomes_markdown(section: dict | None) -> list[str]:
+    from rehab.render import outcome_report as o
+
+    if not section:
+        return []
+    out = ["## Outcomes: questionnaires", ""]
+    out += _table(o.SCORE_HEADINGS, section["scores"]) if section["scores"] else ["No questionnaires recorded.", ""]
+    out += _table(o.DUE_HEADINGS, section["due"]) if section["due"] else []
+    out += ["## Outcomes: measures, swelling and home exercises", ""]
+    out += _table(o.MEASURE_HEADINGS, section["measures"]) if section["measures"] else ["No measures recorded.", ""]
+    out += _table(o.SYMMETRY_HEADINGS, section["symmetry"]) if section["symmetry"] else []
+    return out + [f"- **{label}:** {_text(value)}" for label, value in section["logged"]] + [""]
 
 
 def _table(headings: list[str], rows: list[list[str]]) -> list[str]:

@@ -83,7 +83,7 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
             wording.day_span(p.start_day, p.end_day),
             wording.date_span(p.start_date, p.end_date),
             ", ".join(p.phase.weight_bearing.allowed),
-            "yes" if p.phase.boot else "no",
+            wording.BOOT_WORDS[p.phase.boot],
             style="bold" if mark else None,
         )
     out.print(phases)
@@ -98,8 +98,14 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
         mark = "▶" if following is not None and m.id == following.id else ("✓" if m.last_date < on else "")
         days = str(m.day) if m.end_day is None else f"{m.day}–{m.end_day}"
         when = wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date)
-        milestones.add_row(mark, m.title, days, when, style="bold" if mark == "▶" else None)
+        milestones.add_row(mark, m.title + wording.moved_note(timeline, m.id), days, when,
+                           style="bold" if mark == "▶" else None)
     out.print(milestones)
+    changes = wording.plan_change_lines(timeline)
+    if changes:
+        out.print(Text(wording.CHANGES_TITLE, style="bold"))
+        for line in changes:
+            bullet(out, line)
     out.print("▶ marks where " + wording.date_label(on) + " falls.", style="dim")
     out.print(wording.NOTICE, style="dim")
 
@@ -114,7 +120,7 @@ def protocol_view(out: Console, protocol) -> None:
         out.print()
         out.print(Text(f"{phase.title}  ({phase.start.model_dump()} – {end})", style="bold"))
         out.print(f"  Weight-bearing: {wording.weight_bearing_list(phase.weight_bearing.allowed)}"
-                  f"; boot: {'yes' if phase.boot else 'no'}; activities: {', '.join(phase.activities)}"
+                  f"; boot: {wording.BOOT_WORDS[phase.boot]}; activities: {', '.join(phase.activities)}"
                   f"; pain ceiling {phase.pain_ceiling}/10")
         for item in phase.instructions:
             bullet(out, item, indent=2)
@@ -124,5 +130,12 @@ def protocol_view(out: Console, protocol) -> None:
         when = m.at.model_dump() + (f" – {m.until.model_dump()}" if m.until else "")
         confirm = " (record it with rehab log --milestone " + m.id + ")" if m.confirm else ""
         out.print(f"  {m.id}: {m.title}, {when}{confirm}")
+    schedule = getattr(protocol, "outcomes", None)
+    if schedule:
+        out.print()
+        out.print(Text("Outcome questionnaires", style="bold"))
+        due = ", ".join(p if isinstance(p, str) else p.model_dump() for p in schedule.due)
+        out.print(f"  {', '.join(schedule.instruments)}: due {due} "
+                  f"(within {schedule.window_days} days either side; rehab score ID)")
     out.print()
     out.print("Sources: " + "; ".join(s.title for s in protocol.sources), style="dim")
