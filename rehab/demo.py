@@ -6,17 +6,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from rehab.model import Entry, Patient
+from rehab.model import Entry, Measure, Patient, Score
 
 DEMO_ID = "sam-demo"
 
 
 def demo_path(db: str | None) -> Path:
     """Beside the main database, never inside it: rehab.db -> rehab-demo.db."""
-    from rehab.store.engine import default_path, sqlite_path, resolve_url
+    from rehab.store.location import default_path, locate
 
-    main = sqlite_path(resolve_url(db)) if db else default_path()
-    main = main or default_path()
+    main = (locate(db).path if db else None) or default_path()
     return main.with_name(f"{main.stem}-demo{main.suffix or '.db'}")
 
 
@@ -56,3 +55,26 @@ def patient_and_entries(today: date) -> tuple[Patient, list[Entry]]:
         for day, pain, wb, boot, activity, note in _DAYS
     ]
     return patient, entries
+
+
+# Six days before surgery, the baseline questionnaires of someone whose ankle hurts at the back
+# when the foot points down: everyday walking mostly fine, stairs, tiptoes and sport hard.
+_BASELINE = {
+    "faam-adl": (4, 4, 3, 3, 3, 3, 2, 3, 3, 2, 1, 3, 4, 4, 3, 3, 3, 4, 3, 2, 2),
+    "faam-sports": (1, 1, 1, 2, 1, 1, 0, None),
+    "lefs": (3, 1, 4, 4, 4, 2, 3, 4, 2, 4, 4, 3, 3, 3, 4, 1, 1, 1, 1, 4),
+}
+
+
+def outcomes(surgery: date) -> tuple[list[Score], list[Measure]]:
+    """The baseline questionnaires (scored by their instruments) and a knee-to-wall test of both
+    sides at the first physiotherapy session (day 18)."""
+    from rehab import instruments
+    from rehab.outcomes import score
+
+    before = surgery - timedelta(days=6)
+    scores = [Score(None, i, before, answers, score(instruments.find(i), answers)) for i, answers in _BASELINE.items()]
+    physio = surgery + timedelta(days=18)
+    measures = [Measure(None, "knee-to-wall", physio, "operated", 7.5),
+                Measure(None, "knee-to-wall", physio, "other", 11.0)]
+    return scores, measures

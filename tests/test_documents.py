@@ -146,7 +146,8 @@ def test_timeline_pdf_is_one_page_with_every_key_date(timeline_pdfs, pid, paper)
     assert len(pages) == 1
     text = pages[0]
     for needle in (LONG_NAME, SURGEON, "Left ankle", plan.protocol.name, wording.NOTICE,
-                   wording.RED_FLAG_ADVICE, "Today: day 23", CLINIC["phone"], CLINIC["address"],
+                   wording.act_now(wording.Contacts.of(CLINIC), False), "Today: day 23", CLINIC["phone"],
+                   CLINIC["address"],
                    wording.date_label(SURGERY), *key_dates(plan)):
         assert flat(needle) in text, needle
     for phase in plan.phases:
@@ -191,7 +192,8 @@ def test_timeline_html(tmp_path):
     text = parsed.all_text
     assert "<script>alert(1)</script> Zoë" in text
     assert "size: letter" in html and "@page" in html
-    for needle in (wording.NOTICE, wording.RED_FLAG_ADVICE, SURGEON, CLINIC["email"], *key_dates(plan)):
+    for needle in (wording.NOTICE, wording.act_now(wording.Contacts.of(CLINIC), False), SURGEON, CLINIC["email"],
+                   *key_dates(plan)):
         assert flat(needle) in text, needle
     assert any(tag == "svg" for tag, _ in parsed.tags)
     assert "size: A4" in timeline_html(plan, None, TODAY, {}, "a4")
@@ -344,8 +346,11 @@ def test_report_pdf_all_opens_with_the_summary_and_a_page_per_patient(all_pdf, s
     assert "Who needs attention" in all_pdf[0]
     assert all_pdf[0].index("Zoë Łukasiewicz") < all_pdf[0].index("Amir Haddad")  # the urgent one first
     starts = [i for i, page in enumerate(all_pdf) if page.startswith("Progress report:")]
-    assert [all_pdf[i].split(" Patient:")[0] for i in starts] == [
+    assert [all_pdf[i].split(" Patient:")[0].split(" OPEN RED FLAGS:")[0] for i in starts] == [
         "Progress report: Zoë Łukasiewicz", "Progress report: Amir Haddad"]
+    # Zoë's unacknowledged red flag heads her report
+    assert "OPEN RED FLAGS: 2026-03-19: calf-pain" in all_pdf[starts[0]]
+    assert "OPEN RED FLAGS" not in all_pdf[starts[1]]
     assert all(flat(wording.NOTICE) in page for page in all_pdf)
     assert summary[0]["urgent"] >= 1
 
@@ -446,12 +451,13 @@ def test_json(reports):
 def test_clinic_details_from_file_and_options(isolated):
     folder = isolated / "home" / "config" / "rehab"
     assert config.clinic(None, None, None) == dict.fromkeys(
-        ("name", "phone", "email", "address", "emergency_phone"))
+        ("name", "phone", "out_of_hours_phone", "email", "address", "emergency_phone"))
     folder.mkdir(parents=True)
-    (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 0207\naddress: 1 Road\nemail:\n", encoding="utf-8")
+    (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 0207\naddress: 1 Road\nemail:\n"
+                                        "out_of_hours_phone: 0208\n", encoding="utf-8")
     got = config.clinic(None, None, "desk@example.org")
     assert got == {"name": "Ankle Unit", "phone": "0207", "email": "desk@example.org", "address": "1 Road",
-                   "emergency_phone": None}
+                   "emergency_phone": None, "out_of_hours_phone": "0208"}
     assert config.clinic("Other", "1", None)["name"] == "Other"
 
 

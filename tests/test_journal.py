@@ -114,7 +114,7 @@ def test_log_then_today_and_history(rehab):
     history = json.loads(rehab("history", "--json").stdout)
     assert history == [{"date": TODAY.isoformat(), "day": 20, "pain": 3, "weight_bearing": "partial",
                         "boot": True, "activity": "walking", "symptoms": [], "milestones": [], "note": "fine",
-                        "temperature": None, "swelling": None, "exercises": None}]
+                        "temperature": None, "swelling": None, "exercises": None, "revisions": []}]
 
 
 def test_weight_bearing_abbreviations_and_any_case(rehab):

@@ -236,3 +236,34 @@ def test_scores_and_measures_survive_export_and_import(rehab, patient, tmp_path,
     for document in (first, second):
         document.pop("exported_at", None)
     assert first == second
+
+
+def test_protocols_validate_checks_questionnaire_files_and_the_schedule(rehab, tmp_path):
+    builtin = ROOT / "rehab"
+    assert "valid questionnaire 'lefs' (20 items, scored as a sum, MCID 9)" in ok(
+        rehab("protocols", "validate", builtin / "instruments" / "lefs.yaml")).stdout
+    bad = tmp_path / "mini.yaml"
+    bad.write_text(MINI.replace("min_answered: 2", "min_answered: 4"))
+    result = rehab("protocols", "validate", bad)
+    assert result.exit_code == 2 and "min_answered is 4 but there are 3 items" in result.stderr
+    text = (builtin / "protocols" / "fhl-release.yaml").read_text()
+    assert "instruments: [faam-adl, faam-sports, lefs]" in text
+    own = tmp_path / "own.yaml"
+    own.write_text(text.replace("instruments: [faam-adl, faam-sports, lefs]", "instruments: [faam-adl, mini]"))
+    result = rehab("protocols", "validate", own)
+    assert result.exit_code == 2 and "unknown questionnaire 'mini'" in result.stderr
+    (tmp_path / "instruments").mkdir()
+    (tmp_path / "instruments" / "mini.yaml").write_text(MINI)
+    assert "valid protocol" in ok(rehab("--protocols-dir", tmp_path, "protocols", "validate", own)).stdout
+    shown = " ".join(ok(rehab("protocols", "show", "fhl-release")).stdout.split())
+    assert "faam-adl, faam-sports, lefs: due before surgery, 6 weeks, 12 weeks, 6 months, 12 months" in shown
+
+
+def test_the_demo_patient_has_baseline_questionnaires_and_a_symmetry(rehab, tmp_path):
+    main_db = tmp_path / "main.db"
+    ok(rehab("--db", main_db, "demo"))
+    doc = json.loads(ok(rehab("--db", tmp_path / "main-demo.db", "outcomes", "--json")).stdout)
+    # FAAM ADL 62/84 = 73.8%; sports 7/28 = 25.0% (one na); LEFS the sum, 56.
+    assert [(s["instrument"], s["day"], s["score"], s["change"]) for s in doc["scores"]] == [
+        ("faam-adl", -6, 73.8, None), ("faam-sports", -6, 25.0, None), ("lefs", -6, 56, None)]
+    assert [(s["name"], s["percent"]) for s in doc["symmetry"]] == [("knee-to-wall", 68.2)]  # 7.5 / 11

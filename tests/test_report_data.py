@@ -152,7 +152,8 @@ def test_contract_shape_and_timeline_document():
     assert {"patient", "timeline", "entries", "flags", "adherence", "pain"} <= set(got)
     assert got["patient"] == record(surgery, []).patient.as_dict()
     assert got["timeline"] == tl.to_dict(tl.build(FHL, surgery), got["patient"])
-    assert got["entries"] == [entry(surgery, 5, note="first day").as_dict(surgery)]
+    # The contract's entry shape, and what the entry logged outside the day's plan (nothing).
+    assert got["entries"] == [{**entry(surgery, 5, note="first day").as_dict(surgery), "outside_plan": []}]
     assert (got["as_of"], got["day"], got["week"]) == ("2026-03-18", 16, 2)
     assert got["phase"] == {"id": "mobilise", "title": FHL.phases[1].title}
 
@@ -213,7 +214,8 @@ def test_summary_row_counts_open_flags_only():
                                    flags=flags, acks=[ack]))
     assert got == {"patient_id": "zoe", "name": "Zoë Łukasiewicz", "urgent": 1, "warning": 1,
                    "adherence": 0.167, "days_logged": 1, "days_expected": 6, "longest_gap": 3,
-                   "latest_pain": 6, "day": 5, "phase": FHL.phases[0].title}
+                   "latest_pain": 6, "day": 5, "phase": FHL.phases[0].title, "silent_days": None,
+                   "discharged_on": None}
 
 
 def test_attention_order():

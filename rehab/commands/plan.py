@@ -50,12 +50,40 @@ def protocols_show(ctx: typer.Context, protocol_id: Annotated[str, typer.Argumen
 
 
 @protocols_app.command("validate")
-def protocols_validate(path: Annotated[Path, typer.Argument(metavar="FILE")]):
-    """Check a protocol file; a problem is named with its field and line."""
+def protocols_validate(ctx: typer.Context, path: Annotated[Path, typer.Argument(metavar="FILE")]):
+    """Check a protocol file (or an outcome questionnaire's); a problem is named with its field and line."""
+    from rehab import instruments
     from rehab.protocols import load_file
 
+    if _is_questionnaire(path):
+        instrument = instruments.load_file(path)
+        typer.echo(f"{path}: valid questionnaire {instrument.id!r} ({len(instrument.items)} items, "
+                   f"scored as a {instrument.scoring}, MCID {instrument.mcid})")
+        return
     protocol = load_file(path)
+    scheduled = protocol.outcomes.instruments if protocol.outcomes else []
+    if scheduled:
+        known = instruments.load_all(settings_of(ctx).protocols_dir)
+        unknown = [i for i in scheduled if i not in known]
+        if unknown:
+            raise RehabError(f"{path}: outcomes.instruments: unknown questionnaire {unknown[0]!r}: "
+                             f"use one of {', '.join(sorted(known))}, or add its file to <protocols dir>/instruments/")
     typer.echo(f"{path}: valid protocol {protocol.id!r} ({len(protocol.phases)} phases, {len(protocol.milestones)} milestones)")
+
+
+def _is_questionnaire(path: Path) -> bool:
+    """An outcome questionnaire's file (items, no phases) rather than a protocol's."""
+    import yaml
+
+    try:
+        # Only a regular file, read to a bounded size: a FIFO or /dev/zero is load_file's to refuse.
+        if not path.is_file():
+            return False
+        with path.open("rb") as handle:
+            data = yaml.safe_load(handle.read(262144).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # load_file says what is wrong with it
+    return isinstance(data, dict) and "items" in data and "phases" not in data
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -72,7 +100,7 @@ def timeline(
     procedure: Annotated[Optional[list[str]], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help=PROCEDURE_HELP)] = None,
     on: DateOpt = None,
     as_json: JsonOpt = False,
-    fmt: Annotated[TimelineFormat, typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.TIMELINE) + ".")] = "text",
+    fmt: Annotated[TimelineFormat, typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.TIMELINE))] = "text",
     output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (whole or not at all; - for standard output).")] = None,
     force: ForceOpt = False,
     name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Patient name to print (without --patient).")] = None,

@@ -35,8 +35,7 @@ _REFERENCE_DATES = (date(2024, 1, 31), date(2024, 2, 29), date(2025, 8, 31), dat
 
 
 class _Strict(BaseModel):
-    # defer_build: the validators are built on first validation, not at import, so a
-    # protocol that comes from the cache (protocols/cache.py) never pays for them.
+    # defer_build: the validators are built on first validation, not at import.
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
@@ -122,6 +121,8 @@ class Phase(_Strict):
     boot: bool
     activities: list[Activity] = Field(min_length=1)
     pain_ceiling: int = Field(ge=0, le=10)
+    # Days without an entry before a reminder in this phase (None: the protocol's thresholds).
+    missed_log_days: int | None = Field(default=None, ge=1, le=60)
     sources: list[Slug] = Field(default_factory=list)
 
 
@@ -136,14 +137,21 @@ class Milestone(_Strict):
 
 
 class Thresholds(_Strict):
-    """What the deviation rules read; a surgeon tunes them here."""
+    """What the deviation rules read; a surgeon tunes them here (defaults: the contract's)."""
 
     pain_spike: int = Field(default=3, ge=1, le=10)
-    pain_rising_entries: int = Field(default=3, ge=2, le=14)
-    pain_rising_within_days: int = Field(default=5, ge=1, le=60)
+    # pain-rising: pain at least `pain_rise` above its lowest in the previous
+    # `pain_rising_within_days` days, on `pain_rising_entries` consecutive entries.
+    pain_rise: int = Field(default=2, ge=1, le=10)
+    pain_rising_entries: int = Field(default=2, ge=2, le=14)
+    pain_rising_within_days: int = Field(default=7, ge=1, le=60)
+    # pain-not-settling: above the day's ceiling on every entry over this many days in a row.
+    pain_not_settling_days: int = Field(default=3, ge=1, le=60)
+    # pain-severe: at or above this on two consecutive entries.
+    severe_pain: int = Field(default=8, ge=1, le=10)
     weight_bearing_grace_days: int = Field(default=3, ge=0, le=60)
     missed_milestone_grace_days: int = Field(default=3, ge=0, le=60)
-    missed_log_days: int = Field(default=3, ge=1, le=60)
+    missed_log_days: int = Field(default=3, ge=1, le=60)  # a phase may set its own
     fever_celsius: float = Field(default=38.0, ge=37.0, le=41.0)
 
 

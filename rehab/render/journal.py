@@ -55,8 +55,9 @@ def flag_lines(flags: list[dict]) -> list[Text]:
 def today_view(out: Console, doc: dict) -> None:
     patient = doc["patient"]
     urgent = [f for f in doc["flags"] if f["severity"] == "urgent"]
+    act_now = doc.get("act_now") or wording.RED_FLAG_ADVICE
     if urgent:
-        out.print(Panel(Group(*flag_lines(urgent), Text(wording.RED_FLAG_ADVICE, style="bold")),
+        out.print(Panel(Group(*flag_lines(urgent), Text(act_now, style="bold")),
                         title="GET HELP NOW", border_style="red", width=min(out.width, 80)))
     title = f"{patient['name']} · {patient['procedure']}"
     if doc["day"] < 0:
@@ -73,25 +74,37 @@ def today_view(out: Console, doc: dict) -> None:
         plan = doc.get("plan") or {"weight_bearing": phase["weight_bearing"], "boot": phase["boot"]}
         out.print(f"Weight-bearing: {', '.join(plan['weight_bearing'])} · "
                   f"boot: {wording.BOOT_WORDS[plan['boot']]} · today: {', '.join(doc['activities_today'])}")
-        for item in phase["instructions"][:4]:
+        for item in phase["instructions"]:  # every one: the last are often the warning signs
             bullet(out, item)
+        if phase.get("exercises"):
+            out.print(Text("Exercises:", style="bold"))
+            for item in phase["exercises"]:
+                bullet(out, item)
         changes = doc.get("plan_changes") or []
         if changes:
             out.print(Text("Your team changed your plan for today:", style="bold"))
             for change in changes:
                 bullet(out, wording.change_line(change))
     entry = doc["entry"]
+    if doc.get("follow_up_ended"):
+        out.print(Text(f"Follow-up ended on {patient['discharged_on']}: no more reminders to log "
+                       "(you still can). Contact your team if anything changes.", style="bold"))
     if entry:
         out.print(Text(f"Logged today: pain {entry['pain']}/10, {entry['weight_bearing']}"
-                       + (f", {entry['activity']}" if entry["activity"] else ""), style="green"))
-    else:
+                       + (f", {entry['activity']}" if entry["activity"] else "") + _extras(entry), style="green"))
+    elif not doc.get("follow_up_ended"):
         out.print(Text("Not logged yet today: rehab log --pain N --weight-bearing LEVEL", style="bold yellow"))
     following = doc["next_milestone"]
     if following:
         when = (f"open until {following['end_date']}" if following["open"] and following["end_date"]
                 else "today" if following["in_days"] == 0 else "tomorrow" if following["in_days"] == 1
                 else f"in {following['in_days']} days")
-        out.print(f"Next: {following['title']} — {following['date']} ({when})")
+        moved = f", moved by {following['moved_by']}" if following.get("moved_by") else ""
+        out.print(f"Next: {following['title']} — {following['date']} ({when}{moved})")
+    if doc.get("adjustments") and not doc.get("plan_changes") and doc["day"] >= 0:
+        count = len(doc["adjustments"])
+        out.print(f"Your team has made {count} change{'s' if count != 1 else ''} to your plan "
+                  "(rehab timeline shows it).", style="dim")
     others = [f for f in doc["flags"] if f["severity"] != "urgent"]
     if others:
         out.print(Text("To look at:", style="bold"))
@@ -99,7 +112,20 @@ def today_view(out: Console, doc: dict) -> None:
             out.print(line)
     out.print(f"Pain, last 14 days: {sparkline(doc['pain_last_14_days'])}  (· = no entry)")
     outcomes_due_lines(out, doc.get("outcomes_due", []))
+    out.print(Text(act_now, style="bold"))  # the standing line: which signs to act on, whom to call
     out.print(wording.NOTICE, style="dim")
+
+
+def _extras(entry: dict) -> str:
+    """', 37.2 °C, swelling mild, exercises done' for what the entry records."""
+    parts = []
+    if entry.get("temperature") is not None:
+        parts.append(f"{entry['temperature']:.1f} °C")
+    if entry.get("swelling"):
+        parts.append(f"swelling {entry['swelling']}")
+    if entry.get("exercises"):
+        parts.append(f"exercises {entry['exercises']}")
+    return "".join(", " + p for p in parts)
 
 
 def outcomes_due_lines(out: Console, due: list[dict]) -> None:
@@ -116,18 +142,22 @@ def before_surgery_view(out: Console, items: list[str]) -> None:
             bullet(out, item)
 
 
-def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict]) -> None:
+def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict], contacts=None) -> None:
     verb = "Replaced" if replaced else "Logged"
     out.print(f"{verb} {entry['date']} (day {entry['day']}): pain {entry['pain']}/10, "
               f"{vocab.WEIGHT_BEARING_LABEL[entry['weight_bearing']]}"
-              + (f", {entry['activity']}" if entry["activity"] else ""))
+              + (f", {entry['activity']}" if entry["activity"] else "") + _extras(entry))
     if replaced:
         out.print("The earlier values are kept in the history.", style="dim")
     for line in flag_lines(flags):
         out.print(line)
     if any(f["severity"] == "urgent" for f in flags):
-        # Each red flag already says whom to contact; add only the emergency line.
-        out.print(Text(wording.EMERGENCY_LINE, style="bold red"))
+        # Each red flag already says whom to contact, with the clinic's numbers; add only
+        # the emergency line.
+        emergency = contacts.emergency_phone if contacts and contacts.emergency_phone else None
+        out.print(Text(wording.EMERGENCY_LINE if emergency is None else
+                       f"If it gets worse, or for chest pain or sudden breathlessness, call emergency services "
+                       f"({emergency}) now.", style="bold red"))
 
 
 HISTORY_FIXED = ("Date", "Day", "Pain", "WB", "Boot", "Activity")
@@ -145,7 +175,8 @@ def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]
                   "not shown (use --all or --from).", style="dim")
     rows = []
     for e in entries:
-        marks = flagged.get(e["date"], [])
+        # A corrected day (log --replace) says so: its earlier values are in history --json.
+        marks = flagged.get(e["date"], []) + (["corrected"] if e.get("corrected") else [])
         boot = wording.BOOT_WORDS[e["boot"]]
         rows.append((e["date"], str(e["day"]), str(e["pain"]), vocab.WEIGHT_BEARING_ABBREV[e["weight_bearing"]],
                      boot, e["activity"] or "", ", ".join(e["symptoms"]), e["note"] or "",
@@ -164,6 +195,9 @@ def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]
     out.print(pain_chart(entries, columns=out.width - 6))
     if flagged:
         out.print("!! urgent, ! warning, i info: see rehab flags", style="dim")
+    if any(e.get("corrected") for e in entries):
+        out.print("corrected: the day's entry was changed; the earlier values are kept "
+                  "(rehab history --json)", style="dim")
 
 
 def _history_table(out: Console, rows: list[tuple], widths: list[int], marks_width: int,

@@ -130,5 +130,12 @@ def protocol_view(out: Console, protocol) -> None:
         when = m.at.model_dump() + (f" – {m.until.model_dump()}" if m.until else "")
         confirm = " (record it with rehab log --milestone " + m.id + ")" if m.confirm else ""
         out.print(f"  {m.id}: {m.title}, {when}{confirm}")
+    schedule = getattr(protocol, "outcomes", None)
+    if schedule:
+        out.print()
+        out.print(Text("Outcome questionnaires", style="bold"))
+        due = ", ".join(p if isinstance(p, str) else p.model_dump() for p in schedule.due)
+        out.print(f"  {', '.join(schedule.instruments)}: due {due} "
+                  f"(within {schedule.window_days} days either side; rehab score ID)")
     out.print()
     out.print("Sources: " + "; ".join(s.title for s in protocol.sources), style="dim")
