@@ -119,6 +119,11 @@ BOOT_WORDS = {True: "yes", False: "no", None: ""}
 BOOT_PLAN = {True: "boot", False: "no boot", None: "–"}
 
 
+def already_logged(day: date) -> str:
+    """Logging a day that has an entry, without --replace (log's check and the store's)."""
+    return f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)"
+
+
 def patient_line(person: dict | None) -> str | None:
     """'Ann Lee · left ankle · surgeon Dr Rao': who a printed plan is for."""
     if not person:

@@ -260,7 +260,9 @@ def flags_ack(
     from rehab import deviations
 
     found = deviations.evaluate(plan, entries, max(day, day_arg(None)), **_facts(db, person, contacts=False))
-    matching = [f for f in found if f.date == day and f.rule == rule and (subject is None or f.subject == subject)]
+    # An episode's flag is dated on its first day; any day of the run names it too.
+    matching = [f for f in found if f.date <= day <= f.last_date and f.rule == rule
+                and (subject is None or f.subject == subject)]
     if not matching:
         raise RehabError(f"no {rule!r} flag on {day.isoformat()} for {person.id} (see 'rehab flags')")
     if len(matching) > 1:

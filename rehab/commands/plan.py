@@ -100,7 +100,7 @@ def timeline(
     procedure: Annotated[Optional[list[str]], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help=PROCEDURE_HELP)] = None,
     on: DateOpt = None,
     as_json: JsonOpt = False,
-    fmt: Annotated[TimelineFormat, typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.TIMELINE) + ".")] = "text",
+    fmt: Annotated[TimelineFormat, typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.TIMELINE))] = "text",
     output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (whole or not at all; - for standard output).")] = None,
     force: ForceOpt = False,
     name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Patient name to print (without --patient).")] = None,

@@ -19,7 +19,7 @@ from rehab.render import formats
 
 def report(
     ctx: typer.Context,
-    fmt: Annotated[Literal[tuple(formats.REPORT)], typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.REPORT) + ".")],
+    fmt: Annotated[Literal[tuple(formats.REPORT)], typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.REPORT))],
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The file to write (whole or not at all; - for standard output).")],
     patient: PatientOpt = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every patient, opening with who needs attention.")] = False,
@@ -127,7 +127,7 @@ class _Bar:
 def export_data(
     ctx: typer.Context,
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The file to write (- for standard output).")],
-    fmt: Annotated[Literal[tuple(formats.EXPORT)], typer.Option("--format", metavar="FORMAT", help="json (a rehab backup, the default) or fhir (a FHIR R4 Bundle).")] = "json",
+    fmt: Annotated[Literal[tuple(formats.EXPORT)], typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.EXPORT))] = "json",
     patient: Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Only this patient (id or name; default: everyone).")] = None,
     on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="fhir: flags and plan progress as of this day (default today).")] = None,
     force: ForceOpt = False,

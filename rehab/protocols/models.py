@@ -35,8 +35,7 @@ _REFERENCE_DATES = (date(2024, 1, 31), date(2024, 2, 29), date(2025, 8, 31), dat
 
 
 class _Strict(BaseModel):
-    # defer_build: the validators are built on first validation, not at import, so a
-    # protocol that comes from the cache (protocols/cache.py) never pays for them.
+    # defer_build: the validators are built on first validation, not at import.
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
