@@ -2,52 +2,62 @@
 
 `evaluate` runs every rule of the contract over the entries up to a date and returns flags,
 oldest first. Each rule is a small function of a `Context`; every number it compares with
-comes from the protocol's `thresholds`, so a surgeon tunes the rules in the protocol file.
+comes from the protocol's `thresholds` (or its phases), so a surgeon tunes the rules in the
+protocol file. What the plan says about an entry's day is read through one accessor each
+(`ctx.ceiling`, `ctx.boot`, `PlannedDay.most`, `PlannedDay.activities`).
 
 Semantics the rules share:
 
 - Day N is surgery date + N days; a phase-based rule skips an entry dated before surgery.
 - A flag is a fact about a past day: evaluating as of a later date never removes or moves an
-  earlier flag, except where the patient corrects or backdates the log itself.
+  earlier flag, except where the patient backdates the log itself. Corrections never erase
+  a red flag (the day's revisions are read too).
 - A rule that can fire twice on one date tells its flags apart by `subject`; a flag's `key`
   (date, rule, subject) is what acknowledgements are stored under.
+- Episodes: `pain-above-expected`, `weight-bearing-ahead`, `weight-bearing-behind`,
+  `activity-ahead` and `boot-off-early` raise one flag per run of consecutive entries that
+  break the rule (an entry that keeps to the plan ends the run; an entry that cannot be
+  judged, such as one without the boot recorded, neither breaks nor ends it). The flag is
+  dated on the run's first day, `until` is its last, and the message says how long it lasted.
 
 Rule by rule (ids and severities from the contract):
 
-- ``red-flag`` (urgent): an entry with any symptom; one flag per entry, subject = the
-  symptoms in vocabulary order joined by ",".
-- ``pain-above-expected``: pain above the ceiling of the phase the entry falls in.
-- ``pain-rising``: pain strictly higher on each of ``pain_rising_entries`` consecutive
-  entries whose first and last are at most ``pain_rising_within_days`` days apart. Flagged on
-  the entry that completes such a run. A run that keeps rising flags again once it has risen
-  ``pain_rising_entries - 1`` more times (so 2,3,4,5,6 with 3 entries flags at 4 and at 6).
+- ``red-flag`` (urgent): a day with any red-flag symptom or a temperature at or above
+  ``fever_celsius``, in the entry or in any earlier version of it (a correction is said,
+  never erased); subject = the symptoms in vocabulary order joined by "," (a high
+  temperature counts as ``fever``). The message says whom to contact now, with the clinic's
+  numbers when the caller passes them (`Contacts`).
+- ``pain-severe`` (urgent): pain at or above ``severe_pain`` on two consecutive entries;
+  one flag per run, dated on the entry that makes it two.
+- ``pain-above-expected``: pain above the day's ceiling (an episode rule).
+- ``pain-not-settling``: pain above the day's ceiling on every entry over
+  ``pain_not_settling_days`` consecutive days; one per run, dated when the run reaches them.
+- ``pain-rising``: an entry is "raised" when its pain is at least ``pain_rise`` above the
+  lowest pain logged in the ``pain_rising_within_days`` days before it; flagged when
+  ``pain_rising_entries`` consecutive entries are raised, on the entry that completes them,
+  once per run of raised entries. A plateau keeps the low in view, so it does not reset;
+  one bad day that settles on the next entry is not a run.
 - ``pain-spike``: pain at least ``pain_spike`` above the immediately preceding entry, when
   that entry is at most ``SPIKE_LOOKBACK_DAYS`` days earlier.
-- ``weight-bearing-ahead``: a level above the most the entry's phase allows.
+- ``weight-bearing-ahead``: a level above the most the day's plan allows.
 - ``weight-bearing-behind`` (info): a phase's ``expected_by_end`` becomes a floor once the
   phase has ended and ``weight_bearing_grace_days`` more days have passed, i.e. for entries on
   day d > end_day + grace. The floor is the expected level of the latest phase so ended
-  (phases without one are passed over), capped at the most the current phase allows (a
-  patient is never behind for not doing more than their phase permits). Within a phase the
-  phase's own expectation is never checked, so a patient who moves from the lowest allowed
-  level to ``expected_by_end`` by the phase's end, as the plan says, is never flagged.
-- ``activity-ahead``: an activity the entry's phase does not list, sport before the
-  ``return-to-sport`` milestone opens, or low-impact activity before ``low-impact-activity``
-  (each gate only where the protocol has that milestone). The message names the first day
-  the activity is allowed.
-- ``boot-off-early``: ``boot`` logged as False (not None: None is "not recorded") in a
-  phase whose plan keeps the boot on.
-- ``missed-milestone``: a milestone with ``confirm: true`` is due by its last day (the end of
-  its window, or its day) plus ``missed_milestone_grace_days``. It counts as done if any entry
-  dated on or before that last grace day records its id (an early record counts; backdating
-  an entry to the day it happened also counts). Otherwise it is flagged on the day after the
-  grace ends, the first day it is overdue, once as_of reaches that day; subject = milestone
-  id. A record made later does not erase the flag: the milestone was late.
-- ``missed-log`` (info): a run of at least ``missed_log_days`` consecutive days without an
-  entry, counting the days from surgery (day 0) to the day before as_of: as_of itself, a day
-  that may still be logged, never counts. One flag per gap, dated on the gap's
-  ``missed_log_days``-th empty day; subject = the gap's first date. A patient with no entries
-  at all is flagged once the days since surgery make such a gap.
+  (phases without one are passed over), capped at the most the current day allows (a
+  patient is never behind for not doing more than their plan permits).
+- ``activity-ahead``: an activity the day's plan does not allow (sport before the
+  ``return-to-sport`` milestone, low-impact before ``low-impact-activity``, where the
+  protocol has them). The message names the first day the activity is allowed.
+- ``boot-off-early``: ``boot`` logged as False (None is "not recorded") on a day whose plan
+  keeps the boot on.
+- ``missed-milestone``: a milestone with ``confirm: true`` is due by its last day plus
+  ``missed_milestone_grace_days``; a record dated on or before that last grace day counts.
+  Otherwise flagged on the first day it is overdue; subject = milestone id.
+- ``missed-log`` (info): a run of days without an entry, counted from surgery (day 0) to the
+  day before as_of (as_of itself may still be logged), flagged once per gap on the day the
+  gap reaches the ``missed_log_days`` of the phase that day falls in (the protocol's
+  threshold where the phase sets none); subject = the gap's first date. The message gives
+  the gap's length as of the date asked. After discharge no day counts.
 """
 
 from __future__ import annotations
@@ -60,9 +70,10 @@ from typing import NamedTuple
 
 from rehab import vocab, wording
 from rehab.protocols.models import Thresholds
-from rehab.model import Entry, flag_key
+from rehab.model import Entry, Revision, flag_key
 from rehab.plan import DayPlan, Plan, as_plan
 from rehab.timeline import ACTIVITY_GATES, DatedMilestone, DatedPhase, Timeline, stepwise
+from rehab.wording import Contacts
 
 SEVERITY_ORDER = {"urgent": 0, "warning": 1, "info": 2}
 
@@ -70,27 +81,30 @@ SEVERITY_ORDER = {"urgent": 0, "warning": 1, "info": 2}
 # than this says little about a sudden change.
 SPIKE_LOOKBACK_DAYS = 7
 
-# How long `open_flags` keeps showing a flag (days, as_of included).
+# How long `open_flags` keeps showing a flag other than a red flag (days, as_of included),
+# counted from the last day of its episode. A red flag stays until acknowledged.
 OPEN_WINDOW_DAYS = 7
-RED_FLAG_WINDOW_DAYS = 14
-
-EMERGENCY_ADVICE = f"{wording.EMERGENCY_NOW}, then tell your surgical team."
-SURGICAL_TEAM_ADVICE = "Contact your surgical team today."
 
 # Activities that open with a milestone, where the protocol has it.
 ACTIVITY_WORDS = {"rest": "rest", "walking": "walking", "low-impact": "low-impact activity", "sport": "sport"}
 
 
 class Flag(NamedTuple):
-    date: date  # the day the flag is about
+    date: date  # the day the flag is about (an episode's first day)
     rule: str  # contract rule id
     severity: str  # "info" | "warning" | "urgent"
-    message: str  # plain language, cites what the protocol expected
+    message: str  # plain language, cites what the protocol expected, says what to do
     subject: str = ""  # tells apart two flags of one rule on one date; "" otherwise
+    until: date | None = None  # an episode's last day (None: a one-day flag)
+    corrected: bool = False  # a red flag whose symptom or temperature was later corrected away
 
     @property
     def key(self) -> tuple[str, str, str]:
         return flag_key(self.date, self.rule, self.subject)
+
+    @property
+    def last_date(self) -> date:
+        return self.until or self.date
 
     def as_dict(self) -> dict:
         return {
@@ -99,6 +113,8 @@ class Flag(NamedTuple):
             "severity": self.severity,
             "message": self.message,
             "subject": self.subject,
+            "until": self.until.isoformat() if self.until else None,
+            "corrected": self.corrected,
         }
 
 
@@ -127,10 +143,22 @@ class Context:
     entries: tuple[Entry, ...]  # sorted by date, none after as_of
     as_of: date
     thresholds: Thresholds
+    revisions: tuple[Revision, ...] = ()  # earlier versions of the entries, none after as_of
+    contacts: Contacts = Contacts()
+    discharged_on: date | None = None
 
     @property
     def plan(self) -> str:
         return f"your {self.timeline.protocol.name} plan"
+
+    # What the plan says about an entry's day: one accessor each, so every rule reads the
+    # same value (and the patient's own plan, where it differs, is read in one place).
+
+    def ceiling(self, planned: PlannedDay) -> int:
+        return planned.plan.pain_ceiling
+
+    def boot(self, planned: PlannedDay) -> bool:
+        return planned.plan.boot
 
     def day(self, on: date) -> int:
         return self.timeline.day_of(on)
@@ -158,14 +186,6 @@ class Context:
         return self._placed
 
     @cached_property
-    def _phased(self) -> tuple[tuple[Entry, DatedPhase], ...]:
-        return tuple((entry, planned.phase) for entry, planned in self._placed)
-
-    def phased(self) -> Iterable[tuple[Entry, DatedPhase]]:
-        """Each entry with the phase it falls in (entries before surgery are left out)."""
-        return self._phased
-
-    @cached_property
     def _planned_day(self) -> Callable[[int], PlannedDay | None]:
         """The PlannedDay of day N (None before surgery), worked out once for each stretch of
         days over which it cannot change (timeline.stepwise): it changes only where the phase
@@ -189,9 +209,16 @@ class Context:
         tl = self.timeline
         return sorted({tl.date_of(day) for day in tl.turns})
 
+    def missed_log_days(self, day: int) -> int:
+        """Days without an entry before a reminder, on day N: the phase's, else the protocol's."""
+        phase = self.timeline.phase_of_day(day)
+        own = phase.phase.missed_log_days if phase is not None else None
+        return own or self.thresholds.missed_log_days
 
-def _flag(on: date, rule: str, message: str, subject: str = "") -> Flag:
-    return Flag(on, rule, SEVERITY[rule], message, subject)
+
+def _flag(on: date, rule: str, message: str, subject: str = "", until: date | None = None,
+          corrected: bool = False) -> Flag:
+    return Flag(on, rule, SEVERITY[rule], message, subject, until, corrected)
 
 
 def _until(ctx: Context, phase: DatedPhase) -> str:
@@ -228,61 +255,172 @@ def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+# --- episodes: runs of consecutive entries breaking one rule --------------------------------
+
+Placed = tuple[Entry, PlannedDay]
+
+
+def _runs(ctx: Context, breaks: Callable[[Entry, PlannedDay], bool | None]) -> list[list[Placed]]:
+    """Runs of consecutive entries for which `breaks` is True; False ends a run, None (cannot
+    be judged) neither breaks nor ends it."""
+    runs: list[list[Placed]] = []
+    current: list[Placed] | None = None
+    for entry, planned in ctx.placed():
+        verdict = breaks(entry, planned)
+        if verdict is None:
+            continue
+        if verdict:
+            if current is None:
+                current = []
+                runs.append(current)
+            current.append((entry, planned))
+        else:
+            current = None
+    return runs
+
+
+def _lasted(ctx: Context, run: list[Placed]) -> str:
+    """How long an episode has lasted, as of the latest entry: 'Lasted 3 entries over 5 days
+    (days 9–13) so far.'"""
+    first, last = run[0][0].date, run[-1][0].date
+    ongoing = bool(ctx.entries) and ctx.entries[-1].date == last
+    span = (last - first).days + 1
+    entries = _plural(len(run), "entry", "entries")
+    length = (f"{entries} over {_plural(span, 'day')} (days {ctx.day(first)}–{ctx.day(last)})" if span > 1
+              else f"{entries} (day {ctx.day(first)})")
+    return f"Lasted {length}{' so far' if ongoing else ''}."
+
+
+def _episodes(ctx: Context, rule: str, breaks, message: Callable[[Entry, PlannedDay], str]) -> Iterable[Flag]:
+    for run in _runs(ctx, breaks):
+        entry, planned = run[0]
+        last = run[-1][0].date
+        yield _flag(entry.date, rule, f"{message(entry, planned)} {_lasted(ctx, run)}",
+                    until=last if last != entry.date else None)
+
+
 # --- the rules ---------------------------------------------------------------------------
 
 
 def rule_red_flag(ctx: Context) -> Iterable[Flag]:
     order = {name: i for i, name in enumerate(vocab.SYMPTOMS)}
+    fever_line = ctx.thresholds.fever_celsius
+    earlier: dict[date, list[Entry]] = {}
+    for revision in ctx.revisions:
+        earlier.setdefault(revision.entry.date, []).append(revision.entry)
+
+    def signs(entry: Entry) -> set[str]:
+        found = set(entry.symptoms)
+        if entry.temperature is not None and entry.temperature >= fever_line:
+            found.add("fever")
+        return found
+
     for entry in ctx.entries:
-        if not entry.symptoms:
+        versions = [*earlier.get(entry.date, ()), entry]
+        now = signs(entry)
+        ever = set().union(*(signs(v) for v in versions))
+        if not ever:
             continue
-        symptoms = sorted(set(entry.symptoms), key=lambda s: (order.get(s, len(order)), s))
+        symptoms = sorted(ever, key=lambda s: (order.get(s, len(order)), s))
+        gone = [s for s in symptoms if s not in now]
+        highest = max((v.temperature for v in versions if v.temperature is not None), default=None)
+        named = set().union(*(v.symptoms for v in versions))  # a high temperature alone is no "fever" logged
+        logged = [_plain(s) for s in symptoms if s in named]
+        if highest is not None and highest >= fever_line:
+            logged.append(f"a temperature of {highest:.1f} °C")
         meanings = []
         for symptom in symptoms:
             meaning, _ = vocab.SYMPTOMS.get(symptom, (f"{_plain(symptom)} needs to be checked", False))
             if symptom == "fever":
-                meaning += f" (a temperature above {ctx.thresholds.fever_celsius:.1f} °C)"
+                meaning += f" (a temperature of {fever_line:.1f} °C or more)"
             meanings.append(_sentence(meaning))
         emergency = any(vocab.SYMPTOMS.get(s, ("", False))[1] for s in symptoms)
-        message = " ".join(
-            [ctx.lead(entry.date, f"you logged {_and([_plain(s) for s in symptoms])}."), *meanings,
-             EMERGENCY_ADVICE if emergency else SURGICAL_TEAM_ADVICE]
+        parts = [ctx.lead(entry.date, f"you logged {_and(logged)}."), *meanings,
+                 wording.act_now(ctx.contacts, emergency)]
+        if gone:
+            parts.append(f"Later corrected: the entry no longer records {_and([_correction(s, entry) for s in gone])}; "
+                         "this flag stays until someone acknowledges it.")
+        yield _flag(entry.date, "red-flag", " ".join(parts), ",".join(symptoms), corrected=bool(gone))
+
+
+def _correction(symptom: str, entry: Entry) -> str:
+    if symptom == "fever" and entry.temperature is not None:
+        return f"a fever (temperature now {entry.temperature:.1f} °C)"
+    return _plain(symptom)
+
+
+def rule_pain_severe(ctx: Context) -> Iterable[Flag]:
+    severe = ctx.thresholds.severe_pain
+    entries = ctx.entries
+    run = 0
+    for i, entry in enumerate(entries):
+        run = run + 1 if entry.pain >= severe else 0
+        if run != 2:
+            continue
+        before = entries[i - 1]
+        yield _flag(
+            entry.date, "pain-severe",
+            ctx.lead(entry.date, f"pain {entry.pain}/10, after {before.pain}/10 on day {ctx.day(before.date)}: ")
+            + f"severe pain on two entries in a row ({ctx.plan} treats {severe}/10 or more as severe). "
+            + "Severe pain, or pain painkillers do not control, needs checking: " + wording.act_now(ctx.contacts, False),
         )
-        yield _flag(entry.date, "red-flag", message, ",".join(symptoms))
 
 
 def rule_pain_above_expected(ctx: Context) -> Iterable[Flag]:
-    for entry, planned in ctx.placed():
-        ceiling = planned.plan.pain_ceiling
-        if entry.pain > ceiling:
-            yield _flag(
-                entry.date, "pain-above-expected",
-                ctx.lead(entry.date, f"pain {entry.pain}/10 logged; ")
-                + f"{ctx.plan} expects pain of {ceiling}/10 or less {_while(ctx, planned, 'pain_ceiling')}. If it stays this high, "
-                "tell your surgical team or physiotherapist.",
-            )
+    def breaks(entry, planned):
+        return entry.pain > ctx.ceiling(planned)
+
+    def message(entry, planned):
+        return (ctx.lead(entry.date, f"pain {entry.pain}/10 logged; ")
+                + f"{ctx.plan} expects pain of {ctx.ceiling(planned)}/10 or less {_while(ctx, planned, 'pain_ceiling')}. "
+                "If it stays this high, tell your surgical team or physiotherapist.")
+
+    yield from _episodes(ctx, "pain-above-expected", breaks, message)
+
+
+def rule_pain_not_settling(ctx: Context) -> Iterable[Flag]:
+    need = ctx.thresholds.pain_not_settling_days
+    for run in _runs(ctx, lambda entry, planned: entry.pain > ctx.ceiling(planned)):
+        first = run[0][0]
+        done = next((e for e, _ in run if (e.date - first.date).days + 1 >= need), None)
+        if done is None:
+            continue
+        upto = [(e, p) for e, p in run if e.date <= done.date]
+        highest = max(e.pain for e, _ in upto)
+        ceiling = ctx.ceiling(run[0][1])
+        yield _flag(
+            done.date, "pain-not-settling",
+            ctx.lead(done.date, f"pain has stayed above {ctx.plan}'s {ceiling}/10 on every entry for ")
+            + f"{_plural((done.date - first.date).days + 1, 'day')} (days {ctx.day(first.date)}–{ctx.day(done.date)}, "
+            f"{_plural(len(upto), 'entry', 'entries')}, highest {highest}/10). Pain that does not settle after a few "
+            "days of rest needs checking: contact your surgical team or physiotherapist.",
+        )
 
 
 def rule_pain_rising(ctx: Context) -> Iterable[Flag]:
-    size = ctx.thresholds.pain_rising_entries
-    within = ctx.thresholds.pain_rising_within_days
-    entries = ctx.entries
-    last_flagged = None
-    rises = 0  # how many entries in a row, up to entry i, had higher pain than the one before
-    for i in range(len(entries)):
-        rises = rises + 1 if i and entries[i - 1].pain < entries[i].pain else 0
-        if rises < size - 1 or (entries[i].date - entries[i - size + 1].date).days > within:
+    t = ctx.thresholds
+    entries, within, rise, size = ctx.entries, t.pain_rising_within_days, t.pain_rise, t.pain_rising_entries
+    run = 0  # consecutive raised entries up to entry i
+    start = 0  # the first entry within the window of entry i
+    for i, entry in enumerate(entries):
+        while entries[start].date < entry.date - timedelta(days=within):
+            start += 1
+        window = entries[start:i]
+        low = min(window, key=lambda e: (e.pain, e.date), default=None)
+        raised = low is not None and entry.pain >= low.pain + rise
+        run = run + 1 if raised else 0
+        if run != size:
             continue
-        if last_flagged is not None and i - last_flagged < size - 1:
-            continue
-        last_flagged = i
-        run = entries[i - size + 1 : i + 1]
-        pains = ", ".join(str(e.pain) for e in run)
+        pains = ", ".join(f"{e.pain}" for e in entries[i - size + 1 : i + 1])
         yield _flag(
-            run[-1].date, "pain-rising",
-            ctx.lead(run[-1].date, f"pain has risen on {size} entries in a row ({pains}/10, ")
-            + f"days {ctx.day(run[0].date)}–{ctx.day(run[-1].date)}); {ctx.plan} expects pain to settle "
-            "over time. Pain that keeps getting worse is worth telling your surgical team about.",
+            entry.date, "pain-rising",
+            ctx.lead(entry.date, f"pain has been {rise} or more points above its low of {low.pain}/10 ")
+            + f"(day {ctx.day(low.date)}) on {size} entries in a row ({pains}/10); {ctx.plan} expects pain to "
+            "settle over time. Pain that keeps getting worse is worth telling your surgical team about.",
         )
 
 
@@ -300,16 +438,15 @@ def rule_pain_spike(ctx: Context) -> Iterable[Flag]:
 
 
 def rule_weight_bearing_ahead(ctx: Context) -> Iterable[Flag]:
-    for entry, planned in ctx.placed():
-        most = planned.most
-        if _rank(entry.weight_bearing) <= vocab.WB_RANK[most]:
-            continue
-        boot = " in the boot" if planned.plan.boot else ""
-        yield _flag(
-            entry.date, "weight-bearing-ahead",
-            ctx.lead(entry.date, f"{_wb(entry.weight_bearing)} logged; {ctx.plan} allows ")
-            + f"{_wb(most)}{boot} {_while(ctx, planned, 'weight_bearing')}.",
-        )
+    def breaks(entry, planned):
+        return _rank(entry.weight_bearing) > vocab.WB_RANK[planned.most]
+
+    def message(entry, planned):
+        boot = " in the boot" if ctx.boot(planned) else ""
+        return (ctx.lead(entry.date, f"{_wb(entry.weight_bearing)} logged; {ctx.plan} allows ")
+                + f"{_wb(planned.most)}{boot} {_while(ctx, planned, 'weight_bearing')}.")
+
+    yield from _episodes(ctx, "weight-bearing-ahead", breaks, message)
 
 
 def _weight_bearing_floor(ctx: Context, day: int, current: DayPlan) -> tuple[str, DatedPhase] | None:
@@ -327,20 +464,19 @@ def _weight_bearing_floor(ctx: Context, day: int, current: DayPlan) -> tuple[str
 
 
 def rule_weight_bearing_behind(ctx: Context) -> Iterable[Flag]:
-    for entry, planned in ctx.placed():
-        floor = planned.floor
-        if floor is None:
-            continue
-        level, source = floor
+    def breaks(entry, planned):
+        if planned.floor is None:
+            return False
         rank = _rank(entry.weight_bearing)
-        if rank < 0 or rank >= vocab.WB_RANK[level]:
-            continue
-        yield _flag(
-            entry.date, "weight-bearing-behind",
-            ctx.lead(entry.date, f"{_wb(entry.weight_bearing)} logged; {ctx.plan} expected ")
-            + f"{_wb(level)} by {ctx.when(source.end_date)}. Recovery varies: mention it to your "
-            "physiotherapist or surgical team.",
-        )
+        return 0 <= rank < vocab.WB_RANK[planned.floor[0]]
+
+    def message(entry, planned):
+        level, source = planned.floor
+        return (ctx.lead(entry.date, f"{_wb(entry.weight_bearing)} logged; {ctx.plan} expected ")
+                + f"{_wb(level)} by {ctx.when(source.end_date)}. Recovery varies: mention it to your "
+                "physiotherapist or surgical team.")
+
+    yield from _episodes(ctx, "weight-bearing-behind", breaks, message)
 
 
 def activity_allowed(timeline: Timeline, activity: str, on: date) -> bool:
@@ -378,10 +514,11 @@ def _activity_opens(ctx: Context, activity: str, after: date) -> date | None:
 
 
 def rule_activity_ahead(ctx: Context) -> Iterable[Flag]:
-    for entry, planned in ctx.placed():
+    def breaks(entry, planned):
+        return None if entry.activity is None else entry.activity not in planned.activities
+
+    def message(entry, planned):
         activity, phase = entry.activity, planned.phase
-        if activity is None or activity in planned.activities:
-            continue
         word = ACTIVITY_WORDS.get(activity, activity)
         opens = _activity_opens(ctx, activity, entry.date)
         forbidden = planned.plan.changed("activity:" + activity)
@@ -395,17 +532,22 @@ def rule_activity_ahead(ctx: Context) -> Iterable[Flag]:
             listed = _and([ACTIVITY_WORDS.get(a, a) for a in phase.phase.activities])
             why = f"allows {listed} {_until(ctx, phase)}"
             why += f", and {word} from {ctx.when(opens)}" if opens else f"; it does not list {word}"
-        yield _flag(entry.date, "activity-ahead", ctx.lead(entry.date, f"{word} logged; {ctx.plan} {why}."))
+        return ctx.lead(entry.date, f"{word} logged; {ctx.plan} {why}.")
+
+    yield from _episodes(ctx, "activity-ahead", breaks, message)
 
 
 def rule_boot_off_early(ctx: Context) -> Iterable[Flag]:
-    for entry, planned in ctx.placed():
-        if entry.boot is False and planned.plan.boot:
-            yield _flag(
-                entry.date, "boot-off-early",
-                ctx.lead(entry.date, f"logged without the boot; {ctx.plan} keeps the protective ")
-                + f"boot on {_while(ctx, planned, 'boot')}.",
-            )
+    def breaks(entry, planned):
+        if entry.boot is None:
+            return None
+        return entry.boot is False and ctx.boot(planned)
+
+    def message(entry, planned):
+        return (ctx.lead(entry.date, f"logged without the boot; {ctx.plan} keeps the protective ")
+                + f"boot on {_while(ctx, planned, 'boot')}.")
+
+    yield from _episodes(ctx, "boot-off-early", breaks, message)
 
 
 def _overdue(ctx: Context, milestone: DatedMilestone) -> date:
@@ -416,6 +558,8 @@ def rule_missed_milestone(ctx: Context) -> Iterable[Flag]:
     for milestone in ctx.timeline.milestones:
         overdue = _overdue(ctx, milestone)
         if not milestone.milestone.confirm or overdue > ctx.as_of:
+            continue
+        if ctx.discharged_on is not None and overdue > ctx.discharged_on:
             continue
         if any(e.date < overdue and milestone.id in e.milestones for e in ctx.entries):
             continue
@@ -429,20 +573,28 @@ def rule_missed_milestone(ctx: Context) -> Iterable[Flag]:
 
 
 def rule_missed_log(ctx: Context) -> Iterable[Flag]:
-    need = ctx.thresholds.missed_log_days
-    first, end = ctx.timeline.surgery_date.toordinal(), ctx.as_of.toordinal()
+    surgery = ctx.timeline.surgery_date
+    first, end = surgery.toordinal(), ctx.as_of.toordinal()
+    if ctx.discharged_on is not None:  # follow-up ended: no day after it counts
+        end = min(end, ctx.discharged_on.toordinal() + 1)
     logged = sorted({e.date.toordinal() for e in ctx.entries})
+    need = ctx.missed_log_days
     # Each gap runs from surgery or the day after a logged day to the day before the next
     # logged day or before as_of (days as ordinals).
     start = first
     for after_gap in [*(d for d in logged if first <= d < end), end]:
-        if after_gap - start >= need:
-            day, since = date.fromordinal(start + need - 1), date.fromordinal(start)
+        reached = next((d for d in range(start, after_gap) if d - start + 1 >= need(d - first)), None)
+        if reached is not None:
+            day, since = date.fromordinal(reached), date.fromordinal(start)
+            length = after_gap - start
+            still = after_gap == end and end == ctx.as_of.toordinal()
+            told = (f"nothing logged for {_plural(length, 'day')}, since {ctx.when(since)}" if still else
+                    f"nothing logged for {_plural(length, 'day')}, {ctx.when(since)} to {ctx.when(date.fromordinal(after_gap - 1))}")
             yield _flag(
                 day, "missed-log",
-                ctx.lead(day, f"nothing logged for {need} days, since {ctx.when(since)}. ")
-                + "A short entry each day lets the plan follow your progress; you can still log "
-                "missed days with --date.",
+                ctx.lead(day, f"{told}; {ctx.plan} asks for an entry at least every "
+                         f"{_plural(need(reached - first), 'day')} at this stage. ")
+                + "A short entry lets the plan follow your progress; you can still log missed days with --date.",
                 since.isoformat(),
             )
         start = after_gap + 1
@@ -450,7 +602,9 @@ def rule_missed_log(ctx: Context) -> Iterable[Flag]:
 
 RULES: dict[str, Callable[[Context], Iterable[Flag]]] = {
     "red-flag": rule_red_flag,
+    "pain-severe": rule_pain_severe,
     "pain-above-expected": rule_pain_above_expected,
+    "pain-not-settling": rule_pain_not_settling,
     "pain-rising": rule_pain_rising,
     "pain-spike": rule_pain_spike,
     "weight-bearing-ahead": rule_weight_bearing_ahead,
@@ -463,6 +617,7 @@ RULES: dict[str, Callable[[Context], Iterable[Flag]]] = {
 
 SEVERITY = {rule: "warning" for rule in RULES} | {
     "red-flag": "urgent",
+    "pain-severe": "urgent",
     "weight-bearing-behind": "info",
     "missed-log": "info",
 }
@@ -476,19 +631,25 @@ def _urgency(flag: Flag) -> tuple[int, int, str]:
 # --- the interface -----------------------------------------------------------------------
 
 
-def evaluate(timeline: Timeline, entries: Sequence[Entry], as_of: date) -> list[Flag]:
+def evaluate(timeline: Timeline, entries: Sequence[Entry], as_of: date, *, revisions: Sequence[Revision] = (),
+             contacts: Contacts | None = None, discharged_on: date | None = None) -> list[Flag]:
     """All flags up to and including as_of, oldest first (ties: urgent first, then rule order).
 
-    Entries after as_of are ignored; entries may arrive unsorted."""
+    Entries after as_of are ignored; entries may arrive unsorted. `revisions` are the
+    entries' earlier versions (Store.revisions): a red flag corrected away stays. `contacts`
+    are the clinic's numbers for the messages; `discharged_on` ends missed-log reminders."""
     kept = tuple(sorted((e for e in entries if e.date <= as_of), key=lambda e: e.date))
-    ctx = Context(as_plan(timeline), kept, as_of, timeline.protocol.thresholds)
+    earlier = tuple(r for r in revisions if r.entry.date <= as_of)
+    ctx = Context(as_plan(timeline), kept, as_of, timeline.protocol.thresholds, earlier, contacts or Contacts(),
+                  discharged_on)
     flags = [flag for rule in RULES.values() for flag in rule(ctx) if flag.date <= as_of]
     return sorted(flags, key=lambda f: (f.date, *_urgency(f)))
 
 
-def flags_on(timeline: Timeline, entries: Sequence[Entry], on: date) -> list[Flag]:
-    """Flags dated `on` (what `rehab log` shows after saving that day's entry), urgent first."""
-    return sorted((f for f in evaluate(timeline, entries, on) if f.date == on), key=_urgency)
+def flags_on(timeline: Timeline, entries: Sequence[Entry], on: date, **given) -> list[Flag]:
+    """Flags about `on` (what `rehab log` shows after saving that day's entry), urgent first:
+    those dated that day and the episodes it continues."""
+    return sorted((f for f in evaluate(timeline, entries, on, **given) if on in (f.date, f.until)), key=_urgency)
 
 
 def open_flags(
@@ -498,10 +659,10 @@ def open_flags(
     window_days: int = OPEN_WINDOW_DAYS,
     last_logged: date | None = None,
 ) -> list[Flag]:
-    """What `rehab today` shows: flags not acknowledged, dated in the last `window_days` days
-    (as_of and the days before it: as_of - window_days < date <= as_of; red flags stay
-    `RED_FLAG_WINDOW_DAYS` days, or window_days if longer), urgent first, then newest first.
-    A missed-log gap that is still open (nothing logged on or after its first day, given
+    """What `rehab today` shows: flags not acknowledged, urgent first, then newest first.
+    A red flag stays until acknowledged, however old. Other flags stay for `window_days` days
+    after the last day of their episode (as_of - window_days < last day <= as_of). A
+    missed-log gap that is still open (nothing logged on or after its first day, given
     `last_logged`, the date of the latest entry) stays shown however old its flag is: a
     patient who stopped logging weeks ago is the one who most needs the reminder."""
 
@@ -510,10 +671,11 @@ def open_flags(
                 and (last_logged is None or last_logged < date.fromisoformat(flag.subject)))
 
     def shown(flag: Flag) -> bool:
-        if flag.key in acknowledged:
+        if flag.key in acknowledged or flag.date > as_of:
             return False
-        days = max(window_days, RED_FLAG_WINDOW_DAYS) if flag.rule == "red-flag" else window_days
-        return 0 <= (as_of - flag.date).days < days or still_open(flag)
+        if flag.rule == "red-flag":
+            return True
+        return (as_of - flag.last_date).days < window_days or still_open(flag)
 
     chosen = [f for f in flags if shown(f)]
     return sorted(chosen, key=lambda f: (SEVERITY_ORDER[f.severity], -f.date.toordinal(), *_urgency(f)[1:]))

@@ -38,6 +38,8 @@ def today_document(patient: Patient, plan: Timeline, entries: Sequence[Entry], o
             # A window already open (return to sport, days 70-84) is 0 days away, not -5.
             "in_days": max(0, (following.date - on).days),
             "open": following.date <= on,
+            # Who moved it for this patient (rehab plan move), if anyone did.
+            "moved_by": _mover(plan, following.id),
         },
         "activities_today": activities_allowed(plan, on) if day >= 0 else [],
         # The patient's own plan for the day, and the changes their team made that set it.
@@ -45,6 +47,8 @@ def today_document(patient: Patient, plan: Timeline, entries: Sequence[Entry], o
         "plan_changes": [a.as_dict(plan.surgery_date) for a in (day_plan.changes if day_plan else ())],
         "adjustments": [a.as_dict(plan.surgery_date) for a in own.adjustments],
         "logged": entry is not None,
+        # Follow-up has ended (patient discharge): no reminders to log from the day after.
+        "follow_up_ended": patient.discharged_on is not None and patient.discharged_on <= on,
         "entry": entry.as_dict(plan.surgery_date) if entry else None,
         "flags": [f.as_dict() for f in open_flags],
         "pain_last_14_days": pain_series(entries, on, 14),
@@ -52,6 +56,11 @@ def today_document(patient: Patient, plan: Timeline, entries: Sequence[Entry], o
         "outcomes_due": outcomes_due(due_points(getattr(plan.protocol, "outcomes", None), plan.surgery_date),
                                      scores, on),
     }
+
+
+def _mover(plan: Timeline, milestone_id: str) -> str | None:
+    change = as_plan(plan).moved(milestone_id)
+    return None if change is None else (change.by or "your team")
 
 
 def pain_series(entries: Sequence[Entry], on: date, days: int) -> list[int | None]:

@@ -4,6 +4,7 @@ Markdown, HTML, PDF, calendar and the flags' messages say the same."""
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from rehab import vocab
 
@@ -19,9 +20,78 @@ NOTICE = (
 )
 EMERGENCY_NOW = f"Call emergency services now ({EMERGENCY_NUMBERS})"
 RED_FLAG_ADVICE = (
-    "Contact your surgical team today. For chest pain or sudden breathlessness, "
-    f"call emergency services ({EMERGENCY_NUMBERS}) now."
+    "Contact your surgical team now; if you cannot reach them, your out-of-hours or urgent care "
+    f"service. For chest pain or sudden breathlessness, call emergency services ({EMERGENCY_NUMBERS}) now."
 )
+
+
+class Contacts(NamedTuple):
+    """The clinic's numbers a red flag names (clinic.yaml, read by the shell); None: not given."""
+
+    phone: str | None = None  # the surgical team
+    out_of_hours_phone: str | None = None  # out of hours, or the urgent care service
+    emergency_phone: str | None = None  # emergency services, where the clinic names them
+
+    @classmethod
+    def of(cls, clinic: dict | None) -> Contacts:
+        clinic = clinic or {}
+        return cls(clinic.get("phone"), clinic.get("out_of_hours_phone"), clinic.get("emergency_phone"))
+
+
+def act_now(contacts: Contacts, emergency: bool) -> str:
+    """What a red flag tells the patient to do, now, with the clinic's numbers where known."""
+    if emergency:
+        number = contacts.emergency_phone or EMERGENCY_NUMBERS
+        return f"Call emergency services now ({number}), then tell your surgical team."
+    team = f" on {contacts.phone}" if contacts.phone else ""
+    after = (f"call the out-of-hours number, {contacts.out_of_hours_phone}" if contacts.out_of_hours_phone
+             else "call your out-of-hours or urgent care service")
+    return (f"Contact your surgical team now{team}. If you cannot reach them, {after}; "
+            f"if it gets worse quickly, call emergency services ({contacts.emergency_phone or EMERGENCY_NUMBERS}).")
+
+
+def act_now_line(contacts: Contacts) -> str:
+    """The standing line on which signs to act on, and whom to call (today, the printed plan)."""
+    return ("Act now on a red flag (fever, calf pain or swelling, a red, leaking or opening wound, "
+            "bleeding, numbness, cold toes or toes you cannot move, severe pain): "
+            + act_now(contacts, False) + " For chest pain or sudden breathlessness: "
+            + _lower_first(act_now(contacts, True)))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def recovery_week(day: int) -> str:
+    """Day 13 is in "week 2 of recovery": people count the week they are in from one
+    (JSON's `week` stays day // 7, the weeks completed)."""
+    return f"week {day // 7 + 1} of recovery"
+
+
+def days_until(days: int) -> str:
+    """'today', 'tomorrow', 'in 5 days': as every view says it."""
+    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+
+
+def entry_summary(entry: dict) -> str:
+    """An entry as `log` confirms it and `today` repeats it, in the same words: 'pain 3/10,
+    partial weight-bearing, boot on, walking, 37.2 °C, swelling mild; milestone: wound-review'."""
+    parts = [f"pain {entry['pain']}/10", vocab.WEIGHT_BEARING_LABEL[entry["weight_bearing"]]]
+    if entry.get("boot") is not None:
+        parts.append("boot on" if entry["boot"] else "boot off")
+    if entry.get("activity"):
+        parts.append(entry["activity"])
+    if entry.get("temperature") is not None:
+        parts.append(f"{entry['temperature']:.1f} °C")
+    if entry.get("swelling"):
+        parts.append(f"swelling {entry['swelling']}")
+    if entry.get("exercises"):
+        parts.append(f"exercises {entry['exercises']}")
+    text = ", ".join(parts)
+    milestones = entry.get("milestones") or ()
+    if milestones:
+        text += f"; milestone{'s' if len(milestones) > 1 else ''}: {', '.join(milestones)}"
+    return text
 
 
 def day_span(start: int, end: int | None) -> str:
@@ -47,6 +117,11 @@ def weight_bearing_list(levels: list[str] | tuple[str, ...]) -> str:
 BOOT_WORDS = {True: "yes", False: "no", None: ""}
 # Whether a plan expects the boot (None: not said), as a report's tables and charts print it.
 BOOT_PLAN = {True: "boot", False: "no boot", None: "–"}
+
+
+def already_logged(day: date) -> str:
+    """Logging a day that has an entry, without --replace (log's check and the store's)."""
+    return f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)"
 
 
 def patient_line(person: dict | None) -> str | None:

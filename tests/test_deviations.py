@@ -87,14 +87,24 @@ CASES = [
     ("pain-above-expected", [entry(50, pain=5)], 50, [50]),
     ("pain-above-expected", [entry(50, pain=4)], 50, []),
     ("pain-above-expected", [entry(13, pain=6), entry(14, pain=6)], 14, [14]),
-    # pain-rising: 3 entries strictly rising within 5 days
-    ("pain-rising", [entry(1, 2), entry(2, 3), entry(3, 4)], 3, [3]),
-    ("pain-rising", [entry(1, 2), entry(2, 3), entry(3, 3)], 3, []),
-    ("pain-rising", [entry(1, 2), entry(2, 3)], 3, []),
-    ("pain-rising", [entry(1, 2), entry(3, 3), entry(6, 4)], 6, [6]),
-    ("pain-rising", [entry(1, 2), entry(3, 3), entry(7, 4)], 7, []),
-    ("pain-rising", [entry(d, p) for d, p in zip(range(1, 6), (1, 2, 3, 4, 5))], 5, [3, 5]),
-    ("pain-rising", [entry(d, p) for d, p in zip(range(1, 8), (1, 2, 3, 2, 3, 4, 5))], 7, [3, 6]),
+    # pain-rising: 2 or more above the lowest of the previous 7 days, on 2 entries in a row
+    ("pain-rising", [entry(1, 2), entry(2, 3), entry(3, 4), entry(4, 4)], 4, [4]),
+    ("pain-rising", [entry(1, 2), entry(2, 3), entry(3, 4), entry(4, 3)], 4, []),
+    ("pain-rising", [entry(1, 2), entry(2, 3), entry(3, 4)], 3, []),
+    # a plateau does not reset it: 2,2,3,3,4,4 flags on the second 4
+    ("pain-rising", [entry(d, p) for d, p in zip(range(1, 7), (2, 2, 3, 3, 4, 4))], 6, [6]),
+    ("pain-rising", [entry(d, p) for d, p in zip(range(1, 7), (2, 2, 3, 3, 3, 3))], 6, []),
+    # 2 to 5 within a week
+    ("pain-rising", [entry(1, 2), entry(4, 3), entry(6, 5), entry(7, 5)], 7, [7]),
+    # one bad day that settles on the next entry: pain-spike's job, not this one's
+    ("pain-rising", [entry(1, 2), entry(2, 2), entry(3, 5), entry(4, 2), entry(5, 2)], 5, []),
+    # the low must be within the 7 days before: day 1's 2 is out of reach of day 9 and day 10
+    ("pain-rising", [entry(1, 2), entry(9, 4), entry(10, 4)], 10, []),
+    ("pain-rising", [entry(1, 2), entry(8, 4), entry(9, 4)], 9, []),
+    ("pain-rising", [entry(2, 2), entry(8, 4), entry(9, 4)], 9, [9]),
+    # one flag per episode; a new one after pain settles back
+    ("pain-rising", [entry(d, p) for d, p in zip(range(1, 8), (2, 4, 5, 6, 7, 7, 7))], 7, [3]),
+    ("pain-rising", [entry(d, p) for d, p in zip(range(1, 20), (1, 3, 3) + (1,) * 13 + (3, 3, 3))], 19, [3, 18]),
     # pain-spike: +3 on the previous entry, at most 7 days back
     ("pain-spike", [entry(1, 2), entry(2, 5)], 2, [2]),
     ("pain-spike", [entry(1, 2), entry(2, 4)], 2, []),
@@ -149,7 +159,7 @@ CASES = [
 ]
 
 
-CONTRACT_SEVERITY = {"red-flag": "urgent", "weight-bearing-behind": "info", "missed-log": "info"}
+CONTRACT_SEVERITY = {"red-flag": "urgent", "pain-severe": "urgent", "weight-bearing-behind": "info", "missed-log": "info"}
 
 
 @pytest.mark.parametrize(
@@ -165,7 +175,8 @@ def test_rule_at_its_boundary(rule, entries, as_of, expected):
 
 def test_rules_are_the_contracts_in_its_order():
     assert list(deviations.RULES) == [
-        "red-flag", "pain-above-expected", "pain-rising", "pain-spike", "weight-bearing-ahead",
+        "red-flag", "pain-severe", "pain-above-expected", "pain-not-settling", "pain-rising", "pain-spike",
+        "weight-bearing-ahead",
         "weight-bearing-behind", "activity-ahead", "boot-off-early", "missed-milestone", "missed-log",
     ]
 
@@ -254,16 +265,16 @@ def test_changed_grace_days_move_the_boundaries():
     late = timeline(weight_bearing_grace_days=0, missed_milestone_grace_days=0, pain_rising_within_days=2)
     assert days_of(evaluate(late, [entry(14, wb="toe-touch")], on(14)), "weight-bearing-behind") == [14]
     assert days_of(evaluate(late, daily(0, 20), on(20)), "missed-milestone") == [15]
-    rising = [entry(1, 2), entry(2, 3), entry(4, 4)]
-    assert days_of(evaluate(late, rising, on(4)), "pain-rising") == []
-    assert days_of(evaluate(TL, rising, on(4)), "pain-rising") == [4]
+    rising = [entry(1, 2), entry(2, 3), entry(4, 4), entry(5, 4)]
+    assert days_of(evaluate(late, rising, on(5)), "pain-rising") == []
+    assert days_of(evaluate(TL, rising, on(5)), "pain-rising") == [5]
 
 
 def test_fever_threshold_is_the_protocols():
     fever = [entry(1, symptoms=("fever",))]
     assert [f.rule for f in evaluate(TL, fever, on(1))] == ["red-flag"]
-    assert "a temperature above 38.0 °C" in evaluate(TL, fever, on(1))[0].message
-    assert "a temperature above 38.6 °C" in evaluate(timeline(fever_celsius=38.6), fever, on(1))[0].message
+    assert "a temperature of 38.0 °C or more" in evaluate(TL, fever, on(1))[0].message
+    assert "a temperature of 38.6 °C or more" in evaluate(timeline(fever_celsius=38.6), fever, on(1))[0].message
 
 
 # --- what the messages say --------------------------------------------------------------
@@ -299,7 +310,7 @@ def test_weight_bearing_ahead_cites_plan_allowed_level_and_phase_end():
     (flag,) = [f for f in flags if f.rule != "missed-log"]
     assert flag.message == (
         "Day 9: full weight-bearing logged; your Os trigonum excision plan allows partial "
-        "weight-bearing in the boot until day 13 (Sat 14 Mar 2026)."
+        "weight-bearing in the boot until day 13 (Sat 14 Mar 2026). Lasted 1 entry (day 9) so far."
     )
 
 
@@ -307,7 +318,8 @@ def test_weight_bearing_ahead_cites_plan_allowed_level_and_phase_end():
     ("entries", "as_of", "rule", "cited"),
     [
         ([entry(5, pain=8)], 5, "pain-above-expected", ["Day 5", "6/10", "day 13 (Sat 14 Mar 2026)"]),
-        ([entry(1, 2), entry(2, 3), entry(3, 4)], 3, "pain-rising", ["Day 3", "days 1–3", "2, 3, 4/10"]),
+        ([entry(1, 2), entry(2, 3), entry(3, 4), entry(4, 4)], 4, "pain-rising",
+         ["Day 4", "low of 2/10 (day 1)", "2 entries in a row (4, 4/10)"]),
         ([entry(1, 2), entry(2, 6)], 2, "pain-spike", ["Day 2", "from 2/10 on day 1", "6/10"]),
         ([entry(20, wb="toe-touch")], 20, "weight-bearing-behind",
          ["Day 20", "toe-touch", "partial weight-bearing by day 13 (Sat 14 Mar 2026)"]),
@@ -371,7 +383,7 @@ def test_evaluate_accepts_entries_in_any_order():
     entries = [entry(1, 2), entry(2, 3), entry(3, 4), entry(4, 8, boot=False)]
     shuffled = [entries[2], entries[0], entries[3], entries[1]]
     assert evaluate(TL, shuffled, on(10)) == evaluate(TL, entries, on(10))
-    assert days_of(evaluate(TL, shuffled, on(10)), "pain-rising") == [3]
+    assert days_of(evaluate(TL, shuffled, on(10)), "pain-rising") == [4]
 
 
 def test_flags_are_oldest_first_and_urgent_first_on_a_day():
@@ -387,8 +399,10 @@ def test_flags_are_oldest_first_and_urgent_first_on_a_day():
 def test_flags_on_gives_that_days_flags_urgent_first():
     entries = [entry(1, 8), entry(2, 8, boot=False, symptoms=("calf-pain",))]
     flags = flags_on(TL, entries, on(2))
-    assert [f.rule for f in flags] == ["red-flag", "pain-above-expected", "boot-off-early"]
-    assert all(f.date == on(2) for f in flags)
+    # the pain-above-expected episode began on day 1 and goes on: log shows it on day 2 too
+    assert [f.rule for f in flags] == ["red-flag", "pain-severe", "pain-above-expected", "boot-off-early"]
+    assert [(f.date - SURGERY).days for f in flags] == [2, 2, 1, 2]
+    assert "Lasted 2 entries over 2 days (days 1–2) so far." in flags[2].message
 
 
 def flag(day: int, rule: str = "pain-spike", severity: str = "warning", subject: str = "") -> Flag:
@@ -401,7 +415,9 @@ def test_open_flags_leaves_out_acknowledged_and_old_flags():
         flag(27, "red-flag", "urgent", "fever"), flag(26, "red-flag", "urgent", "fever"),
     ]
     shown = open_flags(flags, {flag(40, "boot-off-early").key}, on(40))
-    assert shown == [flag(27, "red-flag", "urgent", "fever"), flag(40), flag(34)]
+    # red flags stay until acknowledged, however old
+    assert shown == [flag(27, "red-flag", "urgent", "fever"), flag(26, "red-flag", "urgent", "fever"),
+                     flag(40), flag(34)]
     assert open_flags(flags, set(), on(40), window_days=8)[-1] == flag(33)
     assert open_flags([flag(41)], set(), on(40)) == []
 
@@ -415,4 +431,4 @@ def test_flag_key_and_dict():
     f = Flag(on(3), "red-flag", "urgent", "Call.", "fever")
     assert f.key == ("2026-03-04", "red-flag", "fever")
     assert f.as_dict() == {"date": "2026-03-04", "rule": "red-flag", "severity": "urgent",
-                           "message": "Call.", "subject": "fever"}
+                           "message": "Call.", "subject": "fever", "until": None, "corrected": False}

@@ -413,3 +413,34 @@ def test_stale_temporary_files_of_ours_are_removed_on_the_next_write(rehab, isol
     assert not stale.exists()
     assert fresh.exists() and other.exists()
     assert (folder / "backup.json").exists()
+
+
+# --- 14: a clinic's PDF -----------------------------------------------------------------------------
+
+
+def test_the_entry_table_repeats_its_headings_on_every_page_and_keeps_every_row():
+    """The report tables are drawn cell by cell (fpdf2's table took most of a 200-patient
+    PDF's five minutes): every row is there, and a table running onto a new page carries its
+    headings again."""
+    import pypdf
+    import io
+
+    from rehab.render import documents, pdf
+
+    rows = [[iso(SURGERY + timedelta(days=d)), str(d), "3", "PWB", "boot", "walking", "", "",
+             f"note {d}" + (" with a longer tail that wraps onto a second line of its cell" if d % 7 == 0 else "")]
+            for d in range(150)]
+    page = {"title": "Progress report: A", "facts": [("Patient", "A")], "adherence": [("Days", "1")],
+            "pain": [("Latest", "2")], "charts": [], "phases": [], "changes": [], "milestones": [], "flags": [], "flag_marks": [],
+            "entries": rows}
+    drawn = []
+    document = pdf._reports([page, page], None, drawn=lambda: drawn.append(1))
+    assert drawn == [1, 1]  # once per patient: the progress bar's steps
+    reader = pypdf.PdfReader(io.BytesIO(bytes(document.output())))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    for d in (0, 77, 149):
+        assert f"note {d}" in text
+    assert text.count("with a longer tail") == 2 * len([d for d in range(150) if d % 7 == 0])
+    pages_with_entries = [p.extract_text() for p in reader.pages if "note " in p.extract_text()]
+    assert len(pages_with_entries) >= 4
+    assert all(documents.ENTRY_HEADINGS[-1] in t and "Milestones" in t for t in pages_with_entries)

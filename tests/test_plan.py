@@ -132,7 +132,8 @@ def test_six_week_sport_clearance_flags_before_and_none_after():
     entries = [Entry(OST.date_of(day), 2, "full", False, "sport") for day in range(42, 56)]
     as_of = OST.date_of(56)
     before = [f for f in deviations.evaluate(OST, entries, as_of) if f.rule == "activity-ahead"]
-    assert {OST.day_of(f.date) for f in before} == set(range(42, 56))  # 14 flags, one per day
+    # one flag for the run of 14 days (issue 15: episodes), dated on its first day
+    assert [(OST.day_of(f.date), OST.day_of(f.until)) for f in before] == [(42, 55)]
     cleared = effective(OST, [change(1, 42, allow=("sport",), by="Dr Ng")])
     assert [f for f in deviations.evaluate(cleared, entries, as_of) if f.rule == "activity-ahead"] == []
 
@@ -202,3 +203,34 @@ def test_a_change_sets_what_it_says_on_its_days_and_nothing_elsewhere(from_day, 
     assert got.boot == (protocol.boot if boot is None else boot)
     assert got.pain_ceiling == (protocol.pain_ceiling if ceiling is None else ceiling)
     assert set(got.activities) == set(protocol.activities) | allow
+
+
+def test_report_marks_entries_against_the_days_plan():
+    from rehab.report import outside_plan
+
+    plan = effective(OST, [change(1, 42, allow=("sport",)), change(2, 0, 6, weight_bearing="none")])
+    assert outside_plan(plan, Entry(OST.date_of(43), 2, "full", False, "sport")) == []
+    assert outside_plan(effective(OST), Entry(OST.date_of(43), 2, "full", False, "sport")) == ["activity"]
+    assert outside_plan(plan, Entry(OST.date_of(3), 2, "partial", True, "walking")) == ["weight_bearing"]
+    assert outside_plan(plan, Entry(OST.date_of(7), 2, "partial", True, "walking")) == []
+
+
+def test_plan_day_reads_dates_days_and_weeks():
+    import pytest
+
+    from rehab.dates import plan_day
+    from rehab.errors import RehabError
+
+    leap = date(2024, 2, 28)
+    assert plan_day("2024-03-01", leap) == 2  # across 29 Feb
+    assert plan_day("1 Mar 2024", leap) == 2
+    assert plan_day("day 0", leap) == 0 and plan_day("Week 3", leap) == 21 and plan_day("  day   9 ", leap) == 9
+    assert plan_day("today", date(2026, 1, 31), today=date(2026, 1, 31)) == 0  # surgery today
+    assert plan_day("2025-01-31", date(2024, 12, 31)) == 31  # a month end
+    for bad in ("2024-02-27", "day -1", "week -1", "yesterday"):
+        with pytest.raises(RehabError, match="before surgery"):
+            plan_day(bad, leap, today=leap)
+    with pytest.raises(RehabError, match="YYYY-MM-DD"):
+        plan_day("03/04/2024", leap)
+    with pytest.raises(RehabError):
+        plan_day("fortnight 2", leap)

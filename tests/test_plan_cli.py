@@ -217,8 +217,8 @@ def test_removing_a_removed_change_is_refused(rehab, patient, db_path):
 
 
 def test_six_week_sport_clearance(rehab, patient):
-    """A footballer cleared for sport at six weeks, logging sport from day 42: 14 activity-ahead
-    flags against the protocol (sport opens at day 70), none for the cleared days once the
+    """A footballer cleared for sport at six weeks, logging sport from day 42: one activity-ahead
+    flag for the 14 days against the protocol (sport opens at day 70), none for the cleared days once the
     clearance is recorded, even though it was recorded after those days (retroactive)."""
     for day in range(42, 56):
         ok(rehab("log", "--date", on(day), "--pain", "2", "--weight-bearing", "full", "--no-boot",
@@ -226,7 +226,7 @@ def test_six_week_sport_clearance(rehab, patient):
     as_of = on(56)
     flagged = [f for f in json.loads(ok(rehab("flags", "--date", as_of, "--json")).stdout)
                if f["rule"] == "activity-ahead"]
-    assert sorted(f["date"] for f in flagged) == [on(d) for d in range(42, 56)]
+    assert [(f["date"], f["until"]) for f in flagged] == [(on(42), on(55))]
     ok(rehab("plan", "adjust", "--from", "week 6", "--allow", "sport", "--by", "Dr Ng", "--note", "cleared at review"))
     after = [f for f in json.loads(ok(rehab("flags", "--date", as_of, "--json")).stdout)
              if f["rule"] == "activity-ahead"]
@@ -249,7 +249,11 @@ def test_today_says_the_plan_was_changed_and_by_whom(rehab, patient):
     assert "Weight-bearing: none" in text
     assert "changed your plan" in text and "Mr Hester" in text and "bone graft" in text
     later = ok(rehab("today", "--date", on(9))).stdout
-    assert "changed your plan" not in later
+    assert "changed your plan" not in later and "made 1 change to your plan" in later
+    ok(rehab("plan", "move", "wound-review", "--to", "day 10", "--by", "Ms Ray"))
+    doc = json.loads(ok(rehab("today", "--date", on(9), "--json")).stdout)
+    assert doc["next_milestone"]["id"] == "wound-review" and doc["next_milestone"]["moved_by"] == "Ms Ray"
+    assert "moved by Ms Ray" in ok(rehab("today", "--date", on(9))).stdout
     before = json.loads(ok(rehab("today", "--date", "2026-08-25", "--json")).stdout)
     assert before["plan"] is None
 
@@ -300,6 +304,10 @@ def test_report_lists_the_changes(rehab, patient, tmp_path):
     assert [(c["id"], c["removed_at"] is not None) for c in report["plan_changes"]] == [(1, False), (2, True)]
     assert [a["id"] for a in report["timeline"]["adjustments"]] == [1]
     assert not [f for f in report["flags"] if f["rule"] == "activity-ahead"]
+    # Sport on day 43 is within the cleared plan: not marked, not counted as not allowed.
+    assert report["entries"][0]["outside_plan"] == []
+    row = next(r for r in report["weight_bearing"] if r["phase"] == "return-to-activity")
+    assert row["logged"]["activity_not_allowed"] == 0
     md = tmp_path / "r.md"
     ok(rehab("report", "--format", "markdown", "--output", str(md), "--date", on(50)))
     text = md.read_text()
@@ -331,3 +339,25 @@ def test_export_import_round_trip_carries_procedures_and_changes(rehab, tmp_path
     # The imported plan reads as the original does.
     for args in (["plan", "list", "--json"], ["timeline", "--json"], ["today", "--date", on(3), "--json"]):
         assert json.loads(ok(rehab("--db", other, *args)).stdout) == json.loads(ok(rehab(*args)).stdout)
+
+
+def test_installed_command_changes_a_combined_plan_end_to_end(isolated):
+    """The console script in real processes: a combined patient, a change, and the day's plan."""
+    import os
+    import shutil
+    import subprocess
+
+    def run(*args):
+        result = subprocess.run([shutil.which("rehab") or "rehab", *args], env={**os.environ}, capture_output=True,
+                                text=True, timeout=60, stdin=subprocess.DEVNULL)
+        return result
+
+    assert run("patient", "add", "Eve", "--surgery-date", SURGERY.isoformat(), "--procedure",
+               "os-trigonum-excision+fhl-release").returncode == 0
+    assert run("plan", "adjust", "--from", "day 0", "--until", "day 6", "--weight-bearing", "none",
+               "--by", "Mr Hester").returncode == 0
+    refused = run("plan", "adjust", "--from", "day 3")
+    assert (refused.returncode, refused.stderr.count("\n")) == (2, 1)
+    doc = json.loads(run("today", "--date", on(2), "--json").stdout)
+    assert doc["patient"]["procedures"] == ["fhl-release", "os-trigonum-excision"]
+    assert doc["plan"]["weight_bearing"] == ["none"] and doc["plan_changes"][0]["by"] == "Mr Hester"

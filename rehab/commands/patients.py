@@ -39,8 +39,10 @@ def patient_add(
     surgeon_value = fields.clean_optional(surgeon, "surgeon")
     wanted_id = fields.clean_id(patient_id) if patient_id else None
     db = open_db(ctx, create=True)
-    new_id = wanted_id or fields.unique_id(clean_name, db.taken_ids())
-    patient = db.add_patient(Patient(new_id, clean_name, surgery, protocol.id, side_value, surgeon_value))
+    # Without --id the next free id is chosen inside the store's transaction: two `patient
+    # add "Jane Doe"` at once get jane-doe and jane-doe-2.
+    patient = db.add_patient(Patient(wanted_id or "", clean_name, surgery, protocol.id, side_value, surgeon_value),
+                             None if wanted_id else (lambda taken: fields.unique_id(clean_name, taken)))
     current = " (current patient)" if db.default_id() == patient.id else ""
     typer.echo(f"Added {patient.name} as {patient.id!r}{current}: {protocol.name}, surgery {surgery.isoformat()}.")
 
@@ -115,6 +117,36 @@ def patient_edit(
     # One transaction (the store also refuses a surgery date after a logged day).
     db.edit_patient(patient.id, lambda current: current._replace(**changes))
     typer.echo(f"Updated {patient.id}.")
+
+
+@patient_app.command("discharge")
+def patient_discharge(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
+    on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="The day follow-up ends (default today).")] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="Reopen follow-up.")] = False,
+):
+    """End follow-up: no more reminders to log after that day (--undo reopens it)."""
+    from rehab.dates import local_today
+
+    if undo and on is not None:
+        raise RehabError("--undo reopens follow-up: it takes no --date")
+    today = local_today()
+    day = None if undo else day_arg(on, today)
+    if day is not None and day > today:
+        raise RehabError(f"{day.isoformat()} is in the future: discharge a patient on or before today")
+    db = open_db(ctx)
+    patient = db.patient(ref)
+    if undo and patient.discharged_on is None:
+        raise RehabError(f"{patient.id} is in follow-up already (not discharged)")
+    if day is not None and day < patient.surgery_date:
+        raise RehabError(f"{day.isoformat()} is before the surgery date ({patient.surgery_date.isoformat()})")
+    db.discharge(patient.id, day)
+    if day is None:
+        typer.echo(f"Follow-up of {patient.name} ({patient.id}) reopened.")
+    else:
+        typer.echo(f"Follow-up of {patient.name} ({patient.id}) ended on {day.isoformat()}: "
+                   "no reminders to log after that day.")
 
 
 @patient_app.command("remove")

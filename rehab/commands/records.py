@@ -1,6 +1,7 @@
 """Reports, backups and the demo: `rehab report`, `export`, `import`, `demo`."""
 
 import sys
+from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Literal, Optional
 
@@ -18,7 +19,7 @@ from rehab.render import formats
 
 def report(
     ctx: typer.Context,
-    fmt: Annotated[Literal[tuple(formats.REPORT)], typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.REPORT) + ".")],
+    fmt: Annotated[Literal[tuple(formats.REPORT)], typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.REPORT))],
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The file to write (whole or not at all; - for standard output).")],
     patient: PatientOpt = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every patient, opening with who needs attention.")] = False,
@@ -42,20 +43,21 @@ def report(
     db = open_db(ctx)
     ids = None if everyone else [db.current(patient).id]
     count = (lambda: len(db.taken_ids())) if everyone else (lambda: 1)
-    evaluated = _progress(_evaluated(ctx, db, ids, as_of), count, "Building reports")
     from rehab import instruments
     from rehab import report as report_data
     from rehab.render.documents import ReportDocument
 
     known = instruments.load_all(settings_of(ctx).protocols_dir)
-    reports = (report_data.build(record, plan, flags, {a.key: a for a in record.acknowledgements},
-                                 as_of, first, last, known) for record, plan, flags in evaluated)
-    # The CSV needs only the entries and the day's flags, not each whole report.
-    rows = ((record.patient, report_data.in_range(record.entries, *report_data.report_range(
-        record.patient.surgery_date, as_of, first, last)), flags) for record, _, flags in evaluated)
-    summarize = ((lambda built: report_data.attention_order([report_data.summary_row(r) for r in built]))
-                 if everyone else None)
-    write_document(chosen, ReportDocument(reports, rows, summarize), output, force)
+    with _progress(count) as bar:
+        evaluated = bar.track(_evaluated(ctx, db, ids, as_of), "Building reports")
+        reports = (report_data.build(record, plan, flags, {a.key: a for a in record.acknowledgements},
+                                     as_of, first, last, known) for record, plan, flags in evaluated)
+        # The CSV needs only the entries and the day's flags, not each whole report.
+        rows = ((record.patient, report_data.in_range(record.entries, *report_data.report_range(
+            record.patient.surgery_date, as_of, first, last)), flags) for record, _, flags in evaluated)
+        summarize = ((lambda built: report_data.attention_order([report_data.summary_row(r) for r in built]))
+                     if everyone else None)
+        write_document(chosen, ReportDocument(reports, rows, summarize, drawn=bar.drawn), output, force)
 
 
 def _evaluated(ctx, db, ids, as_of: date):
@@ -78,30 +80,54 @@ def _evaluated(ctx, db, ids, as_of: date):
             continue
         # The patient's own plan: their protocol(s) with their team's changes.
         plan = effective(tl.build(protocols[procedure], record.patient.surgery_date), record.adjustments)
-        yield record, plan, deviations.evaluate(plan, record.entries, as_of)
+        yield record, plan, deviations.evaluate(plan, record.entries, as_of, revisions=record.revisions,
+                                                discharged_on=record.patient.discharged_on)
 
 
-def _progress(items, count, label: str):
-    """A progress bar on a terminal (stderr), for the long --all runs; silent elsewhere."""
+@contextmanager
+def _progress(count):
+    """A progress bar on a terminal (stderr), for the long --all runs; silent elsewhere.
+    It follows the reports as they are built, then (for a PDF) as their pages are drawn,
+    most of a clinic PDF's time."""
     # The count is a query, asked only when a bar will be drawn.
     if not sys.stderr.isatty() or (total := count()) < 2:
-        yield from items
+        yield _Bar(None, 0)
         return
     from rich.progress import Progress
 
     from rehab.render.terminal import console
 
     with Progress(console=console(stderr=True), transient=True) as progress:
-        task = progress.add_task(label, total=total)
+        yield _Bar(progress, total)
+
+
+class _Bar:
+    def __init__(self, progress, total: int):
+        self.progress, self.total, self.task, self.drawing = progress, total, None, False
+
+    def track(self, items, label: str):
+        if self.progress is None:
+            yield from items
+            return
+        self.task = self.progress.add_task(label, total=self.total)
         for item in items:
             yield item
-            progress.advance(task)
+            self.progress.advance(self.task)
+
+    def drawn(self) -> None:
+        if self.progress is None or self.task is None:
+            return
+        if not self.drawing:  # a task of its own, so the time left is estimated afresh
+            self.drawing = True
+            self.progress.update(self.task, visible=False)
+            self.task = self.progress.add_task("Drawing the PDF", total=self.total)
+        self.progress.advance(self.task)
 
 
 def export_data(
     ctx: typer.Context,
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The file to write (- for standard output).")],
-    fmt: Annotated[Literal[tuple(formats.EXPORT)], typer.Option("--format", metavar="FORMAT", help="json (a rehab backup, the default) or fhir (a FHIR R4 Bundle).")] = "json",
+    fmt: Annotated[Literal[tuple(formats.EXPORT)], typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.EXPORT))] = "json",
     patient: Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Only this patient (id or name; default: everyone).")] = None,
     on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="fhir: flags and plan progress as of this day (default today).")] = None,
     force: ForceOpt = False,
