@@ -424,3 +424,33 @@ def test_an_open_milestone_window_is_zero_days_away(rehab):
     assert following["id"] == "return-to-sport"
     assert (following["in_days"], following["open"]) == (0, True)
     assert "open until" in rehab("today").stdout
+
+
+@pytest.mark.parametrize("columns", [40, 80, 160])
+def test_history_shows_the_milestones_logged_at_any_width(rehab, monkeypatch, columns):
+    add(rehab)
+    assert log(rehab, TODAY - timedelta(days=1), "--milestone", "wound-review").exit_code == 0
+    assert log(rehab, TODAY).exit_code == 0
+    monkeypatch.setenv("COLUMNS", str(columns))
+    text = rehab("history").stdout
+    assert max(len(line) for line in text.splitlines()) <= columns
+    assert "wound-review" in text.replace("\n", "").replace("│", "").replace(" ", "")
+
+
+def test_today_words_the_week_the_activities_and_the_entry_as_log_confirms_it(rehab, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    add(rehab, "Ann Lee", TODAY - timedelta(days=13), "fhl-release")
+    logged = log(rehab, TODAY, "--no-boot", "--activity", "rest", "--milestone", "wound-review", pain="7", wb="none")
+    assert logged.exit_code == 0, logged.stderr
+    confirmation = logged.stdout.splitlines()[0]
+    assert confirmation.endswith("pain 7/10, non-weight-bearing, boot off, rest; milestone: wound-review")
+    shown = rehab("today").stdout
+    assert "day 13 · week 2 of recovery" in shown  # the second week, not "week 1"
+    assert "allowed: rest, walking" in shown
+    assert "Logged today: pain 7/10, non-weight-bearing, boot off, rest; milestone: wound-review" in shown
+
+
+def test_today_before_surgery_says_tomorrow(rehab):
+    add(rehab, "Ann Lee", TODAY + timedelta(days=1), "fhl-release")
+    assert "Surgery is tomorrow" in rehab("today").stdout
+    assert "Surgery is in 3 days" in rehab("today", "--date", (TODAY - timedelta(days=2)).isoformat()).stdout

@@ -39,8 +39,10 @@ def patient_add(
     surgeon_value = fields.clean_optional(surgeon, "surgeon")
     wanted_id = fields.clean_id(patient_id) if patient_id else None
     db = open_db(ctx, create=True)
-    new_id = wanted_id or fields.unique_id(clean_name, db.taken_ids())
-    patient = db.add_patient(Patient(new_id, clean_name, surgery, protocol.id, side_value, surgeon_value))
+    # Without --id the next free id is chosen inside the store's transaction: two `patient
+    # add "Jane Doe"` at once get jane-doe and jane-doe-2.
+    patient = db.add_patient(Patient(wanted_id or "", clean_name, surgery, protocol.id, side_value, surgeon_value),
+                             None if wanted_id else (lambda taken: fields.unique_id(clean_name, taken)))
     current = " (current patient)" if db.default_id() == patient.id else ""
     typer.echo(f"Added {patient.name} as {patient.id!r}{current}: {protocol.name}, surgery {surgery.isoformat()}.")
 

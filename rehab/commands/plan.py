@@ -124,14 +124,14 @@ def timeline(
 
         check_writable(output, force, binary=chosen.binary and not as_json)
     today = day_arg(on)
-    plan, person = _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon)
+    plan, person, done = _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon)
 
     if as_json:
         emit_json(tl.to_dict(plan, person), output, force)
     elif fmt == "text" and output is None:
         from rehab.render.terminal import timeline_view
 
-        timeline_view(terminal(), plan, today, wording.patient_line(person))
+        timeline_view(terminal(), plan, today, wording.patient_line(person), done)
     else:
         from rehab.render.documents import PlanDocument
 
@@ -149,8 +149,9 @@ def _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon):
         raise RehabError("give either --patient or --surgery-date with --procedure, not both")
     if patient is not None or not (surgery_date or procedure):
         # A stored patient: the one named, else the current one, as the daily commands do.
-        _, record, plan = journal_for(ctx, patient)
-        return plan, record.as_dict()
+        db, record, plan = journal_for(ctx, patient)
+        # the milestones recorded (✓ in the terminal); a plan without a log marks none done
+        return plan, record.as_dict(), {m for e in db.entries(record.id) for m in e.milestones}
     if surgery_date is None or not procedure:
         raise RehabError("give both --surgery-date and --procedure (or --patient)")
     surgery = day_arg(surgery_date)
@@ -166,4 +167,4 @@ def _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon):
         person = {"id": None, "name": name, "side": clean_side(side), "surgeon": surgeon,
                   "surgery_date": surgery.isoformat(), "procedure": protocol.id,
                   "procedures": protocol.id.split("+")}
-    return tl.build(protocol, surgery), person
+    return tl.build(protocol, surgery), person, set()

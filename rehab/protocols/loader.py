@@ -22,8 +22,6 @@ ENV_DIR = "REHAB_PROTOCOLS_DIR"
 
 def load_file(path: Path) -> Protocol:
     """One protocol file, checked; a problem raises ProtocolError naming file, field and line."""
-    from rehab.protocols import cache
-
     path = Path(path)
     try:
         info = path.stat()
@@ -33,10 +31,7 @@ def load_file(path: Path) -> Protocol:
         size = info.st_size
         if size > MAX_BYTES:
             raise ProtocolError(f"{path}: the file is {size} bytes; a protocol may be at most {MAX_BYTES}")
-        cached = cache.read(path, info)
-        if cached is not None:
-            return cached
-        from rehab.files import read_bytes  # here: a protocol from the cache reads no file
+        from rehab.files import read_bytes
 
         text = read_bytes(path, MAX_BYTES, "protocol file").decode("utf-8")
     except FileNotFoundError:
@@ -51,9 +46,7 @@ def load_file(path: Path) -> Protocol:
         raise NotFound(f"{path}: no such protocol file") from None
     except RehabError as exc:  # from read_bytes: a folder, a FIFO, larger than the limit
         raise ProtocolError(str(exc)) from None
-    protocol = parse(text, str(path))
-    cache.write(path, info, protocol)
-    return protocol
+    return parse(text, str(path))
 
 
 def parse(text: str, origin: str) -> Protocol:
@@ -65,7 +58,7 @@ def checked(text: str, origin: str, model, shape: str):
     raises ProtocolError naming the file, the field and its line."""
     from pydantic import ValidationError
 
-    import yaml  # here, not at import: a protocol from the cache needs no YAML
+    import yaml
 
     # libyaml's safe loader where PyYAML was built with it (ten times faster), else the
     # Python one; both construct plain data only.
