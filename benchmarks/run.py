@@ -372,7 +372,10 @@ def startup(rehab: str, root: Path, runs: int, warmup: int) -> list[Row]:
 
     surgery = (date.today() - timedelta(days=40)).isoformat()
     jrnl, jrnl_env = jrnl_peer(root)
-    peer = (lambda: run(jrnl, jrnl_env))
+
+    def peer() -> Run:
+        return run(jrnl, jrnl_env)
+
     # (name, rehab, its floor, target over the floor, target over jrnl)
     cases = [
         ("`rehab --help`", lambda: run([rehab, "--help"], env), lambda: run([py, floor, "--help"], env), 1.3, 1.2),
