@@ -19,6 +19,11 @@ NOTICE = (
     "follow your surgical team's advice where it differs."
 )
 EMERGENCY_NOW = f"Call emergency services now ({EMERGENCY_NUMBERS})"
+# A report is read by the physiotherapist or surgeon, not the patient: it speaks to them.
+REPORT_NOTICE = (
+    "For the clinical team. This report summarises what the patient logged against their plan; "
+    "it informs and does not diagnose. The plan is the operating surgeon's to change."
+)
 RED_FLAG_ADVICE = (
     "Contact your surgical team now; if you cannot reach them, your out-of-hours or urgent care "
     f"service. For chest pain or sudden breathlessness, call emergency services ({EMERGENCY_NUMBERS}) now."
