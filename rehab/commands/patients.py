@@ -18,6 +18,10 @@ SideOpt = Annotated[Optional[str], typer.Option("--side", metavar="left|right", 
 SurgeonOpt = Annotated[Optional[str], typer.Option("--surgeon", metavar="NAME", help="The surgeon's name.")]
 
 
+# A surgery date further back than this is most likely a typing slip (1926 for 2026).
+OLD_SURGERY_YEARS = 5
+
+
 @patient_app.command("add")
 def patient_add(
     ctx: typer.Context,
@@ -45,6 +49,16 @@ def patient_add(
                              None if wanted_id else (lambda taken: fields.unique_id(clean_name, taken)))
     current = " (current patient)" if db.default_id() == patient.id else ""
     typer.echo(f"Added {patient.name} as {patient.id!r}{current}: {protocol.name}, surgery {surgery.isoformat()}.")
+    if not wanted_id and patient.id != fields.slug(clean_name):
+        # Another patient already has the id this name makes: say which one this is.
+        typer.echo(f"Another patient already has the id {fields.slug(clean_name)!r}: this one is "
+                   f"{patient.id!r}. Use --patient {patient.id} for them (or give --id).")
+    from rehab.dates import local_today
+
+    years = (local_today() - surgery).days / 365.25
+    if years >= OLD_SURGERY_YEARS:
+        sys.stderr.write(f"rehab: note: the surgery date {surgery.isoformat()} is {int(years)} years ago; "
+                         f"if it is a typing slip, correct it with rehab patient edit {patient.id} --surgery-date D\n")
 
 
 @patient_app.command("list")

@@ -21,7 +21,7 @@ CHART_WIDTH = 186.0  # mm: the text width of A4 with 12 mm margins; renderers sc
 
 # Red flags, grouped for the printed box. A symptom vocab.py adds later lands in "Other".
 RED_FLAG_GROUPS = (
-    ("Blood clot in the leg", ("calf-pain", "calf-swelling")),
+    ("Possible blood clot", ("calf-pain", "calf-swelling")),
     ("Wound or infection", ("fever", "wound-redness", "wound-discharge", "wound-opening", "bleeding")),
     ("Nerves and blood supply", ("numbness", "cold-toes")),
     ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
