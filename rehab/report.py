@@ -252,8 +252,20 @@ def outside_plan(plan: Plan, entry: Entry) -> list[str]:
     if day is None:
         return []
     return [field for field, outside in (
-        ("weight_bearing", entry.weight_bearing not in day.weight_bearing),
+        ("weight_bearing", entry.weight_bearing not in day.weight_bearing and not _safe_side(entry, day)),
         ("activity", entry.activity is not None and entry.activity not in day.activities)) if outside]
+
+
+def _below(entry: Entry, day) -> bool:
+    """Less weight than the day allows, outside the first phase (where it is the safe side)."""
+    below = vocab.wb_rank(entry.weight_bearing) < min(map(vocab.wb_rank, day.weight_bearing))
+    return below and not _safe_side(entry, day)
+
+
+def _safe_side(entry: Entry, day) -> bool:
+    """Less weight than the first phase allows (non-weight-bearing on day 1): the safe
+    direction after surgery, never a deviation."""
+    return day.phase.start_day <= 0 and vocab.wb_rank(entry.weight_bearing) < min(map(vocab.wb_rank, day.weight_bearing))
 
 
 def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) -> list[dict]:
@@ -278,6 +290,8 @@ def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) 
             "expected_by_end": rule.weight_bearing.expected_by_end,
             "boot": rule.boot,
             "activities": list(rule.activities),
+            # as the printed plan, today and the flags word them ("sport from day 70")
+            "activity_labels": plan.activity_labels(p),
             "pain_ceiling": rule.pain_ceiling,
             "logged": {
                 "days": len(inside),
@@ -285,8 +299,8 @@ def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) 
                 "latest_weight_bearing": inside[-1].weight_bearing if inside else None,
                 "above_allowed": sum(vocab.wb_rank(e.weight_bearing) > vocab.wb_rank(d.most)
                                      for e, d in zip(inside, days)),
-                "below_allowed": sum(vocab.wb_rank(e.weight_bearing) < min(map(vocab.wb_rank, d.weight_bearing))
-                                     for e, d in zip(inside, days)),
+                # Less weight than the first phase allows is the safe direction, never counted.
+                "below_allowed": sum(_below(e, d) for e, d in zip(inside, days)),
                 "boot_worn": sum(e.boot is True for e in inside),
                 "boot_off": sum(e.boot is False for e in inside),
                 "activities": {a: acts[a] for a in vocab.ACTIVITIES if acts[a]},

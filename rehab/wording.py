@@ -67,6 +67,38 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def recovery_week(day: int) -> str:
+    """Day 13 is in "week 2 of recovery": people count the week they are in from one
+    (JSON's `week` stays day // 7, the weeks completed)."""
+    return f"week {day // 7 + 1} of recovery"
+
+
+def days_until(days: int) -> str:
+    """'today', 'tomorrow', 'in 5 days': as every view says it."""
+    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+
+
+def entry_summary(entry: dict) -> str:
+    """An entry as `log` confirms it and `today` repeats it, in the same words: 'pain 3/10,
+    partial weight-bearing, boot on, walking, 37.2 °C, swelling mild; milestone: wound-review'."""
+    parts = [f"pain {entry['pain']}/10", vocab.WEIGHT_BEARING_LABEL[entry["weight_bearing"]]]
+    if entry.get("boot") is not None:
+        parts.append("boot on" if entry["boot"] else "boot off")
+    if entry.get("activity"):
+        parts.append(entry["activity"])
+    if entry.get("temperature") is not None:
+        parts.append(f"{entry['temperature']:.1f} °C")
+    if entry.get("swelling"):
+        parts.append(f"swelling {entry['swelling']}")
+    if entry.get("exercises"):
+        parts.append(f"exercises {entry['exercises']}")
+    text = ", ".join(parts)
+    milestones = entry.get("milestones") or ()
+    if milestones:
+        text += f"; milestone{'s' if len(milestones) > 1 else ''}: {', '.join(milestones)}"
+    return text
+
+
 def day_span(start: int, end: int | None) -> str:
     return f"day {start}+" if end is None else f"days {start}–{end}"
 

@@ -213,12 +213,20 @@ def test_ics_dates_match_the_timeline(surgery):
     calendar = Calendar.from_ical(timeline_ics(plan, None))
     assert str(calendar["VERSION"]) == "2.0" and "rehab" in str(calendar["PRODID"])
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
-    assert len(events) == len(plan.milestones) + len(plan.phases)
+    # "New normal" (6-12 months) is two one-day events, at the window's start and at its end
+    assert len(events) == len(plan.milestones) + len(plan.phases) + 1
     stem = f"fhl-release-{surgery}"
     for m in plan.milestones:
         event = events[f"{stem}-milestone-{m.id}@rehab"]
         start, end = event.decoded("DTSTART"), event.decoded("DTEND")
         assert type(start) is date and type(end) is date  # all-day, VALUE=DATE
+        if m.id == "new-baseline":
+            closes = events[f"{stem}-milestone-{m.id}-end@rehab"]
+            assert (start, end) == (m.date, m.date + timedelta(days=1))
+            assert (closes.decoded("DTSTART"), closes.decoded("DTEND")) == (m.end_date, m.end_date + timedelta(days=1))
+            assert str(event["SUMMARY"]).startswith(m.title) and "opens" in str(event["SUMMARY"])
+            assert "closes" in str(closes["SUMMARY"])
+            continue
         assert (start, end) == (m.date, m.last_date + timedelta(days=1))
         assert str(event["SUMMARY"]) == m.title
     for p in plan.phases:
@@ -247,6 +255,35 @@ def test_the_pdf_renderer_returns_what_it_could_not_draw_and_prints_nothing(caps
     assert missing == "日本" and handle.getvalue().startswith(b"%PDF")
     assert capsys.readouterr() == ("", "")
     assert formats.TIMELINE["pdf"].write(io.BytesIO(), PlanDocument(plan, person("Zoë"), TODAY)) == ""
+
+
+def test_ics_a_later_file_updates_the_events_with_a_higher_sequence(monkeypatch):
+    from rehab.render import ics
+
+    plan = tl.build(find("os-trigonum-excision"), SURGERY)
+
+    def sequences():
+        events = Calendar.from_ical(timeline_ics(plan, person())).walk("VEVENT")
+        return {int(e["SEQUENCE"]) for e in events}
+
+    first = sequences()
+    real = ics.datetime
+
+    class Later(real):
+        @classmethod
+        def now(cls, tz=None):
+            return real.now(tz) + timedelta(hours=1)
+
+    monkeypatch.setattr(ics, "datetime", Later)
+    later = sequences()
+    assert len(first) == len(later) == 1 and min(later) >= max(first) + 60
+
+
+def test_ics_phase_activities_say_when_sport_opens():
+    plan = tl.build(find("fhl-release"), SURGERY)
+    events = Calendar.from_ical(timeline_ics(plan, None)).walk("VEVENT")
+    phase = next(e for e in events if "Return to activity" in str(e["SUMMARY"]))
+    assert "sport from day 70" in str(phase["DESCRIPTION"])
 
 
 def test_ics_uids_are_stable_per_patient():
@@ -512,3 +549,17 @@ def test_clinic_csv_from_entries_matches_the_csv_of_full_reports(tmp_path):
     tabular.write_entry_rows(direct, [(patient, in_range, flags)])
     assert direct.getvalue() == full.getvalue()
     assert len(full.getvalue().splitlines()) == 4  # header + the three entries from day 1
+
+
+def test_report_entries_do_not_star_less_weight_in_the_first_phase():
+    plan = tl.build(find("fhl-release"), SURGERY)
+    phases = tl.to_dict(plan, None)["phases"]
+    none_day1 = {"date": "2026-03-03", "day": 1, "pain": 3, "weight_bearing": "none", "boot": True,
+                 "activity": "rest", "symptoms": [], "milestones": [], "note": None}
+    full_day1 = {**none_day1, "weight_bearing": "full"}
+    none_day20 = {**none_day1, "date": "2026-03-22", "day": 20}
+    from rehab.render.documents import _entry_row
+
+    assert _entry_row(none_day1, phases)[3] == "NWB"
+    assert _entry_row(full_day1, phases)[3] == "FWB *"
+    assert _entry_row(none_day20, phases)[3] == "NWB *"

@@ -141,3 +141,14 @@ def test_missed_log_says_how_long_as_of_the_date_asked(rehab, patient):
     [shown] = [f for f in json.loads(ok(rehab("today", "--date", on(70), "--json")).stdout)["flags"]
                if f["rule"] == "missed-log"]
     assert "nothing logged for 69 days" in shown["message"]
+
+
+def test_one_acknowledgement_covers_a_run_named_by_any_of_its_days(rehab, patient):
+    for day in range(0, 14):
+        ok(rehab("log", "--date", on(day), "--pain", "2", "--wb", "partial", *(["--no-boot"] if day >= 5 else [])))
+    [run] = [f for f in flags(rehab, "--date", on(13)) if f["rule"] == "boot-off-early"]
+    assert (run["date"], run["until"]) == (on(5), on(13))
+    ok(rehab("flags", "ack", "boot-off-early", "--date", on(9), "--note", "boot rubbing; told to pad it"))
+    [run] = [f for f in flags(rehab, "--date", on(13)) if f["rule"] == "boot-off-early"]
+    assert run["acknowledged"] is True
+    one_line(rehab("flags", "ack", "boot-off-early", "--date", on(4), "--note", "x"), 2)

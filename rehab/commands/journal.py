@@ -30,11 +30,26 @@ def _prompt_or_fail(value, option: str, question: str, choices: list[str], parse
     out = terminal()
     while True:
         # A Text, not a str: Rich would read "[none/toe-touch/...]" as markup and drop it.
-        answer = Prompt.ask(Text(f"{question} [{'/'.join(choices)}]"), console=out)
+        try:
+            answer = Prompt.ask(Text(f"{question} [{'/'.join(choices)}]"), console=out)
+        except BaseException:
+            # Ctrl-C (a signal, see cli.main) or Ctrl-D at the prompt: end the prompt's line,
+            # so that "aborted; nothing was written" is said on a line of its own.
+            out.print()
+            raise
         try:
             return parse(answer)
         except RehabError as exc:
             out.print(str(exc), style="red")
+
+
+def _yes_no(text: str) -> bool:
+    answer = text.strip().lower()
+    if answer in ("y", "yes"):
+        return True
+    if answer in ("n", "no"):
+        return False
+    raise RehabError("answer yes or no")
 
 
 def log(
@@ -77,6 +92,13 @@ def log(
         wb_value = _prompt_or_fail(now.weight_bearing, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
                                    vocab.weight_bearing)
         given = replace_fields(given, pain=pain_value, weight_bearing=wb_value)
+        from rehab.plan import as_plan
+
+        day_plan = as_plan(plan).on(plan.day_of(day))
+        if now.boot is None and day_plan is not None and day_plan.boot and sys.stdin.isatty():
+            # The day's plan expects the boot: ask, so whether it was worn is not silently unrecorded.
+            worn = _prompt_or_fail(None, "--boot", "Did you wear the boot today?", ["yes", "no"], _yes_no)
+            given = replace_fields(given, boot=worn)
     # Read, merge and write in one transaction (two --replace at once must not lose either).
     entry, replaced = db.log(person.id, day, given.build, replace)
     entries = db.entries(person.id, end=day)
@@ -125,7 +147,8 @@ def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     entries = db.entries(person.id, end=day)
     facts = _facts(db, person)
     flags, acks = _flags_with_acks(db, person, plan, entries, day, facts)
-    shown = deviations.open_flags(flags, set(acks), day, last_logged=entries[-1].date if entries else None)
+    shown = deviations.open_flags(flags, set(acks), day, last_logged=entries[-1].date if entries else None,
+                                  discharged_on=person.discharged_on)
     doc = today_doc.today_document(person, plan, entries, shown, day, db.scores(person.id))
     doc["act_now"] = wording.act_now_line(facts["contacts"])
     if as_json:
@@ -238,7 +261,9 @@ def flags_ack(
     from rehab import deviations
 
     found = deviations.evaluate(plan, entries, max(day, day_arg(None)), **_facts(db, person, contacts=False))
-    matching = [f for f in found if f.date == day and f.rule == rule and (subject is None or f.subject == subject)]
+    # An episode's flag is dated on its first day; any day of the run names it too.
+    matching = [f for f in found if f.date <= day <= f.last_date and f.rule == rule
+                and (subject is None or f.subject == subject)]
     if not matching:
         raise RehabError(f"no {rule!r} flag on {day.isoformat()} for {person.id} (see 'rehab flags')")
     if len(matching) > 1:

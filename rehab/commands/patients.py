@@ -19,6 +19,10 @@ SideOpt = Annotated[Optional[str], typer.Option("--side", metavar="left|right", 
 SurgeonOpt = Annotated[Optional[str], typer.Option("--surgeon", metavar="NAME", help="The surgeon's name.")]
 
 
+# A surgery date further back than this is most likely a typing slip (1926 for 2026).
+OLD_SURGERY_YEARS = 5
+
+
 @patient_app.command("add")
 def patient_add(
     ctx: typer.Context,
@@ -40,10 +44,22 @@ def patient_add(
     surgeon_value = fields.clean_optional(surgeon, "surgeon")
     wanted_id = fields.clean_id(patient_id) if patient_id else None
     db = open_db(ctx, create=True)
-    new_id = wanted_id or fields.unique_id(clean_name, db.taken_ids())
-    patient = db.add_patient(Patient(new_id, clean_name, surgery, protocol.id, side_value, surgeon_value))
+    # Without --id the next free id is chosen inside the store's transaction: two `patient
+    # add "Jane Doe"` at once get jane-doe and jane-doe-2.
+    patient = db.add_patient(Patient(wanted_id or "", clean_name, surgery, protocol.id, side_value, surgeon_value),
+                             None if wanted_id else (lambda taken: fields.unique_id(clean_name, taken)))
     current = " (current patient)" if db.default_id() == patient.id else ""
     typer.echo(f"Added {patient.name} as {patient.id!r}{current}: {protocol.name}, surgery {surgery.isoformat()}.")
+    if not wanted_id and patient.id != fields.slug(clean_name):
+        # Another patient already has the id this name makes: say which one this is.
+        typer.echo(f"Another patient already has the id {fields.slug(clean_name)!r}: this one is "
+                   f"{patient.id!r}. Use --patient {patient.id} for them (or give --id).")
+    from rehab.dates import local_today
+
+    years = (local_today() - surgery).days / 365.25
+    if years >= OLD_SURGERY_YEARS:
+        sys.stderr.write(f"rehab: note: the surgery date {surgery.isoformat()} is {int(years)} years ago; "
+                         f"if it is a typing slip, correct it with rehab patient edit {patient.id} --surgery-date D\n")
 
 
 @patient_app.command("list")

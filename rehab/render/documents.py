@@ -21,7 +21,7 @@ CHART_WIDTH = 186.0  # mm: the text width of A4 with 12 mm margins; renderers sc
 
 # Red flags, grouped for the printed box. A symptom vocab.py adds later lands in "Other".
 RED_FLAG_GROUPS = (
-    ("Blood clot in the leg", ("calf-pain", "calf-swelling")),
+    ("Possible blood clot", ("calf-pain", "calf-swelling")),
     ("Wound or infection", ("fever", "wound-redness", "wound-discharge", "wound-opening", "bleeding")),
     ("Nerves and blood supply", ("numbness", "cold-toes")),
     ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
@@ -296,7 +296,7 @@ def _phase_row(row: dict) -> list[str]:
         + (f"; {vocab.WEIGHT_BEARING_ABBREV[row['expected_by_end']]} by end" if row["expected_by_end"] else ""),
         (counts or "nothing logged") + "".join(f"; {b}" for b in beyond if b),
         f"{wording.BOOT_PLAN[row['boot']]} / worn {logged['boot_worn']}, off {logged['boot_off']}",
-        f"{', '.join(row['activities'])} / {acts}"
+        f"{', '.join(row.get('activity_labels', row['activities']))} / {acts}"
         + (f"; {logged['activity_not_allowed']} not allowed" if logged["activity_not_allowed"] else ""),
     ]
 
@@ -338,8 +338,11 @@ def _entry_row(entry: dict, phases: list[dict]) -> list[str]:
                   and (p["end_day"] is None or entry["day"] <= p["end_day"])), None)
     wb = vocab.WEIGHT_BEARING_ABBREV[entry["weight_bearing"]]
     outside = entry.get("outside_plan")  # against the patient's own plan that day, where known
+    # less weight than the first phase allows is the safe side, not a deviation
+    safe_side = bool(phase) and phase["start_day"] <= 0 and vocab.wb_rank(entry["weight_bearing"]) < min(
+        vocab.wb_rank(level) for level in phase["weight_bearing"])
     if (outside is not None and "weight_bearing" in outside) or (
-            outside is None and phase and entry["weight_bearing"] not in phase["weight_bearing"]):
+            outside is None and phase and entry["weight_bearing"] not in phase["weight_bearing"] and not safe_side):
         wb += " *"
     activity = entry["activity"] or "–"
     if (outside is not None and "activity" in outside) or (
