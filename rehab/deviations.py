@@ -658,15 +658,19 @@ def open_flags(
     as_of: date,
     window_days: int = OPEN_WINDOW_DAYS,
     last_logged: date | None = None,
+    discharged_on: date | None = None,
 ) -> list[Flag]:
     """What `rehab today` shows: flags not acknowledged, urgent first, then newest first.
     A red flag stays until acknowledged, however old. Other flags stay for `window_days` days
     after the last day of their episode (as_of - window_days < last day <= as_of). A
     missed-log gap that is still open (nothing logged on or after its first day, given
     `last_logged`, the date of the latest entry) stays shown however old its flag is: a
-    patient who stopped logging weeks ago is the one who most needs the reminder."""
+    patient who stopped logging weeks ago is the one who most needs the reminder, until
+    follow-up ends (`discharged_on` on or before as_of)."""
 
     def still_open(flag: Flag) -> bool:
+        if discharged_on is not None and discharged_on <= as_of:
+            return False
         return (flag.rule == "missed-log" and flag.date <= as_of
                 and (last_logged is None or last_logged < date.fromisoformat(flag.subject)))
 

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from rehab import vocab
-from rehab.commands.common import (JsonOpt, PatientOpt, complete_activity, complete_weight_bearing, journal_for,
+from rehab.commands.common import (JsonOpt, PatientOpt, YesOpt, complete_activity, complete_weight_bearing, journal_for,
                                    print_json, terminal)
 from rehab.errors import RehabError
 
@@ -162,7 +162,7 @@ def plan_remove(
     ctx: typer.Context,
     change_id: Annotated[str, typer.Argument(metavar="ID", help="The change's id (rehab plan list).")],
     patient: PatientOpt = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: YesOpt = False,
 ):
     """Take a change out of the plan; it stays listed, marked removed."""
     db, person, plan = journal_for(ctx, patient)
