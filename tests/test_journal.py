@@ -454,3 +454,34 @@ def test_today_before_surgery_says_tomorrow(rehab):
     add(rehab, "Ann Lee", TODAY + timedelta(days=1), "fhl-release")
     assert "Surgery is tomorrow" in rehab("today").stdout
     assert "Surgery is in 3 days" in rehab("today", "--date", (TODAY - timedelta(days=2)).isoformat()).stdout
+
+
+def test_demo_hint_quotes_the_path_one_command_a_line(rehab, monkeypatch, tmp_path):
+    import shlex
+
+    home = tmp_path / "My Documents"
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    monkeypatch.delenv("REHAB_DB", raising=False)
+    monkeypatch.setenv("COLUMNS", "60")
+    result = rehab("demo")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    hints = lines[lines.index("Explore:") + 1:]
+    assert [h.split()[-1] for h in hints] == ["history", "flags", "outcomes"]
+    for hint in hints:
+        words = shlex.split(hint)  # as a shell reads the pasted line
+        assert words[:2] == ["rehab", "--db"] and " " in words[2] and words[2].endswith("rehab-demo.db")
+
+
+def test_a_second_patient_with_the_same_name_is_told_their_id(rehab):
+    first = add(rehab, "Jean Martin")
+    assert "already has the id" not in first.stdout
+    second = add(rehab, "Jean Martin", SURGERY, "fhl-release")
+    assert "Another patient already has the id 'jean-martin': this one is 'jean-martin-2'" in second.stdout
+
+
+def test_a_surgery_date_decades_ago_is_accepted_with_a_note(rehab):
+    old = add(rehab, "Ann Lee", date(TODAY.year - 40, 3, 2), "fhl-release")
+    assert "years ago" in old.stderr and "patient edit ann-lee --surgery-date" in old.stderr
+    recent = add(rehab, "Bob Roy", SURGERY, "fhl-release")
+    assert recent.stderr == ""

@@ -487,6 +487,12 @@ def test_protocols_dir_replaces_a_builtin(tmp_path, rehab):
     assert _wound_review(doc) == (10, "2026-03-11")
     listed = json.loads(rehab("--protocols-dir", folder, "protocols", "list", "--json").stdout)
     assert sorted(p["id"] for p in listed) == list(BUILTINS)  # replaced, not added
+    origins = {p["id"]: p["origin"] for p in listed}
+    assert origins["fhl-release"] == f"replaces the built-in ({folder / 'my-fhl.yaml'})"
+    assert all(origins[pid] == "built-in" for pid in BUILTINS if pid != "fhl-release")
+    shown = rehab("--protocols-dir", folder, "protocols", "list").stdout
+    assert f"fhl-release replaces the built-in ({folder / 'my-fhl.yaml'})" in shown.splitlines()
+    assert "│ replaced" in next(line for line in shown.splitlines() if line.startswith("│ fhl-release"))
 
 
 def test_env_protocols_dir_replaces_a_builtin(tmp_path, rehab, monkeypatch):

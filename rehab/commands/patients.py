@@ -5,7 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from rehab.commands.common import (PROCEDURE_HELP, JsonOpt, complete_procedure, complete_side, day_arg, open_db, print_json, protocol_for,
+from rehab import wording
+from rehab.commands.common import (PROCEDURE_HELP, JsonOpt, YesOpt, complete_procedure, complete_side, day_arg, open_db, print_json, protocol_for,
                                    terminal)
 from rehab.errors import RehabError
 
@@ -16,6 +17,10 @@ patient_app = typer.Typer(help="Add, list, show, choose, edit and remove patient
 
 SideOpt = Annotated[Optional[str], typer.Option("--side", metavar="left|right", autocompletion=complete_side, help="Which ankle.")]
 SurgeonOpt = Annotated[Optional[str], typer.Option("--surgeon", metavar="NAME", help="The surgeon's name.")]
+
+
+# A surgery date further back than this is most likely a typing slip (1926 for 2026).
+OLD_SURGERY_YEARS = 5
 
 
 @patient_app.command("add")
@@ -45,6 +50,16 @@ def patient_add(
                              None if wanted_id else (lambda taken: fields.unique_id(clean_name, taken)))
     current = " (current patient)" if db.default_id() == patient.id else ""
     typer.echo(f"Added {patient.name} as {patient.id!r}{current}: {protocol.name}, surgery {surgery.isoformat()}.")
+    if not wanted_id and patient.id != fields.slug(clean_name):
+        # Another patient already has the id this name makes: say which one this is.
+        typer.echo(f"Another patient already has the id {fields.slug(clean_name)!r}: this one is "
+                   f"{patient.id!r}. Use --patient {patient.id} for them (or give --id).")
+    from rehab.dates import local_today
+
+    years = (local_today() - surgery).days / 365.25
+    if years >= OLD_SURGERY_YEARS:
+        sys.stderr.write(f"rehab: note: the surgery date {surgery.isoformat()} is {int(years)} years ago; "
+                         f"if it is a typing slip, correct it with rehab patient edit {patient.id} --surgery-date D\n")
 
 
 @patient_app.command("list")
@@ -140,7 +155,7 @@ def patient_discharge(
     if undo and patient.discharged_on is None:
         raise RehabError(f"{patient.id} is in follow-up already (not discharged)")
     if day is not None and day < patient.surgery_date:
-        raise RehabError(f"{day.isoformat()} is before the surgery date ({patient.surgery_date.isoformat()})")
+        raise RehabError(wording.before_surgery(day, patient.surgery_date))
     db.discharge(patient.id, day)
     if day is None:
         typer.echo(f"Follow-up of {patient.name} ({patient.id}) reopened.")
@@ -151,7 +166,7 @@ def patient_discharge(
 
 @patient_app.command("remove")
 def patient_remove(ctx: typer.Context, ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
-                   yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False):
+                   yes: YesOpt = False):
     """Remove a patient and all their entries (asks first)."""
     db = open_db(ctx)
     patient = db.patient(ref)

@@ -20,21 +20,29 @@ protocols_app = typer.Typer(help="List, show and check recovery protocols.", no_
 @protocols_app.command("list")
 def protocols_list(ctx: typer.Context, as_json: JsonOpt = False):
     """The protocols this tool knows: built-in and from --protocols-dir."""
-    from rehab.protocols import load_all
+    from rehab.protocols.loader import load_all_with_origin
 
-    protocols = load_all(settings_of(ctx).protocols_dir)
+    protocols = load_all_with_origin(settings_of(ctx).protocols_dir)
     if as_json:
-        print_json([{"id": p.id, "name": p.name, "aliases": p.aliases, "summary": p.summary} for p in protocols.values()])
+        print_json([{"id": p.id, "name": p.name, "aliases": p.aliases, "summary": p.summary, "origin": origin}
+                    for p, origin in protocols.values()])
         return
     from rich.table import Table
 
     table = Table()
     table.add_column("Id", no_wrap=True)  # what --procedure takes: never cut short
-    table.add_column("Name")
-    table.add_column("Also known as")
-    for p in protocols.values():
-        table.add_row(p.id, p.name, ", ".join(p.aliases))
-    terminal().print(table)
+    table.add_column("Name", overflow="fold")
+    table.add_column("Also known as", overflow="fold")
+    table.add_column("From", no_wrap=True)
+    for p, origin in protocols.values():
+        table.add_row(p.id, p.name, ", ".join(p.aliases),
+                      "built-in" if origin == "built-in" else "replaced" if origin.startswith("replaces") else "added")
+    out = terminal()
+    out.print(table)
+    # The files' paths under the table, one a line, where they are never squeezed.
+    for p, origin in protocols.values():
+        if origin != "built-in":
+            out.print(f"{p.id} {origin}", soft_wrap=True)
 
 
 @protocols_app.command("show")

@@ -228,5 +228,10 @@ def demo(ctx: typer.Context, on: DateOpt = None):
     out.print(f"Demo database: {path}\n", style="dim")
     ctx.find_root().obj = Settings(db=str(path), protocols_dir=settings_of(ctx).protocols_dir)
     ctx.invoke(today, ctx=ctx, patient=None, on=day.isoformat(), as_json=False)
-    out.print(f"\nExplore: rehab --db {path} history   ·   rehab --db {path} flags   ·   "
-              f"rehab --db {path} outcomes", style="dim")
+    # One command a line, the path quoted (a home folder may hold a space), printed without
+    # wrapping: each line can be copied and pasted whole.
+    import shlex
+
+    out.print("\nExplore:", style="dim")
+    for command in ("history", "flags", "outcomes"):
+        out.print(f"  rehab --db {shlex.quote(str(path))} {command}", style="dim", soft_wrap=True)

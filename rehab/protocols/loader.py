@@ -136,16 +136,24 @@ def _extra_dir(protocols_dir: str | Path | None) -> Path | None:
 
 def load_all(protocols_dir: str | Path | None = None) -> dict[str, Protocol]:
     """Built-in protocols, then the folder's, which replace a built-in with the same id."""
-    found: dict[str, Protocol] = {}
+    return {pid: protocol for pid, (protocol, _) in load_all_with_origin(protocols_dir).items()}
+
+
+def load_all_with_origin(protocols_dir: str | Path | None = None) -> dict[str, tuple[Protocol, str]]:
+    """As load_all, each with where it came from: "built-in", "added from PATH" or
+    "replaces the built-in (PATH)", so a list can say which plan a clinic's file replaced."""
+    found: dict[str, tuple[Protocol, str]] = {}
     for path in sorted(BUILTIN_DIR.glob("*.yaml")):
         protocol = load_file(path)
-        found[protocol.id] = protocol
+        found[protocol.id] = (protocol, "built-in")
+    builtins = set(found)
     extra = _extra_dir(protocols_dir)
     if extra:
         # .json too: `protocols show --json` saved to a file is a protocol (JSON is YAML).
         for path in sorted([*extra.glob("*.yaml"), *extra.glob("*.yml"), *extra.glob("*.json")]):
             protocol = load_file(path)
-            found[protocol.id] = protocol
+            origin = f"replaces the built-in ({path})" if protocol.id in builtins else f"added from {path}"
+            found[protocol.id] = (protocol, origin)
     return found
 
 
