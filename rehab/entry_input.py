@@ -69,7 +69,7 @@ class EntryInput:
     def check_plan(self, surgery_date: date, milestone_ids) -> None:
         """A day before surgery, or a milestone the patient's plan does not have, is refused."""
         if self.day < surgery_date:
-            raise RehabError(f"{self.day.isoformat()} is before the surgery date ({surgery_date.isoformat()})")
+            raise RehabError(wording.before_surgery(self.day, surgery_date))
         known = set(milestone_ids)
         for m in self.milestones:
             if m not in known:

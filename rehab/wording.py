@@ -10,15 +10,25 @@ from rehab import vocab
 
 # The emergency numbers of the UK, the EU and North America; a clinic file adds its own.
 EMERGENCY_NUMBERS = "999 / 112 / 911"
-EMERGENCY_LINE = (
-    "If it gets worse, or for chest pain or sudden breathlessness, call emergency services "
-    f"({EMERGENCY_NUMBERS}) now."
-)
+
+
+def emergency_line(numbers: str = EMERGENCY_NUMBERS) -> str:
+    """The line under a red flag: the clinic's emergency number where its file gives one."""
+    return ("If it gets worse, or for chest pain or sudden breathlessness, call emergency services "
+            f"({numbers}) now.")
+
+
+EMERGENCY_LINE = emergency_line()
 NOTICE = (
     "This plan informs; it does not diagnose. It is your surgeon's plan to change: "
     "follow your surgical team's advice where it differs."
 )
 EMERGENCY_NOW = f"Call emergency services now ({EMERGENCY_NUMBERS})"
+# A report is read by the physiotherapist or surgeon, not the patient: it speaks to them.
+REPORT_NOTICE = (
+    "For the clinical team. This report summarises what the patient logged against their plan; "
+    "it informs and does not diagnose. The plan is the operating surgeon's to change."
+)
 RED_FLAG_ADVICE = (
     "Contact your surgical team now; if you cannot reach them, your out-of-hours or urgent care "
     f"service. For chest pain or sudden breathlessness, call emergency services ({EMERGENCY_NUMBERS}) now."
@@ -117,6 +127,11 @@ def weight_bearing_list(levels: list[str] | tuple[str, ...]) -> str:
 BOOT_WORDS = {True: "yes", False: "no", None: ""}
 # Whether a plan expects the boot (None: not said), as a report's tables and charts print it.
 BOOT_PLAN = {True: "boot", False: "no boot", None: "–"}
+
+
+def before_surgery(day: date, surgery: date) -> str:
+    """A day that cannot be logged or a follow-up that cannot end: before day 0."""
+    return f"{day.isoformat()} is before the surgery date ({surgery.isoformat()})"
 
 
 def already_logged(day: date) -> str:

@@ -376,7 +376,8 @@ def test_report_pdf(reports, one_pdf):
         assert needle in text, needle
     for flag in reports[0]["flags"]:
         assert flag["rule"] in text and flat(flag["message"]) in text, flag
-    assert all(flat(wording.NOTICE) in page for page in one_pdf)
+    # a report speaks to the clinician; "your surgeon's plan" is the patient's printed plan's
+    assert all(flat(wording.REPORT_NOTICE) in page and flat(wording.NOTICE) not in page for page in one_pdf)
 
 
 def test_report_pdf_all_opens_with_the_summary_and_a_page_per_patient(all_pdf, summary):
@@ -388,7 +389,7 @@ def test_report_pdf_all_opens_with_the_summary_and_a_page_per_patient(all_pdf, s
     # Zoë's unacknowledged red flag heads her report
     assert "OPEN RED FLAGS: 2026-03-19: calf-pain" in all_pdf[starts[0]]
     assert "OPEN RED FLAGS" not in all_pdf[starts[1]]
-    assert all(flat(wording.NOTICE) in page for page in all_pdf)
+    assert all(flat(wording.REPORT_NOTICE) in page for page in all_pdf)
     assert summary[0]["urgent"] >= 1
 
 
@@ -403,7 +404,8 @@ def test_report_html(reports, summary):
     assert reordered.index("Progress report: Zoë") < reordered.index("Progress report: Amir")
     for flag in reports[0]["flags"]:
         assert flat(flag["message"]) in text
-    assert text.count(wording.NOTICE) == 1  # in the footer every printed page repeats
+    assert text.count(wording.REPORT_NOTICE) == 1  # in the footer every printed page repeats
+    assert wording.NOTICE not in text
     assert sum(tag == "svg" for tag, _ in parsed.tags) == 4  # pain and weight-bearing, per patient
     single = Tags(report_html(reports[:1], None)).all_text
     assert "Who needs attention" not in single
@@ -563,3 +565,10 @@ def test_report_entries_do_not_star_less_weight_in_the_first_phase():
     assert _entry_row(none_day1, phases)[3] == "NWB"
     assert _entry_row(full_day1, phases)[3] == "FWB *"
     assert _entry_row(none_day20, phases)[3] == "NWB *"
+
+
+def test_the_printed_plan_counts_the_week_the_patient_is_in():
+    plan = tl.build(find("fhl-release"), SURGERY)
+    pages = pdf_pages(timeline_pdf(plan, person(), SURGERY + timedelta(days=19), {}, "a4"))
+    assert "day 19 after surgery (week 3 of recovery)" in pages[0]
+    assert "Possible blood clot" in " ".join(pages) and "Blood clot in the leg" not in " ".join(pages)

@@ -90,6 +90,7 @@ def test_log_prompts_on_a_terminal_and_asks_again_after_a_bad_answer(env):
 def test_ctrl_c_at_a_log_prompt_says_nothing_was_written_on_a_line_of_its_own(env):
     import select
     import signal
+    import time
 
     controller, proc = _log_on_a_terminal(env, surgery_days_ago=30)  # no boot question on day 30
     seen = b""
@@ -97,6 +98,7 @@ def test_ctrl_c_at_a_log_prompt_says_nothing_was_written_on_a_line_of_its_own(en
         ready, _, _ = select.select([controller], [], [], 30)
         assert ready, seen
         seen += os.read(controller, 4096)
+    time.sleep(0.5)  # the prompt is printed a moment before the terminal is read: wait for the read
     proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
     code = proc.wait(timeout=60)
     while True:

@@ -135,6 +135,8 @@ def test_move_gives_a_milestone_a_new_day_or_window(rehab, patient):
     moved, window = changes(rehab)
     assert (moved["kind"], moved["milestone"], moved["from_day"], moved["until_day"]) == ("move", "wound-review", 10, None)
     assert (window["from_day"], window["until_day"]) == (42, 56)
+    listed = ok(rehab("plan", "list")).stdout
+    assert "to day 10" in listed and "to days 42–56" in listed
     doc = json.loads(ok(rehab("timeline", "--json")).stdout)
     by_id = {m["id"]: m for m in doc["milestones"]}
     assert (by_id["wound-review"]["day"], by_id["wound-review"]["date"], by_id["wound-review"]["moved"]) == (

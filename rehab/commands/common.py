@@ -30,6 +30,7 @@ DateOpt = Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="
 PatientOpt = Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Patient id or name (default: the current patient).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 PROCEDURE_HELP = "Procedure id or name (rehab protocols list); repeat it, or join ids with '+', for several done together."
 
 

@@ -5,7 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from rehab.commands.common import (PROCEDURE_HELP, JsonOpt, complete_procedure, complete_side, day_arg, open_db, print_json, protocol_for,
+from rehab import wording
+from rehab.commands.common import (PROCEDURE_HELP, JsonOpt, YesOpt, complete_procedure, complete_side, day_arg, open_db, print_json, protocol_for,
                                    terminal)
 from rehab.errors import RehabError
 
@@ -154,7 +155,7 @@ def patient_discharge(
     if undo and patient.discharged_on is None:
         raise RehabError(f"{patient.id} is in follow-up already (not discharged)")
     if day is not None and day < patient.surgery_date:
-        raise RehabError(f"{day.isoformat()} is before the surgery date ({patient.surgery_date.isoformat()})")
+        raise RehabError(wording.before_surgery(day, patient.surgery_date))
     db.discharge(patient.id, day)
     if day is None:
         typer.echo(f"Follow-up of {patient.name} ({patient.id}) reopened.")
@@ -165,7 +166,7 @@ def patient_discharge(
 
 @patient_app.command("remove")
 def patient_remove(ctx: typer.Context, ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
-                   yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False):
+                   yes: YesOpt = False):
     """Remove a patient and all their entries (asks first)."""
     db = open_db(ctx)
     patient = db.patient(ref)

@@ -94,7 +94,7 @@ def timeline_page(document: PlanDocument) -> dict:
     if day < 0:
         status = f"Printed {wording.date_label(today)}: surgery in {-day} day{'s' if day != -1 else ''}."
     else:
-        status = (f"Printed {wording.date_label(today)}: day {day} after surgery (week {day // 7})"
+        status = (f"Printed {wording.date_label(today)}: day {day} after surgery ({wording.recovery_week(day)})"
                   + (f", phase “{phase.title}”." if phase else "."))
     return {
         "title": f"Your recovery plan: {protocol.name}",
@@ -216,7 +216,7 @@ def report_page(report: dict) -> dict:
             ("Side", _side(patient.get("side"))),
             ("Surgeon", patient.get("surgeon")),
             ("Surgery", wording.date_label(surgery)),
-            ("As of", f"{wording.date_label(as_of)}: " + (f"day {day}, week {report['week']}" if day >= 0
+            ("As of", f"{wording.date_label(as_of)}: " + (f"day {day}, {wording.recovery_week(day)}" if day >= 0
                                                          else f"{-day} days before surgery")),
             ("Phase", report["phase"]["title"] if report["phase"] else "not started"),
             ("Report covers", _covered(report["range"]["from"], report["range"]["to"])),

@@ -139,9 +139,7 @@ def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict], co
         # Each red flag already says whom to contact, with the clinic's numbers; add only
         # the emergency line.
         emergency = contacts.emergency_phone if contacts and contacts.emergency_phone else None
-        out.print(Text(wording.EMERGENCY_LINE if emergency is None else
-                       f"If it gets worse, or for chest pain or sudden breathlessness, call emergency services "
-                       f"({emergency}) now.", style="bold red"))
+        out.print(Text(wording.emergency_line(emergency or wording.EMERGENCY_NUMBERS), style="bold red"))
 
 
 HISTORY_FIXED = ("Date", "Day", "Pain", "WB", "Boot", "Activity")
