@@ -460,7 +460,7 @@ class Store:
             conn.executemany(f"INSERT INTO patient ({PATIENT}) VALUES ({_marks(PATIENT)})",
                              [_patient_values(r.patient._replace(created_at=r.patient.created_at or now)) for r in records])
             entries = ((r.patient.id, *_entry_values(e), *times)
-                       for r in records for e, times in zip(r.entries, _entry_times(r, now)))
+                       for r in records for e, times in zip(r.entries, _entry_times(r, now, conn)))
             _in_batches(conn, f"INSERT INTO entry (patient_id, {VALUES}, created_at, updated_at) "
                               f"VALUES (?, {_marks(VALUES)}, ?, ?)", entries)
             _in_batches(conn, f"INSERT INTO entry_revision (patient_id, {VALUES}, replaced_at) VALUES (?, {_marks(VALUES)}, ?)",
@@ -517,12 +517,13 @@ def _insert_adjustments(conn: Connection, records: list[PatientRecord], now: dat
         conn.execute("SELECT setval(pg_get_serial_sequence('plan_adjustment', 'id'), (SELECT max(id) FROM plan_adjustment))")
 
 
-def _entry_times(record: PatientRecord, now: datetime) -> Iterator[tuple[datetime, datetime]]:
-    """When each entry was logged and changed: from the file where it says, else now. A
-    time without a zone is UTC, as the database keeps them."""
+def _entry_times(record: PatientRecord, now: datetime, conn: Connection) -> Iterator[tuple]:
+    """When each entry was logged and changed, as the driver takes them: from the file where
+    it says, else now. A time without a zone is UTC, as the database keeps them."""
     if record.entry_times is None:
-        return ((now, now) for _ in record.entries)
-    return ((_utc(created) or _utc(updated) or now, _utc(updated) or _utc(created) or now)
+        stamp = conn.timestamp(now)
+        return ((stamp, stamp) for _ in record.entries)
+    return ((conn.timestamp(_utc(created) or _utc(updated) or now), conn.timestamp(_utc(updated) or _utc(created) or now))
             for created, updated in record.entry_times)
 
 

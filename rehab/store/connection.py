@@ -123,6 +123,11 @@ class Connection:
         raw.execute("SET TIME ZONE 'UTC'")
         return cls(raw, "postgresql", psycopg)
 
+    def timestamp(self, moment: datetime):
+        """A time as this driver takes it: formatted once here for SQLite (a bulk import
+        stamps a hundred thousand rows with the same moment)."""
+        return _sqlite_datetime(moment) if self.kind == "sqlite" else moment
+
     def close(self) -> None:
         try:
             self.raw.close()
