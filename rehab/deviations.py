@@ -47,7 +47,8 @@ Rule by rule (ids and severities from the contract):
   patient is never behind for not doing more than their plan permits).
 - ``activity-ahead``: an activity the day's plan does not allow (sport before the
   ``return-to-sport`` milestone, low-impact before ``low-impact-activity``, where the
-  protocol has them). The message names the first day the activity is allowed.
+  protocol has them). The message names the first day the activity is allowed. Sport from
+  day 42 (week 6) until its window is ``info`` ("as tolerated", seed 000) unless withheld.
 - ``boot-off-early``: ``boot`` logged as False (None is "not recorded") on a day whose plan
   keeps the boot on.
 - ``missed-milestone``: a milestone with ``confirm: true`` is due by its last day plus
