@@ -432,3 +432,20 @@ def test_flag_key_and_dict():
     assert f.key == ("2026-03-04", "red-flag", "fever")
     assert f.as_dict() == {"date": "2026-03-04", "rule": "red-flag", "severity": "urgent",
                            "message": "Call.", "subject": "fever", "until": None, "corrected": False}
+
+
+@pytest.mark.parametrize("protocol_id", ["fhl-release", "arthroscopic-debridement"])
+def test_less_weight_than_the_first_phase_allows_is_never_a_deviation(protocol_id):
+    """Non-weight-bearing on days 0-2 is below the first phase's allowed set: the safe side,
+    so no flag of any severity (behind applies only after a phase's end and its grace)."""
+    tl = build(find(protocol_id), SURGERY)
+    first = tl.phases[0]
+    assert "none" not in first.phase.weight_bearing.allowed  # really below the allowed set
+    entries = [Entry(date=on(day), pain=2, weight_bearing="none", boot=first.phase.boot)
+               for day in range(3)]
+    for day in range(3):
+        assert [f.as_dict() for f in evaluate(tl, entries, on(day))] == []
+    # The same level logged a day past the first phase's end and grace is behind (info only).
+    late = on(first.end_day + tl.protocol.thresholds.weight_bearing_grace_days + 1)
+    flags = evaluate(tl, [*entries, Entry(date=late, pain=2, weight_bearing="none")], late)
+    assert {(f.rule, f.severity) for f in flags if f.rule != "missed-log"} == {("weight-bearing-behind", "info")}
