@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import mode, one_line
+from conftest import mode, ok, one_line
 
 from rehab import __version__
 from rehab.protocols.loader import BUILTIN_DIR
@@ -406,3 +406,17 @@ def test_timeline_wraps_clinical_words_and_never_cuts_them(rehab, monkeypatch, c
 def test_an_ad_hoc_timeline_marks_no_milestone_done(rehab):
     result = rehab("timeline", "--surgery-date", "2026-03-02", "--procedure", "fhl", "--date", "2026-05-31")
     assert result.exit_code == 0 and "✓" not in result.stdout
+
+
+def test_markdown_plan_names_the_clinics_numbers_for_a_red_flag(rehab, isolated):
+    """As on the printed plan: the team's number and the out-of-hours number, from clinic.yaml."""
+    args = ("timeline", "--surgery-date", "2026-03-02", "--procedure", "fhl-release", "--format", "markdown")
+    generic = ok(rehab(*args)).stdout
+    assert "020 7946 0000" not in generic and "Contact your surgical team" in generic
+    folder = isolated / "home" / "config" / "rehab"
+    folder.mkdir(parents=True)
+    (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 020 7946 0000\n"
+                                        "out_of_hours_phone: 020 7946 0999\n", encoding="utf-8")
+    text = ok(rehab(*args)).stdout
+    advice = text.split("## When to get help now", 1)[1]
+    assert "020 7946 0000" in advice and "020 7946 0999" in advice

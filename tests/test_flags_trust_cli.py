@@ -152,3 +152,24 @@ def test_one_acknowledgement_covers_a_run_named_by_any_of_its_days(rehab, patien
     [run] = [f for f in flags(rehab, "--date", on(13)) if f["rule"] == "boot-off-early"]
     assert run["acknowledged"] is True
     one_line(rehab("flags", "ack", "boot-off-early", "--date", on(4), "--note", "x"), 2)
+
+
+@pytest.mark.parametrize("args", [
+    ("report", "--all", "--format", "json"),
+    ("report", "--all", "--format", "markdown"),
+    ("report", "--all", "--format", "html"),
+    ("export", "--format", "fhir"),
+], ids=["report-json", "report-markdown", "report-html", "export-fhir"])
+def test_red_flag_advice_in_reports_and_fhir_names_the_clinics_numbers(rehab, patient, isolated, args):
+    ok(rehab("log", "--date", on(9), "--pain", "3", "--wb", "partial", "--symptom", "wound-discharge"))
+    without = isolated / "without.out"
+    ok(rehab(*args, "--output", without))
+    assert "020 7946 0000" not in without.read_text(encoding="utf-8")
+    folder = isolated / "home" / "config" / "rehab"
+    folder.mkdir(parents=True)
+    (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 020 7946 0000\n"
+                                        "out_of_hours_phone: 020 7946 0999\n", encoding="utf-8")
+    written = isolated / "with.out"
+    ok(rehab(*args, "--output", written))
+    text = written.read_text(encoding="utf-8")
+    assert "020 7946 0000" in text and "020 7946 0999" in text

@@ -10,7 +10,8 @@ import typer
 from rehab import text as text_field
 from rehab import vocab, wording
 from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_activity, complete_symptom,
-                                   complete_weight_bearing, day_arg, journal_for, print_json, terminal)
+                                   clinic_contacts, complete_weight_bearing, day_arg, journal_for, print_json,
+                                   terminal)
 from rehab.errors import RehabError
 
 
@@ -109,24 +110,11 @@ def log(
     logged_view(terminal(), entry.as_dict(plan.surgery_date), replaced is not None, raised, facts["contacts"])
 
 
-def _contacts():
-    """The clinic's numbers for red-flag advice (clinic.yaml). A file that does not read never
-    stops a patient logging or seeing a red flag: it is said on stderr and left out."""
-    from rehab import config
-    from rehab.wording import Contacts
-
-    try:
-        return Contacts.of(config.clinic())
-    except RehabError as exc:
-        sys.stderr.write(f"rehab: {exc} (red flags are shown without the clinic's numbers)\n")
-        return Contacts()
-
-
 def _facts(db, person, contacts: bool = True) -> dict:
     """What the rules read besides the entries: the entries' earlier versions (a corrected
     red flag stays), the clinic's numbers and the end of follow-up."""
     return {"revisions": db.revisions(person.id), "discharged_on": person.discharged_on,
-            "contacts": _contacts() if contacts else None}
+            "contacts": clinic_contacts() if contacts else None}
 
 
 def _flags_with_acks(db, person, plan, entries, on: date, facts: dict | None = None):

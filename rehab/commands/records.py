@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from rehab.commands.common import (DateOpt, ForceOpt, PatientOpt, Settings, day_arg, open_db, protocol_for, settings_of, terminal,
+from rehab.commands.common import (DateOpt, ForceOpt, PatientOpt, Settings, clinic_contacts, day_arg, open_db, protocol_for, settings_of, terminal,
                                    write_document)
 from rehab.commands.journal import today
 from rehab.errors import RehabError
@@ -68,6 +68,7 @@ def _evaluated(ctx, db, ids, as_of: date):
     from rehab.plan import effective
 
     protocols: dict = {}
+    contacts = clinic_contacts()  # red-flag advice in reports and FHIR names the clinic's numbers too
     for record in db.records(ids):
         procedure = record.patient.procedure
         if procedure not in protocols:
@@ -81,7 +82,7 @@ def _evaluated(ctx, db, ids, as_of: date):
         # The patient's own plan: their protocol(s) with their team's changes.
         plan = effective(tl.build(protocols[procedure], record.patient.surgery_date), record.adjustments)
         yield record, plan, deviations.evaluate(plan, record.entries, as_of, revisions=record.revisions,
-                                                discharged_on=record.patient.discharged_on)
+                                                contacts=contacts, discharged_on=record.patient.discharged_on)
 
 
 @contextmanager

@@ -51,7 +51,7 @@ def _table(*formats: Format) -> dict[str, Format]:
 
 TIMELINE = _table(
     Format("text", False, "rehab.render.terminal:write_timeline", "as the terminal shows it"),
-    Format("markdown", False, "rehab.render.markdown:write_timeline", "for a letter or a chat"),
+    Format("markdown", False, "rehab.render.markdown:write_timeline", "for a letter or a chat", prints_clinic=True),
     Format("html", False, "rehab.render.html:write_timeline", "the printable one-page plan", prints_clinic=True),
     Format("pdf", True, "rehab.render.pdf:write_timeline", "the same as a PDF file", prints_clinic=True),
     Format("ics", False, "rehab.render.ics:write_timeline", "a calendar of phases and milestones"),
