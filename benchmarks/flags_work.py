@@ -18,13 +18,13 @@ import time
 
 
 def main() -> None:
-    import typer
-
-    from rehab.cli import make_app
+    from rehab.cli import app
 
     patient, surgery = sys.argv[1], sys.argv[2]
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 20
-    command = typer.main.get_command(make_app("flags"))
+    import typer
+
+    command = typer.main.get_command(app)  # the app users run; `flags` loads on first use
     year = ["flags", "--patient", patient]
     day0 = ["flags", "--patient", patient, "--date", surgery]
 

@@ -18,6 +18,14 @@ The floors live in benchmarks/floors/:
                    one transaction.
 - report_floor.py  select every row of every table of the database, write it with csv.writer.
 
+The peer: `jrnl -n 3` (jrnl, a Python journal CLI, printing the last three of a journal of
+three entries), installed for the benchmark only in its own virtual environment
+(benchmarks/.peer/, made on first use with pip) and run in turn with every start-up command:
+each daily command's time is also given as a ratio to it.
+
+With REHAB_TEST_POSTGRES_URL set (as .ci/run sets it), the scale run also imports the clinic
+into that PostgreSQL database and writes its CSV report, for information.
+
 Everything runs in a temporary folder (REHAB_DB, HOME, XDG_* point there): your own data is
 never touched. Each child process is waited for with os.wait4, which gives its own peak
 memory (ru_maxrss) and CPU time; wall time is measured around it.
@@ -289,11 +297,51 @@ def _rm_db(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+# --- the peer: jrnl -------------------------------------------------------------------------
+
+PEER_DIR = HERE / ".peer"
+JRNL_ENTRIES = ("yesterday 9am: Walked to the shop without the boot.", "today 9am: Physio: ankle circles.",
+                "today 8pm: Swelling lower this evening.")
+
+
+def jrnl_peer(root: Path) -> tuple[list[str], dict]:
+    """`jrnl -n 3` and its environment: a journal of three entries in a temporary HOME. jrnl
+    is installed beside rehab, in its own virtual environment, for the benchmark only."""
+    venv = PEER_DIR / "jrnl"
+    jrnl = venv / ("Scripts" if os.name == "nt" else "bin") / "jrnl"
+    if not jrnl.exists():
+        _progress(f"  installing jrnl (the peer) into {venv}")
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "jrnl"], check=True)
+    env = isolated_env(root / "jrnl")
+    config = Path(env["XDG_CONFIG_HOME"]) / "jrnl"
+    config.mkdir(parents=True, exist_ok=True)
+    journal = root / "jrnl" / "journal.txt"
+    (config / "jrnl.yaml").write_text(
+        "colors: {body: none, date: none, tags: none, title: none}\ndefault_hour: 9\ndefault_minute: 0\n"
+        "editor: ''\nencrypt: false\nhighlight: true\nindent_character: '|'\n"
+        f"journals:\n  default:\n    journal: {journal}\nlinewrap: 79\ntagsymbols: '#@'\n"
+        "template: false\ntimeformat: '%F %r'\nversion: v4.6\n", encoding="utf-8")
+    for text in JRNL_ENTRIES:
+        run([str(jrnl), text], env)
+    shown = run([str(jrnl), "-n", "3"], env).out
+    if shown.count("\n\n") < 2:
+        _progress(f"  warning: jrnl -n 3 printed {shown!r}")
+    return [str(jrnl), "-n", "3"], env
+
+
+def jrnl_row(name: str, pair: Pair, limit: float) -> Row:
+    """The command's median beside jrnl's, from the same round-robin."""
+    if pair.error:
+        return Row("Start-up beside the peer, `jrnl -n 3`", name, target=f"≤ {limit} x", ok=False,
+                   note=f"FAILED: {pair.error}")
+    ratio = pair.ratio()
+    return Row("Start-up beside the peer, `jrnl -n 3`", name, pair.median("a"), pair.median("b"), ratio,
+               pair.ratio("cpu"), f"≤ {limit} x", ratio <= limit, f"{_mib(pair.peak('a'))} / {_mib(pair.peak('b'))}",
+               "floor column: jrnl -n 3")
+
+
 # --- start-up -------------------------------------------------------------------------------
-
-
-# rehab's CLI as the script runs it, minus the script's garbage-collector setting.
-DEFAULT_GC_REHAB = "import sys; sys.argv[0] = 'rehab'; from rehab.cli import main; main()"
 
 
 def startup(rehab: str, root: Path, runs: int, warmup: int) -> list[Row]:
@@ -323,28 +371,42 @@ def startup(rehab: str, root: Path, runs: int, warmup: int) -> list[Row]:
                 "--weight-bearing", "partial", "--boot", "--activity", "walking", "--note", "benchmark"]
 
     surgery = (date.today() - timedelta(days=40)).isoformat()
+    jrnl, jrnl_env = jrnl_peer(root)
+
+    def peer() -> Run:
+        return run(jrnl, jrnl_env)
+
+    # (name, rehab, its floor, target over the floor, target over jrnl)
     cases = [
-        ("`rehab --help`", lambda: run([rehab, "--help"], env), lambda: run([py, floor, "--help"], env), 1.3),
+        ("`rehab --help`", lambda: run([rehab, "--help"], env), lambda: run([py, floor, "--help"], env), 1.3, 1.2),
         ("tab completion (`rehab pa<TAB>`)", lambda: run([rehab], completion),
-         lambda: run([py, floor], floor_completion), 1.3),
+         lambda: run([py, floor], floor_completion), 1.3, 1.2),
         ("`rehab timeline --surgery-date D --procedure fhl-release`",
          lambda: run([rehab, "timeline", "--surgery-date", surgery, "--procedure", "fhl-release"], env),
-         lambda: run([py, floor, "timeline", "--surgery-date", surgery, "--procedure", "fhl-release"], env), 1.3),
+         lambda: run([py, floor, "timeline", "--surgery-date", surgery, "--procedure", "fhl-release"], env), 1.3, 1.6),
+        ("`rehab timeline --patient P`", lambda: run([rehab, "timeline", "--patient", setup["log_patient"]], env),
+         lambda: run([py, floor, "timeline", "--surgery-date", surgery, "--procedure", "fhl-release"], env), None, 1.6),
         ("`rehab today` (120 days logged)", lambda: run([rehab, "today"], env),
-         lambda: run([py, floor, "db"], env), 1.15),
+         lambda: run([py, floor, "db"], env), 1.15, 2.0),
         ("`rehab log --pain 3 --wb partial ...`", lambda: run(log_cmd(), env),
-         lambda: run([py, floor, "db"], env), 1.15),
+         lambda: run([py, floor, "db"], env), 1.15, 2.0),
         ("`rehab history` (120 days)", lambda: run([rehab, "history"], env),
-         lambda: run([py, floor, "db"], env), 1.15),
-        # The `rehab` script raises the collector's first threshold (rehab/__main__.py); the
-        # floor keeps CPython's default. This row shows rehab's own work without that help.
-        ("`rehab history`, CPython's default GC threshold", lambda: run([py, "-c", DEFAULT_GC_REHAB, "history"], env),
-         lambda: run([py, floor, "db"], env), None),
+         lambda: run([py, floor, "db"], env), 1.15, 2.0),
+        ("`rehab flags` (120 days)", lambda: run([rehab, "flags"], env),
+         lambda: run([py, floor, "db"], env), None, 2.0),
     ]
-    rows = []
-    for name, a, b, limit in cases:
-        pair = alternate(name, a, b, runs, warmup)
+    rows, beside_peer = [], []
+    for name, a, b, limit, peer_limit in cases:
+        pairs = rounds(name, {"rehab": a, "floor": b, "jrnl": peer}, runs, warmup)
+        pair = Pair(pairs["rehab"].a, pairs["floor"].a, pairs["rehab"].error)
+        versus_peer = Pair(pairs["rehab"].a, pairs["jrnl"].a, pairs["rehab"].error)
+        if not pair.error:
+            _progress(f"  {name}: {_ms(pair.median('a'))} vs floor {_ms(pair.median('b'))} (x{_x(pair.ratio())}),"
+                      f" vs jrnl {_ms(versus_peer.median('b'))} (x{_x(versus_peer.ratio())}); n={len(pair.a)};"
+                      f" load {_load()}")
         rows.append(ratio_row("Start-up (median wall time)", name, pair, limit))
+        beside_peer.append(jrnl_row(name, versus_peer, peer_limit))
+    rows += beside_peer
     return rows
 
 
@@ -487,9 +549,44 @@ def scale(rehab: str, root: Path, sizes: list[int], runs: int, flag_runs: int) -
                         f"{work['day0_ms']:.1f} ms at day 0; floor column: the command's start-up at day 0"))
     for small, large in zip(clinics, clinics[1:]):
         rows += growth(measured, small.patients, large.patients)
+    rows += postgres_scale(rehab, clinics, measured)
     for c in clinics:
         for name in ("report.csv", "report.json", "floor.csv", "floor.db"):
             c.db.with_name(name).unlink(missing_ok=True)
+    return rows
+
+
+def postgres_scale(rehab: str, clinics: list[Clinic], measured: dict[str, dict[str, Pair]]) -> list[Row]:
+    """The same clinic on PostgreSQL (REHAB_TEST_POSTGRES_URL), one run each, for information:
+    its time beside the SQLite run's median."""
+    url = os.environ.get("REHAB_TEST_POSTGRES_URL")
+    if not url:
+        return []
+    import psycopg
+
+    rows = []
+    for c in clinics:
+        section = f"PostgreSQL, for information: {c.patients:,} patients"
+        env = dict(c.env, REHAB_DB=url)
+        with psycopg.connect(url.replace("+psycopg", "", 1), autocommit=True) as conn:
+            conn.execute("DROP SCHEMA public CASCADE")
+            conn.execute("CREATE SCHEMA public")
+        out = c.db.with_name("pg-report.csv")
+        out.unlink(missing_ok=True)
+        for name, key, cmd in (("`rehab import`", "import", [rehab, "import", str(c.export)]),
+                               ("`rehab report --all --format csv`", "csv",
+                                [rehab, "report", "--all", "--format", "csv", "--output", str(out)])):
+            try:
+                result = run(cmd, env)
+            except Failed as exc:
+                rows.append(Row(section, name, note=f"FAILED: {exc}"))
+                continue
+            sqlite_median = measured[key][f"rehab@{c.patients}"].median("a")
+            rows.append(Row(section, name, result.wall, sqlite_median,
+                            result.wall / sqlite_median if sqlite_median else None, None, "info", None,
+                            _mib(result.peak), "floor column: the same command on SQLite (median)"))
+            _progress(f"  PostgreSQL {name} @ {c.patients:,}: {_ms(result.wall)} (SQLite {_ms(sqlite_median)})")
+        out.unlink(missing_ok=True)
     return rows
 
 

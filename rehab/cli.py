@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - older Typer uses Click itself
 # checks it matches the command's own help).
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "today": ("journal", "today", "Where you are today: phase, what to do, next milestone, flags, recent pain."),
-    "log": ("journal", "log", "Log a day: pain, weight-bearing, boot, activity, symptoms."),
+    "log": ("journal", "log", "Log a day: pain, weight-bearing, boot, activity, symptoms, temperature."),
     "history": ("journal", "history", "The log, oldest first, with flags marked and a pain chart."),
     "flags": ("journal", "flags_app", "Deviations from the plan; acknowledge them with a note."),
     "timeline": ("plan", "timeline", "The dated recovery plan: phases, milestones and where a day falls."),

@@ -6,6 +6,7 @@ $XDG_CONFIG_HOME/rehab/clinic.yaml), for example:
 
     name: Ankle Unit, St Elsewhere
     phone: 020 7946 0000
+    out_of_hours_phone: 020 7946 0999
     email: ankle.unit@example.org
     address: 1 Hospital Road, London
     emergency_phone: 999
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from rehab.errors import NotFound, RehabError
 
-KEYS = ("name", "phone", "email", "address", "emergency_phone")
+KEYS = ("name", "phone", "out_of_hours_phone", "email", "address", "emergency_phone")
 
 
 MAX_BYTES = 64 * 1024

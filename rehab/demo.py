@@ -13,10 +13,9 @@ DEMO_ID = "sam-demo"
 
 def demo_path(db: str | None) -> Path:
     """Beside the main database, never inside it: rehab.db -> rehab-demo.db."""
-    from rehab.store.engine import default_path, sqlite_path, resolve_url
+    from rehab.store.location import default_path, locate
 
-    main = sqlite_path(resolve_url(db)) if db else default_path()
-    main = main or default_path()
+    main = (locate(db).path if db else None) or default_path()
     return main.with_name(f"{main.stem}-demo{main.suffix or '.db'}")
 
 

@@ -47,7 +47,8 @@ Rule by rule (ids and severities from the contract):
   patient is never behind for not doing more than their plan permits).
 - ``activity-ahead``: an activity the day's plan does not allow (sport before the
   ``return-to-sport`` milestone, low-impact before ``low-impact-activity``, where the
-  protocol has them). The message names the first day the activity is allowed.
+  protocol has them). The message names the first day the activity is allowed. Sport from
+  day 42 (week 6) until its window is ``info`` ("as tolerated", seed 000) unless withheld.
 - ``boot-off-early``: ``boot`` logged as False (None is "not recorded") on a day whose plan
   keeps the boot on.
 - ``missed-milestone``: a milestone with ``confirm: true`` is due by its last day plus
@@ -513,28 +514,48 @@ def _activity_opens(ctx: Context, activity: str, after: date) -> date | None:
     return next((d for d in ctx._turns if d > after and _activity_allowed(ctx, activity, d)), None)
 
 
+# Seed 000: "6-12 weeks: return to daily activity and sport as tolerated"; sport from week 6
+# until the return-to-sport window opens is earlier than usual, not against the plan.
+SPORT_AS_TOLERATED_FROM_DAY = 42
+
+
+def _early_sport(ctx: Context, entry: Entry, planned: PlannedDay) -> bool:
+    """Sport from week 6 before its window, unless the team's change withholds it: info."""
+    return (entry.activity == "sport" and ctx.timeline.day_of(entry.date) >= SPORT_AS_TOLERATED_FROM_DAY
+            and planned.plan.changed("activity:sport") is None)
+
+
 def rule_activity_ahead(ctx: Context) -> Iterable[Flag]:
-    def breaks(entry, planned):
-        return None if entry.activity is None else entry.activity not in planned.activities
+    for early in (False, True):
+        def breaks(entry, planned, early=early):
+            if entry.activity is None:
+                return None
+            return entry.activity not in planned.activities and _early_sport(ctx, entry, planned) is early
 
-    def message(entry, planned):
-        activity, phase = entry.activity, planned.phase
-        word = ACTIVITY_WORDS.get(activity, activity)
-        opens = _activity_opens(ctx, activity, entry.date)
-        forbidden = planned.plan.changed("activity:" + activity)
-        if forbidden is not None:
-            why = f"withholds {word} {_change_span(ctx, forbidden)} (changed{_by(forbidden)})"
-            why += f"; {word} from {ctx.when(opens)}" if opens else ""
-        elif activity in phase.phase.activities:
-            gate = ctx.timeline.milestone(ACTIVITY_GATES[activity])
-            why = f"allows {word} from {ctx.when(gate.date)}, its {gate.title.lower()} milestone"
-        else:
-            listed = _and([ACTIVITY_WORDS.get(a, a) for a in phase.phase.activities])
-            why = f"allows {listed} {_until(ctx, phase)}"
-            why += f", and {word} from {ctx.when(opens)}" if opens else f"; it does not list {word}"
-        return ctx.lead(entry.date, f"{word} logged; {ctx.plan} {why}.")
+        def message(entry, planned, early=early):
+            text = _activity_message(ctx, entry, planned)
+            return text + " Earlier than usual; as tolerated." if early else text
 
-    yield from _episodes(ctx, "activity-ahead", breaks, message)
+        for flag in _episodes(ctx, "activity-ahead", breaks, message):
+            yield flag._replace(severity="info") if early else flag
+
+
+def _activity_message(ctx: Context, entry: Entry, planned: PlannedDay) -> str:
+    activity, phase = entry.activity, planned.phase
+    word = ACTIVITY_WORDS.get(activity, activity)
+    opens = _activity_opens(ctx, activity, entry.date)
+    forbidden = planned.plan.changed("activity:" + activity)
+    if forbidden is not None:
+        why = f"withholds {word} {_change_span(ctx, forbidden)} (changed{_by(forbidden)})"
+        why += f"; {word} from {ctx.when(opens)}" if opens else ""
+    elif activity in phase.phase.activities:
+        gate = ctx.timeline.milestone(ACTIVITY_GATES[activity])
+        why = f"allows {word} from {ctx.when(gate.date)}, its {gate.title.lower()} milestone"
+    else:
+        listed = _and([ACTIVITY_WORDS.get(a, a) for a in phase.phase.activities])
+        why = f"allows {listed} {_until(ctx, phase)}"
+        why += f", and {word} from {ctx.when(opens)}" if opens else f"; it does not list {word}"
+    return ctx.lead(entry.date, f"{word} logged; {ctx.plan} {why}.")
 
 
 def rule_boot_off_early(ctx: Context) -> Iterable[Flag]:
@@ -658,15 +679,19 @@ def open_flags(
     as_of: date,
     window_days: int = OPEN_WINDOW_DAYS,
     last_logged: date | None = None,
+    discharged_on: date | None = None,
 ) -> list[Flag]:
     """What `rehab today` shows: flags not acknowledged, urgent first, then newest first.
     A red flag stays until acknowledged, however old. Other flags stay for `window_days` days
     after the last day of their episode (as_of - window_days < last day <= as_of). A
     missed-log gap that is still open (nothing logged on or after its first day, given
     `last_logged`, the date of the latest entry) stays shown however old its flag is: a
-    patient who stopped logging weeks ago is the one who most needs the reminder."""
+    patient who stopped logging weeks ago is the one who most needs the reminder, until
+    follow-up ends (`discharged_on` on or before as_of)."""
 
     def still_open(flag: Flag) -> bool:
+        if discharged_on is not None and discharged_on <= as_of:
+            return False
         return (flag.rule == "missed-log" and flag.date <= as_of
                 and (last_logged is None or last_logged < date.fromisoformat(flag.subject)))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from rehab import text, vocab
+from rehab import text, vocab, wording
 from rehab.errors import RehabError
 from rehab.model import Entry
 
@@ -69,7 +69,7 @@ class EntryInput:
     def check_plan(self, surgery_date: date, milestone_ids) -> None:
         """A day before surgery, or a milestone the patient's plan does not have, is refused."""
         if self.day < surgery_date:
-            raise RehabError(f"{self.day.isoformat()} is before the surgery date ({surgery_date.isoformat()})")
+            raise RehabError(wording.before_surgery(self.day, surgery_date))
         known = set(milestone_ids)
         for m in self.milestones:
             if m not in known:
@@ -77,8 +77,7 @@ class EntryInput:
 
     def refuse_existing(self, old: Entry | None) -> None:
         if old is not None and not self.replace:
-            raise RehabError(f"{self.day.isoformat()} already has an entry; add --replace to change it "
-                             "(the old values are kept)")
+            raise RehabError(wording.already_logged(self.day))
 
     def merged(self, old: Entry | None) -> EntryInput:
         """With --replace, what was given changes the day's entry and the rest is kept, so

@@ -57,7 +57,12 @@ def build(
         "range": {"from": first.isoformat(), "to": last.isoformat()},
         "timeline": document,
         "entries": [{**e.as_dict(surgery), "outside_plan": outside_plan(own, e)} for e in entries],
-        "flags": [flag_document(f, acknowledged) for f in flags if first <= f.date <= last],
+        # A red flag stays until acknowledged, however old: one from before the range is listed too.
+        "flags": [flag_document(f, acknowledged) for f in flags
+                  if first <= f.date <= last or (f.rule == "red-flag" and f.date < first and f.key not in acknowledged)],
+        "open_red_flags": [flag_document(f, acknowledged) for f in flags
+                           if f.rule == "red-flag" and f.date <= as_of and f.key not in acknowledged],
+        "silence": silence(record.entries, plan, as_of),
         "adherence": adherence(entries, max(first, surgery), last),
         "pain": pain(entries, last),
         "milestones": _milestones(document["milestones"], record.entries, as_of),
@@ -182,6 +187,17 @@ def pain(entries: list[Entry], last: date) -> dict:
     }
 
 
+def silence(entries: list[Entry], plan: tl.Timeline, as_of: date) -> dict:
+    """Days since the last entry (since surgery if none) against the days the plan allows
+    without one on `as_of` (the phase's missed_log_days, else the protocol's)."""
+    logged = [e.date for e in entries if e.date <= as_of]
+    since = max(logged) if logged else plan.surgery_date
+    phase = plan.phase_on(as_of)
+    allowed = (phase.phase.missed_log_days if phase else None) or plan.protocol.thresholds.missed_log_days
+    days = max(0, (as_of - since).days)
+    return {"days_since_last_entry": days, "missed_log_days": allowed, "silent": phase is not None and days > allowed}
+
+
 def summary_row(report: dict) -> dict:
     """A row of the --all "who needs attention" table: open (unacknowledged) flags first."""
     open_flags = Counter(f["severity"] for f in report["flags"] if not f["acknowledged"])
@@ -198,15 +214,20 @@ def summary_row(report: dict) -> dict:
         "latest_pain": report["pain"]["latest"],
         "day": report["day"],
         "phase": report["phase"]["title"] if report["phase"] else None,
+        "silent_days": report["silence"]["days_since_last_entry"] if report.get("silence", {}).get("silent") else None,
+        "discharged_on": patient.get("discharged_on"),
         **({"problem": report["problem"]} if report.get("problem") else {}),
     }
 
 
 def attention_order(rows) -> list[dict]:
-    """Most urgent flags first, then most warnings, then worst adherence (no days yet: last)."""
+    """The contract's order: open urgent flags; then patients silent longer than their plan
+    allows (longest silence first); then open warnings; then the lowest adherence (no days
+    yet: last). Discharged patients come last."""
     def key(row):
-        ratio = row["adherence"]
-        return (-row["urgent"], -row["warning"], ratio is None, ratio or 0.0, row["name"] or "")
+        ratio, silent = row["adherence"], row.get("silent_days")
+        return (row.get("discharged_on") is not None, -row["urgent"], silent is None, -(silent or 0),
+                -row["warning"], ratio is None, ratio or 0.0, row["name"] or "")
 
     return sorted(rows, key=key)
 
@@ -231,8 +252,20 @@ def outside_plan(plan: Plan, entry: Entry) -> list[str]:
     if day is None:
         return []
     return [field for field, outside in (
-        ("weight_bearing", entry.weight_bearing not in day.weight_bearing),
+        ("weight_bearing", entry.weight_bearing not in day.weight_bearing and not _safe_side(entry, day)),
         ("activity", entry.activity is not None and entry.activity not in day.activities)) if outside]
+
+
+def _below(entry: Entry, day) -> bool:
+    """Less weight than the day allows, outside the first phase (where it is the safe side)."""
+    below = vocab.wb_rank(entry.weight_bearing) < min(map(vocab.wb_rank, day.weight_bearing))
+    return below and not _safe_side(entry, day)
+
+
+def _safe_side(entry: Entry, day) -> bool:
+    """Less weight than the first phase allows (non-weight-bearing on day 1): the safe
+    direction after surgery, never a deviation."""
+    return day.phase.start_day <= 0 and vocab.wb_rank(entry.weight_bearing) < min(map(vocab.wb_rank, day.weight_bearing))
 
 
 def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) -> list[dict]:
@@ -257,6 +290,8 @@ def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) 
             "expected_by_end": rule.weight_bearing.expected_by_end,
             "boot": rule.boot,
             "activities": list(rule.activities),
+            # as the printed plan, today and the flags word them ("sport from day 70")
+            "activity_labels": plan.activity_labels(p),
             "pain_ceiling": rule.pain_ceiling,
             "logged": {
                 "days": len(inside),
@@ -264,8 +299,8 @@ def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) 
                 "latest_weight_bearing": inside[-1].weight_bearing if inside else None,
                 "above_allowed": sum(vocab.wb_rank(e.weight_bearing) > vocab.wb_rank(d.most)
                                      for e, d in zip(inside, days)),
-                "below_allowed": sum(vocab.wb_rank(e.weight_bearing) < min(map(vocab.wb_rank, d.weight_bearing))
-                                     for e, d in zip(inside, days)),
+                # Less weight than the first phase allows is the safe direction, never counted.
+                "below_allowed": sum(_below(e, d) for e, d in zip(inside, days)),
                 "boot_worn": sum(e.boot is True for e in inside),
                 "boot_off": sum(e.boot is False for e in inside),
                 "activities": {a: acts[a] for a in vocab.ACTIVITIES if acts[a]},

@@ -47,6 +47,8 @@ def today_document(patient: Patient, plan: Timeline, entries: Sequence[Entry], o
         "plan_changes": [a.as_dict(plan.surgery_date) for a in (day_plan.changes if day_plan else ())],
         "adjustments": [a.as_dict(plan.surgery_date) for a in own.adjustments],
         "logged": entry is not None,
+        # Follow-up has ended (patient discharge): no reminders to log from the day after.
+        "follow_up_ended": patient.discharged_on is not None and patient.discharged_on <= on,
         "entry": entry.as_dict(plan.surgery_date) if entry else None,
         "flags": [f.as_dict() for f in open_flags],
         "pain_last_14_days": pain_series(entries, on, 14),

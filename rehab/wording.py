@@ -10,15 +10,25 @@ from rehab import vocab
 
 # The emergency numbers of the UK, the EU and North America; a clinic file adds its own.
 EMERGENCY_NUMBERS = "999 / 112 / 911"
-EMERGENCY_LINE = (
-    "If it gets worse, or for chest pain or sudden breathlessness, call emergency services "
-    f"({EMERGENCY_NUMBERS}) now."
-)
+
+
+def emergency_line(numbers: str = EMERGENCY_NUMBERS) -> str:
+    """The line under a red flag: the clinic's emergency number where its file gives one."""
+    return ("If it gets worse, or for chest pain or sudden breathlessness, call emergency services "
+            f"({numbers}) now.")
+
+
+EMERGENCY_LINE = emergency_line()
 NOTICE = (
     "This plan informs; it does not diagnose. It is your surgeon's plan to change: "
     "follow your surgical team's advice where it differs."
 )
 EMERGENCY_NOW = f"Call emergency services now ({EMERGENCY_NUMBERS})"
+# A report is read by the physiotherapist or surgeon, not the patient: it speaks to them.
+REPORT_NOTICE = (
+    "For the clinical team. This report summarises what the patient logged against their plan; "
+    "it informs and does not diagnose. The plan is the operating surgeon's to change."
+)
 RED_FLAG_ADVICE = (
     "Contact your surgical team now; if you cannot reach them, your out-of-hours or urgent care "
     f"service. For chest pain or sudden breathlessness, call emergency services ({EMERGENCY_NUMBERS}) now."
@@ -55,7 +65,43 @@ def act_now_line(contacts: Contacts) -> str:
     return ("Act now on a red flag (fever, calf pain or swelling, a red, leaking or opening wound, "
             "bleeding, numbness, cold toes or toes you cannot move, severe pain): "
             + act_now(contacts, False) + " For chest pain or sudden breathlessness: "
-            + act_now(contacts, True))
+            + _lower_first(act_now(contacts, True)))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def recovery_week(day: int) -> str:
+    """Day 13 is in "week 2 of recovery": people count the week they are in from one
+    (JSON's `week` stays day // 7, the weeks completed)."""
+    return f"week {day // 7 + 1} of recovery"
+
+
+def days_until(days: int) -> str:
+    """'today', 'tomorrow', 'in 5 days': as every view says it."""
+    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+
+
+def entry_summary(entry: dict) -> str:
+    """An entry as `log` confirms it and `today` repeats it, in the same words: 'pain 3/10,
+    partial weight-bearing, boot on, walking, 37.2 °C, swelling mild; milestone: wound-review'."""
+    parts = [f"pain {entry['pain']}/10", vocab.WEIGHT_BEARING_LABEL[entry["weight_bearing"]]]
+    if entry.get("boot") is not None:
+        parts.append("boot on" if entry["boot"] else "boot off")
+    if entry.get("activity"):
+        parts.append(entry["activity"])
+    if entry.get("temperature") is not None:
+        parts.append(f"{entry['temperature']:.1f} °C")
+    if entry.get("swelling"):
+        parts.append(f"swelling {entry['swelling']}")
+    if entry.get("exercises"):
+        parts.append(f"exercises {entry['exercises']}")
+    text = ", ".join(parts)
+    milestones = entry.get("milestones") or ()
+    if milestones:
+        text += f"; milestone{'s' if len(milestones) > 1 else ''}: {', '.join(milestones)}"
+    return text
 
 
 def day_span(start: int, end: int | None) -> str:
@@ -81,6 +127,16 @@ def weight_bearing_list(levels: list[str] | tuple[str, ...]) -> str:
 BOOT_WORDS = {True: "yes", False: "no", None: ""}
 # Whether a plan expects the boot (None: not said), as a report's tables and charts print it.
 BOOT_PLAN = {True: "boot", False: "no boot", None: "–"}
+
+
+def before_surgery(day: date, surgery: date) -> str:
+    """A day that cannot be logged or a follow-up that cannot end: before day 0."""
+    return f"{day.isoformat()} is before the surgery date ({surgery.isoformat()})"
+
+
+def already_logged(day: date) -> str:
+    """Logging a day that has an entry, without --replace (log's check and the store's)."""
+    return f"{day.isoformat()} already has an entry; add --replace to change it (the old values are kept)"
 
 
 def patient_line(person: dict | None) -> str | None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import random
 import sys
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from statistics import mean
 
 from rehab import deviations, vocab

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import mode, one_line
+from conftest import mode, ok, one_line
 
 from rehab import __version__
 from rehab.protocols.loader import BUILTIN_DIR
@@ -37,7 +37,7 @@ def test_text_has_dates_with_weekdays(rehab):
     for label in ("Sun 1 Mar 2026", "Sun 15 Mar 2026", "Sun 12 Apr 2026", "Sun 24 May 2026",
                   "Sun 10 May 2026", "Tue 1 Sep 2026", "Mon 1 Mar 2027"):
         assert label in out, label
-    assert "Fri 20 Mar 2026 is day 19 (week 2)" in out
+    assert "Fri 20 Mar 2026 is day 19, in week 3 of recovery" in out
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_text_day_before_surgery_is_singular(rehab):
 def test_surgery_today(rehab):
     result = rehab("timeline", "--surgery-date", "today", "--procedure", "os trigonum excision")
     assert result.exit_code == 0, result.stderr
-    assert "is day 0 (week 0)" in result.stdout
+    assert "is day 0, in week 1 of recovery" in result.stdout
     assert "▶" in row(result.stdout, "days 0–13")
     doc = json.loads(rehab("timeline", "--surgery-date", "today", "--procedure", "debridement", "--json").stdout)
     assert doc["surgery_date"] == date.today().isoformat()
@@ -388,3 +388,35 @@ def test_a_calendar_does_not_read_the_clinic_file_it_never_prints(rehab, isolate
     result = rehab(*PLAN, "--format", "ics")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("BEGIN:VCALENDAR")
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80, 120])
+def test_timeline_wraps_clinical_words_and_never_cuts_them(rehab, monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", str(columns))
+    result = rehab("timeline", "--surgery-date", "2026-03-02", "--procedure", "fhl", "--date", "2026-03-31")
+    assert result.exit_code == 0, result.stderr
+    assert "…" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= columns
+    flat = " ".join(result.stdout.replace("│", " ").split())
+    for word in ("toe-touch", "as-tolerated", "Weight-bearing" if columns >= 80 else "weight-bearing:"):
+        assert word in flat
+    assert "day 29, in week 5 of recovery" in flat
+
+
+def test_an_ad_hoc_timeline_marks_no_milestone_done(rehab):
+    result = rehab("timeline", "--surgery-date", "2026-03-02", "--procedure", "fhl", "--date", "2026-05-31")
+    assert result.exit_code == 0 and "✓" not in result.stdout
+
+
+def test_markdown_plan_names_the_clinics_numbers_for_a_red_flag(rehab, isolated):
+    """As on the printed plan: the team's number and the out-of-hours number, from clinic.yaml."""
+    args = ("timeline", "--surgery-date", "2026-03-02", "--procedure", "fhl-release", "--format", "markdown")
+    generic = ok(rehab(*args)).stdout
+    assert "020 7946 0000" not in generic and "Contact your surgical team" in generic
+    folder = isolated / "home" / "config" / "rehab"
+    folder.mkdir(parents=True)
+    (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 020 7946 0000\n"
+                                        "out_of_hours_phone: 020 7946 0999\n", encoding="utf-8")
+    text = ok(rehab(*args)).stdout
+    advice = text.split("## When to get help now", 1)[1]
+    assert "020 7946 0000" in advice and "020 7946 0999" in advice

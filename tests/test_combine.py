@@ -136,3 +136,69 @@ def test_unknown_procedure_in_a_combination_is_refused():
         find_combined(["fhl-release", "nonsense"])
     with pytest.raises(RehabError):
         find_combined("fhl-release+")
+
+
+# Each threshold: (field, value in one protocol, value in the other, the more cautious one).
+# Smaller flags sooner everywhere except the pain-rising look-back window: a longer window
+# finds a lower earlier pain to rise from, so the LARGER window is the cautious one.
+CAUTIOUS_TABLE = [
+    ("pain_spike", 4, 2, 2),
+    ("pain_rise", 3, 2, 2),
+    ("pain_rising_entries", 2, 4, 2),
+    ("pain_rising_within_days", 7, 14, 14),
+    ("pain_not_settling_days", 5, 3, 3),
+    ("severe_pain", 7, 9, 7),
+    ("weight_bearing_grace_days", 0, 3, 0),
+    ("missed_milestone_grace_days", 5, 1, 1),
+    ("missed_log_days", 2, 5, 2),
+    ("fever_celsius", 38.5, 37.8, 37.8),
+]
+
+
+def _early_late(ceiling: int, **phase_more) -> list[dict]:
+    return [_phase("early", "0 weeks", "2 weeks", ["partial"], "partial", False, ["rest"], ceiling, **phase_more),
+            _phase("late", "2 weeks", None, ["full"], "full", False, ["rest"], ceiling)]
+
+
+@pytest.mark.parametrize(("field", "one", "other", "cautious"), CAUTIOUS_TABLE)
+def test_each_combined_threshold_takes_its_truly_more_cautious_value(field, one, other, cautious):
+    x = protocol("xray", _early_late(4), **{field: one})
+    y = protocol("yank", _early_late(4), **{field: other})
+    assert getattr(combine([x, y]).thresholds, field) == cautious
+    assert getattr(combine([y, x]).thresholds, field) == cautious
+
+
+def test_every_threshold_field_has_its_direction_decided():
+    from rehab.protocols.models import Thresholds
+    assert sorted(f for f, *_ in CAUTIOUS_TABLE) == sorted(Thresholds.model_fields)
+
+
+def test_a_phase_own_missed_log_days_takes_the_sooner_reminder():
+    x = protocol("xray", _early_late(4, missed_log_days=4))
+    y = protocol("yank", _early_late(4, missed_log_days=2))
+    z = protocol("zulu", _early_late(4))
+    assert combine([x, y]).phases[0].missed_log_days == 2
+    assert combine([x, z]).phases[0].missed_log_days == 4  # only one sets it
+
+
+def test_combined_longer_look_back_flags_a_rise_that_the_shorter_window_misses():
+    """The behaviour behind the table: pain low 10 days ago, then raised twice. A 7-day window
+    no longer sees the low day; the combined plan (7 and 14 days) must still flag it."""
+    x = protocol("xray", _early_late(10), pain_rising_within_days=7)
+    y = protocol("yank", _early_late(10), pain_rising_within_days=14)
+    assert _rising(y) and _rising(combine([x, y])) and _rising(combine([y, x]))
+    assert not _rising(x)
+
+
+def _rising(plan: Protocol) -> list[int]:
+    """The days pain-rising flags for: pain 1/10 on day 1, then 3/10 on days 9 and 10."""
+    from datetime import date, timedelta
+
+    from rehab.deviations import evaluate
+    from rehab.model import Entry
+    from rehab.timeline import build
+    surgery = date(2026, 3, 1)
+    entries = [Entry(date=surgery + timedelta(days=d), pain=p, weight_bearing="partial")
+               for d, p in ((1, 1), (9, 3), (10, 3))]
+    flags = evaluate(build(plan, surgery), entries, surgery + timedelta(days=10))
+    return [(f.date - surgery).days for f in flags if f.rule == "pain-rising"]

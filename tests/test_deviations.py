@@ -126,7 +126,7 @@ CASES = [
     ("weight-bearing-behind", [entry(44, wb="as-tolerated")], 44, []),
     ("weight-bearing-behind", [entry(45, wb="full")], 45, []),
     # activity-ahead: sport listed from day 42 but gated by return-to-sport (day 70)
-    ("activity-ahead", [entry(69, activity="sport")], 69, [69]),
+    ("activity-ahead", [entry(69, activity="sport")], 69, [69]),  # info: see the severity test
     ("activity-ahead", [entry(70, activity="sport")], 70, []),
     ("activity-ahead", [entry(20, activity="sport")], 20, [20]),
     # low-impact listed from day 14 but gated by low-impact-activity (day 42)
@@ -170,7 +170,8 @@ CONTRACT_SEVERITY = {"red-flag": "urgent", "pain-severe": "urgent", "weight-bear
 def test_rule_at_its_boundary(rule, entries, as_of, expected):
     flags = evaluate(TL, entries, on(as_of))
     assert days_of(flags, rule) == expected
-    assert all(f.severity == CONTRACT_SEVERITY.get(rule, "warning") for f in flags if f.rule == rule)
+    early_sport = {f for f in flags if f.rule == "activity-ahead" and "as tolerated" in f.message}  # info, tested below
+    assert all(f.severity == CONTRACT_SEVERITY.get(rule, "warning") for f in flags if f.rule == rule and f not in early_sport)
 
 
 def test_rules_are_the_contracts_in_its_order():
@@ -432,3 +433,38 @@ def test_flag_key_and_dict():
     assert f.key == ("2026-03-04", "red-flag", "fever")
     assert f.as_dict() == {"date": "2026-03-04", "rule": "red-flag", "severity": "urgent",
                            "message": "Call.", "subject": "fever", "until": None, "corrected": False}
+
+
+@pytest.mark.parametrize("protocol_id", ["fhl-release", "arthroscopic-debridement"])
+def test_less_weight_than_the_first_phase_allows_is_never_a_deviation(protocol_id):
+    """Non-weight-bearing on days 0-2 is below the first phase's allowed set: the safe side,
+    so no flag of any severity (behind applies only after a phase's end and its grace)."""
+    tl = build(find(protocol_id), SURGERY)
+    first = tl.phases[0]
+    assert "none" not in first.phase.weight_bearing.allowed  # really below the allowed set
+    entries = [Entry(date=on(day), pain=2, weight_bearing="none", boot=first.phase.boot)
+               for day in range(3)]
+    for day in range(3):
+        assert [f.as_dict() for f in evaluate(tl, entries, on(day))] == []
+    # The same level logged a day past the first phase's end and grace is behind (info only).
+    late = on(first.end_day + tl.protocol.thresholds.weight_bearing_grace_days + 1)
+    flags = evaluate(tl, [*entries, Entry(date=late, pain=2, weight_bearing="none")], late)
+    assert {(f.rule, f.severity) for f in flags if f.rule != "missed-log"} == {("weight-bearing-behind", "info")}
+
+
+@pytest.mark.parametrize("day, severity", [
+    (20, "warning"), (41, "warning"),     # before week 6: against the plan
+    (42, "info"), (69, "info"),           # week 6 to the window: earlier than usual, as tolerated
+    (70, None),                           # the return-to-sport window: allowed
+])
+def test_sport_from_week_six_before_its_window_is_info(day, severity):
+    flags = [f for f in evaluate(TL, [entry(day, activity="sport")], on(day)) if f.rule == "activity-ahead"]
+    assert [f.severity for f in flags] == ([severity] if severity else [])
+    if severity == "info":
+        assert "Earlier than usual; as tolerated." in flags[0].message
+
+
+def test_early_sport_and_earlier_sport_are_separate_episodes():
+    flags = evaluate(TL, daily(40, 43, activity="sport"), on(43))
+    assert [(days_of([f], "activity-ahead"), f.severity) for f in flags if f.rule == "activity-ahead"] == [
+        ([40], "warning"), ([42], "info")]

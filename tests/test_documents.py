@@ -146,7 +146,8 @@ def test_timeline_pdf_is_one_page_with_every_key_date(timeline_pdfs, pid, paper)
     assert len(pages) == 1
     text = pages[0]
     for needle in (LONG_NAME, SURGEON, "Left ankle", plan.protocol.name, wording.NOTICE,
-                   wording.RED_FLAG_ADVICE, "Today: day 23", CLINIC["phone"], CLINIC["address"],
+                   wording.act_now(wording.Contacts.of(CLINIC), False), "Today: day 23", CLINIC["phone"],
+                   CLINIC["address"],
                    wording.date_label(SURGERY), *key_dates(plan)):
         assert flat(needle) in text, needle
     for phase in plan.phases:
@@ -191,7 +192,8 @@ def test_timeline_html(tmp_path):
     text = parsed.all_text
     assert "<script>alert(1)</script> Zoë" in text
     assert "size: letter" in html and "@page" in html
-    for needle in (wording.NOTICE, wording.RED_FLAG_ADVICE, SURGEON, CLINIC["email"], *key_dates(plan)):
+    for needle in (wording.NOTICE, wording.act_now(wording.Contacts.of(CLINIC), False), SURGEON, CLINIC["email"],
+                   *key_dates(plan)):
         assert flat(needle) in text, needle
     assert any(tag == "svg" for tag, _ in parsed.tags)
     assert "size: A4" in timeline_html(plan, None, TODAY, {}, "a4")
@@ -211,12 +213,20 @@ def test_ics_dates_match_the_timeline(surgery):
     calendar = Calendar.from_ical(timeline_ics(plan, None))
     assert str(calendar["VERSION"]) == "2.0" and "rehab" in str(calendar["PRODID"])
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
-    assert len(events) == len(plan.milestones) + len(plan.phases)
+    # "New normal" (6-12 months) is two one-day events, at the window's start and at its end
+    assert len(events) == len(plan.milestones) + len(plan.phases) + 1
     stem = f"fhl-release-{surgery}"
     for m in plan.milestones:
         event = events[f"{stem}-milestone-{m.id}@rehab"]
         start, end = event.decoded("DTSTART"), event.decoded("DTEND")
         assert type(start) is date and type(end) is date  # all-day, VALUE=DATE
+        if m.id == "new-baseline":
+            closes = events[f"{stem}-milestone-{m.id}-end@rehab"]
+            assert (start, end) == (m.date, m.date + timedelta(days=1))
+            assert (closes.decoded("DTSTART"), closes.decoded("DTEND")) == (m.end_date, m.end_date + timedelta(days=1))
+            assert str(event["SUMMARY"]).startswith(m.title) and "opens" in str(event["SUMMARY"])
+            assert "closes" in str(closes["SUMMARY"])
+            continue
         assert (start, end) == (m.date, m.last_date + timedelta(days=1))
         assert str(event["SUMMARY"]) == m.title
     for p in plan.phases:
@@ -245,6 +255,35 @@ def test_the_pdf_renderer_returns_what_it_could_not_draw_and_prints_nothing(caps
     assert missing == "日本" and handle.getvalue().startswith(b"%PDF")
     assert capsys.readouterr() == ("", "")
     assert formats.TIMELINE["pdf"].write(io.BytesIO(), PlanDocument(plan, person("Zoë"), TODAY)) == ""
+
+
+def test_ics_a_later_file_updates_the_events_with_a_higher_sequence(monkeypatch):
+    from rehab.render import ics
+
+    plan = tl.build(find("os-trigonum-excision"), SURGERY)
+
+    def sequences():
+        events = Calendar.from_ical(timeline_ics(plan, person())).walk("VEVENT")
+        return {int(e["SEQUENCE"]) for e in events}
+
+    first = sequences()
+    real = ics.datetime
+
+    class Later(real):
+        @classmethod
+        def now(cls, tz=None):
+            return real.now(tz) + timedelta(hours=1)
+
+    monkeypatch.setattr(ics, "datetime", Later)
+    later = sequences()
+    assert len(first) == len(later) == 1 and min(later) >= max(first) + 60
+
+
+def test_ics_phase_activities_say_when_sport_opens():
+    plan = tl.build(find("fhl-release"), SURGERY)
+    events = Calendar.from_ical(timeline_ics(plan, None)).walk("VEVENT")
+    phase = next(e for e in events if "Return to activity" in str(e["SUMMARY"]))
+    assert "sport from day 70" in str(phase["DESCRIPTION"])
 
 
 def test_ics_uids_are_stable_per_patient():
@@ -337,16 +376,20 @@ def test_report_pdf(reports, one_pdf):
         assert needle in text, needle
     for flag in reports[0]["flags"]:
         assert flag["rule"] in text and flat(flag["message"]) in text, flag
-    assert all(flat(wording.NOTICE) in page for page in one_pdf)
+    # a report speaks to the clinician; "your surgeon's plan" is the patient's printed plan's
+    assert all(flat(wording.REPORT_NOTICE) in page and flat(wording.NOTICE) not in page for page in one_pdf)
 
 
 def test_report_pdf_all_opens_with_the_summary_and_a_page_per_patient(all_pdf, summary):
     assert "Who needs attention" in all_pdf[0]
     assert all_pdf[0].index("Zoë Łukasiewicz") < all_pdf[0].index("Amir Haddad")  # the urgent one first
     starts = [i for i, page in enumerate(all_pdf) if page.startswith("Progress report:")]
-    assert [all_pdf[i].split(" Patient:")[0] for i in starts] == [
+    assert [all_pdf[i].split(" Patient:")[0].split(" OPEN RED FLAGS:")[0] for i in starts] == [
         "Progress report: Zoë Łukasiewicz", "Progress report: Amir Haddad"]
-    assert all(flat(wording.NOTICE) in page for page in all_pdf)
+    # Zoë's unacknowledged red flag heads her report
+    assert "OPEN RED FLAGS: 2026-03-19: calf-pain" in all_pdf[starts[0]]
+    assert "OPEN RED FLAGS" not in all_pdf[starts[1]]
+    assert all(flat(wording.REPORT_NOTICE) in page for page in all_pdf)
     assert summary[0]["urgent"] >= 1
 
 
@@ -361,7 +404,8 @@ def test_report_html(reports, summary):
     assert reordered.index("Progress report: Zoë") < reordered.index("Progress report: Amir")
     for flag in reports[0]["flags"]:
         assert flat(flag["message"]) in text
-    assert text.count(wording.NOTICE) == 1  # in the footer every printed page repeats
+    assert text.count(wording.REPORT_NOTICE) == 1  # in the footer every printed page repeats
+    assert wording.NOTICE not in text
     assert sum(tag == "svg" for tag, _ in parsed.tags) == 4  # pain and weight-bearing, per patient
     single = Tags(report_html(reports[:1], None)).all_text
     assert "Who needs attention" not in single
@@ -446,12 +490,13 @@ def test_json(reports):
 def test_clinic_details_from_file_and_options(isolated):
     folder = isolated / "home" / "config" / "rehab"
     assert config.clinic(None, None, None) == dict.fromkeys(
-        ("name", "phone", "email", "address", "emergency_phone"))
+        ("name", "phone", "out_of_hours_phone", "email", "address", "emergency_phone"))
     folder.mkdir(parents=True)
-    (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 0207\naddress: 1 Road\nemail:\n", encoding="utf-8")
+    (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 0207\naddress: 1 Road\nemail:\n"
+                                        "out_of_hours_phone: 0208\n", encoding="utf-8")
     got = config.clinic(None, None, "desk@example.org")
     assert got == {"name": "Ankle Unit", "phone": "0207", "email": "desk@example.org", "address": "1 Road",
-                   "emergency_phone": None}
+                   "emergency_phone": None, "out_of_hours_phone": "0208"}
     assert config.clinic("Other", "1", None)["name"] == "Other"
 
 
@@ -506,3 +551,24 @@ def test_clinic_csv_from_entries_matches_the_csv_of_full_reports(tmp_path):
     tabular.write_entry_rows(direct, [(patient, in_range, flags)])
     assert direct.getvalue() == full.getvalue()
     assert len(full.getvalue().splitlines()) == 4  # header + the three entries from day 1
+
+
+def test_report_entries_do_not_star_less_weight_in_the_first_phase():
+    plan = tl.build(find("fhl-release"), SURGERY)
+    phases = tl.to_dict(plan, None)["phases"]
+    none_day1 = {"date": "2026-03-03", "day": 1, "pain": 3, "weight_bearing": "none", "boot": True,
+                 "activity": "rest", "symptoms": [], "milestones": [], "note": None}
+    full_day1 = {**none_day1, "weight_bearing": "full"}
+    none_day20 = {**none_day1, "date": "2026-03-22", "day": 20}
+    from rehab.render.documents import _entry_row
+
+    assert _entry_row(none_day1, phases)[3] == "NWB"
+    assert _entry_row(full_day1, phases)[3] == "FWB *"
+    assert _entry_row(none_day20, phases)[3] == "NWB *"
+
+
+def test_the_printed_plan_counts_the_week_the_patient_is_in():
+    plan = tl.build(find("fhl-release"), SURGERY)
+    pages = pdf_pages(timeline_pdf(plan, person(), SURGERY + timedelta(days=19), {}, "a4"))
+    assert "day 19 after surgery (week 3 of recovery)" in pages[0]
+    assert "Possible blood clot" in " ".join(pages) and "Blood clot in the leg" not in " ".join(pages)

@@ -44,17 +44,24 @@ def test_installed_command_logs_and_reads_back(env, db_path):
     assert refused.stderr.strip() == "rehab: missing --weight-bearing (give it as an option; prompting needs a terminal)"
 
 
-def test_log_prompts_on_a_terminal_and_asks_again_after_a_bad_answer(env):
-    """A real pseudo-terminal: Rich prompts for what is missing, and a bad answer is asked again."""
+def _log_on_a_terminal(env, surgery_days_ago: int):
+    """`rehab log` for a new patient, its input and output a real pseudo-terminal."""
     import pty
-    import select
 
-    surgery = TODAY - timedelta(days=5)
+    surgery = TODAY - timedelta(days=surgery_days_ago)
     run(env, "patient", "add", "Ann Lee", "--surgery-date", surgery.isoformat(), "--procedure", "fhl-release")
     controller, terminal = pty.openpty()
     proc = subprocess.Popen([REHAB, "log"], env={**env, "COLUMNS": "200"}, stdin=terminal, stdout=terminal,
                             stderr=terminal, close_fds=True)
     os.close(terminal)
+    return controller, proc
+
+
+def test_log_prompts_on_a_terminal_and_asks_again_after_a_bad_answer(env):
+    """A real pseudo-terminal: Rich prompts for what is missing, and a bad answer is asked again."""
+    import select
+
+    controller, proc = _log_on_a_terminal(env, surgery_days_ago=5)
     seen = b""
 
     def read_until(text: bytes):
@@ -70,7 +77,43 @@ def test_log_prompts_on_a_terminal_and_asks_again_after_a_bad_answer(env):
     os.write(controller, b"4\n")
     read_until(b"Weight-bearing [none/toe-touch/partial/as-tolerated/full]")
     os.write(controller, b"PWB\n")
+    # Day 5 of a plan that expects the boot: whether it was worn is asked, not left unrecorded.
+    read_until(b"Did you wear the boot today? [yes/no]")
+    os.write(controller, b"y\n")
+    read_until(b"boot on")
     assert proc.wait(timeout=60) == 0, seen
     os.close(controller)
     entries = json.loads(run(env, "history", "--json").stdout)
-    assert [(e["pain"], e["weight_bearing"]) for e in entries] == [(4, "partial")]
+    assert [(e["pain"], e["weight_bearing"], e["boot"]) for e in entries] == [(4, "partial", True)]
+
+
+def test_ctrl_c_at_a_log_prompt_says_nothing_was_written_on_a_line_of_its_own(env):
+    import select
+    import signal
+    import time
+
+    controller, proc = _log_on_a_terminal(env, surgery_days_ago=30)  # no boot question on day 30
+    seen = b""
+    while b"Pain now" not in seen:
+        ready, _, _ = select.select([controller], [], [], 30)
+        assert ready, seen
+        seen += os.read(controller, 4096)
+    time.sleep(0.5)  # the prompt is printed a moment before the terminal is read: wait for the read
+    proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+    code = proc.wait(timeout=60)
+    while True:
+        ready, _, _ = select.select([controller], [], [], 1)
+        if not ready:
+            break
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(controller)
+    lines = seen.decode().replace("\r", "").split("\n")
+    assert code == 130
+    assert "rehab: aborted; nothing was written" in lines, lines
+    assert json.loads(run(env, "history", "--json").stdout) == []

@@ -24,9 +24,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
 from conftest import in_folder, iso, ok, one_line, snapshot
 
 TODAY = date.today()
@@ -144,23 +141,23 @@ def test_a_folder_that_cannot_be_written(rehab, tmp_path):
 
 
 @pytest.fixture
-def disk_full(journal):
+def disk_full(journal, monkeypatch):
     """Make SQLite itself report SQLITE_FULL ("database or disk is full") as soon as the file
     would grow: every connection opened from now on gets PRAGMA max_page_count = its current
-    size. This hooks SQLAlchemy's connect event (the library), not rehab's code."""
+    size. This wraps the standard library's sqlite3.connect, not rehab's code."""
     with sqlite3.connect(journal) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.close()
+    connect = sqlite3.connect
 
-    def cap(dbapi_connection, _record):
-        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+    def capped(*args, **kwargs):
+        raw = connect(*args, **kwargs)
+        raw.execute(f"PRAGMA max_page_count = {pages}")
+        return raw
 
-    event.listen(Engine, "connect", cap)
-    try:
-        yield journal
-    finally:
-        event.remove(Engine, "connect", cap)
+    monkeypatch.setattr(sqlite3, "connect", capped)
+    return journal
 
 
 def test_a_full_disk_during_an_import_writes_nothing(rehab, disk_full, tmp_path):

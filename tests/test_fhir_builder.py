@@ -65,7 +65,8 @@ def make_record(**patient_changes) -> PatientRecord:
 def patient_data(record: PatientRecord, as_of: date = AS_OF) -> fhir.PatientData:
     """What the export command gathers: the patient's own plan and the flags against it."""
     plan = effective(tl.build(find(record.patient.procedure), record.patient.surgery_date), record.adjustments)
-    return fhir.PatientData(record, plan, deviations.evaluate(plan, record.entries, as_of))
+    return fhir.PatientData(record, plan, deviations.evaluate(plan, record.entries, as_of, revisions=record.revisions,
+                                                              discharged_on=record.patient.discharged_on))
 
 
 def export(*records: PatientRecord, as_of: date = AS_OF) -> dict:

@@ -9,6 +9,8 @@ import stat
 import subprocess
 import sys
 
+import pytest
+
 from conftest import snapshot
 from fhir_check import check_bundle, observations, of_type
 
@@ -80,29 +82,29 @@ def test_the_bundle_validates_and_says_what_was_logged(rehab, tmp_path):
         assert periods[f"phase:{p['id']}"].get("end") == p["end_date"]
 
 
-def test_temperature_scores_measures_plan_changes_and_discharge_from_the_database(rehab, tmp_path, db_path):
-    from datetime import date
-
-    from rehab import store
-    from rehab.model import Entry, Measure, Score
-
+def test_temperature_scores_measures_plan_changes_and_discharge_from_the_command_line(rehab, tmp_path):
     logged(rehab)
-    moved = rehab("plan", "move", "wound-review", "-p", "ana", "--to", "day 17", "--by", "Dr Okafor")
-    assert moved.exit_code == 0, moved.stderr
-    db = store.open_store(str(db_path))
-    # Through the store's own API, as `log --temperature`, `score`, `measure` and
-    # `patient discharge` write them.
-    db.log("ana", date(2025, 3, 4), lambda old: Entry(date(2025, 3, 4), 3, "partial", boot=True, temperature=38.3,
-                                                     swelling="mild", exercises="done"), False)
-    db.add_score("ana", Score(None, "lefs", date(2025, 3, 20), tuple([1] * 20), 20))
-    db.add_measure("ana", Measure(None, "knee-to-wall", date(2025, 3, 20), "operated", 4.5))
-    db.discharge("ben", date(2025, 3, 20))
+    lefs = ",".join(["1"] * 20)
+    for step in [
+        ("plan", "move", "wound-review", "-p", "ana", "--to", "day 17", "--by", "Dr Okafor"),
+        ("log", "-p", "ana", "--date", "2025-03-04", "--pain", "3", "--weight-bearing", "partial", "--boot",
+         "--temperature", "100.9F", "--swelling", "mild", "--exercises", "done"),
+        ("score", "lefs", "-p", "ana", "--date", "2025-03-20", "--answers", lefs),
+        ("measure", "knee-to-wall", "4.5", "-p", "ana", "--date", "2025-03-20"),
+        ("patient", "discharge", "ben", "--date", "2025-03-20"),
+    ]:
+        result = rehab(*step)
+        assert result.exit_code == 0, (step, result.stderr)
     resources = check_bundle(export(rehab, tmp_path / "b.json"))
     patients = {p["identifier"][0]["value"]: f"urn:uuid:{p['id']}" for p in of_type(resources, "Patient")}
     temperature = observations(resources, LOINC, "8310-5")
     assert list(temperature) == ["2025-03-04"]
-    assert temperature["2025-03-04"]["valueQuantity"]["value"] == 38.3
+    assert temperature["2025-03-04"]["valueQuantity"]["value"] == 38.3  # 100.9 °F, stored in °C
     assert temperature["2025-03-04"]["subject"]["reference"] == patients["ana"]
+    # A fever by temperature alone is a red flag (contract), and the Bundle has it, still open.
+    fever = [f for f in of_type(resources, "Flag")
+             if f["period"]["start"] == "2025-03-04" and f["code"]["coding"][0]["code"] == "red-flag"]
+    assert [f["status"] for f in fever] == ["active"]
     swelling = observations(resources, "https://rehab.invalid/fhir/CodeSystem/observation", "swelling")
     assert swelling["2025-03-04"]["valueCodeableConcept"]["coding"][0]["code"] == "mild"
     (score,) = [o for o in of_type(resources, "Observation") if "derivedFrom" in o]
@@ -118,6 +120,23 @@ def test_temperature_scores_measures_plan_changes_and_discharge_from_the_databas
              if a["detail"]["code"]["coding"][0]["code"] == "milestone:wound-review"]
     assert wound[0]["scheduledPeriod"]["start"] == "2025-03-17"  # day 17: the move, not day 14
     assert "Dr Okafor" in plans[patients["ana"]]["note"][0]["text"]
+
+
+def test_a_red_flag_corrected_away_stays_in_the_bundle(rehab, tmp_path):
+    logged(rehab)
+    # Ana takes the calf pain back off 2 March: the day is amended, its red flag kept.
+    fixed = rehab("log", "-p", "ana", "--date", "2025-03-02", "--pain", "8", "--weight-bearing", "partial", "--boot",
+                  "--replace", "--clear-symptoms")
+    assert fixed.exit_code == 0, fixed.stderr
+    resources = check_bundle(export(rehab, tmp_path / "b.json"))
+    pain = observations(resources, LOINC, "72514-3")
+    assert pain["2025-03-02"]["status"] == "amended"
+    red = [f for f in of_type(resources, "Flag")
+           if f["period"]["start"] == "2025-03-02" and f["code"]["coding"][0]["code"] == "red-flag"]
+    assert len(red) == 1 and "corrected" in red[0]["code"]["text"]
+    symptoms = [o for o in of_type(resources, "Observation")
+                if o["code"]["coding"][0]["system"] == "https://rehab.invalid/fhir/CodeSystem/symptom"]
+    assert symptoms == []  # the day as it stands now: no symptom
 
 
 def test_two_exports_differ_only_in_the_timestamp(rehab, tmp_path):
@@ -218,3 +237,48 @@ def test_only_the_fhir_export_imports_the_fhir_models(tmp_path):
     assert "fhir" not in imported("export", "--output", str(tmp_path / "backup.json"))
     assert "fhir" not in imported("today", "--date", "2025-02-02")
     assert "fhir" in imported("export", "--format", "fhir", "--output", str(tmp_path / "ida.json"))
+
+
+TARGETS = ["sqlite"] + (["postgresql"] if os.environ.get("REHAB_TEST_POSTGRES_URL") else [])
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_the_same_bundle_after_a_backup_is_restored(rehab, tmp_path, db_path, target):
+    """Ids come from what names each record, not from rows: a backup restored into another
+    database (PostgreSQL too) gives the same Bundle, byte for byte apart from the timestamp."""
+    from datetime import date
+
+    from rehab import store
+    from rehab.model import Measure, Score
+
+    logged(rehab)
+    db = store.open_store(str(db_path))
+    db.add_score("ana", Score(None, "faam-adl", date(2025, 3, 20), tuple([3] * 21), 75.0))
+    db.add_score("ana", Score(None, "faam-adl", date(2025, 3, 20), tuple([4] * 21), 100.0))
+    db.add_measure("ana", Measure(None, "calf-raises", date(2025, 3, 21), "other", 22))
+    assert rehab("plan", "adjust", "-p", "ana", "--from", "day 3", "--until", "day 9", "--pain-ceiling", "8").exit_code == 0
+    assert rehab("export", "--output", tmp_path / "backup.json").exit_code == 0
+    if target == "sqlite":
+        other = str(tmp_path / "restored.db")
+    else:
+        from sqlalchemy import create_engine, text
+
+        other = os.environ["REHAB_TEST_POSTGRES_URL"]
+        engine = create_engine(other)
+        with engine.begin() as conn:  # a clean schema, as the store's tests make one
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    restored = rehab("--db", other, "import", tmp_path / "backup.json")
+    assert restored.exit_code == 0, restored.stderr
+    first = export(rehab, tmp_path / "first.json")
+    second = rehab("--db", other, "export", "--format", "fhir", "--output", tmp_path / "second.json", "--date", AS_OF)
+    assert second.exit_code == 0, second.stderr
+    a = (tmp_path / "first.json").read_text(encoding="utf-8")
+    b = (tmp_path / "second.json").read_text(encoding="utf-8")
+    assert a.split("\n", 1)[1] == b.split("\n", 1)[1]  # every entry line; the first holds the timestamp
+    resources = check_bundle(first)
+    # What the restore had to carry is there: both same-day scores, the measure, the change.
+    assert len(of_type(resources, "QuestionnaireResponse")) == 2
+    assert len([o for o in of_type(resources, "Observation") if "bodySite" in o]) == 1
+    assert any("note" in p for p in of_type(resources, "CarePlan"))

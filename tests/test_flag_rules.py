@@ -202,3 +202,12 @@ def test_an_unacknowledged_red_flag_is_still_open_60_days_later():
     flags = evaluate(TL, daily(0, 3) + [entry(4, symptoms=("calf-pain",))] + daily(5, 64), on(64))
     assert [f.rule for f in open_flags(flags, set(), on(64))] == ["red-flag"]
     assert open_flags(flags, {only(flags, "red-flag").key}, on(64)) == []
+
+
+def test_after_discharge_an_old_silence_is_no_longer_shown_in_today():
+    entries = daily(0, 29)
+    flags = evaluate(TL, entries, on(100), discharged_on=on(90))
+    assert [f.rule for f in open_flags(flags, set(), on(100), last_logged=on(29))] == ["missed-log"]
+    assert open_flags(flags, set(), on(100), last_logged=on(29), discharged_on=on(90)) == []
+    # before the discharge day it is still shown
+    assert len(open_flags(flags, set(), on(89), last_logged=on(29), discharged_on=on(90))) == 1

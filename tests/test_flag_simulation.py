@@ -24,3 +24,11 @@ def test_each_trouble_pattern_is_flagged_in_time(protocol_id):
         print(row)
         assert row["flagged"] == PATIENTS, row
         assert row["within_bound"] == PATIENTS, row
+
+
+def test_the_same_patients_would_be_noisy_with_a_2_point_rise():
+    """Why the built-ins set pain_rise 3: with the contract's default of 2, +-1 noise alone
+    rises 2 points above a recent low often enough to warn several times per patient."""
+    figures = adherent_figures("fhl-release", contract_defaults=True)
+    print(figures)
+    assert figures["mean_warnings"] > 0.5 and set(figures["by_rule"]) == {"pain-rising"}

@@ -114,7 +114,7 @@ def test_log_then_today_and_history(rehab):
     history = json.loads(rehab("history", "--json").stdout)
     assert history == [{"date": TODAY.isoformat(), "day": 20, "pain": 3, "weight_bearing": "partial",
                         "boot": True, "activity": "walking", "symptoms": [], "milestones": [], "note": "fine",
-                        "temperature": None, "swelling": None, "exercises": None}]
+                        "temperature": None, "swelling": None, "exercises": None, "revisions": []}]
 
 
 def test_weight_bearing_abbreviations_and_any_case(rehab):
@@ -424,3 +424,64 @@ def test_an_open_milestone_window_is_zero_days_away(rehab):
     assert following["id"] == "return-to-sport"
     assert (following["in_days"], following["open"]) == (0, True)
     assert "open until" in rehab("today").stdout
+
+
+@pytest.mark.parametrize("columns", [40, 80, 160])
+def test_history_shows_the_milestones_logged_at_any_width(rehab, monkeypatch, columns):
+    add(rehab)
+    assert log(rehab, TODAY - timedelta(days=1), "--milestone", "wound-review").exit_code == 0
+    assert log(rehab, TODAY).exit_code == 0
+    monkeypatch.setenv("COLUMNS", str(columns))
+    text = rehab("history").stdout
+    assert max(len(line) for line in text.splitlines()) <= columns
+    assert "wound-review" in text.replace("\n", "").replace("│", "").replace(" ", "")
+
+
+def test_today_words_the_week_the_activities_and_the_entry_as_log_confirms_it(rehab, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    add(rehab, "Ann Lee", TODAY - timedelta(days=13), "fhl-release")
+    logged = log(rehab, TODAY, "--no-boot", "--activity", "rest", "--milestone", "wound-review", pain="7", wb="none")
+    assert logged.exit_code == 0, logged.stderr
+    confirmation = logged.stdout.splitlines()[0]
+    assert confirmation.endswith("pain 7/10, non-weight-bearing, boot off, rest; milestone: wound-review")
+    shown = rehab("today").stdout
+    assert "day 13 · week 2 of recovery" in shown  # the second week, not "week 1"
+    assert "allowed: rest, walking" in shown
+    assert "Logged today: pain 7/10, non-weight-bearing, boot off, rest; milestone: wound-review" in shown
+
+
+def test_today_before_surgery_says_tomorrow(rehab):
+    add(rehab, "Ann Lee", TODAY + timedelta(days=1), "fhl-release")
+    assert "Surgery is tomorrow" in rehab("today").stdout
+    assert "Surgery is in 3 days" in rehab("today", "--date", (TODAY - timedelta(days=2)).isoformat()).stdout
+
+
+def test_demo_hint_quotes_the_path_one_command_a_line(rehab, monkeypatch, tmp_path):
+    import shlex
+
+    home = tmp_path / "My Documents"
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    monkeypatch.delenv("REHAB_DB", raising=False)
+    monkeypatch.setenv("COLUMNS", "60")
+    result = rehab("demo")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    hints = lines[lines.index("Explore:") + 1:]
+    assert [h.split()[-1] for h in hints] == ["history", "flags", "outcomes"]
+    for hint in hints:
+        words = shlex.split(hint)  # as a shell reads the pasted line
+        assert words[:2] == ["rehab", "--db"] and " " in words[2] and words[2].endswith("rehab-demo.db")
+
+
+def test_a_second_patient_with_the_same_name_is_told_their_id(rehab):
+    first = add(rehab, "Jean Martin")
+    assert "already has the id" not in first.stdout
+    second = add(rehab, "Jean Martin", SURGERY, "fhl-release")
+    assert "Another patient already has the id 'jean-martin': this one is 'jean-martin-2'" in second.stdout
+
+
+def test_a_surgery_date_decades_ago_is_accepted_with_a_note(rehab):
+    old = add(rehab, "Ann Lee", date(TODAY.year - 40, 3, 2), "fhl-release")
+    assert "years ago" in old.stderr and "patient edit ann-lee --surgery-date" in old.stderr
+    recent = add(rehab, "Bob Roy", SURGERY, "fhl-release")
+    assert recent.stderr == ""

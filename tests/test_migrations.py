@@ -17,11 +17,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine
 
-from conftest import one_line, snapshot
-from rehab.store import engine as store_engine
-from rehab.store.engine import HEAD_REVISION
+import pytest
 
-MIGRATIONS = Path(store_engine.__file__).parent / "migrations"
+from conftest import BACKENDS, one_line, snapshot
+from rehab.store.migrate import MIGRATIONS, head
+
+HEAD_REVISION = head()
 OLD_TABLES = ("patient", "entry", "entry_revision", "setting")
 NEW_IN_0003 = {"temperature": None, "swelling": None, "exercises": None}
 
@@ -96,7 +97,10 @@ def test_a_first_release_database_is_upgraded_with_every_value_kept(rehab, tmp_p
     result = rehab("--db", path, "history", "--json", "--patient", "zoe")
     assert result.exit_code == 0, result.stderr
     # Values the first release never recorded read as not given.
-    assert [{k: v for k, v in e.items() if k not in NEW_IN_0003} for e in json.loads(result.stdout)] == [
+    history = json.loads(result.stdout)
+    # history --json carries each day's earlier values: day 1 was corrected once
+    assert [[r["pain"] for r in e["revisions"]] for e in history] == [[], [8], []]
+    assert [{k: v for k, v in e.items() if k not in {*NEW_IN_0003, "revisions"}} for e in history] == [
         {"date": "2026-01-05", "day": 0, "pain": 6, "weight_bearing": "none", "boot": True, "activity": "rest",
          "symptoms": [], "milestones": [], "note": "Home. Leg up."},
         {"date": "2026-01-06", "day": 1, "pain": 5, "weight_bearing": "toe-touch", "boot": False, "activity": None,
@@ -192,7 +196,7 @@ OPEN_CURRENT = textwrap.dedent("""
 """)
 
 
-def test_opening_a_current_database_skips_alembic_and_makes_no_backup(rehab, tmp_path):
+def test_opening_a_current_database_skips_sqlalchemy_and_alembic_and_makes_no_backup(rehab, tmp_path):
     path = tmp_path / "current.db"
     assert rehab("--db", path, "patient", "add", "Ann Lee", "--surgery-date", "2026-01-05",
                  "--procedure", "fhl").exit_code == 0
@@ -202,7 +206,111 @@ def test_opening_a_current_database_skips_alembic_and_makes_no_backup(rehab, tmp
                          text=True, timeout=60)
     report = json.loads(run.stderr.strip().splitlines()[-1])
     assert report["code"] in (0, None), run.stderr
-    assert report["sqlalchemy"] is True  # the database really was opened...
-    assert report["alembic"] is False  # ...without loading the migration machinery
+    assert report["alembic"] is False and report["sqlalchemy"] is False  # no database library beyond sqlite3
     assert json.loads(run.stdout) == []
     assert backups_of(path) == []
+
+
+# --- one schema: the SQLModel classes, reached by the migrations alone ----------------------------
+
+
+def _schema(url_or_path) -> dict:
+    """Every table's columns (name, type, nullable), primary key, unique constraints, indexes and
+    foreign keys, as the database itself reports them."""
+    from sqlalchemy import inspect
+
+    from rehab.store.location import locate
+    from rehab.store.migrate import _engine
+
+    engine = _engine(locate(str(url_or_path)))
+    try:
+        with engine.connect() as conn:
+            found = inspect(conn)
+            return {
+                table: {
+                    "columns": [(c["name"], str(c["type"]).split("(")[0].replace("VARCHAR", "STRING"),
+                                 c["nullable"]) for c in found.get_columns(table)],
+                    "primary": sorted(found.get_pk_constraint(table)["constrained_columns"]),
+                    "unique": sorted(tuple(u["column_names"]) for u in found.get_unique_constraints(table)),
+                    "indexes": sorted((i["name"], tuple(i["column_names"])) for i in found.get_indexes(table)),
+                    "foreign": sorted((tuple(f["constrained_columns"]), f["referred_table"])
+                                      for f in found.get_foreign_keys(table)),
+                }
+                for table in sorted(found.get_table_names())
+            }
+    finally:
+        engine.dispose()
+
+
+def _new_database(rehab, backend, tmp_path, name: str) -> str:
+    from conftest import clean_postgres
+
+    where = str(tmp_path / name) if backend == "sqlite" else clean_postgres()
+    ok_ = rehab("--db", where, "patient", "add", "Ann Lee", "--surgery-date", "2026-01-05", "--procedure", "fhl")
+    assert ok_.exit_code == 0, ok_.stderr
+    return where
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_new_database_has_exactly_the_schema_of_the_sqlmodel_classes(rehab, tmp_path, backend):
+    """New databases are made by the migrations; Alembic's own comparison finds nothing in the
+    classes that the database lacks, or the other way round."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    from rehab.store import tables  # noqa: F401
+    from rehab.store.location import locate
+    from rehab.store.migrate import _engine
+
+    where = _new_database(rehab, backend, tmp_path, "fresh.db")
+    engine = _engine(locate(where))
+    try:
+        with engine.connect() as conn:
+            differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_upgraded_database_has_the_schema_of_a_new_one(rehab, tmp_path, backend):
+    fresh = _schema(_new_database(rehab, backend, tmp_path, "fresh.db"))
+    if backend == "sqlite":
+        old = tmp_path / "old.db"
+        build_at_revision(old, "0001")
+        fill_release_one(old)
+        where = str(old)
+    else:
+        from conftest import clean_postgres
+        from sqlalchemy import create_engine
+
+        where = clean_postgres()
+        engine = create_engine(where)
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0001")
+        engine.dispose()
+    assert rehab("--db", where, "patient", "list", "--json").exit_code == 0  # opening it upgrades it
+    assert _schema(where) == fresh
+    assert "plan_adjustment" in fresh and len(fresh) == 9  # eight tables and alembic_version
+
+
+def test_the_newest_revision_is_read_from_the_migration_scripts(tmp_path, monkeypatch):
+    from rehab.store import migrate
+
+    versions = sorted(p.name for p in (MIGRATIONS / "versions").glob("0*.py"))
+    assert HEAD_REVISION == versions[-1].split("_")[0]  # the last script's; the next one moves it
+    fake = tmp_path / "migrations"
+    (fake / "versions").mkdir(parents=True)
+    for p in (MIGRATIONS / "versions").glob("*.py"):
+        (fake / "versions" / p.name).write_text(p.read_text())
+    (fake / "versions" / "0099_more.py").write_text(f'revision = "0099"\ndown_revision = "{HEAD_REVISION}"\n')
+    monkeypatch.setattr(migrate, "MIGRATIONS", fake)
+    migrate.revisions.cache_clear()
+    try:
+        assert migrate.revisions() == ((*(v.split("_")[0] for v in versions), "0099"), "0099")
+    finally:
+        migrate.revisions.cache_clear()

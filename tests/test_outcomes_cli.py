@@ -267,3 +267,19 @@ def test_the_demo_patient_has_baseline_questionnaires_and_a_symmetry(rehab, tmp_
     assert [(s["instrument"], s["day"], s["score"], s["change"]) for s in doc["scores"]] == [
         ("faam-adl", -6, 73.8, None), ("faam-sports", -6, 25.0, None), ("lefs", -6, 56, None)]
     assert [(s["name"], s["percent"]) for s in doc["symmetry"]] == [("knee-to-wall", 68.2)]  # 7.5 / 11
+
+
+def test_report_counts_swelling_and_home_exercises_logged(rehab, patient, tmp_path):
+    for back, swelling, exercises in ((3, "moderate", "skipped"), (2, "mild", "done"), (1, "mild", "partly")):
+        ok(rehab("log", "--date", (TODAY - timedelta(days=back)).isoformat(), "--pain", "2", "--wb", "full",
+                 "--swelling", swelling, "--exercises", exercises))
+    ok(rehab("log", "--pain", "2", "--wb", "full"))  # neither given today
+    out = tmp_path / "report.json"
+    ok(rehab("report", "--format", "json", "--output", out))
+    section = json.loads(out.read_text())["patients"][0]["outcomes"]
+    assert section["swelling"] == {"days": 3, "counts": {"none": 0, "mild": 2, "moderate": 1, "severe": 0},
+                                   "latest": "mild", "latest_date": (TODAY - timedelta(days=1)).isoformat()}
+    assert section["exercises"]["counts"] == {"done": 1, "partly": 1, "skipped": 1}
+    markdown = tmp_path / "report.md"
+    ok(rehab("report", "--format", "markdown", "--output", markdown))
+    assert "done on 1 of 3 days logged (33%), partly 1, skipped 1" in markdown.read_text()

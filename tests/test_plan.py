@@ -213,3 +213,24 @@ def test_report_marks_entries_against_the_days_plan():
     assert outside_plan(effective(OST), Entry(OST.date_of(43), 2, "full", False, "sport")) == ["activity"]
     assert outside_plan(plan, Entry(OST.date_of(3), 2, "partial", True, "walking")) == ["weight_bearing"]
     assert outside_plan(plan, Entry(OST.date_of(7), 2, "partial", True, "walking")) == []
+
+
+def test_plan_day_reads_dates_days_and_weeks():
+    import pytest
+
+    from rehab.dates import plan_day
+    from rehab.errors import RehabError
+
+    leap = date(2024, 2, 28)
+    assert plan_day("2024-03-01", leap) == 2  # across 29 Feb
+    assert plan_day("1 Mar 2024", leap) == 2
+    assert plan_day("day 0", leap) == 0 and plan_day("Week 3", leap) == 21 and plan_day("  day   9 ", leap) == 9
+    assert plan_day("today", date(2026, 1, 31), today=date(2026, 1, 31)) == 0  # surgery today
+    assert plan_day("2025-01-31", date(2024, 12, 31)) == 31  # a month end
+    for bad in ("2024-02-27", "day -1", "week -1", "yesterday"):
+        with pytest.raises(RehabError, match="before surgery"):
+            plan_day(bad, leap, today=leap)
+    with pytest.raises(RehabError, match="YYYY-MM-DD"):
+        plan_day("03/04/2024", leap)
+    with pytest.raises(RehabError):
+        plan_day("fortnight 2", leap)

@@ -135,6 +135,8 @@ def test_move_gives_a_milestone_a_new_day_or_window(rehab, patient):
     moved, window = changes(rehab)
     assert (moved["kind"], moved["milestone"], moved["from_day"], moved["until_day"]) == ("move", "wound-review", 10, None)
     assert (window["from_day"], window["until_day"]) == (42, 56)
+    listed = ok(rehab("plan", "list")).stdout
+    assert "to day 10" in listed and "to days 42–56" in listed
     doc = json.loads(ok(rehab("timeline", "--json")).stdout)
     by_id = {m["id"]: m for m in doc["milestones"]}
     assert (by_id["wound-review"]["day"], by_id["wound-review"]["date"], by_id["wound-review"]["moved"]) == (
@@ -339,3 +341,25 @@ def test_export_import_round_trip_carries_procedures_and_changes(rehab, tmp_path
     # The imported plan reads as the original does.
     for args in (["plan", "list", "--json"], ["timeline", "--json"], ["today", "--date", on(3), "--json"]):
         assert json.loads(ok(rehab("--db", other, *args)).stdout) == json.loads(ok(rehab(*args)).stdout)
+
+
+def test_installed_command_changes_a_combined_plan_end_to_end(isolated):
+    """The console script in real processes: a combined patient, a change, and the day's plan."""
+    import os
+    import shutil
+    import subprocess
+
+    def run(*args):
+        result = subprocess.run([shutil.which("rehab") or "rehab", *args], env={**os.environ}, capture_output=True,
+                                text=True, timeout=60, stdin=subprocess.DEVNULL)
+        return result
+
+    assert run("patient", "add", "Eve", "--surgery-date", SURGERY.isoformat(), "--procedure",
+               "os-trigonum-excision+fhl-release").returncode == 0
+    assert run("plan", "adjust", "--from", "day 0", "--until", "day 6", "--weight-bearing", "none",
+               "--by", "Mr Hester").returncode == 0
+    refused = run("plan", "adjust", "--from", "day 3")
+    assert (refused.returncode, refused.stderr.count("\n")) == (2, 1)
+    doc = json.loads(run("today", "--date", on(2), "--json").stdout)
+    assert doc["patient"]["procedures"] == ["fhl-release", "os-trigonum-excision"]
+    assert doc["plan"]["weight_bearing"] == ["none"] and doc["plan_changes"][0]["by"] == "Mr Hester"

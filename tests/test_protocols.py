@@ -487,6 +487,12 @@ def test_protocols_dir_replaces_a_builtin(tmp_path, rehab):
     assert _wound_review(doc) == (10, "2026-03-11")
     listed = json.loads(rehab("--protocols-dir", folder, "protocols", "list", "--json").stdout)
     assert sorted(p["id"] for p in listed) == list(BUILTINS)  # replaced, not added
+    origins = {p["id"]: p["origin"] for p in listed}
+    assert origins["fhl-release"] == f"replaces the built-in ({folder / 'my-fhl.yaml'})"
+    assert all(origins[pid] == "built-in" for pid in BUILTINS if pid != "fhl-release")
+    shown = rehab("--protocols-dir", folder, "protocols", "list").stdout
+    assert f"fhl-release replaces the built-in ({folder / 'my-fhl.yaml'})" in shown.splitlines()
+    assert "│ replaced" in next(line for line in shown.splitlines() if line.startswith("│ fhl-release"))
 
 
 def test_env_protocols_dir_replaces_a_builtin(tmp_path, rehab, monkeypatch):
@@ -586,3 +592,32 @@ def test_protocol_model_is_the_same_whatever_the_source(tmp_path):
     path = write_protocol(tmp_path, "fhl.yaml", builtin_data("fhl-release"))
     assert load_file(path) == find("fhl-release")
     assert isinstance(load_file(path), Protocol)
+
+
+# --- one fever number (issue 18, item 20) ---------------------------------------------------
+
+def test_instructions_take_the_fever_number_from_the_thresholds():
+    data = yaml.safe_load((BUILTIN_DIR / "fhl-release.yaml").read_text(encoding="utf-8"))
+    data["thresholds"]["fever_celsius"] = 38.6
+    clinic = Protocol.model_validate(data)
+    texts = " ".join(t for p in clinic.phases for t in p.instructions)
+    assert "38.6 °C" in texts and "38 °C" not in texts and "{fever}" not in texts
+    built_in = " ".join(t for p in builtin("fhl-release").phases for t in p.instructions)
+    assert "38 °C or higher" in built_in and "38.6" not in built_in
+
+
+@pytest.mark.parametrize("pid", builtin_ids())
+def test_builtin_texts_give_no_temperature_of_their_own(pid):
+    raw = (BUILTIN_DIR / f"{pid}.yaml").read_text(encoding="utf-8")
+    body = raw.split("\nthresholds:")[0].split("\nsources:", 1)[1]
+    texts = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("#"))
+    assert not re.search(r"\b3[6-9](\.\d)? ?°C", texts)  # only {fever}
+
+
+@pytest.mark.parametrize("pid", builtin_ids())
+def test_numbers_without_a_paper_cite_common_practice(pid):
+    protocol = builtin(pid)
+    assert "common-practice" in {s.id for s in protocol.sources}
+    for phase in protocol.phases:
+        if phase.exercises:
+            assert "common-practice" in phase.sources, phase.id

@@ -195,10 +195,25 @@ def test_weight_bearing_by_phase_against_what_it_allows():
     assert first["allowed"] == ["toe-touch", "partial"] and first["boot"] is True
     assert first["logged"] == {
         "days": 3, "weight_bearing": {"none": 1, "partial": 1, "full": 1}, "latest_weight_bearing": "partial",
-        "above_allowed": 1, "below_allowed": 1, "boot_worn": 1, "boot_off": 1,
+        # none in the first phase is less weight than it allows: the safe side, not "below"
+        "above_allowed": 1, "below_allowed": 0, "boot_worn": 1, "boot_off": 1,
         "activities": {"rest": 1, "walking": 1, "sport": 1}, "activity_not_allowed": 1, "pain_above_ceiling": 1,
     }
     assert rows[1]["logged"]["days"] == 1 and rows[1]["logged"]["above_allowed"] == 0
+
+
+def test_less_weight_than_allowed_counts_as_below_only_after_the_first_phase():
+    surgery = d("2026-03-02")
+    entries = [entry(d("2026-03-03"), wb="none"), entry(d("2026-03-20"), wb="toe-touch")]
+    rows = build(surgery, entries, as_of=d("2026-03-25"))["weight_bearing"]
+    assert [r["logged"]["below_allowed"] for r in rows] == [0, 1]
+
+
+def test_phase_rows_word_sport_as_the_plan_does():
+    surgery = d("2026-03-02")
+    rows = build(surgery, [], as_of=d("2026-06-20"))["weight_bearing"]
+    third = next(r for r in rows if r["phase"] == "return-to-activity")
+    assert "sport from day 70" in third["activity_labels"] and "sport" in third["activities"]
 
 
 # --- the --all summary ---------------------------------------------------------------------------
@@ -214,7 +229,8 @@ def test_summary_row_counts_open_flags_only():
                                    flags=flags, acks=[ack]))
     assert got == {"patient_id": "zoe", "name": "Zoë Łukasiewicz", "urgent": 1, "warning": 1,
                    "adherence": 0.167, "days_logged": 1, "days_expected": 6, "longest_gap": 3,
-                   "latest_pain": 6, "day": 5, "phase": FHL.phases[0].title}
+                   "latest_pain": 6, "day": 5, "phase": FHL.phases[0].title, "silent_days": None,
+                   "discharged_on": None}
 
 
 def test_attention_order():

@@ -8,6 +8,8 @@ import json
 import os
 import shutil
 import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -65,19 +67,54 @@ def test_light_commands_skip_heavy_imports(tmp_path, args, banned):
         assert "timeline" in result.stdout
 
 
-def test_database_commands_read_the_schema_from_the_cache(tmp_path):
-    """Only the first command builds the SQLModel classes (their ORM mapping is about 20 ms
-    a command never uses); later ones read the same tables from the cache."""
-    first, modules = run_rehab(tmp_path, "patient", "add", "Ann Lee", "--surgery-date", "2026-03-01",
-                               "--procedure", "fhl-release")
-    assert first.returncode == 0, first.stderr[-2000:]
-    assert "rehab.store.tables" in modules  # a new database is created from the classes
-    logged, modules = run_rehab(tmp_path, "log", "--date", "2026-03-05", "--pain", "4", "--weight-bearing", "none")
-    assert logged.returncode == 0, logged.stderr[-2000:]
-    assert "rehab.store.tables" not in modules
-    shown, modules = run_rehab(tmp_path, "history", "--json")
-    assert "rehab.store.tables" not in modules
-    assert [(e["date"], e["pain"]) for e in json.loads(shown.stdout)] == [("2026-03-05", 4)]
+# Runs `rehab ARGS` in a fresh interpreter after making every way of unpickling (pickle's and
+# _pickle's load, loads and Unpickler, and the audit event of an unpickled class) fail loudly.
+NO_UNPICKLING = textwrap.dedent("""
+    import sys, pickle, _pickle
+
+    def refuse(*args, **kwargs):
+        sys.stderr.write("UNPICKLED\\n")
+        raise SystemExit(99)
+
+    for module in (pickle, _pickle):
+        for name in ("load", "loads", "Unpickler"):
+            setattr(module, name, refuse)
+    sys.addaudithook(lambda event, args: event == "pickle.find_class" and refuse())
+    from rehab.__main__ import main
+    sys.argv = ["rehab", *sys.argv[1:]]
+    main()
+""")
+
+
+@pytest.mark.parametrize("args", [("today",), ("log", "--date", "2026-03-05", "--pain", "4", "--wb", "none"),
+                                  ("history", "--json"), ("flags", "--json"), ("patient", "list"), ("patient", "show"),
+                                  ("timeline", "--patient", "ann-lee", "--json")],
+                         ids=["today", "log", "history", "flags", "patient-list", "patient-show", "timeline"])
+def test_daily_commands_import_no_database_library_and_unpickle_nothing(tmp_path, args):
+    """Issue 12: on a current SQLite file a daily command opens the database with sqlite3
+    alone: no SQLAlchemy, SQLModel or Alembic (measured with python -X importtime), and
+    nothing is unpickled from disk."""
+    env = dict(os.environ, REHAB_DB=str(tmp_path / "daily.db"))
+    env.pop("REHAB_PROTOCOLS_DIR", None)
+    added = subprocess.run([shutil.which("rehab"), "patient", "add", "Ann Lee", "--surgery-date", "2026-03-01",
+                            "--procedure", "fhl-release"], env=env, capture_output=True, text=True, timeout=60)
+    assert added.returncode == 0, added.stderr
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", NO_UNPICKLING, *args], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "UNPICKLED" not in result.stderr
+    modules = imported_modules(result.stderr)
+    assert {"rehab.store", "sqlite3"} <= modules, sorted(m for m in modules if m.startswith("rehab"))  # really opened
+    assert not (modules & DATABASE), sorted(modules & DATABASE)
+    assert "psycopg" not in modules  # the PostgreSQL driver only for a PostgreSQL URL
+
+
+def test_an_unpickling_command_would_be_caught(tmp_path):
+    """The control for the test above: the same harness stops a run that unpickles."""
+    result = subprocess.run([sys.executable, "-c", NO_UNPICKLING.replace("from rehab.__main__ import main",
+                                                                          "import pickle; pickle.loads(b'')")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 99 and "UNPICKLED" in result.stderr
 
 
 def test_completing_an_option_value_skips_the_database_layer(tmp_path):

@@ -30,6 +30,7 @@ DateOpt = Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="
 PatientOpt = Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Patient id or name (default: the current patient).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 PROCEDURE_HELP = "Procedure id or name (rehab protocols list); repeat it, or join ids with '+', for several done together."
 
 
@@ -178,3 +179,17 @@ def journal_for(ctx: typer.Context, ref: str | None):
     protocol = protocol_for(ctx, patient.procedure)
     plan = effective(tl.build(protocol, patient.surgery_date), db.adjustments(patient.id))
     return db, patient, plan
+
+
+def clinic_contacts():
+    """The clinic's numbers for red-flag advice (clinic.yaml). A file that does not read never
+    stops a patient logging or seeing a red flag: it is said on stderr and left out."""
+    from rehab import config
+    from rehab.errors import RehabError
+    from rehab.wording import Contacts
+
+    try:
+        return Contacts.of(config.clinic())
+    except RehabError as exc:
+        sys.stderr.write(f"rehab: {exc} (red flags are shown without the clinic's numbers)\n")
+        return Contacts()

@@ -8,9 +8,10 @@ from typing import Annotated, Optional
 import typer
 
 from rehab import text as text_field
-from rehab import vocab
+from rehab import vocab, wording
 from rehab.commands.common import (DateOpt, JsonOpt, PatientOpt, complete_activity, complete_symptom,
-                                   complete_weight_bearing, day_arg, journal_for, print_json, terminal)
+                                   clinic_contacts, complete_weight_bearing, day_arg, journal_for, print_json,
+                                   terminal)
 from rehab.errors import RehabError
 
 
@@ -30,11 +31,26 @@ def _prompt_or_fail(value, option: str, question: str, choices: list[str], parse
     out = terminal()
     while True:
         # A Text, not a str: Rich would read "[none/toe-touch/...]" as markup and drop it.
-        answer = Prompt.ask(Text(f"{question} [{'/'.join(choices)}]"), console=out)
+        try:
+            answer = Prompt.ask(Text(f"{question} [{'/'.join(choices)}]"), console=out)
+        except BaseException:
+            # Ctrl-C (a signal, see cli.main) or Ctrl-D at the prompt: end the prompt's line,
+            # so that "aborted; nothing was written" is said on a line of its own.
+            out.print()
+            raise
         try:
             return parse(answer)
         except RehabError as exc:
             out.print(str(exc), style="red")
+
+
+def _yes_no(text: str) -> bool:
+    answer = text.strip().lower()
+    if answer in ("y", "yes"):
+        return True
+    if answer in ("n", "no"):
+        return False
+    raise RehabError("answer yes or no")
 
 
 def log(
@@ -51,8 +67,11 @@ def log(
     replace: Annotated[bool, typer.Option("--replace", help="Change the day's entry: what you give replaces, the rest is kept (the old entry stays in history).")] = False,
     clear_symptoms: Annotated[bool, typer.Option("--clear-symptoms", help="With --replace: drop the day's symptoms first (to correct one logged by mistake).")] = False,
     clear_milestones: Annotated[bool, typer.Option("--clear-milestones", help="With --replace: drop the day's milestones first.")] = False,
+    temperature: Annotated[Optional[str], typer.Option("--temperature", metavar="T", help="Body temperature in °C, 34.0–43.0 (or °F written like 100.9F).")] = None,
+    swelling: Annotated[Optional[str], typer.Option("--swelling", metavar="S", help="Swelling of the ankle: " + ", ".join(vocab.SWELLING) + ".")] = None,
+    exercises: Annotated[Optional[str], typer.Option("--exercises", metavar="E", help="Home exercises: " + ", ".join(vocab.EXERCISES) + ".")] = None,
 ):
-    """Log a day: pain, weight-bearing, boot, activity, symptoms."""
+    """Log a day: pain, weight-bearing, boot, activity, symptoms, temperature."""
     from rehab import deviations
     from rehab.dates import local_today
     from rehab.entry_input import EntryInput
@@ -61,7 +80,8 @@ def log(
     today = local_today()
     given = EntryInput.read(day_arg(on, today), today, pain=pain, weight_bearing=weight_bearing, boot=boot,
                             activity=activity, symptoms=symptoms, milestones=milestones, note=note, replace=replace,
-                            clear_symptoms=clear_symptoms, clear_milestones=clear_milestones)
+                            clear_symptoms=clear_symptoms, clear_milestones=clear_milestones,
+                            temperature=temperature, swelling=swelling, exercises=exercises)
     day = given.day
     db, person, plan = journal_for(ctx, patient)
     given.check_plan(person.surgery_date, (m.id for m in plan.milestones))
@@ -73,21 +93,36 @@ def log(
         wb_value = _prompt_or_fail(now.weight_bearing, "--weight-bearing", "Weight-bearing", list(vocab.WEIGHT_BEARING),
                                    vocab.weight_bearing)
         given = replace_fields(given, pain=pain_value, weight_bearing=wb_value)
+        from rehab.plan import as_plan
+
+        day_plan = as_plan(plan).on(plan.day_of(day))
+        if now.boot is None and day_plan is not None and day_plan.boot and sys.stdin.isatty():
+            # The day's plan expects the boot: ask, so whether it was worn is not silently unrecorded.
+            worn = _prompt_or_fail(None, "--boot", "Did you wear the boot today?", ["yes", "no"], _yes_no)
+            given = replace_fields(given, boot=worn)
     # Read, merge and write in one transaction (two --replace at once must not lose either).
     entry, replaced = db.log(person.id, day, given.build, replace)
     entries = db.entries(person.id, end=day)
-    raised = [f.as_dict() for f in deviations.flags_on(plan, entries, day)]
+    facts = _facts(db, person)
+    raised = [f.as_dict() for f in deviations.flags_on(plan, entries, day, **facts)]
     from rehab.render.journal import logged_view
 
-    logged_view(terminal(), entry.as_dict(plan.surgery_date), replaced is not None, raised)
+    logged_view(terminal(), entry.as_dict(plan.surgery_date), replaced is not None, raised, facts["contacts"])
 
 
-def _flags_with_acks(db, patient_id: str, plan, entries, on: date):
+def _facts(db, person, contacts: bool = True) -> dict:
+    """What the rules read besides the entries: the entries' earlier versions (a corrected
+    red flag stays), the clinic's numbers and the end of follow-up."""
+    return {"revisions": db.revisions(person.id), "discharged_on": person.discharged_on,
+            "contacts": clinic_contacts() if contacts else None}
+
+
+def _flags_with_acks(db, person, plan, entries, on: date, facts: dict | None = None):
     """Every flag up to a date, and the patient's acknowledgements by flag key."""
     from rehab import deviations
 
-    acks = {a.key: a for a in db.acknowledgements(patient_id)}
-    flags = deviations.evaluate(plan, entries, on)
+    acks = {a.key: a for a in db.acknowledgements(person.id)}
+    flags = deviations.evaluate(plan, entries, on, **(facts or _facts(db, person)))
     return flags, acks
 
 
@@ -98,9 +133,12 @@ def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     day = day_arg(on)
     db, person, plan = journal_for(ctx, patient)
     entries = db.entries(person.id, end=day)
-    flags, acks = _flags_with_acks(db, person.id, plan, entries, day)
-    shown = deviations.open_flags(flags, set(acks), day, last_logged=entries[-1].date if entries else None)
+    facts = _facts(db, person)
+    flags, acks = _flags_with_acks(db, person, plan, entries, day, facts)
+    shown = deviations.open_flags(flags, set(acks), day, last_logged=entries[-1].date if entries else None,
+                                  discharged_on=person.discharged_on)
     doc = today_doc.today_document(person, plan, entries, shown, day, db.scores(person.id))
+    doc["act_now"] = wording.act_now_line(facts["contacts"])
     if as_json:
         print_json(doc)
         return
@@ -129,8 +167,13 @@ def history(
     if first and last and first > last:
         raise RehabError("--from is after --to")
     db, person, plan = journal_for(ctx, patient)
+    revisions = db.revisions(person.id)
+    earlier: dict[date, list] = {}
+    for revision in revisions:  # oldest first, as the store gives them
+        earlier.setdefault(revision.entry.date, []).append(revision.as_dict())
     if as_json:
-        print_json([e.as_dict(plan.surgery_date) for e in db.entries(person.id, first, last)])
+        print_json([{**e.as_dict(plan.surgery_date), "revisions": earlier.get(e.date, [])}
+                    for e in db.entries(person.id, first, last)])
         return
     from rehab import deviations
     from rehab.dates import local_today
@@ -144,12 +187,15 @@ def history(
         recent = [e for e in shown if (shown[-1].date - e.date).days < HISTORY_DAYS]
         hidden, shown = len(shown) - len(recent), recent
     flagged: dict[str, list[str]] = {}
-    for flag in deviations.evaluate(plan, all_entries, max(local_today(), last or local_today())):
+    facts = {"revisions": revisions, "discharged_on": person.discharged_on}
+    for flag in deviations.evaluate(plan, all_entries, max(local_today(), last or local_today()), **facts):
         mark = SEVERITY_MARK[flag.severity]
         marks = flagged.setdefault(flag.date.isoformat(), [])
         if mark not in marks:
             marks.append(mark)
-    history_view(terminal(), [e.as_dict(plan.surgery_date) for e in shown], flagged, hidden)
+    corrected = {d.isoformat() for d in earlier}
+    history_view(terminal(), [{**e.as_dict(plan.surgery_date), "corrected": e.date.isoformat() in corrected}
+                              for e in shown], flagged, hidden)
 
 
 # --- flags ----------------------------------------------------------------------------------
@@ -165,7 +211,7 @@ def flags(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     day = day_arg(on)
     db, person, plan = journal_for(ctx, patient)
     entries = db.entries(person.id, end=day)
-    found, acks = _flags_with_acks(db, person.id, plan, entries, day)
+    found, acks = _flags_with_acks(db, person, plan, entries, day)
     from rehab.deviations import flag_document
 
     docs = [flag_document(f, acks) for f in found]
@@ -202,8 +248,10 @@ def flags_ack(
     entries = db.entries(person.id)
     from rehab import deviations
 
-    found = deviations.evaluate(plan, entries, max(day, day_arg(None)))
-    matching = [f for f in found if f.date == day and f.rule == rule and (subject is None or f.subject == subject)]
+    found = deviations.evaluate(plan, entries, max(day, day_arg(None)), **_facts(db, person, contacts=False))
+    # An episode's flag is dated on its first day; any day of the run names it too.
+    matching = [f for f in found if f.date <= day <= f.last_date and f.rule == rule
+                and (subject is None or f.subject == subject)]
     if not matching:
         raise RehabError(f"no {rule!r} flag on {day.isoformat()} for {person.id} (see 'rehab flags')")
     if len(matching) > 1:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from rehab import vocab
-from rehab.commands.common import (JsonOpt, PatientOpt, complete_activity, complete_weight_bearing, journal_for,
+from rehab.commands.common import (JsonOpt, PatientOpt, YesOpt, complete_activity, complete_weight_bearing, journal_for,
                                    print_json, terminal)
 from rehab.errors import RehabError
 
@@ -145,8 +145,10 @@ def plan_list(ctx: typer.Context, patient: PatientOpt = None, as_json: JsonOpt =
     for heading in ("Change", "By", "Recorded", "Note"):
         table.add_column(heading, overflow="fold")
     for c in changes:
-        days = (wording.day_span(c["from_day"], c["until_day"]) if c["until_day"] is not None
-                else f"day {c['from_day']} on") if c["kind"] == "adjust" else "—"
+        if c["kind"] == "move":  # the milestone's new day or window
+            days = "to " + (f"day {c['from_day']}" if c["until_day"] is None else wording.day_span(c["from_day"], c["until_day"]))
+        else:
+            days = wording.day_span(c["from_day"], c["until_day"]) if c["until_day"] is not None else f"day {c['from_day']} on"
         removed = f"\nremoved {c['removed_at'][:10]}" if c["removed_at"] else ""
         table.add_row(str(c["id"]), days, wording.change_what(c, titles) + removed, c["by"] or "",
                       c["created_at"][:10] if c["created_at"] else "", c["note"] or "",
@@ -159,7 +161,7 @@ def plan_remove(
     ctx: typer.Context,
     change_id: Annotated[str, typer.Argument(metavar="ID", help="The change's id (rehab plan list).")],
     patient: PatientOpt = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: YesOpt = False,
 ):
     """Take a change out of the plan; it stays listed, marked removed."""
     db, person, plan = journal_for(ctx, patient)

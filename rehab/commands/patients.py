@@ -5,7 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from rehab.commands.common import (PROCEDURE_HELP, JsonOpt, complete_procedure, complete_side, day_arg, open_db, print_json, protocol_for,
+from rehab import wording
+from rehab.commands.common import (PROCEDURE_HELP, JsonOpt, YesOpt, complete_procedure, complete_side, day_arg, open_db, print_json, protocol_for,
                                    terminal)
 from rehab.errors import RehabError
 
@@ -16,6 +17,10 @@ patient_app = typer.Typer(help="Add, list, show, choose, edit and remove patient
 
 SideOpt = Annotated[Optional[str], typer.Option("--side", metavar="left|right", autocompletion=complete_side, help="Which ankle.")]
 SurgeonOpt = Annotated[Optional[str], typer.Option("--surgeon", metavar="NAME", help="The surgeon's name.")]
+
+
+# A surgery date further back than this is most likely a typing slip (1926 for 2026).
+OLD_SURGERY_YEARS = 5
 
 
 @patient_app.command("add")
@@ -39,10 +44,22 @@ def patient_add(
     surgeon_value = fields.clean_optional(surgeon, "surgeon")
     wanted_id = fields.clean_id(patient_id) if patient_id else None
     db = open_db(ctx, create=True)
-    new_id = wanted_id or fields.unique_id(clean_name, db.taken_ids())
-    patient = db.add_patient(Patient(new_id, clean_name, surgery, protocol.id, side_value, surgeon_value))
+    # Without --id the next free id is chosen inside the store's transaction: two `patient
+    # add "Jane Doe"` at once get jane-doe and jane-doe-2.
+    patient = db.add_patient(Patient(wanted_id or "", clean_name, surgery, protocol.id, side_value, surgeon_value),
+                             None if wanted_id else (lambda taken: fields.unique_id(clean_name, taken)))
     current = " (current patient)" if db.default_id() == patient.id else ""
     typer.echo(f"Added {patient.name} as {patient.id!r}{current}: {protocol.name}, surgery {surgery.isoformat()}.")
+    if not wanted_id and patient.id != fields.slug(clean_name):
+        # Another patient already has the id this name makes: say which one this is.
+        typer.echo(f"Another patient already has the id {fields.slug(clean_name)!r}: this one is "
+                   f"{patient.id!r}. Use --patient {patient.id} for them (or give --id).")
+    from rehab.dates import local_today
+
+    years = (local_today() - surgery).days / 365.25
+    if years >= OLD_SURGERY_YEARS:
+        sys.stderr.write(f"rehab: note: the surgery date {surgery.isoformat()} is {int(years)} years ago; "
+                         f"if it is a typing slip, correct it with rehab patient edit {patient.id} --surgery-date D\n")
 
 
 @patient_app.command("list")
@@ -117,9 +134,39 @@ def patient_edit(
     typer.echo(f"Updated {patient.id}.")
 
 
+@patient_app.command("discharge")
+def patient_discharge(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
+    on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="The day follow-up ends (default today).")] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="Reopen follow-up.")] = False,
+):
+    """End follow-up: no more reminders to log after that day (--undo reopens it)."""
+    from rehab.dates import local_today
+
+    if undo and on is not None:
+        raise RehabError("--undo reopens follow-up: it takes no --date")
+    today = local_today()
+    day = None if undo else day_arg(on, today)
+    if day is not None and day > today:
+        raise RehabError(f"{day.isoformat()} is in the future: discharge a patient on or before today")
+    db = open_db(ctx)
+    patient = db.patient(ref)
+    if undo and patient.discharged_on is None:
+        raise RehabError(f"{patient.id} is in follow-up already (not discharged)")
+    if day is not None and day < patient.surgery_date:
+        raise RehabError(wording.before_surgery(day, patient.surgery_date))
+    db.discharge(patient.id, day)
+    if day is None:
+        typer.echo(f"Follow-up of {patient.name} ({patient.id}) reopened.")
+    else:
+        typer.echo(f"Follow-up of {patient.name} ({patient.id}) ended on {day.isoformat()}: "
+                   "no reminders to log after that day.")
+
+
 @patient_app.command("remove")
 def patient_remove(ctx: typer.Context, ref: Annotated[str, typer.Argument(metavar="P", help="Id or name.")],
-                   yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False):
+                   yes: YesOpt = False):
     """Remove a patient and all their entries (asks first)."""
     db = open_db(ctx)
     patient = db.patient(ref)

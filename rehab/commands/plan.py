@@ -20,21 +20,29 @@ protocols_app = typer.Typer(help="List, show and check recovery protocols.", no_
 @protocols_app.command("list")
 def protocols_list(ctx: typer.Context, as_json: JsonOpt = False):
     """The protocols this tool knows: built-in and from --protocols-dir."""
-    from rehab.protocols import load_all
+    from rehab.protocols.loader import load_all_with_origin
 
-    protocols = load_all(settings_of(ctx).protocols_dir)
+    protocols = load_all_with_origin(settings_of(ctx).protocols_dir)
     if as_json:
-        print_json([{"id": p.id, "name": p.name, "aliases": p.aliases, "summary": p.summary} for p in protocols.values()])
+        print_json([{"id": p.id, "name": p.name, "aliases": p.aliases, "summary": p.summary, "origin": origin}
+                    for p, origin in protocols.values()])
         return
     from rich.table import Table
 
     table = Table()
     table.add_column("Id", no_wrap=True)  # what --procedure takes: never cut short
-    table.add_column("Name")
-    table.add_column("Also known as")
-    for p in protocols.values():
-        table.add_row(p.id, p.name, ", ".join(p.aliases))
-    terminal().print(table)
+    table.add_column("Name", overflow="fold")
+    table.add_column("Also known as", overflow="fold")
+    table.add_column("From", no_wrap=True)
+    for p, origin in protocols.values():
+        table.add_row(p.id, p.name, ", ".join(p.aliases),
+                      "built-in" if origin == "built-in" else "replaced" if origin.startswith("replaces") else "added")
+    out = terminal()
+    out.print(table)
+    # The files' paths under the table, one a line, where they are never squeezed.
+    for p, origin in protocols.values():
+        if origin != "built-in":
+            out.print(f"{p.id} {origin}", soft_wrap=True)
 
 
 @protocols_app.command("show")
@@ -100,7 +108,7 @@ def timeline(
     procedure: Annotated[Optional[list[str]], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help=PROCEDURE_HELP)] = None,
     on: DateOpt = None,
     as_json: JsonOpt = False,
-    fmt: Annotated[TimelineFormat, typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.TIMELINE) + ".")] = "text",
+    fmt: Annotated[TimelineFormat, typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.TIMELINE))] = "text",
     output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (whole or not at all; - for standard output).")] = None,
     force: ForceOpt = False,
     name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Patient name to print (without --patient).")] = None,
@@ -124,14 +132,14 @@ def timeline(
 
         check_writable(output, force, binary=chosen.binary and not as_json)
     today = day_arg(on)
-    plan, person = _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon)
+    plan, person, done = _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon)
 
     if as_json:
         emit_json(tl.to_dict(plan, person), output, force)
     elif fmt == "text" and output is None:
         from rehab.render.terminal import timeline_view
 
-        timeline_view(terminal(), plan, today, wording.patient_line(person))
+        timeline_view(terminal(), plan, today, wording.patient_line(person), done)
     else:
         from rehab.render.documents import PlanDocument
 
@@ -149,8 +157,9 @@ def _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon):
         raise RehabError("give either --patient or --surgery-date with --procedure, not both")
     if patient is not None or not (surgery_date or procedure):
         # A stored patient: the one named, else the current one, as the daily commands do.
-        _, record, plan = journal_for(ctx, patient)
-        return plan, record.as_dict()
+        db, record, plan = journal_for(ctx, patient)
+        # the milestones recorded (✓ in the terminal); a plan without a log marks none done
+        return plan, record.as_dict(), {m for e in db.entries(record.id) for m in e.milestones}
     if surgery_date is None or not procedure:
         raise RehabError("give both --surgery-date and --procedure (or --patient)")
     surgery = day_arg(surgery_date)
@@ -166,4 +175,4 @@ def _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon):
         person = {"id": None, "name": name, "side": clean_side(side), "surgeon": surgeon,
                   "surgery_date": surgery.isoformat(), "procedure": protocol.id,
                   "procedures": protocol.id.split("+")}
-    return tl.build(protocol, surgery), person
+    return tl.build(protocol, surgery), person, set()

@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from rehab.commands.common import (DateOpt, ForceOpt, PatientOpt, Settings, day_arg, open_db, protocol_for, settings_of, terminal,
+from rehab.commands.common import (DateOpt, ForceOpt, PatientOpt, Settings, clinic_contacts, day_arg, open_db, protocol_for, settings_of, terminal,
                                    write_document)
 from rehab.commands.journal import today
 from rehab.errors import RehabError
@@ -19,7 +19,7 @@ from rehab.render import formats
 
 def report(
     ctx: typer.Context,
-    fmt: Annotated[Literal[tuple(formats.REPORT)], typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.REPORT) + ".")],
+    fmt: Annotated[Literal[tuple(formats.REPORT)], typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.REPORT))],
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The file to write (whole or not at all; - for standard output).")],
     patient: PatientOpt = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every patient, opening with who needs attention.")] = False,
@@ -68,6 +68,7 @@ def _evaluated(ctx, db, ids, as_of: date):
     from rehab.plan import effective
 
     protocols: dict = {}
+    contacts = clinic_contacts()  # red-flag advice in reports and FHIR names the clinic's numbers too
     for record in db.records(ids):
         procedure = record.patient.procedure
         if procedure not in protocols:
@@ -80,7 +81,8 @@ def _evaluated(ctx, db, ids, as_of: date):
             continue
         # The patient's own plan: their protocol(s) with their team's changes.
         plan = effective(tl.build(protocols[procedure], record.patient.surgery_date), record.adjustments)
-        yield record, plan, deviations.evaluate(plan, record.entries, as_of)
+        yield record, plan, deviations.evaluate(plan, record.entries, as_of, revisions=record.revisions,
+                                                contacts=contacts, discharged_on=record.patient.discharged_on)
 
 
 @contextmanager
@@ -126,7 +128,7 @@ class _Bar:
 def export_data(
     ctx: typer.Context,
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The file to write (- for standard output).")],
-    fmt: Annotated[Literal[tuple(formats.EXPORT)], typer.Option("--format", metavar="FORMAT", help="json (a rehab backup, the default) or fhir (a FHIR R4 Bundle).")] = "json",
+    fmt: Annotated[Literal[tuple(formats.EXPORT)], typer.Option("--format", metavar="FORMAT", help=formats.choices(formats.EXPORT))] = "json",
     patient: Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Only this patient (id or name; default: everyone).")] = None,
     on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="fhir: flags and plan progress as of this day (default today).")] = None,
     force: ForceOpt = False,
@@ -227,5 +229,10 @@ def demo(ctx: typer.Context, on: DateOpt = None):
     out.print(f"Demo database: {path}\n", style="dim")
     ctx.find_root().obj = Settings(db=str(path), protocols_dir=settings_of(ctx).protocols_dir)
     ctx.invoke(today, ctx=ctx, patient=None, on=day.isoformat(), as_json=False)
-    out.print(f"\nExplore: rehab --db {path} history   ·   rehab --db {path} flags   ·   "
-              f"rehab --db {path} outcomes", style="dim")
+    # One command a line, the path quoted (a home folder may hold a space), printed without
+    # wrapping: each line can be copied and pasted whole.
+    import shlex
+
+    out.print("\nExplore:", style="dim")
+    for command in ("history", "flags", "outcomes"):
+        out.print(f"  rehab --db {shlex.quote(str(path))} {command}", style="dim", soft_wrap=True)

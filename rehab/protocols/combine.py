@@ -164,16 +164,35 @@ def _later(x: Offset, y: Offset) -> Offset:
     return y if x.before(y) else x
 
 
+# Which way is more cautious for each threshold (rehab/deviations.py reads them): a smaller
+# number flags sooner (fewer points of pain, fewer days or entries to wait, a lower fever
+# line), except the pain-rising look-back window, where a LARGER window finds a lower earlier
+# pain to rise from and so flags sooner. A phase's own `missed_log_days` reminds sooner when
+# smaller. Every Thresholds field must be listed (a test checks), so a new one is decided.
+MORE_CAUTIOUS = {
+    "pain_spike": min,
+    "pain_rise": min,
+    "pain_rising_entries": min,
+    "pain_rising_within_days": max,
+    "pain_not_settling_days": min,
+    "severe_pain": min,
+    "weight_bearing_grace_days": min,
+    "missed_milestone_grace_days": min,
+    "missed_log_days": min,
+    "fever_celsius": min,
+}
+
+
 def _cautious(x: dict, y: dict) -> dict:
-    """Field by field, the more cautious value: the smaller number (of days, of points, the
-    lower fever temperature); where only one sets a value, that one."""
+    """Field by field, the more cautious value (MORE_CAUTIOUS says which way for each); where
+    only one sets a value, that one. Numbers not in the table are left as `x` has them."""
     out = dict(x)
     for key, value in y.items():
         mine = out.get(key)
         if mine is None:
             out[key] = value
-        elif isinstance(mine, (int, float)) and not isinstance(mine, bool) and isinstance(value, (int, float)):
-            out[key] = min(mine, value)
+        elif value is not None and key in MORE_CAUTIOUS:
+            out[key] = MORE_CAUTIOUS[key](mine, value)
     return out
 
 

@@ -22,8 +22,6 @@ ENV_DIR = "REHAB_PROTOCOLS_DIR"
 
 def load_file(path: Path) -> Protocol:
     """One protocol file, checked; a problem raises ProtocolError naming file, field and line."""
-    from rehab.protocols import cache
-
     path = Path(path)
     try:
         info = path.stat()
@@ -33,10 +31,7 @@ def load_file(path: Path) -> Protocol:
         size = info.st_size
         if size > MAX_BYTES:
             raise ProtocolError(f"{path}: the file is {size} bytes; a protocol may be at most {MAX_BYTES}")
-        cached = cache.read(path, info)
-        if cached is not None:
-            return cached
-        from rehab.files import read_bytes  # here: a protocol from the cache reads no file
+        from rehab.files import read_bytes
 
         text = read_bytes(path, MAX_BYTES, "protocol file").decode("utf-8")
     except FileNotFoundError:
@@ -51,9 +46,7 @@ def load_file(path: Path) -> Protocol:
         raise NotFound(f"{path}: no such protocol file") from None
     except RehabError as exc:  # from read_bytes: a folder, a FIFO, larger than the limit
         raise ProtocolError(str(exc)) from None
-    protocol = parse(text, str(path))
-    cache.write(path, info, protocol)
-    return protocol
+    return parse(text, str(path))
 
 
 def parse(text: str, origin: str) -> Protocol:
@@ -65,7 +58,7 @@ def checked(text: str, origin: str, model, shape: str):
     raises ProtocolError naming the file, the field and its line."""
     from pydantic import ValidationError
 
-    import yaml  # here, not at import: a protocol from the cache needs no YAML
+    import yaml
 
     # libyaml's safe loader where PyYAML was built with it (ten times faster), else the
     # Python one; both construct plain data only.
@@ -143,16 +136,24 @@ def _extra_dir(protocols_dir: str | Path | None) -> Path | None:
 
 def load_all(protocols_dir: str | Path | None = None) -> dict[str, Protocol]:
     """Built-in protocols, then the folder's, which replace a built-in with the same id."""
-    found: dict[str, Protocol] = {}
+    return {pid: protocol for pid, (protocol, _) in load_all_with_origin(protocols_dir).items()}
+
+
+def load_all_with_origin(protocols_dir: str | Path | None = None) -> dict[str, tuple[Protocol, str]]:
+    """As load_all, each with where it came from: "built-in", "added from PATH" or
+    "replaces the built-in (PATH)", so a list can say which plan a clinic's file replaced."""
+    found: dict[str, tuple[Protocol, str]] = {}
     for path in sorted(BUILTIN_DIR.glob("*.yaml")):
         protocol = load_file(path)
-        found[protocol.id] = protocol
+        found[protocol.id] = (protocol, "built-in")
+    builtins = set(found)
     extra = _extra_dir(protocols_dir)
     if extra:
         # .json too: `protocols show --json` saved to a file is a protocol (JSON is YAML).
         for path in sorted([*extra.glob("*.yaml"), *extra.glob("*.yml"), *extra.glob("*.json")]):
             protocol = load_file(path)
-            found[protocol.id] = protocol
+            origin = f"replaces the built-in ({path})" if protocol.id in builtins else f"added from {path}"
+            found[protocol.id] = (protocol, origin)
     return found
 
 

@@ -35,8 +35,7 @@ _REFERENCE_DATES = (date(2024, 1, 31), date(2024, 2, 29), date(2025, 8, 31), dat
 
 
 class _Strict(BaseModel):
-    # defer_build: the validators are built on first validation, not at import, so a
-    # protocol that comes from the cache (protocols/cache.py) never pays for them.
+    # defer_build: the validators are built on first validation, not at import.
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
@@ -195,6 +194,28 @@ class Protocol(_Strict):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     outcomes: OutcomeSchedule | None = None  # none: no questionnaires are scheduled
 
+    @model_validator(mode="before")
+    @classmethod
+    def _fever_from_thresholds(cls, data):
+        # "{fever}" in a text is the thresholds' fever_celsius, so a clinic that sets 38.6
+        # never leaves its patients reading 38 in one place and 38.6 in another.
+        if not isinstance(data, dict):
+            return data
+        thresholds = data.get("thresholds")
+        value = thresholds.get("fever_celsius") if isinstance(thresholds, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            value = Thresholds.model_fields["fever_celsius"].default
+        words = fever_words(float(value))
+        data = dict(data)
+        if isinstance(data.get("before_surgery"), list):
+            data["before_surgery"] = [_fill(t, words) for t in data["before_surgery"]]
+        for key, fields in (("phases", ("instructions", "goals", "exercises", "summary")),
+                            ("milestones", ("description",))):
+            items = data.get(key)
+            if isinstance(items, list):
+                data[key] = [_fill_item(item, fields, words) for item in items]
+        return data
+
     @field_validator("sources")
     @classmethod
     def _source_ids_unique(cls, sources: list[Source]) -> list[Source]:
@@ -254,6 +275,26 @@ class Protocol(_Strict):
         if missing:
             raise ValueError(f"cites unknown source {missing[0]!r}")
         return outcomes
+
+
+def fever_words(celsius: float) -> str:
+    """38.0 -> "38 °C", 38.6 -> "38.6 °C": as a patient reads a thermometer."""
+    return f"{celsius:.1f}".removesuffix(".0") + " °C"
+
+
+def _fill(text, words: str):
+    return text.replace("{fever}", words) if isinstance(text, str) else text
+
+
+def _fill_item(item, fields: tuple[str, ...], words: str):
+    if not isinstance(item, dict):
+        return item
+    item = dict(item)
+    for field in fields:
+        if field in item:
+            value = item[field]
+            item[field] = [_fill(t, words) for t in value] if isinstance(value, list) else _fill(value, words)
+    return item
 
 
 def _cite_known_sources(kind: str, items: list, info: ValidationInfo) -> None:

@@ -21,13 +21,13 @@ CHART_WIDTH = 186.0  # mm: the text width of A4 with 12 mm margins; renderers sc
 
 # Red flags, grouped for the printed box. A symptom vocab.py adds later lands in "Other".
 RED_FLAG_GROUPS = (
-    ("Blood clot in the leg", ("calf-pain", "calf-swelling")),
+    ("Possible blood clot", ("calf-pain", "calf-swelling")),
     ("Wound or infection", ("fever", "wound-redness", "wound-discharge", "wound-opening", "bleeding")),
     ("Nerves and blood supply", ("numbness", "cold-toes")),
     ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
 )
-EMERGENCY_ACTION = f"{wording.EMERGENCY_NOW} for:"
-TEAM_ACTION = "Contact your surgical team the same day for:"
+EMERGENCY_ACTION = "Call emergency services now ({number}) for:"
+TEAM_ACTION = "Contact your surgical team now{phone} for:"
 
 
 # --- what each kind of document is made from ----------------------------------------------------
@@ -54,8 +54,8 @@ class ReportDocument:
     drawn: Callable[[], None] | None = None
 
 
-CLINIC_LABELS = {"name": "Clinic", "phone": "Phone", "email": "Email", "address": "Address",
-                 "emergency_phone": "Emergency"}
+CLINIC_LABELS = {"name": "Clinic", "phone": "Phone", "out_of_hours_phone": "Out of hours", "email": "Email",
+                 "address": "Address", "emergency_phone": "Emergency"}
 
 
 def clinic_lines(clinic: dict) -> list[tuple[str, str]]:
@@ -87,13 +87,14 @@ def timeline_page(document: PlanDocument) -> dict:
 
     plan, person, today = document.plan, document.person, document.today
     protocol = plan.protocol
+    contacts = wording.Contacts.of(document.clinic)
     person = person or {}
     day = plan.day_of(today)
     phase = plan.phase_on(today)
     if day < 0:
         status = f"Printed {wording.date_label(today)}: surgery in {-day} day{'s' if day != -1 else ''}."
     else:
-        status = (f"Printed {wording.date_label(today)}: day {day} after surgery (week {day // 7})"
+        status = (f"Printed {wording.date_label(today)}: day {day} after surgery ({wording.recovery_week(day)})"
                   + (f", phase “{phase.title}”." if phase else "."))
     return {
         "title": f"Your recovery plan: {protocol.name}",
@@ -134,14 +135,15 @@ def timeline_page(document: PlanDocument) -> dict:
         ],
         "changes_title": wording.CHANGES_TITLE,
         "changes": wording.plan_change_lines(plan),
-        "red_flags": red_flag_groups(protocol.thresholds.fever_celsius),
-        "advice": wording.RED_FLAG_ADVICE,
+        "red_flags": red_flag_groups(protocol.thresholds.fever_celsius, contacts),
+        # With the clinic's numbers where clinic.yaml gives them (contract: on the printed plan).
+        "advice": wording.act_now(contacts, False) if any(contacts) else wording.RED_FLAG_ADVICE,
         "clinic": clinic_lines(document.clinic),
         "notice": wording.NOTICE,
     }
 
 
-def red_flag_groups(fever_celsius: float) -> dict:
+def red_flag_groups(fever_celsius: float, contacts: wording.Contacts = wording.Contacts()) -> dict:
     """The signs that call for emergency services, and the rest grouped for the surgical team."""
     fever = f"{fever_celsius:g} °C / {fever_celsius * 9 / 5 + 32:.1f} °F"
 
@@ -156,8 +158,9 @@ def red_flag_groups(fever_celsius: float) -> dict:
     groups = [(title, [s for s in members if s in team]) for title, members in RED_FLAG_GROUPS]
     groups.append(("Other", [s for s in team if s not in grouped]))
     return {
-        "emergency": {"action": EMERGENCY_ACTION, "signs": [sign(s) for s in emergency]},
-        "team": {"action": TEAM_ACTION,
+        "emergency": {"action": EMERGENCY_ACTION.format(number=contacts.emergency_phone or wording.EMERGENCY_NUMBERS),
+                      "signs": [sign(s) for s in emergency]},
+        "team": {"action": TEAM_ACTION.format(phone=f" on {contacts.phone}" if contacts.phone else ""),
                  "columns": _balance([{"title": title, "signs": [sign(s) for s in members]}
                                       for title, members in groups if members], 2)},
     }
@@ -201,13 +204,19 @@ def report_page(report: dict) -> dict:
     return {
         "title": f"Progress report: {patient['name']}",
         "facts": _facts([
+            # Open red flags head the report, however old (contract: until acknowledged).
+            ("OPEN RED FLAGS", "; ".join(f"{f['date']}: {f['subject'].replace(',', ', ')}"
+                                         + (" (later corrected)" if f.get("corrected") else "")
+                                         for f in report.get("open_red_flags", []))
+             + " — not yet acknowledged: act on them, then rehab flags ack" if report.get("open_red_flags") else None),
             ("Patient", f"{patient['name']} ({patient['id']})"),
+            ("Follow-up ended", patient.get("discharged_on")),
             ("Procedure", timeline["procedure"]["name"] if timeline else patient["procedure"]),
             ("No plan", report.get("problem")),
             ("Side", _side(patient.get("side"))),
             ("Surgeon", patient.get("surgeon")),
             ("Surgery", wording.date_label(surgery)),
-            ("As of", f"{wording.date_label(as_of)}: " + (f"day {day}, week {report['week']}" if day >= 0
+            ("As of", f"{wording.date_label(as_of)}: " + (f"day {day}, {wording.recovery_week(day)}" if day >= 0
                                                          else f"{-day} days before surgery")),
             ("Phase", report["phase"]["title"] if report["phase"] else "not started"),
             ("Report covers", _covered(report["range"]["from"], report["range"]["to"])),
@@ -248,6 +257,8 @@ def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
          f"{_percent(r['adherence'])} ({r['days_logged']}/{r['days_expected']})" if r["adherence"] is not None else "–",
          _days(r["longest_gap"]), _number(r["latest_pain"]),
          (f"day {r['day']}" if r["day"] >= 0 else "before surgery") + (f", {r['phase']}" if r["phase"] else "")
+         + (f"; nothing logged for {r['silent_days']} days" if r.get("silent_days") else "")
+         + (f"; discharged {r['discharged_on']}" if r.get("discharged_on") else "")
          + ("; protocol not found: no plan or flags" if r.get("problem") else "")]
         for r in rows
     ]
@@ -256,7 +267,8 @@ def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
 NO_FLAGS = "No flags in this period."
 NO_ENTRIES = "No entries in this period."
 SUMMARY_TITLE = "Who needs attention"
-SUMMARY_NOTE = ("Open (unacknowledged) flags first, then the lowest share of days logged. "
+SUMMARY_NOTE = ("Open (unacknowledged) urgent flags first, then patients silent longer than their plan "
+                "allows, then open warnings, then the lowest share of days logged; discharged patients last. "
                 "Each patient's report follows in this order.")
 SUMMARY_HEADINGS = ["Patient", "Urgent", "Warnings", "Adherence", "Longest gap", "Latest pain", "Where"]
 PHASE_HEADINGS = ["Phase", "Allowed", "Logged", "Boot (plan / logged)", "Activities (allowed / logged)"]
@@ -284,7 +296,7 @@ def _phase_row(row: dict) -> list[str]:
         + (f"; {vocab.WEIGHT_BEARING_ABBREV[row['expected_by_end']]} by end" if row["expected_by_end"] else ""),
         (counts or "nothing logged") + "".join(f"; {b}" for b in beyond if b),
         f"{wording.BOOT_PLAN[row['boot']]} / worn {logged['boot_worn']}, off {logged['boot_off']}",
-        f"{', '.join(row['activities'])} / {acts}"
+        f"{', '.join(row.get('activity_labels', row['activities']))} / {acts}"
         + (f"; {logged['activity_not_allowed']} not allowed" if logged["activity_not_allowed"] else ""),
     ]
 
@@ -326,8 +338,11 @@ def _entry_row(entry: dict, phases: list[dict]) -> list[str]:
                   and (p["end_day"] is None or entry["day"] <= p["end_day"])), None)
     wb = vocab.WEIGHT_BEARING_ABBREV[entry["weight_bearing"]]
     outside = entry.get("outside_plan")  # against the patient's own plan that day, where known
+    # less weight than the first phase allows is the safe side, not a deviation
+    safe_side = bool(phase) and phase["start_day"] <= 0 and vocab.wb_rank(entry["weight_bearing"]) < min(
+        vocab.wb_rank(level) for level in phase["weight_bearing"])
     if (outside is not None and "weight_bearing" in outside) or (
-            outside is None and phase and entry["weight_bearing"] not in phase["weight_bearing"]):
+            outside is None and phase and entry["weight_bearing"] not in phase["weight_bearing"] and not safe_side):
         wb += " *"
     activity = entry["activity"] or "–"
     if (outside is not None and "activity" in outside) or (

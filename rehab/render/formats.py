@@ -24,7 +24,7 @@ class Format:
     name: str
     binary: bool
     renderer: str  # "module:function"
-    help: str
+    help: str  # a few words for --format's help
     prints_clinic: bool = False  # reads the clinic's details (rehab.config) to print them
     needs: tuple[str, str] | None = None  # (module, what to say without it): an optional extra
 
@@ -50,16 +50,16 @@ def _table(*formats: Format) -> dict[str, Format]:
 
 
 TIMELINE = _table(
-    Format("text", False, "rehab.render.terminal:write_timeline", "the plan as the terminal shows it"),
-    Format("markdown", False, "rehab.render.markdown:write_timeline", "for a letter or a chat"),
-    Format("html", False, "rehab.render.html:write_timeline", "the one-page printed plan", prints_clinic=True),
-    Format("pdf", True, "rehab.render.pdf:write_timeline", "the one-page printed plan", prints_clinic=True),
+    Format("text", False, "rehab.render.terminal:write_timeline", "as the terminal shows it"),
+    Format("markdown", False, "rehab.render.markdown:write_timeline", "for a letter or a chat", prints_clinic=True),
+    Format("html", False, "rehab.render.html:write_timeline", "the printable one-page plan", prints_clinic=True),
+    Format("pdf", True, "rehab.render.pdf:write_timeline", "the same as a PDF file", prints_clinic=True),
     Format("ics", False, "rehab.render.ics:write_timeline", "a calendar of phases and milestones"),
 )
 
 REPORT = _table(
-    Format("html", False, "rehab.render.html:write_reports", "printable reports"),
-    Format("pdf", True, "rehab.render.pdf:write_reports", "printable reports"),
+    Format("html", False, "rehab.render.html:write_reports", "printable"),
+    Format("pdf", True, "rehab.render.pdf:write_reports", "the same as a PDF file"),
     Format("csv", False, "rehab.render.tabular:write_csv", "one row per entry"),
     Format("json", False, "rehab.render.tabular:write_json", "every report's data"),
     Format("markdown", False, "rehab.render.tabular:write_markdown", "for a letter or a chat"),
@@ -107,6 +107,6 @@ EXPORT = _table(
 
 
 def choices(table: dict[str, Format]) -> str:
-    """'html, pdf or csv': a table's names for an option's help."""
-    names = list(table)
-    return ", ".join(names[:-1]) + " or " + names[-1]
+    """'json (a rehab backup, the default) or fhir (a FHIR R4 Bundle)': --format's help."""
+    names = [f"{f.name} ({f.help})" for f in table.values()]
+    return ", ".join(names[:-1]) + " or " + names[-1] + "."

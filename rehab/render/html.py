@@ -47,7 +47,7 @@ def _reports(pages: list[dict], summary: list[list[str]] | None) -> str:
     items = [(page, [_svg(c) for c in page["charts"]]) for page in pages]
     title = pages[0]["title"] if len(pages) == 1 else "Progress reports"
     return _environment().get_template("report.html").render(
-        title=title, notice=wording.NOTICE, paper=None,
+        title=title, notice=wording.REPORT_NOTICE, paper=None,
         items=items, summary=summary,
         summary_title=documents.SUMMARY_TITLE, summary_note=documents.SUMMARY_NOTE,
         summary_headings=documents.SUMMARY_HEADINGS, phase_headings=documents.PHASE_HEADINGS,

@@ -2,7 +2,10 @@
 
 UIDs are stable (patient id, or name, procedure and surgery date, plus the item), so importing a
 newer plan updates the events instead of adding copies. A window's DTEND is the day after
-its last day: all-day DTEND is exclusive (RFC 5545).
+its last day: all-day DTEND is exclusive (RFC 5545). A long window ("New normal", 6-12 months)
+is two one-day events, at its start and at its end, not a block that fills months of a
+calendar. SEQUENCE grows with the time the file is made, so a calendar that already holds
+the events takes a newer file's as updates (RFC 5545 3.8.7.4) rather than ignoring them.
 """
 
 from __future__ import annotations
@@ -30,6 +33,16 @@ def _name_part(name: str | None) -> str:
     return readable
 
 
+# A window longer than this shows as two one-day events (its start and its end).
+LONGEST_BLOCK_DAYS = 31
+_SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+def _sequence(stamp: datetime) -> int:
+    """Minutes since 2024: a later file always carries a higher SEQUENCE than an earlier one."""
+    return max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60))
+
+
 def write_timeline(handle, document: PlanDocument) -> None:
     handle.write(timeline_calendar(document.plan, document.person).decode("utf-8"))
 
@@ -43,6 +56,7 @@ def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
     owner = person.get("id") or "-".join(
         part for part in (_name_part(name), protocol.id, plan.surgery_date.isoformat()) if part)
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    sequence = _sequence(stamp)
 
     calendar = Calendar()
     calendar.add("prodid", f"-//rehab//rehab {__version__}//EN")
@@ -55,6 +69,7 @@ def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
         entry = Event()
         entry.add("uid", f"{owner}-{kind}-{item_id}@rehab")
         entry.add("dtstamp", stamp)
+        entry.add("sequence", sequence)
         entry.add("dtstart", first)
         entry.add("dtend", last + timedelta(days=1))
         entry.add("summary", summary)
@@ -69,7 +84,12 @@ def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
         text = m.milestone.description or m.title
         moved = wording.moved_note(plan, m.id).strip(" ()")
         text = f"{moved[:1].upper()}{moved[1:]}, for you: {text}" if moved else text
-        event("milestone", m.id, m.title, m.date, m.last_date, f"{when}. {text}")
+        if m.end_date is not None and (m.end_date - m.date).days > LONGEST_BLOCK_DAYS:
+            event("milestone", m.id, f"{m.title} (window opens)", m.date, m.date, f"{when}. {text}")
+            event("milestone", f"{m.id}-end", f"{m.title} (window closes)", m.end_date, m.end_date,
+                  f"{when}. {text}")
+        else:
+            event("milestone", m.id, m.title, m.date, m.last_date, f"{when}. {text}")
     for p in plan.phases:
         rule = p.phase
         lines = [

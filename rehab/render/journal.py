@@ -55,42 +55,48 @@ def flag_lines(flags: list[dict]) -> list[Text]:
 def today_view(out: Console, doc: dict) -> None:
     patient = doc["patient"]
     urgent = [f for f in doc["flags"] if f["severity"] == "urgent"]
+    act_now = doc.get("act_now") or wording.RED_FLAG_ADVICE
     if urgent:
-        out.print(Panel(Group(*flag_lines(urgent), Text(wording.RED_FLAG_ADVICE, style="bold")),
+        out.print(Panel(Group(*flag_lines(urgent), Text(act_now, style="bold")),
                         title="GET HELP NOW", border_style="red", width=min(out.width, 80)))
     title = f"{patient['name']} · {patient['procedure']}"
     if doc["day"] < 0:
         days = -doc["day"]
         out.print(Text(title, style="bold"))
-        out.print(f"Surgery is in {days} day{'s' if days != 1 else ''} ({patient['surgery_date']}).")
+        out.print(f"Surgery is {wording.days_until(days)} ({patient['surgery_date']}).")
         outcomes_due_lines(out, doc.get("outcomes_due", []))
         return
-    out.print(Text(f"{title} · day {doc['day']}, week {doc['week']}", style="bold"))
+    out.print(Text(f"{title} · day {doc['day']} · {wording.recovery_week(doc['day'])}", style="bold"))
     phase = doc["phase"]
     if phase:
         end = f"until day {phase['end_day']}" if phase["end_day"] is not None else "from here on"
         out.print(Text(f"{phase['title']} ({end})", style="bold"))
         plan = doc.get("plan") or {"weight_bearing": phase["weight_bearing"], "boot": phase["boot"]}
         out.print(f"Weight-bearing: {', '.join(plan['weight_bearing'])} · "
-                  f"boot: {wording.BOOT_WORDS[plan['boot']]} · today: {', '.join(doc['activities_today'])}")
-        for item in phase["instructions"][:4]:
+                  f"boot: {wording.BOOT_WORDS[plan['boot']]} · allowed: {', '.join(doc['activities_today'])}")
+        for item in phase["instructions"]:  # every one: the last are often the warning signs
             bullet(out, item)
+        if phase.get("exercises"):
+            out.print(Text("Exercises:", style="bold"))
+            for item in phase["exercises"]:
+                bullet(out, item)
         changes = doc.get("plan_changes") or []
         if changes:
             out.print(Text("Your team changed your plan for today:", style="bold"))
             for change in changes:
                 bullet(out, wording.change_line(change))
     entry = doc["entry"]
+    if doc.get("follow_up_ended"):
+        out.print(Text(f"Follow-up ended on {patient['discharged_on']}: no more reminders to log "
+                       "(you still can). Contact your team if anything changes.", style="bold"))
     if entry:
-        out.print(Text(f"Logged today: pain {entry['pain']}/10, {entry['weight_bearing']}"
-                       + (f", {entry['activity']}" if entry["activity"] else ""), style="green"))
-    else:
+        out.print(Text(f"Logged today: {wording.entry_summary(entry)}", style="green"))
+    elif not doc.get("follow_up_ended"):
         out.print(Text("Not logged yet today: rehab log --pain N --weight-bearing LEVEL", style="bold yellow"))
     following = doc["next_milestone"]
     if following:
         when = (f"open until {following['end_date']}" if following["open"] and following["end_date"]
-                else "today" if following["in_days"] == 0 else "tomorrow" if following["in_days"] == 1
-                else f"in {following['in_days']} days")
+                else wording.days_until(following["in_days"]))
         moved = f", moved by {following['moved_by']}" if following.get("moved_by") else ""
         out.print(f"Next: {following['title']} — {following['date']} ({when}{moved})")
     if doc.get("adjustments") and not doc.get("plan_changes") and doc["day"] >= 0:
@@ -104,6 +110,7 @@ def today_view(out: Console, doc: dict) -> None:
             out.print(line)
     out.print(f"Pain, last 14 days: {sparkline(doc['pain_last_14_days'])}  (· = no entry)")
     outcomes_due_lines(out, doc.get("outcomes_due", []))
+    out.print(Text(act_now, style="bold"))  # the standing line: which signs to act on, whom to call
     out.print(wording.NOTICE, style="dim")
 
 
@@ -121,18 +128,18 @@ def before_surgery_view(out: Console, items: list[str]) -> None:
             bullet(out, item)
 
 
-def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict]) -> None:
+def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict], contacts=None) -> None:
     verb = "Replaced" if replaced else "Logged"
-    out.print(f"{verb} {entry['date']} (day {entry['day']}): pain {entry['pain']}/10, "
-              f"{vocab.WEIGHT_BEARING_LABEL[entry['weight_bearing']]}"
-              + (f", {entry['activity']}" if entry["activity"] else ""))
+    out.print(f"{verb} {entry['date']} (day {entry['day']}): {wording.entry_summary(entry)}")
     if replaced:
         out.print("The earlier values are kept in the history.", style="dim")
     for line in flag_lines(flags):
         out.print(line)
     if any(f["severity"] == "urgent" for f in flags):
-        # Each red flag already says whom to contact; add only the emergency line.
-        out.print(Text(wording.EMERGENCY_LINE, style="bold red"))
+        # Each red flag already says whom to contact, with the clinic's numbers; add only
+        # the emergency line.
+        emergency = contacts.emergency_phone if contacts and contacts.emergency_phone else None
+        out.print(Text(wording.emergency_line(emergency or wording.EMERGENCY_NUMBERS), style="bold red"))
 
 
 HISTORY_FIXED = ("Date", "Day", "Pain", "WB", "Boot", "Activity")
@@ -150,29 +157,35 @@ def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]
                   "not shown (use --all or --from).", style="dim")
     rows = []
     for e in entries:
-        marks = flagged.get(e["date"], [])
+        # A corrected day (log --replace) says so: its earlier values are in history --json.
+        marks = flagged.get(e["date"], []) + (["corrected"] if e.get("corrected") else [])
         boot = wording.BOOT_WORDS[e["boot"]]
         rows.append((e["date"], str(e["day"]), str(e["pain"]), vocab.WEIGHT_BEARING_ABBREV[e["weight_bearing"]],
                      boot, e["activity"] or "", ", ".join(e["symptoms"]), e["note"] or "",
-                     Text(" ".join(marks), style="red" if "!!" in marks else "yellow")))
+                     Text(" ".join(marks), style="red" if "!!" in marks else "yellow"),
+                     ", ".join(e.get("milestones") or ())))
     widths = [max(len(title), *(len(row[k]) for row in rows)) for k, title in enumerate(HISTORY_FIXED)]
     marks_width = max(len(row[8]) for row in rows)
     # Columns nobody's entries fill are left out, so the notes get the room.
     with_symptoms = any(row[6] for row in rows)
+    with_milestones = any(row[9] for row in rows)
     # Every column adds 3 (padding and a border) to its width, the table 1 more.
     needed = (sum(w + 3 for w in widths) + (marks_width + 3 if marks_width else 0)
-              + (2 if with_symptoms else 1) * (MIN_TEXT_WIDTH + 3) + 1)
+              + (1 + with_symptoms + with_milestones) * (MIN_TEXT_WIDTH + 3) + 1)
     if out.width < needed:
         _history_blocks(out, rows)
     else:
-        _history_table(out, rows, widths, marks_width, with_symptoms)
+        _history_table(out, rows, widths, marks_width, with_symptoms, with_milestones)
     out.print(pain_chart(entries, columns=out.width - 6))
-    if flagged:
+    if marks_width:  # a key only for marks this table shows
         out.print("!! urgent, ! warning, i info: see rehab flags", style="dim")
+    if any(e.get("corrected") for e in entries):
+        out.print("corrected: the day's entry was changed; the earlier values are kept "
+                  "(rehab history --json)", style="dim")
 
 
 def _history_table(out: Console, rows: list[tuple], widths: list[int], marks_width: int,
-                   with_symptoms: bool) -> None:
+                   with_symptoms: bool, with_milestones: bool) -> None:
     table = Table()
     # The short columns get their width up front: Rich then measures only the free text,
     # which is most of the cost of drawing a long table.
@@ -181,11 +194,14 @@ def _history_table(out: Console, rows: list[tuple], widths: list[int], marks_wid
     # What the patient wrote is shown whole, folded, never cut short with "…".
     if with_symptoms:
         table.add_column("Symptoms", overflow="fold")
+    if with_milestones:
+        table.add_column("Milestones", overflow="fold")
     table.add_column("Note", overflow="fold")
     if marks_width:
         table.add_column("", width=marks_width, no_wrap=True)
     for row in rows:
-        cells = [*row[:6], *([row[6]] if with_symptoms else []), row[7], *([row[8]] if marks_width else [])]
+        cells = [*row[:6], *([row[6]] if with_symptoms else []), *([row[9]] if with_milestones else []),
+                 row[7], *([row[8]] if marks_width else [])]
         table.add_row(*cells)
     out.print(table)
 
@@ -193,13 +209,13 @@ def _history_table(out: Console, rows: list[tuple], widths: list[int], marks_wid
 def _history_blocks(out: Console, rows: list[tuple]) -> None:
     """A narrow terminal: each entry as a line of its numbers, then its words, indented."""
     width = max(out.width, 20)
-    for date_text, day, pain, wb, boot, activity, symptoms, note, marks in rows:
+    for date_text, day, pain, wb, boot, activity, symptoms, note, marks, milestones in rows:
         parts = [date_text, f"day {day}", f"pain {pain}", wb, boot and f"boot {boot}", activity]
         lines = textwrap.wrap(" · ".join(p for p in parts if p), width=width - len(marks.plain) - 1)
         for line in lines[:-1]:
             out.print(line)
         out.print(Text(lines[-1] + " ").append_text(marks) if marks.plain else lines[-1])
-        for label, text in (("symptoms", symptoms), ("note", note)):
+        for label, text in (("symptoms", symptoms), ("milestones", milestones), ("note", note)):
             if text:
                 print_wrapped(out, f"{label}: {text}", "    ", "    ")
 

@@ -49,5 +49,8 @@ def timeline_markdown(document: PlanDocument) -> str:
     for p in timeline.phases:
         lines += ["", f"## {escape(p.title)} ({wording.day_span(p.start_day, p.end_day)})", ""]
         lines += [f"- {escape(i)}" for i in p.phase.instructions]
-    lines += ["", "## When to get help now", "", f"{wording.RED_FLAG_ADVICE}", "", f"_{wording.NOTICE}_", ""]
+    # The clinic's own numbers when the clinic file gives them, as on the printed plan.
+    contacts = wording.Contacts.of(document.clinic)
+    advice = wording.act_now(contacts, False) if any(contacts) else wording.RED_FLAG_ADVICE
+    lines += ["", "## When to get help now", "", escape(advice), "", f"_{wording.NOTICE}_", ""]
     return "\n".join(lines)

@@ -24,7 +24,9 @@ def section(report: dict, width: float) -> dict:
     data = report["outcomes"]
     names = {i["id"]: i["name"] for i in data["instruments"]}
     return {
-        "scores": [_score_row(s, names) for s in data["scores"]],
+        # Grouped by questionnaire (in the schedule's order), each oldest first: a row's change
+        # reads against the baseline just above it.
+        "scores": [_score_row(s, names) for s in sorted(data["scores"], key=lambda s: list(names).index(s["instrument"]))],
         "chart": chart.outcomes_chart(report, width),
         "due": [_due_row(d, names) for d in _due_shown(data["due"])],
         "measures": [[MEASURE_NAMES.get(m["name"], m["name"]), m["side"], number(m["value"]),
@@ -41,6 +43,8 @@ def _score_row(s: dict, names: dict) -> list[str]:
     score = number(s["score"], unit) if s["score"] is not None else "no score (too few answered)"
     if s["score"] is not None and s["change"] is None:
         change, meaningful = "baseline", "–"
+    elif s["change"] is None:
+        change = meaningful = "–"
     else:
         change = signed(s["change"])
         meaningful = "–" if s["meaningful"] is None else (

@@ -29,10 +29,12 @@ TIMELINE_SCALES = (1.0, 0.94, 0.88, 0.82, 0.76, 0.7)
 
 
 class _Document(FPDF):
-    def __init__(self, paper: str, title: str, scale: float = 1.0, numbered: bool = False):
+    def __init__(self, paper: str, title: str, scale: float = 1.0, numbered: bool = False,
+                 notice: str = wording.NOTICE):
         super().__init__(orientation="portrait", unit="mm", format="A4" if paper == "a4" else "letter")
         self.scale = scale
         self.numbered = numbered
+        self.notice = notice  # the patient's words on a plan, the clinician's on a report
         self.add_font(FAMILY, "", str(FONTS / "DejaVuSansCondensed.ttf"))
         self.add_font(FAMILY, "B", str(FONTS / "DejaVuSansCondensed-Bold.ttf"))
         self.set_margins(MARGIN, 10, MARGIN)
@@ -76,7 +78,7 @@ class _Document(FPDF):
         self.set_y(self.get_y() + 1)
         self.set_font(FAMILY, "", 7.5)
         pages = f"   Page {self.page_no()} of {PAGE_COUNT}" if self.numbered else ""
-        self.multi_cell(0, 3.3, wording.NOTICE + pages, align="L")
+        self.multi_cell(0, 3.3, self.notice + pages, align="L")
 
     def page_title(self, text: str, facts: list[tuple[str, str]] = ()) -> None:
         """A new page opened by a large title and, if given, its facts line."""
@@ -403,7 +405,7 @@ def write_reports(handle, document: documents.ReportDocument) -> str:
 
 def _reports(pages: list[dict], summary: list[list[str]] | None, drawn=None) -> _Document:
     title = pages[0]["title"] if len(pages) == 1 else "Progress reports"
-    pdf = _Document("a4", title, numbered=True)
+    pdf = _Document("a4", title, numbered=True, notice=wording.REPORT_NOTICE)
     if summary is not None:
         pdf.page_title(documents.SUMMARY_TITLE)
         pdf.para(documents.SUMMARY_NOTE)

@@ -106,7 +106,7 @@ def write_markdown(handle, document: documents.ReportDocument) -> None:
             out += _table(documents.ENTRY_HEADINGS, page["entries"]) + [documents.ENTRY_LEGEND, ""]
         else:
             out += [documents.NO_ENTRIES, ""]
-    out += [f"_{wording.NOTICE}_", ""]
+    out += [f"_{wording.REPORT_NOTICE}_", ""]
     handle.write("\n".join(out))
 
 

@@ -72,7 +72,15 @@ def print_wrapped(out: Console, text: str, first: str, rest: str) -> None:
         out.print(Text(first if i == 0 else rest).append_text(line), soft_wrap=True)
 
 
-def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str | None = None) -> None:
+# Below this width the plan's tables would squeeze clinical words ("as-toler…"): each
+# phase and milestone is printed as a short block of wrapped lines instead.
+TABLE_MIN_WIDTH = 80
+
+
+def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str | None = None,
+                  done: set[str] | None = None) -> None:
+    """The plan in the terminal. `done`: milestone ids the patient recorded (✓); without a
+    patient's log nothing is marked done, only the day's place (▶)."""
     protocol = timeline.protocol
     day = timeline.day_of(on)
     heading = f"{protocol.name} — surgery {wording.date_label(timeline.surgery_date)}"
@@ -82,49 +90,62 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
     if day < 0:
         out.print(f"{wording.date_label(on)} is {-day} day{'s' if day != -1 else ''} before surgery.")
     else:
-        out.print(f"{wording.date_label(on)} is day {day} (week {day // 7}).")
+        out.print(f"{wording.date_label(on)} is day {day}, in {wording.recovery_week(day)}.")
 
-    phases = Table(title="Phases", title_justify="left", expand=False, show_lines=False)
-    phases.add_column("", width=1)
-    phases.add_column("Phase")
-    phases.add_column("Days")
-    phases.add_column("Dates")
-    phases.add_column("Weight-bearing")
-    phases.add_column("Boot")
     current = timeline.phase_on(on)
+    following = timeline.next_milestone(on, done or ())
+    phase_rows = []
     for p in timeline.phases:
         mark = "▶" if current is not None and p.id == current.id else ""
-        phases.add_row(
-            mark,
-            p.title,
-            wording.day_span(p.start_day, p.end_day),
-            wording.date_span(p.start_date, p.end_date),
-            ", ".join(p.phase.weight_bearing.allowed),
-            wording.BOOT_WORDS[p.phase.boot],
-            style="bold" if mark else None,
-        )
-    out.print(phases)
-
-    milestones = Table(title="Milestones", title_justify="left")
-    milestones.add_column("", width=1)
-    milestones.add_column("Milestone")
-    milestones.add_column("Day")
-    milestones.add_column("Date")
-    following = timeline.next_milestone(on)
+        phase_rows.append((mark, p.title, wording.day_span(p.start_day, p.end_day),
+                           wording.date_span(p.start_date, p.end_date),
+                           ", ".join(p.phase.weight_bearing.allowed), wording.BOOT_WORDS[p.phase.boot]))
+    milestone_rows = []
     for m in timeline.milestones:
-        mark = "▶" if following is not None and m.id == following.id else ("✓" if m.last_date < on else "")
+        mark = "▶" if following is not None and m.id == following.id else ("✓" if m.id in (done or ()) else "")
         days = str(m.day) if m.end_day is None else f"{m.day}–{m.end_day}"
         when = wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date)
-        milestones.add_row(mark, m.title + wording.moved_note(timeline, m.id), days, when,
-                           style="bold" if mark == "▶" else None)
-    out.print(milestones)
+        milestone_rows.append((mark, m.title + wording.moved_note(timeline, m.id), days, when))
+
+    if out.width < TABLE_MIN_WIDTH:
+        _timeline_blocks(out, phase_rows, milestone_rows)
+    else:
+        phases = Table(title="Phases", title_justify="left", expand=False, show_lines=False)
+        phases.add_column("", width=1)
+        for title in ("Phase", "Days", "Dates", "Weight-bearing", "Boot"):
+            phases.add_column(title, overflow="fold")
+        for row in phase_rows:
+            phases.add_row(*row, style="bold" if row[0] else None)
+        out.print(phases)
+
+        milestones = Table(title="Milestones", title_justify="left")
+        milestones.add_column("", width=1)
+        for title in ("Milestone", "Day", "Date"):
+            milestones.add_column(title, overflow="fold")
+        for row in milestone_rows:
+            milestones.add_row(*row, style="bold" if row[0] == "▶" else None)
+        out.print(milestones)
     changes = wording.plan_change_lines(timeline)
     if changes:
         out.print(Text(wording.CHANGES_TITLE, style="bold"))
         for line in changes:
             bullet(out, line)
-    out.print("▶ marks where " + wording.date_label(on) + " falls.", style="dim")
+    out.print("▶ marks where " + wording.date_label(on) + " falls"
+              + ("; ✓ a milestone recorded." if done else "."), style="dim")
     out.print(wording.NOTICE, style="dim")
+
+
+def _timeline_blocks(out: Console, phase_rows: list[tuple], milestone_rows: list[tuple]) -> None:
+    """A narrow terminal: every word whole, wrapped under its heading."""
+    out.print(Text("Phases", style="bold"))
+    for mark, title, days, dates, levels, boot in phase_rows:
+        style = "bold" if mark else None
+        out.print(Text(f"{mark or ' '} {title}", style=style), soft_wrap=False)
+        print_wrapped(out, f"{days} · {dates}", "    ", "    ")
+        print_wrapped(out, f"weight-bearing: {levels} · boot: {boot}", "    ", "    ")
+    out.print(Text("Milestones", style="bold"))
+    for mark, title, days, when in milestone_rows:
+        print_wrapped(out, f"{title}: day{'s' if '–' in days else ''} {days} · {when}", f"{mark or ' '} ", "    ")
 
 
 def protocol_view(out: Console, protocol) -> None:
