@@ -283,3 +283,16 @@ def test_report_counts_swelling_and_home_exercises_logged(rehab, patient, tmp_pa
     markdown = tmp_path / "report.md"
     ok(rehab("report", "--format", "markdown", "--output", markdown))
     assert "done on 1 of 3 days logged (33%), partly 1, skipped 1" in markdown.read_text()
+
+
+def test_a_fifo_among_a_clinics_instrument_files_is_refused_not_waited_on(patient, tmp_path):
+    """Read as protocols are: a regular file only. A FIFO must not hang `rehab score`."""
+    folder = tmp_path / "clinic" / "instruments"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "mini.yaml")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    result = subprocess.run([sys.executable, "-m", "rehab", "--protocols-dir", str(tmp_path / "clinic"), "score",
+                             "lefs", "--answers", ",".join(["2"] * 20)],
+                            capture_output=True, text=True, timeout=30, env=env)
+    assert result.returncode == 2, result.stderr
+    assert "not a regular file" in result.stderr and len(result.stderr.splitlines()) == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rehab.errors import NotFound, ProtocolError
+from rehab.errors import NotFound
 
 BUILTIN_DIR = Path(__file__).parent
 MAX_BYTES = 256 * 1024
@@ -14,21 +14,9 @@ FOLDER = "instruments"  # inside the protocols folder
 
 
 def load_file(path: Path):
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ProtocolError(f"{path}: the file is {size} bytes; an instrument may be at most {MAX_BYTES}")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NotFound(f"{path}: no such instrument file") from None
-    except IsADirectoryError:
-        raise ProtocolError(f"{path}: is a folder, not an instrument file") from None
-    except UnicodeDecodeError:
-        raise ProtocolError(f"{path}: is not a UTF-8 text file") from None
-    except OSError as exc:
-        raise ProtocolError(f"{path}: cannot be read ({exc.strerror})") from None
-    return parse(text, str(path))
+    from rehab.protocols.loader import read_text
+
+    return parse(read_text(Path(path), MAX_BYTES, "instrument"), str(path))
 
 
 def parse(text: str, origin: str):

@@ -22,31 +22,37 @@ ENV_DIR = "REHAB_PROTOCOLS_DIR"
 
 def load_file(path: Path) -> Protocol:
     """One protocol file, checked; a problem raises ProtocolError naming file, field and line."""
-    path = Path(path)
+    return parse(read_text(Path(path), MAX_BYTES, "protocol"), str(path))
+
+
+def read_text(path: Path, max_bytes: int, kind: str) -> str:
+    """A data file's text (a protocol, an instrument): a regular file only, read to a bounded
+    size, UTF-8. A FIFO would hang the read and /dev/zero never end."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
-            # A FIFO would hang the read, /dev/zero never end: only regular files are protocols.
-            raise ProtocolError(f"{path}: is not a regular file (a pipe, device or socket), not a protocol file")
-        size = info.st_size
-        if size > MAX_BYTES:
-            raise ProtocolError(f"{path}: the file is {size} bytes; a protocol may be at most {MAX_BYTES}")
+            raise ProtocolError(f"{path}: is not a regular file (a pipe, device or socket), not {_a(kind)} file")
+        if info.st_size > max_bytes:
+            raise ProtocolError(f"{path}: the file is {info.st_size} bytes; {_a(kind)} may be at most {max_bytes}")
         from rehab.files import read_bytes
 
-        text = read_bytes(path, MAX_BYTES, "protocol file").decode("utf-8")
-    except FileNotFoundError:
-        raise NotFound(f"{path}: no such protocol file") from None
+        return read_bytes(path, max_bytes, f"{kind} file").decode("utf-8")
+    except (FileNotFoundError, NotFound):
+        raise NotFound(f"{path}: no such {kind} file") from None
     except IsADirectoryError:
-        raise ProtocolError(f"{path}: is a folder, not a protocol file") from None
+        raise ProtocolError(f"{path}: is a folder, not {_a(kind)} file") from None
     except UnicodeDecodeError:
         raise ProtocolError(f"{path}: is not a UTF-8 text file") from None
     except OSError as exc:
         raise ProtocolError(f"{path}: cannot be read ({exc.strerror})") from None
-    except NotFound:
-        raise NotFound(f"{path}: no such protocol file") from None
+    except ProtocolError:
+        raise
     except RehabError as exc:  # from read_bytes: a folder, a FIFO, larger than the limit
         raise ProtocolError(str(exc)) from None
-    return parse(text, str(path))
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
 def parse(text: str, origin: str) -> Protocol:
