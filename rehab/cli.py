@@ -206,6 +206,8 @@ def _debug_requested(args) -> bool:
 
 def _usage_line(exc: click.ClickException) -> str:
     message = " ".join(exc.format_message().split())  # one line: Click breaks choices over lines with tabs
+    # Typer checks a choice through pydantic, whose "Value error, " prefix is a library's words.
+    message = message.replace(": Value error, ", ": ")
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         return f"{message} (see '{ctx.command_path} --help')"

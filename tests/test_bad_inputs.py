@@ -430,3 +430,18 @@ def test_log_either_saves_one_entry_or_refuses_cleanly(rehab, template, isolated
     assert found.group(1) == ("Replaced" if existed else "Logged")
     assert len(after["entry"]) == len(before["entry"]) + (0 if existed else 1)
     assert len(after["entry_revision"]) == len(before["entry_revision"]) + (1 if existed else 0)
+
+
+def test_an_unknown_format_is_one_plain_line_listing_the_formats(rehab):
+    """Issue 18 item 7: no library's words ("Value error, ...") in the refusal."""
+    result = rehab("report", "--all", "--format", "md", "--output", "-")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert "Value error" not in line and "'md'" in line and "'markdown'" in line and "'pdf'" in line
+
+
+def test_date_help_names_the_month_name_form(rehab):
+    """The README promises "3 Mar 2026"; the help of every date option says it too."""
+    for args in (("today",), ("log",), ("patient", "add")):
+        text = " ".join(rehab(*args, "--help").stdout.split())
+        assert "3 Mar 2026" in text, args

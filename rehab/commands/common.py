@@ -26,7 +26,7 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 # --- shared option types -------------------------------------------------------------------
 
-DateOpt = Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="The day to look at (default today): YYYY-MM-DD, today, yesterday.")]
+DateOpt = Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="The day to look at (default today): YYYY-MM-DD, 3 Mar 2026, today or yesterday.")]
 PatientOpt = Annotated[Optional[str], typer.Option("--patient", "-p", metavar="P", help="Patient id or name (default: the current patient).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]

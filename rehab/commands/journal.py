@@ -56,7 +56,7 @@ def _yes_no(text: str) -> bool:
 def log(
     ctx: typer.Context,
     patient: PatientOpt = None,
-    on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="The day to log (default today): YYYY-MM-DD, today, yesterday.")] = None,
+    on: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="The day to log (default today): YYYY-MM-DD, 3 Mar 2026, today or yesterday.")] = None,
     pain: Annotated[Optional[str], typer.Option("--pain", metavar="N", help="Pain now, 0–10.")] = None,
     weight_bearing: Annotated[Optional[str], typer.Option("--weight-bearing", "--wb", metavar="LEVEL", autocompletion=complete_weight_bearing, help="none, toe-touch, partial, as-tolerated, full (or NWB, TTWB, PWB, WBAT, FWB).")] = None,
     boot: Annotated[Optional[bool], typer.Option("--boot/--no-boot", help="Wore the boot today, or not.")] = None,

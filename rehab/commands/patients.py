@@ -27,7 +27,7 @@ OLD_SURGERY_YEARS = 5
 def patient_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The patient's name.")],
-    surgery_date: Annotated[str, typer.Option("--surgery-date", metavar="DATE", help="Day 0: YYYY-MM-DD.")],
+    surgery_date: Annotated[str, typer.Option("--surgery-date", metavar="DATE", help="Day 0: YYYY-MM-DD or 3 Mar 2026.")],
     procedure: Annotated[list[str], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help=PROCEDURE_HELP)],
     side: SideOpt = None,
     surgeon: SurgeonOpt = None,
