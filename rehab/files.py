@@ -200,3 +200,43 @@ def _discard(tmp: str) -> None:
         os.unlink(tmp)
     except OSError:
         pass
+
+
+# A command's own temporary folders (the parts of a clinic's PDF), in the system's temporary
+# folder: "rehab-parts-XXXXXXXX". One left by a kill no handler sees is removed by the next
+# command that makes one, once it is older than STALE_SECONDS.
+PRIVATE_PREFIX = "rehab-parts-"
+
+
+@contextmanager
+def private_folder() -> Iterator[Path]:
+    """An owner-only (0700) temporary folder, removed with all it holds when the block ends,
+    however it ends (an error, Ctrl-C, SIGTERM or SIGHUP: rehab.cli makes those unwind)."""
+    base = Path(tempfile.gettempdir())
+    _remove_stale_folders(base)
+    try:
+        path = Path(tempfile.mkdtemp(prefix=PRIVATE_PREFIX, dir=base))
+    except OSError as exc:
+        raise Fault(f"cannot make a temporary folder in {base}: {exc.strerror or exc}") from None
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_stale_folders(base: Path) -> None:
+    import time
+
+    limit = time.time() - STALE_SECONDS
+    try:
+        names = [n for n in os.listdir(base) if n.startswith(PRIVATE_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        path = base / name
+        try:
+            info = path.lstat()
+            if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and info.st_mtime < limit:
+                shutil.rmtree(path, ignore_errors=True)
+        except (OSError, AttributeError):  # gone meanwhile, not ours, no getuid (Windows)
+            continue
