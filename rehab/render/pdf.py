@@ -549,6 +549,14 @@ def _save_part(pdf: _Document, folder, number: int) -> _Part:
     return part
 
 
+def _collect() -> None:
+    """A written part's document, with its parsed fonts, is garbage in reference cycles (fpdf2's
+    objects point at one another): freed now, not whenever the collector next runs."""
+    import gc
+
+    gc.collect()
+
+
 def _write_clinic(handle, document: documents.ReportDocument) -> str:
     from rehab.files import private_folder
 
@@ -577,15 +585,19 @@ def _write_clinic(handle, document: documents.ReportDocument) -> str:
                 undrawable |= pdf.undrawable
                 parts.append(_save_part(pdf, folder, len(parts)))
                 pdf = None
+                _collect()
         if pdf is not None:
             undrawable |= pdf.undrawable
             parts.append(_save_part(pdf, folder, len(parts)))
+            pdf = None
+            _collect()
         ordered = document.order(rows)
         summary = _clinic_document(titles[0] if len(titles) == 1 else "Progress reports")
         _summary(summary, documents.summary_page(ordered))
         undrawable |= summary.undrawable
         head = _save_part(summary, folder, len(parts))
         del summary, rows
+        _collect()
         runs = [(head, 0, head.pages)] + [(parts[i], first, count)
                                            for i, first, count in (where[row["patient_id"]] for row in ordered)]
         _Joiner(handle).join(runs, sum(count for _, _, count in runs))
