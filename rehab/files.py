@@ -113,21 +113,33 @@ STALE_SECONDS = 15 * 60
 
 
 def _remove_stale_temporaries(folder: Path) -> None:
+    for path in _stale(folder, lambda n: n.startswith(".") and TEMP_MARK in n and n.endswith(".tmp"), stat.S_ISREG):
+        try:
+            path.unlink()
+        except OSError:  # gone meanwhile
+            continue
+
+
+def _stale(folder: Path, ours, kind) -> list[Path]:
+    """Our leftovers in a folder: names `ours` accepts, of the `kind` (stat.S_ISREG, S_ISDIR),
+    owned by this user and untouched for STALE_SECONDS."""
     import time
 
     limit = time.time() - STALE_SECONDS
     try:
-        names = [n for n in os.listdir(folder) if n.startswith(".") and TEMP_MARK in n and n.endswith(".tmp")]
+        names = [n for n in os.listdir(folder) if ours(n)]
     except OSError:
-        return
+        return []
+    found = []
     for name in names:
         path = folder / name
         try:
             info = path.lstat()
-            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and info.st_mtime < limit:
-                path.unlink()
-        except (OSError, AttributeError):  # gone meanwhile, not ours to remove, no getuid (Windows)
+            if kind(info.st_mode) and info.st_uid == os.getuid() and info.st_mtime < limit:
+                found.append(path)
+        except (OSError, AttributeError):  # gone meanwhile, no getuid (Windows)
             continue
+    return found
 
 
 @contextmanager
@@ -225,18 +237,5 @@ def private_folder() -> Iterator[Path]:
 
 
 def _remove_stale_folders(base: Path) -> None:
-    import time
-
-    limit = time.time() - STALE_SECONDS
-    try:
-        names = [n for n in os.listdir(base) if n.startswith(PRIVATE_PREFIX)]
-    except OSError:
-        return
-    for name in names:
-        path = base / name
-        try:
-            info = path.lstat()
-            if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and info.st_mtime < limit:
-                shutil.rmtree(path, ignore_errors=True)
-        except (OSError, AttributeError):  # gone meanwhile, not ours, no getuid (Windows)
-            continue
+    for path in _stale(base, lambda n: n.startswith(PRIVATE_PREFIX), stat.S_ISDIR):
+        shutil.rmtree(path, ignore_errors=True)

@@ -529,6 +529,7 @@ class _Part:
         self.codes = {ch: font.encode_text(ch)[1:-len(") Tj")].encode("latin-1") for ch in set(PAGE_MARK)}
         self.mark = self.label(PAGE_MARK)
         self.objects: dict[int, int] = {}  # its shared objects (resources, fonts) already copied: number here -> there
+        self.page_objects: list[int] = []  # each page's object number, read when the part is first opened
 
     def label(self, text: str) -> bytes:
         return b"".join(self.codes[ch] for ch in text)
@@ -667,7 +668,14 @@ class _Joiner:
             if self.open_part is not None:
                 self.open_part[1].stream.close()
             self.open_part = (part, PdfReader(open(part.path, "rb")))
+            if not part.page_objects:
+                part.page_objects = [page.indirect_reference.idnum for page in self.open_part[1].pages]
         return self.open_part[1]
+
+    def _part_page(self, part: _Part, index: int):
+        """A page of a part. Patients come in the summary's order, not their parts', so a part
+        is opened again and again: its page is fetched by number, without reading its page tree."""
+        return self._reader(part).get_object(part.page_objects[index])
 
     def join(self, runs: list[tuple[_Part, int, int]], total: int) -> None:
         """Write runs (part, first page, pages) as one PDF of `total` pages."""
@@ -687,7 +695,7 @@ class _Joiner:
                     language = catalog.get("/Lang")
                     layout = catalog.get("/PageLayout")
                 for index in range(first, first + count):
-                    kids.append(self._page(reader.pages[index], part, len(kids) + 1, total, pages_root))
+                    kids.append(self._page(self._part_page(part, index), part, len(kids) + 1, total, pages_root))
                     self._flush()
         finally:
             if self.open_part is not None:
