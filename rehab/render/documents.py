@@ -19,13 +19,19 @@ from rehab.timeline import Timeline
 PAPERS = ("a4", "letter")
 CHART_WIDTH = 186.0  # mm: the text width of A4 with 12 mm margins; renderers scale charts to fit
 
-# Red flags, grouped for the printed box. A symptom vocab.py adds later lands in "Other".
+# Red flags, grouped for the printed box, each group titled with what its signs can mean
+# where they share one meaning (vocab.SIGNS): its signs are then listed bare, so "DVT" is
+# printed once. A symptom vocab.py adds later lands in "Other".
 RED_FLAG_GROUPS = (
-    ("Possible blood clot", ("calf-pain", "calf-swelling")),
-    ("Wound or infection", ("fever", "wound-redness", "wound-discharge", "wound-opening", "bleeding")),
-    ("Nerves and blood supply", ("numbness", "cold-toes")),
-    ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
+    ("Possible blood clot in the leg (DVT)", vocab.LEG_CLOT,
+     ("calf-pain", "calf-swelling", "leg-warmth", "leg-discolouration")),
+    ("Possible infection, or a wound problem", vocab.INFECTION,
+     ("fever", "wound-redness", "wound-discharge", "wound-opening", "bleeding")),
+    ("Nerves and blood supply", None, ("numbness", "cold-toes", "cannot-move-toes")),
+    ("Pain and walking", None, ("severe-pain", "cannot-bear-weight")),
 )
+EMERGENCY_TITLE = ("Possible blood clot in the lung", vocab.LUNG_CLOT)
+# Emergency services first (chest pain, breathlessness), then the surgical team, named once.
 EMERGENCY_ACTION = "Call emergency services now ({number}) for:"
 TEAM_ACTION = "Contact your surgical team now{phone} for:"
 
@@ -135,34 +141,37 @@ def timeline_page(document: PlanDocument) -> dict:
         ],
         "changes_title": wording.CHANGES_TITLE,
         "changes": wording.plan_change_lines(plan),
-        "red_flags": red_flag_groups(protocol.thresholds.fever_celsius, contacts),
         # With the clinic's numbers where clinic.yaml gives them (contract: on the printed plan).
-        "advice": wording.act_now(contacts, False) if any(contacts) else wording.RED_FLAG_ADVICE,
+        "red_flags": red_flag_groups(protocol.thresholds.fever_celsius, contacts),
         "clinic": clinic_lines(document.clinic),
         "notice": wording.NOTICE,
     }
 
 
 def red_flag_groups(fever_celsius: float, contacts: wording.Contacts = wording.Contacts()) -> dict:
-    """The signs that call for emergency services, and the rest grouped for the surgical team."""
+    """The signs that call for emergency services, then the rest grouped for the surgical
+    team, then whom to call when the team cannot be reached."""
     fever = f"{fever_celsius:g} °C / {fever_celsius * 9 / 5 + 32:.1f} °F"
 
-    def sign(symptom: str) -> str:
-        meaning = vocab.SYMPTOMS[symptom][0]
-        text = meaning[0].upper() + meaning[1:]
+    def sign(symptom: str, group_meaning: str | None) -> str:
+        name, meaning, _ = vocab.SIGNS[symptom]
+        text = name if meaning == group_meaning else f"{name} {meaning}"
+        text = text[0].upper() + text[1:]
         return f"{text} (temperature above {fever})" if symptom == "fever" else text
 
-    emergency = [s for s, (_, urgent) in vocab.SYMPTOMS.items() if urgent]
-    team = [s for s in vocab.SYMPTOMS if s not in emergency]
-    grouped = {s for _, members in RED_FLAG_GROUPS for s in members}
-    groups = [(title, [s for s in members if s in team]) for title, members in RED_FLAG_GROUPS]
-    groups.append(("Other", [s for s in team if s not in grouped]))
+    emergency = [s for s, (_, _, urgent) in vocab.SIGNS.items() if urgent]
+    team = [s for s in vocab.SIGNS if s not in emergency]
+    grouped = {s for _, _, members in RED_FLAG_GROUPS for s in members}
+    groups = [(title, meaning, [s for s in members if s in team]) for title, meaning, members in RED_FLAG_GROUPS]
+    groups.append(("Other", None, [s for s in team if s not in grouped]))
+    title, meaning = EMERGENCY_TITLE
     return {
         "emergency": {"action": EMERGENCY_ACTION.format(number=contacts.emergency_phone or wording.EMERGENCY_NUMBERS),
-                      "signs": [sign(s) for s in emergency]},
+                      "title": title, "signs": [sign(s, meaning) for s in emergency]},
         "team": {"action": TEAM_ACTION.format(phone=f" on {contacts.phone}" if contacts.phone else ""),
-                 "columns": _balance([{"title": title, "signs": [sign(s) for s in members]}
-                                      for title, members in groups if members], 2)},
+                 "columns": _balance([{"title": title, "signs": [sign(s, meaning) for s in members]}
+                                      for title, meaning, members in groups if members], 2),
+                 "otherwise": wording.if_unreachable(contacts)},
     }
 
 
