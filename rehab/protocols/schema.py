@@ -1,13 +1,12 @@
-"""What a protocol is: the pydantic models behind every YAML protocol file.
+"""What a protocol file must hold: the pydantic schema every protocol file is checked against.
 
 A protocol is data a surgeon can edit, so every check a file must pass lives here, and every
-error names the field it is about.
+error names the field it is about. A checked protocol is used as the plain dataclasses of
+rehab/protocols/models.py (`check` returns them), so only checking a file imports pydantic.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -22,16 +21,15 @@ from pydantic import (
 )
 
 from rehab import vocab
+from rehab.protocols import models
+from rehab.protocols.models import BEFORE_SURGERY, fever_words
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 WeightBearing = Literal[vocab.WEIGHT_BEARING]  # the contract's words, from the one list of them
 Activity = Literal[vocab.ACTIVITIES]
 
-_OFFSET = re.compile(r"^\s*(\d+)\s*(day|days|week|weeks|month|months)\s*$", re.IGNORECASE)
-# Dates on which month offsets are compared when a file is checked: month ends and leap days
-# are where calendar months disagree with each other.
-_REFERENCE_DATES = (date(2024, 1, 31), date(2024, 2, 29), date(2025, 8, 31), date(2025, 12, 31))
+_DEFAULTS = models.Thresholds()
 
 
 class _Strict(BaseModel):
@@ -53,37 +51,16 @@ class Offset(_Strict):
         if isinstance(value, int):
             return {"amount": value, "unit": "days"}
         if isinstance(value, str):
-            match = _OFFSET.match(value)
-            if not match:
-                raise ValueError(f"cannot read {value!r}: write it like '10 days', '2 weeks' or '6 months'")
-            unit = match.group(2).lower()
-            return {"amount": int(match.group(1)), "unit": unit if unit.endswith("s") else unit + "s"}
+            plain = models.Offset.parse(value)  # ValueError names what it could not read
+            return {"amount": plain.amount, "unit": plain.unit}
         return value
 
     @model_serializer
     def _to_text(self) -> str:
-        unit = self.unit if self.amount != 1 else self.unit[:-1]
-        return f"{self.amount} {unit}"
+        return self.plain().text
 
-    def date_after(self, surgery: date) -> date:
-        if self.unit == "months":
-            from rehab.dates import add_months
-
-            return add_months(surgery, self.amount)
-        return surgery + timedelta(days=self.days)
-
-    @property
-    def days(self) -> int:
-        """Days after surgery; for months, only meaningful with a surgery date."""
-        return self.amount * {"days": 1, "weeks": 7, "months": 0}[self.unit]
-
-    def same_point(self, other: Offset) -> bool:
-        if (self.unit == "months") != (other.unit == "months"):
-            return False
-        return self.amount == other.amount if self.unit == "months" else self.days == other.days
-
-    def before(self, other: Offset) -> bool:
-        return all(self.date_after(d) < other.date_after(d) for d in _REFERENCE_DATES)
+    def plain(self) -> models.Offset:
+        return models.Offset(self.amount, self.unit)
 
 
 class Source(_Strict):
@@ -102,10 +79,6 @@ class WeightBearingPlan(_Strict):
         if self.expected_by_end and self.expected_by_end not in self.allowed:
             raise ValueError(f"expected_by_end {self.expected_by_end!r} is not among the allowed levels")
         return self
-
-    @property
-    def most(self) -> str:
-        return max(self.allowed, key=vocab.wb_rank)
 
 
 class Phase(_Strict):
@@ -137,25 +110,20 @@ class Milestone(_Strict):
 
 
 class Thresholds(_Strict):
-    """What the deviation rules read; a surgeon tunes them here (defaults: the contract's)."""
+    """What the deviation rules read (rehab/protocols/models.py says what each is), with
+    their bounds; the defaults are the plain model's, the contract's."""
 
-    pain_spike: int = Field(default=3, ge=1, le=10)
-    # pain-rising: pain at least `pain_rise` above its lowest in the previous
-    # `pain_rising_within_days` days, on `pain_rising_entries` consecutive entries.
-    pain_rise: int = Field(default=2, ge=1, le=10)
-    pain_rising_entries: int = Field(default=2, ge=2, le=14)
-    pain_rising_within_days: int = Field(default=7, ge=1, le=60)
-    # pain-not-settling: above the day's ceiling on every entry over this many days in a row.
-    pain_not_settling_days: int = Field(default=3, ge=1, le=60)
-    # pain-severe: at or above this on two consecutive entries.
-    severe_pain: int = Field(default=8, ge=1, le=10)
-    weight_bearing_grace_days: int = Field(default=3, ge=0, le=60)
-    missed_milestone_grace_days: int = Field(default=3, ge=0, le=60)
-    missed_log_days: int = Field(default=3, ge=1, le=60)  # a phase may set its own
-    fever_celsius: float = Field(default=38.0, ge=37.0, le=41.0)
+    pain_spike: int = Field(default=_DEFAULTS.pain_spike, ge=1, le=10)
+    pain_rise: int = Field(default=_DEFAULTS.pain_rise, ge=1, le=10)
+    pain_rising_entries: int = Field(default=_DEFAULTS.pain_rising_entries, ge=2, le=14)
+    pain_rising_within_days: int = Field(default=_DEFAULTS.pain_rising_within_days, ge=1, le=60)
+    pain_not_settling_days: int = Field(default=_DEFAULTS.pain_not_settling_days, ge=1, le=60)
+    severe_pain: int = Field(default=_DEFAULTS.severe_pain, ge=1, le=10)
+    weight_bearing_grace_days: int = Field(default=_DEFAULTS.weight_bearing_grace_days, ge=0, le=60)
+    missed_milestone_grace_days: int = Field(default=_DEFAULTS.missed_milestone_grace_days, ge=0, le=60)
+    missed_log_days: int = Field(default=_DEFAULTS.missed_log_days, ge=1, le=60)
+    fever_celsius: float = Field(default=_DEFAULTS.fever_celsius, ge=37.0, le=41.0)
 
-
-BEFORE_SURGERY = "before surgery"
 
 
 class OutcomeSchedule(_Strict):
@@ -164,8 +132,8 @@ class OutcomeSchedule(_Strict):
     (one before surgery counts up to the surgery day itself, filled in before the operation)."""
 
     instruments: list[Slug] = Field(min_length=1)
-    due: list[Literal["before surgery"] | Offset] = Field(min_length=1)
-    window_days: int = Field(default=7, ge=0, le=60)
+    due: list[Literal[BEFORE_SURGERY] | Offset] = Field(min_length=1)
+    window_days: int = Field(default=models.WINDOW_DAYS, ge=0, le=60)
     sources: list[Slug] = Field(default_factory=list)
 
     @field_validator("instruments")
@@ -204,7 +172,7 @@ class Protocol(_Strict):
         thresholds = data.get("thresholds")
         value = thresholds.get("fever_celsius") if isinstance(thresholds, dict) else None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            value = Thresholds.model_fields["fever_celsius"].default
+            value = _DEFAULTS.fever_celsius
         words = fever_words(float(value))
         data = dict(data)
         if isinstance(data.get("before_surgery"), list):
@@ -244,12 +212,12 @@ class Protocol(_Strict):
                 raise ValueError(f"phase {phase.id} has no end but is not the last phase")
             if last and phase.end is not None:
                 raise ValueError(f"the last phase ({phase.id}) must be open-ended (end: null)")
-            if phase.end is not None and not phase.start.before(phase.end):
+            if phase.end is not None and not phase.start.plain().before(phase.end.plain()):
                 raise ValueError(f"phase {phase.id} ends before it starts")
             if index:
                 previous = phases[index - 1]
-                if not previous.end.same_point(phase.start):
-                    overlap = phase.start.before(previous.end)
+                if not previous.end.plain().same_point(phase.start.plain()):
+                    overlap = phase.start.plain().before(previous.end.plain())
                     raise ValueError(
                         f"phase {phase.id} starts at {phase.start.model_dump()} but {previous.id} "
                         f"ends at {previous.end.model_dump()}: phases must "
@@ -263,7 +231,7 @@ class Protocol(_Strict):
         _unique("milestone", [m.id for m in milestones])
         _cite_known_sources("milestone", milestones, info)
         for milestone in milestones:
-            if milestone.until is not None and not milestone.at.before(milestone.until):
+            if milestone.until is not None and not milestone.at.plain().before(milestone.until.plain()):
                 raise ValueError(f"milestone {milestone.id} ends before it starts")
         return milestones
 
@@ -277,9 +245,15 @@ class Protocol(_Strict):
         return outcomes
 
 
-def fever_words(celsius: float) -> str:
-    """38.0 -> "38 °C", 38.6 -> "38.6 °C": as a patient reads a thermometer."""
-    return f"{celsius:.1f}".removesuffix(".0") + " °C"
+def check(data) -> models.Protocol:
+    """A protocol's data (as read from its file, or combined) checked; pydantic's
+    ValidationError names the field when it is not a protocol."""
+    return models.Protocol.from_data(checked_data(data))
+
+
+def checked_data(data) -> dict:
+    """The data checked and in its plain JSON form (offsets as text, defaults filled)."""
+    return Protocol.model_validate(data).model_dump(mode="json")
 
 
 def _fill(text, words: str):
