@@ -9,7 +9,7 @@ import pytest
 from rehab import deviations, wording
 from rehab.deviations import Flag, evaluate, flags_on, open_flags
 from rehab.protocols import builtin_ids, find
-from rehab.protocols.models import Protocol
+from rehab.protocols.schema import check
 from rehab.model import Entry
 from rehab.timeline import build
 
@@ -53,7 +53,7 @@ def protocol_dict(**thresholds) -> dict:
 
 
 def timeline(**thresholds):
-    return build(Protocol.model_validate(protocol_dict(**thresholds)), SURGERY)
+    return build(check(protocol_dict(**thresholds)), SURGERY)
 
 
 TL = timeline()
@@ -352,7 +352,7 @@ def test_messages_never_diagnose():
 def test_sport_is_not_gated_without_a_return_to_sport_milestone():
     data = protocol_dict()
     data["milestones"] = [m for m in data["milestones"] if m["id"] != "return-to-sport"]
-    tl = build(Protocol.model_validate(data), SURGERY)
+    tl = build(check(data), SURGERY)
     assert days_of(evaluate(tl, [entry(50, activity="sport")], on(50)), "activity-ahead") == []
     assert days_of(evaluate(TL, [entry(50, activity="sport")], on(50)), "activity-ahead") == [50]
 
@@ -360,7 +360,7 @@ def test_sport_is_not_gated_without_a_return_to_sport_milestone():
 def test_behind_never_asks_for_more_than_the_phase_allows():
     data = protocol_dict()
     data["phases"][2]["weight_bearing"] = {"allowed": ["partial", "as-tolerated"], "expected_by_end": "partial"}
-    tl = build(Protocol.model_validate(data), SURGERY)
+    tl = build(check(data), SURGERY)
     assert days_of(evaluate(tl, [entry(50, wb="as-tolerated")], on(50)), "weight-bearing-behind") == []
     assert days_of(evaluate(tl, [entry(50, wb="partial")], on(50)), "weight-bearing-behind") == [50]
 
