@@ -96,8 +96,8 @@ def write_markdown(handle, document: documents.ReportDocument) -> None:
         out += _outcomes_markdown(page.get("outcomes"))
         out += ["## Weight-bearing, boot and activity by phase", ""]
         out += _table(documents.PHASE_HEADINGS, page["phases"])
-        out += [f"## {wording.CHANGES_TITLE}", ""] + (_table(documents.CHANGES_HEADINGS, page["changes"])
-                                                    if page["changes"] else [documents.CHANGES_NONE, ""])
+        out += [f"## {wording.REPORT_CHANGES_TITLE}", ""] + (_table(documents.CHANGES_HEADINGS, page["changes"])
+                                                           if page["changes"] else [documents.CHANGES_NONE, ""])
         out += ["## Milestones", ""] + _table(documents.MILESTONE_HEADINGS, page["milestones"])
         out += ["## Flags", ""] + (_table(documents.FLAG_HEADINGS, page["flags"]) if page["flags"]
                                    else [documents.NO_FLAGS, ""])
