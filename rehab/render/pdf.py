@@ -391,10 +391,10 @@ def _red_flags(pdf: _Document, page: dict) -> None:
     top = pdf.get_y()
     pdf.ln(0.8)
     pdf.rich([("When to get help now", True)], 10.5, left=inner_left, right=inner_right)
-    pdf.rich([(page["advice"], True)], 8.5, left=inner_left, right=inner_right)
     pdf.ln(0.6)
     emergency_top = pdf.get_y()
     pdf.rich([(flags["emergency"]["action"], True)], 8.5, left=inner_left + 1, right=inner_right - 1)
+    pdf.rich([(flags["emergency"]["title"], True)], 8, left=inner_left + 1, right=inner_right - 1)
     _columns(pdf, [f"• {s}" for s in flags["emergency"]["signs"]], inner_left)
     pdf.set_line_width(0.5)
     pdf.rect(inner_left, emergency_top - 0.5, inner_right - inner_left, pdf.get_y() - emergency_top + 0.8)
@@ -402,15 +402,37 @@ def _red_flags(pdf: _Document, page: dict) -> None:
     pdf.rich([(flags["team"]["action"], True)], 8.5, left=inner_left, right=inner_right)
     _columns(pdf, ["\n".join(f"**{g['title']}**\n" + "\n".join(f"• {s}" for s in g["signs"]) for g in column)
                    for column in flags["team"]["columns"]], inner_left, markdown=True)
-    if page["clinic"]:
-        pdf.set_line_width(0.3)
-        pdf.line(inner_left, pdf.get_y() + 0.5, inner_right, pdf.get_y() + 0.5)
-        pdf.ln(1.2)
-        pdf.rich([("Your clinic", True)], 9, left=inner_left, right=inner_right)
-        pdf.facts(page["clinic"], 8.5, left=inner_left, right=inner_right)
+    pdf.rich([(flags["team"]["otherwise"], True)], 8.5, left=inner_left, right=inner_right)
+    clinic = page["clinic"]
+    pdf.set_line_width(0.3)
+    pdf.line(inner_left, pdf.get_y() + 0.5, inner_right, pdf.get_y() + 0.5)
+    pdf.ln(1.2)
+    pdf.rich([(clinic["title"], True)], 9, left=inner_left, right=inner_right)
+    if clinic["lines"]:
+        pdf.facts(clinic["lines"], 8.5, left=inner_left, right=inner_right)
+    _write_in(pdf, clinic["blanks"], inner_left, inner_right)
     pdf.set_line_width(0.6)
     pdf.rect(MARGIN, top, pdf.width, pdf.get_y() - top + 0.5)
     pdf.ln(2)
+
+
+def _write_in(pdf: _Document, labels: list[str], left: float, right: float) -> None:
+    """Labelled lines to write on, two to a row, with room for a hand."""
+    half = (right - left) / 2
+    pdf.set_line_width(0.2)
+    for i, label in enumerate(labels):
+        x = left + (i % 2) * half
+        if i % 2 == 0:
+            pdf.ln(2.5 * pdf.scale)
+        y = pdf.get_y()
+        pdf.font(8.5, bold=True)
+        pdf.set_xy(x, y)
+        pdf.cell(pdf.get_string_width(label + ": ") + 0.5, pdf.line_h(8.5), label + ":")
+        pdf.line(pdf.get_x(), y + pdf.line_h(8.5) - 0.6, x + half - 4, y + pdf.line_h(8.5) - 0.6)
+        if i % 2 == 1 or i == len(labels) - 1:
+            pdf.set_xy(pdf.l_margin, y + pdf.line_h(8.5))
+    if labels:
+        pdf.ln(0.5)
 
 
 def _columns(pdf: _Document, cells: list[str], left: float, markdown: bool = False) -> None:
