@@ -517,16 +517,16 @@ def _report(pdf: _Document, page: dict) -> None:
         pdf.chart(item)
     if page["charts"]:
         pdf.para(documents.CHART_LEGEND, 7.5)
-    elif page["charts_note"]:
-        pdf.para(page["charts_note"])
+    elif page.get("charts_note"):
+        pdf.para(page.get("charts_note"))
 
     if page.get("outcomes"):
         _outcomes(pdf, page["outcomes"])
     pdf.heading("Weight-bearing, boot and activity by phase")
     if page["phases"]:
         pdf.grid(documents.PHASE_HEADINGS, page["phases"], [46, 30, 40, 30, 40], size=8)
-    elif page["phases_note"]:
-        pdf.para(page["phases_note"])
+    elif page.get("phases_note"):
+        pdf.para(page.get("phases_note"))
     pdf.heading(wording.CHANGES_TITLE)
     if page["changes"]:
         pdf.grid(documents.CHANGES_HEADINGS, page["changes"], [8, 62, 26, 24, 46, 20], size=8)
