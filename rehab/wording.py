@@ -56,10 +56,46 @@ def act_now(contacts: Contacts, emergency: bool) -> str:
         number = contacts.emergency_phone or EMERGENCY_NUMBERS
         return f"Call emergency services now ({number}), then tell your surgical team."
     team = f" on {contacts.phone}" if contacts.phone else ""
+    return f"Contact your surgical team now{team}. {if_unreachable(contacts)}"
+
+
+def if_unreachable(contacts: Contacts) -> str:
+    """Whom to call when the surgical team cannot be reached (said once, after the team's line)."""
     after = (f"call the out-of-hours number, {contacts.out_of_hours_phone}" if contacts.out_of_hours_phone
              else "call your out-of-hours or urgent care service")
-    return (f"Contact your surgical team now{team}. If you cannot reach them, {after}; "
+    return (f"If you cannot reach them, {after}; "
             f"if it gets worse quickly, call emergency services ({contacts.emergency_phone or EMERGENCY_NUMBERS}).")
+
+
+def symptom_meanings(symptoms: list[str], fever_note: str = "") -> list[str]:
+    """What the red-flag symptoms can mean, one sentence per meaning, in the order given:
+    signs that mean the same are named together, so "blood clot in the leg (DVT)" is said
+    once however many of its signs were logged. `fever_note` follows the word fever
+    (" (a temperature of 38.0 °C or more)"); a symptom this version does not know "needs to
+    be checked"."""
+    grouped: dict[str, list[str]] = {}
+    for symptom in symptoms:
+        sign, meaning, _ = vocab.SIGNS.get(symptom, (symptom.replace("-", " "), "needs to be checked", False))
+        grouped.setdefault(meaning, []).append(sign + (fever_note if symptom == "fever" else ""))
+    return [_upper_first(f"{_and(signs)} {meaning if len(signs) == 1 else _plural_verb(meaning)}.")
+            for meaning, signs in grouped.items()]
+
+
+def _plural_verb(meaning: str) -> str:
+    """'can be a sign of X' -> 'can be signs of X'; 'needs to be seen' -> 'need to be seen'."""
+    if meaning.startswith("can be a sign of "):
+        return "can be signs of " + meaning.removeprefix("can be a sign of ")
+    if meaning.startswith("needs "):
+        return "need " + meaning.removeprefix("needs ")
+    return meaning
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def act_now_line(contacts: Contacts) -> str:

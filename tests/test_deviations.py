@@ -289,10 +289,10 @@ def red_flag(*symptoms: str) -> Flag:
 @pytest.mark.parametrize("symptom", sorted(deviations.vocab.SYMPTOMS))
 def test_every_red_flag_says_what_to_do(symptom):
     flag = red_flag(symptom)
-    meaning, emergency = deviations.vocab.SYMPTOMS[symptom]
+    sign, meaning, emergency = deviations.vocab.SIGNS[symptom]
     assert flag.severity == "urgent" and flag.subject == symptom
     assert symptom.replace("-", " ") in flag.message
-    assert meaning[1:] in flag.message
+    assert sign[1:] in flag.message and meaning in flag.message
     assert "surgical team" in flag.message
     assert (f"Call emergency services now ({wording.EMERGENCY_NUMBERS})" in flag.message) is emergency
 
@@ -468,3 +468,11 @@ def test_early_sport_and_earlier_sport_are_separate_episodes():
     flags = evaluate(TL, daily(40, 43, activity="sport"), on(43))
     assert [(days_of([f], "activity-ahead"), f.severity) for f in flags if f.rule == "activity-ahead"] == [
         ([40], "warning"), ([42], "info")]
+
+
+def test_a_red_flag_with_several_signs_of_one_meaning_says_it_once():
+    flag = red_flag("calf-pain", "calf-swelling", "leg-warmth", "chest-pain", "breathlessness")
+    assert flag.message.count("DVT") == 1 and flag.message.count("blood clot in the lung") == 1
+    assert "Calf pain, calf swelling and a warm leg can be signs of a blood clot in the leg (DVT)." in flag.message
+    # chest pain: emergency services first
+    assert flag.message.index("Call emergency services now") < flag.message.index("tell your surgical team")
