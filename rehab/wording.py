@@ -10,6 +10,8 @@ from rehab import vocab
 
 # The emergency numbers of the UK, the EU and North America; a clinic file adds its own.
 EMERGENCY_NUMBERS = "999 / 112 / 911"
+# Said wherever a command finds no patient to show (the store's error, the empty list).
+NO_PATIENTS = "no patients yet: add one with 'rehab patient add NAME --surgery-date D --procedure P'"
 
 
 def emergency_line(numbers: str = EMERGENCY_NUMBERS) -> str:

@@ -306,6 +306,7 @@ def report_page(report: dict) -> dict:
     day = report["day"]
     phases = timeline["phases"] if timeline else []
     titles = {m["id"]: m["title"] for m in timeline["milestones"]} if timeline else {}
+    before = date.fromisoformat(report["range"]["to"]) < surgery  # the report ends before surgery
     return {
         "title": f"Progress report: {patient['name']}",
         "facts": _facts([
@@ -339,8 +340,11 @@ def report_page(report: dict) -> dict:
                 if pain.get("average_previous_7d") is not None else "")),
             ("Lowest / highest", f"{_number(pain['lowest'])} / {_number(pain['highest'])}"),
         ],
-        "charts": chart.report_charts(report, CHART_WIDTH) if timeline else [],
+        "charts": chart.report_charts(report, CHART_WIDTH) if timeline and not before else [],
+        # Before surgery there is nothing to chart and no phase has begun: said in words.
+        "charts_note": NO_CHART_YET.format(surgery=wording.date_label(surgery)) if timeline and before else None,
         "phases": [_phase_row(row) for row in report["weight_bearing"]],
+        "phases_note": _no_phase_yet(phases, surgery) if not report["weight_bearing"] else None,
         "changes": [_change_row(c, titles) for c in report.get("plan_changes", [])],
         "milestones": [_milestone_row(m) for m in report["milestones"]],
         "flags": [_flag_row(f) for f in report["flags"]],
@@ -369,6 +373,10 @@ def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
     ]
 
 
+NO_CHART_YET = ("Nothing to chart yet: surgery is on {surgery}. From that day, the pain and weight-bearing "
+                "the patient logs each day are charted here against what each phase allows.")
+NO_PHASE_YET = ("No phase has begun yet. The first, “{title}” ({weeks}), begins on the day of surgery, {surgery}; "
+                "each phase has a row here from the day it begins.")
 NO_FLAGS = "No flags in this period."
 NO_ENTRIES = "No entries in this period."
 SUMMARY_TITLE = "Who needs attention"
@@ -406,6 +414,15 @@ def _phase_row(row: dict) -> list[str]:
     ]
 
 
+def _no_phase_yet(phases: list[dict], surgery: date) -> str | None:
+    """Why the phase table is empty, when no phase has begun (None without a plan)."""
+    if not phases:
+        return None
+    first = phases[0]
+    return NO_PHASE_YET.format(title=first["title"], weeks=_weeks(first["start_day"], first["end_day"]),
+                               surgery=wording.date_label(surgery))
+
+
 def _change_row(change: dict, titles: dict[str, str]) -> list[str]:
     days = wording.change_days(change)
     what = wording.change_what(change, titles)
@@ -434,7 +451,8 @@ def _flag_row(flag: dict) -> list[str]:
         seen += f": {ack['note']}" if ack.get("note") else ""
     else:
         seen = "NO – open"
-    rule = flag["rule"] + (f" ({flag['subject']})" if flag.get("subject") else "")
+    # "calf-pain, calf-swelling": spaced, so a narrow column breaks between the symptoms
+    rule = flag["rule"] + (f" ({flag['subject'].replace(',', ', ')})" if flag.get("subject") else "")
     return [flag["date"], flag["severity"].upper(), rule, flag["message"], seen]
 
 
