@@ -5,8 +5,10 @@ by its place in the file ("patients[3].entries[12].pain")."""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from typing import IO
 
@@ -72,6 +74,27 @@ def _stamp(moment: datetime | None) -> str | None:
 
 def read_export(handle: IO[str]) -> tuple[list[PatientRecord], str | None]:
     """The records of an export file and its current patient, all checked."""
+    with _no_cycle_collection():
+        return _read_export(handle)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """A clinic's export becomes millions of objects (JSON values, then records), none of them
+    in a reference cycle, so Python's cycle collector, which runs every few hundred new
+    objects and each time over more that are still alive, finds nothing to free. Measured at
+    1,000 patients: it took 0.85 s of 1.4 s of CPU reading the file (issue 12). It is paused
+    while reading and restored after; reference counting frees memory as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_export(handle: IO[str]) -> tuple[list[PatientRecord], str | None]:
     try:
         document = json.load(handle)
     except json.JSONDecodeError as exc:
@@ -184,10 +207,13 @@ def _entry(item, where: str) -> Entry:
         activity = _optional_text(item, "activity", "")
         if activity is not None and activity not in _ACTIVITIES:
             activity = vocab.activity(activity)
-        # Each once, in the order given, as `log` keeps them.
-        symptoms = tuple(dict.fromkeys(s if s in vocab.SYMPTOMS else vocab.symptom(s)
-                                       for s in _strings(item.get("symptoms"), "symptoms")))
-        milestones = tuple(dict.fromkeys(_strings(item.get("milestones"), "milestones")))
+        # Each once, in the order given, as `log` keeps them (most days have none).
+        symptoms = item.get("symptoms")
+        symptoms = () if symptoms is None or symptoms == [] else tuple(dict.fromkeys(
+            s if s in vocab.SYMPTOMS else vocab.symptom(s) for s in _strings(symptoms, "symptoms")))
+        milestones = item.get("milestones")
+        milestones = () if milestones is None or milestones == [] else tuple(
+            dict.fromkeys(_strings(milestones, "milestones")))
         temperature = item.get("temperature")
         if temperature is not None:
             if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):

@@ -248,10 +248,6 @@ def _plain(symptom: str) -> str:
     return symptom.replace("-", " ")
 
 
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-
-
 def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -333,12 +329,8 @@ def rule_red_flag(ctx: Context) -> Iterable[Flag]:
         logged = [_plain(s) for s in symptoms if s in named]
         if highest is not None and highest >= fever_line:
             logged.append(f"a temperature of {highest:.1f} °C")
-        meanings = []
-        for symptom in symptoms:
-            meaning, _ = vocab.SYMPTOMS.get(symptom, (f"{_plain(symptom)} needs to be checked", False))
-            if symptom == "fever":
-                meaning += f" (a temperature of {fever_line:.1f} °C or more)"
-            meanings.append(_sentence(meaning))
+        # signs that mean the same are named together: "blood clot in the leg (DVT)" once
+        meanings = wording.symptom_meanings(symptoms, f" (a temperature of {fever_line:.1f} °C or more)")
         emergency = any(vocab.SYMPTOMS.get(s, ("", False))[1] for s in symptoms)
         parts = [ctx.lead(entry.date, f"you logged {_and(logged)}."), *meanings,
                  wording.act_now(ctx.contacts, emergency)]

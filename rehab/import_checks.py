@@ -20,7 +20,7 @@ def check_records(records) -> None:
     for i, record in enumerate(records):
         where = f"patients[{i}]"
         _moment(record.patient.created_at, f"{where}.created_at")
-        record.entries = [e._replace(note=_at(note, e.note, f"{where}.entries[{j}].note"))
+        record.entries = [e if e.note is None else e._replace(note=_at(note, e.note, f"{where}.entries[{j}].note"))
                           for j, e in enumerate(record.entries)]
         for j, (created, updated) in enumerate(record.entry_times or ()):
             _moment(created, f"{where}.entries[{j}].created_at")

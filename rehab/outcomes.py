@@ -134,7 +134,7 @@ def due_points(schedule, surgery: date) -> list[DuePoint]:
             opens, closes, label = due - window, surgery, when
         else:
             due = when.date_after(surgery)
-            opens, closes, label = due - window, due + window, when.model_dump()
+            opens, closes, label = due - window, due + window, when.text
         points.extend(DuePoint(i, label, due, opens, closes) for i in schedule.instruments)
     return sorted(points, key=lambda p: (p.due_date, schedule.instruments.index(p.instrument)))
 

@@ -29,25 +29,35 @@ WEIGHT_BEARING_LABEL = {
 # Activities, least to most demanding.
 ACTIVITIES = ("rest", "walking", "low-impact", "sport")
 
-# Every symptom here is a red flag (contract): each maps to what it can mean, and whether
-# it calls for emergency services rather than the surgical team.
+# Every symptom here is a red flag (contract): the sign in plain words, what it can mean,
+# and whether it calls for emergency services rather than the surgical team. Signs that can
+# mean the same thing share one meaning, word for word, so a message that names several says
+# it once ("Calf pain and calf swelling can be signs of a blood clot in the leg (DVT).").
+LEG_CLOT = "can be a sign of a blood clot in the leg (DVT)"
+LUNG_CLOT = "can be a sign of a blood clot in the lung"
+INFECTION = "can be a sign of infection"
+SIGNS: dict[str, tuple[str, str, bool]] = {
+    "calf-pain": ("calf pain", LEG_CLOT, False),
+    "calf-swelling": ("calf swelling", LEG_CLOT, False),
+    "leg-warmth": ("a warm leg", LEG_CLOT, False),
+    "leg-discolouration": ("red, blue or darkened skin of the leg", LEG_CLOT, False),
+    "fever": ("a fever", INFECTION, False),
+    "wound-redness": ("spreading redness around the wound", INFECTION, False),
+    "wound-discharge": ("discharge or pus from the wound", INFECTION, False),
+    "wound-opening": ("a wound whose edges open", "needs to be seen", False),
+    "bleeding": ("bleeding through the dressing", "needs to be seen", False),
+    "numbness": ("new numbness or tingling", "can mean an irritated nerve", False),
+    "cold-toes": ("pale, blue or cold toes", "can mean poor blood supply to the foot", False),
+    "cannot-move-toes": ("being unable to move the toes", "can mean a nerve or tendon problem", False),
+    "cannot-bear-weight": ("being unable to bear weight", "needs to be checked", False),
+    "severe-pain": ("sudden severe pain or pain painkillers do not control", "needs to be checked", False),
+    "chest-pain": ("chest pain", LUNG_CLOT, True),
+    "breathlessness": ("sudden breathlessness", LUNG_CLOT, True),
+}
+# Each symptom as one sentence (its help text, a message naming it alone), and whether it
+# calls for emergency services.
 SYMPTOMS: dict[str, tuple[str, bool]] = {
-    "calf-pain": ("calf pain can be a sign of a blood clot in the leg (DVT)", False),
-    "calf-swelling": ("calf swelling can be a sign of a blood clot in the leg (DVT)", False),
-    "leg-warmth": ("a warm leg can be a sign of a blood clot in the leg (DVT)", False),
-    "leg-discolouration": ("red, blue or darkened skin of the leg can be a sign of a blood clot (DVT)", False),
-    "fever": ("a fever can be a sign of infection", False),
-    "wound-redness": ("spreading redness around the wound can be a sign of infection", False),
-    "wound-discharge": ("discharge or pus from the wound can be a sign of infection", False),
-    "wound-opening": ("a wound whose edges open needs to be seen", False),
-    "bleeding": ("bleeding through the dressing needs to be seen", False),
-    "numbness": ("new numbness or tingling can mean an irritated nerve", False),
-    "cold-toes": ("pale, blue or cold toes can mean poor blood supply to the foot", False),
-    "cannot-move-toes": ("being unable to move the toes can mean a nerve or tendon problem", False),
-    "cannot-bear-weight": ("being unable to bear weight needs to be checked", False),
-    "severe-pain": ("sudden severe pain or pain painkillers do not control needs to be checked", False),
-    "chest-pain": ("chest pain can be a sign of a blood clot in the lung", True),
-    "breathlessness": ("sudden breathlessness can be a sign of a blood clot in the lung", True),
+    name: (f"{sign} {meaning}", urgent) for name, (sign, meaning, urgent) in SIGNS.items()
 }
 
 

@@ -10,6 +10,8 @@ from rehab import vocab
 
 # The emergency numbers of the UK, the EU and North America; a clinic file adds its own.
 EMERGENCY_NUMBERS = "999 / 112 / 911"
+# Said wherever a command finds no patient to show (the store's error, the empty list).
+NO_PATIENTS = "no patients yet: add one with 'rehab patient add NAME --surgery-date D --procedure P'"
 
 
 def emergency_line(numbers: str = EMERGENCY_NUMBERS) -> str:
@@ -54,10 +56,46 @@ def act_now(contacts: Contacts, emergency: bool) -> str:
         number = contacts.emergency_phone or EMERGENCY_NUMBERS
         return f"Call emergency services now ({number}), then tell your surgical team."
     team = f" on {contacts.phone}" if contacts.phone else ""
+    return f"Contact your surgical team now{team}. {if_unreachable(contacts)}"
+
+
+def if_unreachable(contacts: Contacts) -> str:
+    """Whom to call when the surgical team cannot be reached (said once, after the team's line)."""
     after = (f"call the out-of-hours number, {contacts.out_of_hours_phone}" if contacts.out_of_hours_phone
              else "call your out-of-hours or urgent care service")
-    return (f"Contact your surgical team now{team}. If you cannot reach them, {after}; "
+    return (f"If you cannot reach them, {after}; "
             f"if it gets worse quickly, call emergency services ({contacts.emergency_phone or EMERGENCY_NUMBERS}).")
+
+
+def symptom_meanings(symptoms: list[str], fever_note: str = "") -> list[str]:
+    """What the red-flag symptoms can mean, one sentence per meaning, in the order given:
+    signs that mean the same are named together, so "blood clot in the leg (DVT)" is said
+    once however many of its signs were logged. `fever_note` follows the word fever
+    (" (a temperature of 38.0 °C or more)"); a symptom this version does not know "needs to
+    be checked"."""
+    grouped: dict[str, list[str]] = {}
+    for symptom in symptoms:
+        sign, meaning, _ = vocab.SIGNS.get(symptom, (symptom.replace("-", " "), "needs to be checked", False))
+        grouped.setdefault(meaning, []).append(sign + (fever_note if symptom == "fever" else ""))
+    return [_upper_first(f"{_and(signs)} {meaning if len(signs) == 1 else _plural_verb(meaning)}.")
+            for meaning, signs in grouped.items()]
+
+
+def _plural_verb(meaning: str) -> str:
+    """'can be a sign of X' -> 'can be signs of X'; 'needs to be seen' -> 'need to be seen'."""
+    if meaning.startswith("can be a sign of "):
+        return "can be signs of " + meaning.removeprefix("can be a sign of ")
+    if meaning.startswith("needs "):
+        return "need " + meaning.removeprefix("needs ")
+    return meaning
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def act_now_line(contacts: Contacts) -> str:
@@ -151,6 +189,7 @@ def patient_line(person: dict | None) -> str | None:
 # --- changes to the patient's plan (rehab plan adjust|move) ------------------------------------
 
 CHANGES_TITLE = "Changes your team made to this plan"
+REPORT_CHANGES_TITLE = "Changes the team made to the patient's plan"  # a report's heading
 
 
 def change_what(change: dict, milestone_titles: dict[str, str] | None = None) -> str:
@@ -217,3 +256,44 @@ def moved_note(plan, milestone_id: str) -> str:
     if change is None:
         return ""
     return f" (moved by {change.by})" if change.by else " (moved by your team)"
+
+
+# --- a report speaks to the clinician --------------------------------------------------------
+# Flag messages are written to the patient (`log`, `today`, `flags`); a report is read by the
+# physiotherapist or surgeon. These rewrite a message's every address to the patient, in order
+# (the longer phrases first); tests/test_report_wording.py runs every rule's messages through
+# them and finds no "you" or "your" left, so a new message in the patient's words is caught.
+_TO_CLINICIAN = (
+    ("needs checking: Contact your surgical team now", "needs checking: advise the patient to contact their "
+                                                       "surgical team now"),
+    ("Contact your surgical team now", "Advise the patient to contact their surgical team now"),
+    (". If you cannot reach them, call", "; if they cannot reach them, to call"),
+    ("; if it gets worse quickly, call emergency services", "; if it gets worse quickly, to call emergency services"),
+    ("Call emergency services now", "The patient should call emergency services now"),
+    ("then tell your surgical team", "then tell their surgical team"),
+    ("call your out-of-hours or urgent care service", "call their out-of-hours or urgent care service"),
+    ("tell your surgical team or physiotherapist", "advise the patient to tell their surgical team or physiotherapist"),
+    ("contact your surgical team or physiotherapist", "advise the patient to contact their surgical team or "
+                                                      "physiotherapist"),
+    ("is worth telling your surgical team about", "is worth the patient telling their surgical team about"),
+    ("is a reason to contact your surgical team", "is a reason for the patient to contact their surgical team"),
+    ("mention it to your physiotherapist or surgical team", "advise the patient to mention it to their "
+                                                            "physiotherapist or surgical team"),
+    ("If it has happened, log it with", "If it has happened, it can be logged with"),
+    ("if it has not, contact your surgical team to arrange it",
+     "if it has not, advise the patient to contact their surgical team to arrange it"),
+    ("follow your progress; you can still log missed days with --date",
+     "follow the patient's progress; missed days can still be logged with --date"),
+    (": you logged ", ": the patient logged "),
+    (" by your team", " by the patient's team"),
+    ("your ", "the patient's "),  # "your FHL tendon release plan", last: the rest are said above
+)
+
+
+def for_clinician(message: str) -> str:
+    """A flag's message, written to the patient, as a report says it to the clinician:
+    'Contact your surgical team now' becomes 'Advise the patient to contact their surgical
+    team now'; 'your FHL release plan', 'the patient's FHL release plan'."""
+    for patient_words, clinician_words in _TO_CLINICIAN:
+        message = message.replace(patient_words, clinician_words)
+    return message

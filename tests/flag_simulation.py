@@ -24,6 +24,7 @@ from __future__ import annotations
 import random
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from statistics import mean
 
@@ -149,7 +150,7 @@ def adherent_figures(protocol_id: str, patients: int = PATIENTS, contract_defaul
     """`contract_defaults`: with the contract's default thresholds instead of the protocol's."""
     protocol = find(protocol_id)
     if contract_defaults:
-        protocol = protocol.model_copy(update={"thresholds": Thresholds()})
+        protocol = replace(protocol, thresholds=Thresholds())
     tl = build(protocol, SURGERY)
     warnings, urgent, by_rule = [], 0, {}
     for seed in range(patients):

@@ -305,6 +305,11 @@ BAD_FILES = [
     pytest.param(_set("patients.1.entries.2.date", "2026-02-30"), ("patients[1].entries[2]", "date"), id="bad-entry-date"),
     pytest.param(_set("patients.1.entries.1.weight_bearing", "hopping"), "patients[1].entries[1]", id="bad-weight-bearing"),
     pytest.param(_set("patients.0.entries.0.symptoms", ["hiccups"]), "patients[0].entries[0]", id="unknown-symptom"),
+    # Empty but not a list: refused as before, though most days' empty lists are read quickly.
+    pytest.param(_set("patients.0.entries.0.symptoms", ""), "patients[0].entries[0]", id="symptoms-empty-text"),
+    pytest.param(_set("patients.0.entries.0.symptoms", 0), "patients[0].entries[0]", id="symptoms-zero"),
+    pytest.param(_set("patients.0.entries.0.milestones", {}), "patients[0].entries[0]", id="milestones-empty-object"),
+    pytest.param(_set("patients.0.entries.0.milestones", False), "patients[0].entries[0]", id="milestones-false"),
     pytest.param(_set("patients.1.entries.4.activity", 5), "patients[1].entries[4]", id="activity-not-text"),
     pytest.param(_set("patients.1.entries.0.date", BEFORE_SURGERY), "patients[1].entries[0]", id="entry-before-surgery"),
     pytest.param(_set("patients.1.entries", "none"), "patients[1].entries", id="entries-not-a-list"),
@@ -370,3 +375,27 @@ def test_a_bad_file_is_refused_by_place_and_nothing_is_written(rehab, tmp_path, 
     assert result.stderr.startswith("rehab: ") and result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert snapshot(db_path) == before
+
+
+def test_reading_an_export_leaves_the_cycle_collector_as_it_was():
+    """Reading pauses Python's cycle collector (nothing read is in a cycle); it runs again
+    afterwards, after a refused file too, and stays off for a caller that had it off."""
+    import gc
+    import io
+
+    from rehab.backup import read_export
+    from rehab.errors import RehabError
+
+    assert gc.isenabled()
+    read_export(io.StringIO(json.dumps({"format": "rehab-export", "version": 1, "patients": []})))
+    assert gc.isenabled()
+    with pytest.raises(RehabError):
+        read_export(io.StringIO("{not json"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(RehabError):
+            read_export(io.StringIO("[]"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

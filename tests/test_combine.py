@@ -10,6 +10,7 @@ from rehab.errors import RehabError
 from rehab.protocols import find, find_combined
 from rehab.protocols.combine import combine, combined_id
 from rehab.protocols.models import Protocol
+from rehab.protocols.schema import check
 
 
 def _phase(pid, start, end, allowed, expected, boot, activities, ceiling, **more):
@@ -19,7 +20,7 @@ def _phase(pid, start, end, allowed, expected, boot, activities, ceiling, **more
 
 
 def protocol(pid: str, phases: list[dict], milestones: list[dict] = (), **thresholds) -> Protocol:
-    return Protocol.model_validate({
+    return check({
         "id": pid, "name": pid.upper(), "summary": f"{pid} summary.",
         "sources": [{"id": "shared", "title": "Shared source"}, {"id": f"{pid}-src", "title": f"{pid} source"}],
         "phases": phases, "milestones": list(milestones), "thresholds": thresholds,
@@ -72,9 +73,9 @@ def test_combined_milestones_take_the_later_dates_and_confirm_if_either_does():
     assert set(both) == {"check", "sport", "alpha-only"}
     check = both["check"]
     # at: 2 weeks (alpha) is later than 10 days (beta); until: only beta has one, 3 weeks.
-    assert (check.at.model_dump(), check.until.model_dump(), check.confirm) == ("2 weeks", "3 weeks", True)
+    assert (check.at.text, check.until.text, check.confirm) == ("2 weeks", "3 weeks", True)
     sport = both["sport"]
-    assert (sport.at.model_dump(), sport.until.model_dump()) == ("10 weeks", "13 weeks")
+    assert (sport.at.text, sport.until.text) == ("10 weeks", "13 weeks")
 
 
 def test_combined_thresholds_are_the_more_cautious_of_each():
@@ -106,29 +107,29 @@ def test_builtin_combination_os_trigonum_with_fhl_release():
 
 
 def test_phases_that_change_on_different_days_are_refused_naming_the_boundary():
-    shifted = copy.deepcopy(B.model_dump())
+    shifted = copy.deepcopy(B.to_data())
     shifted["id"] = "gamma"
     shifted["phases"][0]["end"] = "3 weeks"
     shifted["phases"][1]["start"] = "3 weeks"
     with pytest.raises(RehabError, match=r"boundary 1: 'early' ends at 2 weeks in alpha, 'early' ends at 3 weeks in gamma"):
-        combine([A, Protocol.model_validate(shifted)])
+        combine([A, check(shifted)])
 
 
 def test_a_protocol_with_more_phases_is_refused_at_the_first_extra_boundary():
-    longer = copy.deepcopy(B.model_dump())
+    longer = copy.deepcopy(B.to_data())
     longer["id"] = "delta"
     longer["phases"][1]["end"] = "6 weeks"
     longer["phases"].append(_phase("last", "6 weeks", None, ["full"], "full", False, ["rest"], 3))
     with pytest.raises(RehabError, match=r"boundary 2: 'late' runs on with no end in alpha, 'late' ends at 6 weeks in delta"):
-        combine([A, Protocol.model_validate(longer)])
+        combine([A, check(longer)])
 
 
 def test_no_weight_bearing_level_in_common_is_refused():
-    apart = copy.deepcopy(B.model_dump())
+    apart = copy.deepcopy(B.to_data())
     apart["id"] = "epsilon"
     apart["phases"][0]["weight_bearing"] = {"allowed": ["full"], "expected_by_end": "full"}
     with pytest.raises(RehabError, match="no weight-bearing level in common"):
-        combine([A, Protocol.model_validate(apart)])
+        combine([A, check(apart)])
 
 
 def test_unknown_procedure_in_a_combination_is_refused():
@@ -169,8 +170,10 @@ def test_each_combined_threshold_takes_its_truly_more_cautious_value(field, one,
 
 
 def test_every_threshold_field_has_its_direction_decided():
+    from dataclasses import fields
+
     from rehab.protocols.models import Thresholds
-    assert sorted(f for f, *_ in CAUTIOUS_TABLE) == sorted(Thresholds.model_fields)
+    assert sorted(f for f, *_ in CAUTIOUS_TABLE) == sorted(f.name for f in fields(Thresholds))
 
 
 def test_a_phase_own_missed_log_days_takes_the_sooner_reminder():

@@ -9,7 +9,7 @@ import pytest
 from rehab import deviations, wording
 from rehab.deviations import Flag, evaluate, flags_on, open_flags
 from rehab.protocols import builtin_ids, find
-from rehab.protocols.models import Protocol
+from rehab.protocols.schema import check
 from rehab.model import Entry
 from rehab.timeline import build
 
@@ -53,7 +53,7 @@ def protocol_dict(**thresholds) -> dict:
 
 
 def timeline(**thresholds):
-    return build(Protocol.model_validate(protocol_dict(**thresholds)), SURGERY)
+    return build(check(protocol_dict(**thresholds)), SURGERY)
 
 
 TL = timeline()
@@ -289,10 +289,10 @@ def red_flag(*symptoms: str) -> Flag:
 @pytest.mark.parametrize("symptom", sorted(deviations.vocab.SYMPTOMS))
 def test_every_red_flag_says_what_to_do(symptom):
     flag = red_flag(symptom)
-    meaning, emergency = deviations.vocab.SYMPTOMS[symptom]
+    sign, meaning, emergency = deviations.vocab.SIGNS[symptom]
     assert flag.severity == "urgent" and flag.subject == symptom
     assert symptom.replace("-", " ") in flag.message
-    assert meaning[1:] in flag.message
+    assert sign[1:] in flag.message and meaning in flag.message
     assert "surgical team" in flag.message
     assert (f"Call emergency services now ({wording.EMERGENCY_NUMBERS})" in flag.message) is emergency
 
@@ -352,7 +352,7 @@ def test_messages_never_diagnose():
 def test_sport_is_not_gated_without_a_return_to_sport_milestone():
     data = protocol_dict()
     data["milestones"] = [m for m in data["milestones"] if m["id"] != "return-to-sport"]
-    tl = build(Protocol.model_validate(data), SURGERY)
+    tl = build(check(data), SURGERY)
     assert days_of(evaluate(tl, [entry(50, activity="sport")], on(50)), "activity-ahead") == []
     assert days_of(evaluate(TL, [entry(50, activity="sport")], on(50)), "activity-ahead") == [50]
 
@@ -360,7 +360,7 @@ def test_sport_is_not_gated_without_a_return_to_sport_milestone():
 def test_behind_never_asks_for_more_than_the_phase_allows():
     data = protocol_dict()
     data["phases"][2]["weight_bearing"] = {"allowed": ["partial", "as-tolerated"], "expected_by_end": "partial"}
-    tl = build(Protocol.model_validate(data), SURGERY)
+    tl = build(check(data), SURGERY)
     assert days_of(evaluate(tl, [entry(50, wb="as-tolerated")], on(50)), "weight-bearing-behind") == []
     assert days_of(evaluate(tl, [entry(50, wb="partial")], on(50)), "weight-bearing-behind") == [50]
 
@@ -468,3 +468,11 @@ def test_early_sport_and_earlier_sport_are_separate_episodes():
     flags = evaluate(TL, daily(40, 43, activity="sport"), on(43))
     assert [(days_of([f], "activity-ahead"), f.severity) for f in flags if f.rule == "activity-ahead"] == [
         ([40], "warning"), ([42], "info")]
+
+
+def test_a_red_flag_with_several_signs_of_one_meaning_says_it_once():
+    flag = red_flag("calf-pain", "calf-swelling", "leg-warmth", "chest-pain", "breathlessness")
+    assert flag.message.count("DVT") == 1 and flag.message.count("blood clot in the lung") == 1
+    assert "Calf pain, calf swelling and a warm leg can be signs of a blood clot in the leg (DVT)." in flag.message
+    # chest pain: emergency services first
+    assert flag.message.index("Call emergency services now") < flag.message.index("tell your surgical team")

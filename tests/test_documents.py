@@ -150,15 +150,17 @@ def test_timeline_pdf_is_one_page_with_every_key_date(timeline_pdfs, pid, paper)
     assert len(pages) == 1
     text = pages[0]
     for needle in (LONG_NAME, SURGEON, "Left ankle", plan.protocol.name, wording.NOTICE,
-                   wording.act_now(wording.Contacts.of(CLINIC), False), "Today: day 23", CLINIC["phone"],
+                   f"Contact your surgical team now on {CLINIC['phone']} for:",
+                   wording.if_unreachable(wording.Contacts.of(CLINIC)), "Today: day 23", CLINIC["phone"],
                    CLINIC["address"],
                    wording.date_label(SURGERY), *key_dates(plan)):
         assert flat(needle) in text, needle
     for phase in plan.phases:
         assert phase.title in text
         assert wording.date_label(phase.start_date) in text
-    for meaning, _ in vocab.SYMPTOMS.values():
-        assert meaning[1:] in text  # the first letter is capitalised on the page
+    for sign, _, _ in vocab.SIGNS.values():
+        assert sign[1:] in text  # the first letter is capitalised on the page
+    assert text.count("DVT") == 1 and text.count("Contact your surgical team") == 1
 
 
 def test_timeline_pdf_paper_sizes_and_embedded_font(timeline_pdfs):
@@ -196,8 +198,8 @@ def test_timeline_html(tmp_path):
     text = parsed.all_text
     assert "<script>alert(1)</script> Zoë" in text
     assert "size: letter" in html and "@page" in html
-    for needle in (wording.NOTICE, wording.act_now(wording.Contacts.of(CLINIC), False), SURGEON, CLINIC["email"],
-                   *key_dates(plan)):
+    for needle in (wording.NOTICE, wording.if_unreachable(wording.Contacts.of(CLINIC)), SURGEON, CLINIC["email"],
+                   f"Contact your surgical team now on {CLINIC['phone']} for:", *key_dates(plan)):
         assert flat(needle) in text, needle
     assert any(tag == "svg" for tag, _ in parsed.tags)
     assert "size: A4" in timeline_html(plan, None, TODAY, {}, "a4")
@@ -498,9 +500,13 @@ def test_clinic_details_from_file_and_options(isolated):
     folder.mkdir(parents=True)
     (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 0207\naddress: 1 Road\nemail:\n"
                                         "out_of_hours_phone: 0208\n", encoding="utf-8")
-    got = config.clinic(None, None, "desk@example.org")
-    assert got == {"name": "Ankle Unit", "phone": "0207", "email": "desk@example.org", "address": "1 Road",
-                   "emergency_phone": None, "out_of_hours_phone": "0208"}
+    assert config.clinic(None, None, None) == {"name": "Ankle Unit", "phone": "0207", "email": None,
+                                               "address": "1 Road", "emergency_phone": None,
+                                               "out_of_hours_phone": "0208"}
+    # an option replaces the whole block: never the file's address beside another clinic's email
+    assert config.clinic(None, None, "desk@example.org") == {
+        "name": None, "phone": None, "email": "desk@example.org", "address": None,
+        "emergency_phone": None, "out_of_hours_phone": None}
     assert config.clinic("Other", "1", None)["name"] == "Other"
 
 

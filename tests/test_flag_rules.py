@@ -12,7 +12,7 @@ from rehab import wording
 from rehab.deviations import evaluate, flags_on, open_flags
 from rehab.model import Entry, Revision
 from rehab.protocols import find
-from rehab.protocols.models import Protocol
+from rehab.protocols.schema import check
 from rehab.timeline import build
 from rehab.wording import Contacts
 from test_deviations import SURGERY, TL, daily, days_of, entry, on, protocol_dict
@@ -68,7 +68,7 @@ def weekly_plan():
     data = protocol_dict()
     for phase in data["phases"][2:]:
         phase["missed_log_days"] = 7
-    return build(Protocol.model_validate(data), SURGERY)
+    return build(check(data), SURGERY)
 
 
 @pytest.mark.parametrize(("entries", "as_of", "expected"), [
@@ -139,7 +139,7 @@ def test_a_high_temperature_is_a_red_flag_naming_it():
     flag = only(evaluate(TL, [entry(9, temperature=38.4)], on(9), contacts=CLINIC), "red-flag")
     assert flag.severity == "urgent" and flag.subject == "fever"
     assert "a temperature of 38.4 °C" in flag.message and "020 7946 0000" in flag.message
-    tuned = build(Protocol.model_validate(protocol_dict(fever_celsius=38.6)), SURGERY)
+    tuned = build(check(protocol_dict(fever_celsius=38.6)), SURGERY)
     assert days_of(evaluate(tuned, [entry(9, temperature=38.4)], on(9)), "red-flag") == []
 
 

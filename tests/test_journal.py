@@ -64,6 +64,10 @@ def test_a_name_two_patients_share_and_a_database_with_no_patients_left_are_refu
         assert rehab("patient", "remove", pid, "--yes").exit_code == 0
     empty = rehab("today")
     assert empty.exit_code == 2 and "no patients yet" in empty.stderr and db_path.exists()
+    # The list says it in the same words as the error, with how to add one.
+    listed = rehab("patient", "list")
+    assert listed.exit_code == 0
+    assert " ".join(listed.stdout.split()).lower() == empty.stderr.removeprefix("rehab: ").strip().lower()
 
 
 def test_remove_needs_yes_off_a_terminal_and_takes_entries_with_it(rehab, db_path):

@@ -303,17 +303,19 @@ def test_unknown_instrument_names_the_known_ones():
 
 def test_combined_procedures_ask_every_questionnaire_either_schedules():
     from rehab.protocols.combine import combine
-    from rehab.protocols.models import OutcomeSchedule
+    from dataclasses import replace
+
+    from rehab.protocols.models import Offset, OutcomeSchedule
 
     fhl = find_protocol("fhl-release")
     other = find_protocol("os-trigonum-excision")
-    own = other.model_copy(update={"outcomes": OutcomeSchedule.model_validate(
-        {"instruments": ["lefs", "koos-like"], "due": ["3 months", "6 weeks"], "window_days": 5})})
+    own = replace(other, outcomes=OutcomeSchedule(
+        instruments=["lefs", "koos-like"], due=[Offset.parse("3 months"), Offset.parse("6 weeks")], window_days=5))
     schedule = combine([own, fhl]).outcomes
     assert schedule.instruments == ["faam-adl", "faam-sports", "lefs", "koos-like"]
-    assert [p if isinstance(p, str) else p.model_dump() for p in schedule.due] == [
+    assert [str(p) for p in schedule.due] == [
         "before surgery", "6 weeks", "12 weeks", "6 months", "12 months", "3 months"]
     assert schedule.window_days == 5
-    silent = other.model_copy(update={"outcomes": None})
+    silent = replace(other, outcomes=None)
     assert combine([silent, fhl]).outcomes == fhl.outcomes
-    assert combine([silent, silent.model_copy(update={"id": "x-ray"})]).outcomes is None
+    assert combine([silent, replace(silent, id="x-ray")]).outcomes is None

@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from rehab.errors import NotFound, ProtocolError
-from rehab.protocols import Offset, Protocol, builtin_ids, find, load_all, load_file
+from rehab.protocols import Offset, Protocol, builtin_ids, find, load_all, load_file, schema
 from rehab.protocols.loader import BUILTIN_DIR, MAX_BYTES
 
 BUILTINS = ("arthroscopic-debridement", "fhl-release", "os-trigonum-excision")
@@ -150,10 +150,11 @@ def test_unknown_procedure_is_not_found(name):
     ],
 )
 def test_offsets(value, unit, amount, days, text):
-    offset = Offset.model_validate(value)
+    checked = schema.Offset.model_validate(value)  # as a protocol file's offset is read
+    offset = checked.plain()
     assert (offset.unit, offset.amount, offset.days) == (unit, amount, days)
-    assert offset.model_dump() == text
-    assert Offset.model_validate(offset.model_dump()) == offset
+    assert offset.text == checked.model_dump() == str(offset) == text
+    assert Offset.parse(offset.text) == offset
 
 
 @pytest.mark.parametrize(
@@ -168,13 +169,14 @@ def test_offsets(value, unit, amount, days, text):
     ],
 )
 def test_offset_date_after(value, surgery, expected):
-    assert Offset.model_validate(value).date_after(date.fromisoformat(surgery)).isoformat() == expected
+    assert schema.Offset.model_validate(value).plain().date_after(date.fromisoformat(surgery)).isoformat() == expected
 
 
 def test_month_offset_text():
-    assert Offset.model_validate("6 months").model_dump() == "6 months"
-    assert Offset.model_validate("1 month").model_dump() == "1 month"
-    assert Offset.model_validate("1 month").unit == "months"
+    assert Offset.parse("6 months").text == "6 months"
+    assert Offset.parse("1 month").text == "1 month"
+    assert Offset.parse("1 month").unit == "months"
+    assert Offset.parse("1 MONTHS").text == "1 month"
 
 
 @pytest.mark.parametrize(
@@ -182,7 +184,10 @@ def test_month_offset_text():
 )
 def test_bad_offsets(value):
     with pytest.raises(ValidationError):
-        Offset.model_validate(value)
+        schema.Offset.model_validate(value)
+    if isinstance(value, str):
+        with pytest.raises(ValueError, match="write it like '10 days'"):
+            Offset.parse(value)
 
 
 # --- bad protocol files -----------------------------------------------------------------------
@@ -599,7 +604,7 @@ def test_protocol_model_is_the_same_whatever_the_source(tmp_path):
 def test_instructions_take_the_fever_number_from_the_thresholds():
     data = yaml.safe_load((BUILTIN_DIR / "fhl-release.yaml").read_text(encoding="utf-8"))
     data["thresholds"]["fever_celsius"] = 38.6
-    clinic = Protocol.model_validate(data)
+    clinic = schema.check(data)
     texts = " ".join(t for p in clinic.phases for t in p.instructions)
     assert "38.6 °C" in texts and "38 °C" not in texts and "{fever}" not in texts
     built_in = " ".join(t for p in builtin("fhl-release").phases for t in p.instructions)

@@ -10,10 +10,12 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 DATABASE = {"sqlmodel", "sqlalchemy", "alembic"}
+CHECKING = {"pydantic", "yaml"}  # only checking a protocol file needs them
 DOCUMENTS = {"fpdf", "jinja2", "icalendar"}
 
 
@@ -93,7 +95,8 @@ NO_UNPICKLING = textwrap.dedent("""
 def test_daily_commands_import_no_database_library_and_unpickle_nothing(tmp_path, args):
     """Issue 12: on a current SQLite file a daily command opens the database with sqlite3
     alone: no SQLAlchemy, SQLModel or Alembic (measured with python -X importtime), and
-    nothing is unpickled from disk."""
+    nothing is unpickled from disk. Its protocol, checked once when the patient was added,
+    is read from the JSON cache: no pydantic or PyYAML either."""
     env = dict(os.environ, REHAB_DB=str(tmp_path / "daily.db"))
     env.pop("REHAB_PROTOCOLS_DIR", None)
     added = subprocess.run([shutil.which("rehab"), "patient", "add", "Ann Lee", "--surgery-date", "2026-03-01",
@@ -107,6 +110,25 @@ def test_daily_commands_import_no_database_library_and_unpickle_nothing(tmp_path
     assert {"rehab.store", "sqlite3"} <= modules, sorted(m for m in modules if m.startswith("rehab"))  # really opened
     assert not (modules & DATABASE), sorted(modules & DATABASE)
     assert "psycopg" not in modules  # the PostgreSQL driver only for a PostgreSQL URL
+    assert "rehab.protocols.json_cache" in modules and not (modules & CHECKING), sorted(modules & CHECKING)
+
+
+def test_without_the_cache_the_protocol_is_checked_again(tmp_path):
+    """The control for the test above: with the cache emptied, the same command reads and
+    checks the protocol file (PyYAML and pydantic), and writes the cache again."""
+    env = dict(os.environ, REHAB_DB=str(tmp_path / "daily.db"))
+    env.pop("REHAB_PROTOCOLS_DIR", None)
+    added = subprocess.run([shutil.which("rehab"), "patient", "add", "Ann Lee", "--surgery-date", "2026-03-01",
+                            "--procedure", "fhl-release"], env=env, capture_output=True, text=True, timeout=60)
+    assert added.returncode == 0, added.stderr
+    cache = Path(env["XDG_CACHE_HOME"]) / "rehab" / "protocols"
+    assert list(cache.glob("*.json"))
+    shutil.rmtree(cache)
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", NO_UNPICKLING, "today"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert CHECKING <= imported_modules(result.stderr)
+    assert list(cache.glob("*.json"))
 
 
 def test_an_unpickling_command_would_be_caught(tmp_path):

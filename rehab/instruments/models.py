@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from rehab.protocols.models import Slug, Source, Text, _Strict
+from rehab.protocols.schema import Slug, Source, Text, _Strict
 
 
 class Choice(_Strict):

@@ -12,10 +12,11 @@ the more cautious value of each; sources = all.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from rehab import vocab
 from rehab.errors import RehabError
-from rehab.protocols.models import Milestone, Offset, Phase, Protocol
+from rehab.protocols.models import Milestone, Offset, Phase, Protocol, as_data
 
 SEPARATOR = "+"
 
@@ -39,7 +40,7 @@ def combine(protocols: Sequence[Protocol]) -> Protocol:
         combined = _pair(combined, other)
     # The id joins the ids with '+', which a protocol file's id may not hold: the combined
     # protocol was checked under a placeholder id above, and takes its real one last.
-    return combined.model_copy(update={"id": combined_id(p.id for p in ordered)})
+    return replace(combined, id=combined_id(p.id for p in ordered))
 
 
 def _pair(a: Protocol, b: Protocol) -> Protocol:
@@ -54,10 +55,12 @@ def _pair(a: Protocol, b: Protocol) -> Protocol:
         "before_surgery_sources": _once([*a.before_surgery_sources, *b.before_surgery_sources]),
         "phases": [_phase(p, q, a, b) for p, q in zip(a.phases, b.phases)],
         "milestones": _milestones(a.milestones, b.milestones),
-        "thresholds": _cautious(a.thresholds.model_dump(), b.thresholds.model_dump()),
+        "thresholds": _cautious(as_data(a.thresholds), as_data(b.thresholds)),
         "outcomes": _outcomes(a, b),
     }
-    return Protocol.model_validate(data)
+    from rehab.protocols import schema  # the combined plan is checked as a file would be
+
+    return schema.check(data)
 
 
 def _outcomes(a: Protocol, b: Protocol) -> dict | None:
@@ -68,7 +71,7 @@ def _outcomes(a: Protocol, b: Protocol) -> dict | None:
     due = {}
     for s in schedules:
         for point in s.due:
-            due.setdefault(point if isinstance(point, str) else point.model_dump(), point)
+            due.setdefault(str(point), point)
     return {"instruments": _once([i for s in schedules for i in s.instruments]),
             "due": list(due), "window_days": min(s.window_days for s in schedules),
             "sources": _once([i for s in schedules for i in s.sources])}
@@ -96,7 +99,7 @@ def _boundary(protocol: Protocol, phase: Phase | None) -> str:
         return f"no phase {len(protocol.phases) + 1}"
     if phase.end is None:
         return f"'{phase.id}' runs on with no end"
-    return f"'{phase.id}' ends at {phase.end.model_dump()}"
+    return f"'{phase.id}' ends at {phase.end}"
 
 
 def _phase(p: Phase, q: Phase, a: Protocol, b: Protocol) -> dict:
@@ -109,12 +112,12 @@ def _phase(p: Phase, q: Phase, a: Protocol, b: Protocol) -> dict:
     activities = [x for x in vocab.ACTIVITIES if x in p.activities and x in q.activities]
     if not activities:
         raise RehabError(f"cannot combine {a.id} and {b.id}: in phase '{p.id}' they allow no activity in common")
-    data = _cautious(p.model_dump(), q.model_dump())  # any field not named below
+    data = _cautious(as_data(p), as_data(q))  # any field not named below
     data.update(
         id=p.id if p.id == q.id else f"{p.id}-{q.id}"[:64],
         title=" / ".join(_once([p.title, q.title])),
-        start=p.start.model_dump(),
-        end=p.end.model_dump() if p.end else None,
+        start=p.start.text,
+        end=p.end.text if p.end else None,
         summary=" ".join(_once([s for s in (p.summary, q.summary) if s])) or None,
         goals=_once([*p.goals, *q.goals]),
         instructions=_once([*p.instructions, *q.instructions]),
@@ -140,19 +143,19 @@ def _expected(x: str | None, y: str | None, allowed: list[str]) -> str | None:
 
 
 def _milestones(first: Sequence[Milestone], second: Sequence[Milestone]) -> list[dict]:
-    merged: dict[str, dict] = {m.id: m.model_dump() for m in first}
+    merged: dict[str, dict] = {m.id: as_data(m) for m in first}
     for m in second:
         if m.id not in merged:
-            merged[m.id] = m.model_dump()
+            merged[m.id] = as_data(m)
             continue
         mine = next(x for x in first if x.id == m.id)
         at = _later(mine.at, m.at)
         until = [u for u in (mine.until, m.until) if u is not None]
         latest = until[0] if len(until) == 1 else (_later(*until) if until else None)
         merged[m.id].update(
-            at=at.model_dump(),
+            at=at.text,
             # A window whose end came before the later start would end before it begins.
-            until=latest.model_dump() if latest is not None and at.before(latest) else None,
+            until=latest.text if latest is not None and at.before(latest) else None,
             confirm=mine.confirm or m.confirm,
             description=" ".join(_once([d for d in (mine.description, m.description) if d])) or None,
             sources=_once([*mine.sources, *m.sources]),
@@ -203,5 +206,5 @@ def _once(items: Iterable[str]) -> list[str]:
 def _by_id(items: Iterable) -> list[dict]:
     seen: dict[str, dict] = {}
     for item in items:
-        seen.setdefault(item.id, item.model_dump())
+        seen.setdefault(item.id, as_data(item))
     return list(seen.values())

@@ -1,11 +1,14 @@
 """Finding, reading and checking protocol files.
 
 Files are read with yaml.safe_load (through SafeLoader), so a file can hold data but never
-run code; a size limit keeps a stray large file from stalling the tool.
+run code; a size limit keeps a stray large file from stalling the tool. A file checked once
+is kept as JSON (rehab/protocols/json_cache.py), so the next command that reads it imports
+neither PyYAML nor pydantic.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -13,6 +16,7 @@ from pathlib import Path
 
 from rehab import vocab
 from rehab.errors import NotFound, ProtocolError, RehabError
+from rehab.protocols import json_cache
 from rehab.protocols.models import Protocol
 
 BUILTIN_DIR = Path(__file__).parent
@@ -56,7 +60,15 @@ def _a(kind: str) -> str:
 
 
 def parse(text: str, origin: str) -> Protocol:
-    return checked(text, origin, Protocol, "a protocol is a YAML mapping with id, name, phases, ...")
+    """A protocol from its file's text, checked (or as checked before, from the cache)."""
+
+    def check() -> dict:
+        from rehab.protocols import schema
+
+        model = checked(text, origin, schema.Protocol, "a protocol is a YAML mapping with id, name, phases, ...")
+        return model.model_dump(mode="json")
+
+    return json_cache.cached(json_cache.key("protocol", text), check, Protocol.from_data)
 
 
 def checked(text: str, origin: str, model, shape: str):
@@ -197,8 +209,14 @@ def find_combined(names: str | list[str] | tuple[str, ...], protocols_dir: str |
     parts = [part for name in given for part in name.split(SEPARATOR)]
     if not parts or any(not part.strip() for part in parts):
         raise NotFound(f"unknown procedure {SEPARATOR.join(given)!r}: give procedure ids, one per --procedure or joined with '+'")
-    found = [find(part, protocols_dir) for part in parts]
-    return found[0] if len({p.id for p in found}) == 1 else combine(found)
+    found = {p.id: p for p in (find(part, protocols_dir) for part in parts)}
+    if len(found) == 1:
+        return next(iter(found.values()))
+    # Combining checks the result with the schema (pydantic): cached, keyed on the data of
+    # every protocol combined, so an edit to any of them makes a new combination.
+    inputs = [json.dumps(found[pid].to_data(), sort_keys=True, ensure_ascii=False) for pid in sorted(found)]
+    return json_cache.cached(json_cache.key("combined", *inputs), lambda: combine(list(found.values())).to_data(),
+                             Protocol.from_data)
 
 
 # What a built-in protocol's file is named after: its id.

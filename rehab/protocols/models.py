@@ -1,69 +1,52 @@
-"""What a protocol is: the pydantic models behind every YAML protocol file.
+"""What a protocol is, as the rest of the tool uses it: plain frozen dataclasses.
 
-A protocol is data a surgeon can edit, so every check a file must pass lives here, and every
-error names the field it is about.
+A protocol file is checked once by its schema (rehab/protocols/schema.py, pydantic), which
+returns these. They hold data already checked, so building them from the checked data (or
+from the JSON cache of it, rehab/protocols/json_cache.py) checks nothing again, and a daily
+command that reads a protocol never imports pydantic or PyYAML (issue 12: together about a
+third of `rehab today`'s start-up).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
-from typing import Annotated, Literal
-
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationInfo,
-    field_validator,
-    model_serializer,
-    model_validator,
-)
-
-from rehab import vocab
-
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-WeightBearing = Literal[vocab.WEIGHT_BEARING]  # the contract's words, from the one list of them
-Activity = Literal[vocab.ACTIVITIES]
+from typing import Any
 
 _OFFSET = re.compile(r"^\s*(\d+)\s*(day|days|week|weeks|month|months)\s*$", re.IGNORECASE)
-# Dates on which month offsets are compared when a file is checked: month ends and leap days
-# are where calendar months disagree with each other.
+# Dates on which month offsets are compared: month ends and leap days are where calendar
+# months disagree with each other.
 _REFERENCE_DATES = (date(2024, 1, 31), date(2024, 2, 29), date(2025, 8, 31), date(2025, 12, 31))
 
-
-class _Strict(BaseModel):
-    # defer_build: the validators are built on first validation, not at import.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+BEFORE_SURGERY = "before surgery"
+WINDOW_DAYS = 7  # days either side of a due date in which a questionnaire counts
 
 
-class Offset(_Strict):
-    """A time after surgery: "10 days", "2 weeks" or "6 months" (a bare number is days)."""
+@dataclass(frozen=True)
+class Offset:
+    """A time after surgery: "10 days", "2 weeks" or "6 months"."""
 
-    amount: int = Field(ge=0, le=3650)
-    unit: Literal["days", "weeks", "months"]
+    amount: int
+    unit: str  # "days", "weeks" or "months"
 
-    @model_validator(mode="before")
     @classmethod
-    def _from_text(cls, value):
-        if isinstance(value, bool):
-            raise ValueError("an offset is a number of days or text like '2 weeks'")
-        if isinstance(value, int):
-            return {"amount": value, "unit": "days"}
-        if isinstance(value, str):
-            match = _OFFSET.match(value)
-            if not match:
-                raise ValueError(f"cannot read {value!r}: write it like '10 days', '2 weeks' or '6 months'")
-            unit = match.group(2).lower()
-            return {"amount": int(match.group(1)), "unit": unit if unit.endswith("s") else unit + "s"}
-        return value
+    def parse(cls, text: str) -> Offset:
+        """'2 weeks', '1 month', '10 days' (any case, singular or plural); ValueError otherwise."""
+        match = _OFFSET.match(text)
+        if not match:
+            raise ValueError(f"cannot read {text!r}: write it like '10 days', '2 weeks' or '6 months'")
+        unit = match.group(2).lower()
+        return cls(int(match.group(1)), unit if unit.endswith("s") else unit + "s")
 
-    @model_serializer
-    def _to_text(self) -> str:
+    @property
+    def text(self) -> str:
+        """As a protocol file writes it: "2 weeks", "1 month"."""
         unit = self.unit if self.amount != 1 else self.unit[:-1]
         return f"{self.amount} {unit}"
+
+    def __str__(self) -> str:
+        return self.text
 
     def date_after(self, surgery: date) -> date:
         if self.unit == "months":
@@ -86,228 +69,152 @@ class Offset(_Strict):
         return all(self.date_after(d) < other.date_after(d) for d in _REFERENCE_DATES)
 
 
-class Source(_Strict):
-    id: Slug
-    title: Text
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
     url: str | None = None
     note: str | None = None
 
 
-class WeightBearingPlan(_Strict):
-    allowed: list[WeightBearing] = Field(min_length=1)
-    expected_by_end: WeightBearing | None = None
-
-    @model_validator(mode="after")
-    def _expected_is_allowed(self):
-        if self.expected_by_end and self.expected_by_end not in self.allowed:
-            raise ValueError(f"expected_by_end {self.expected_by_end!r} is not among the allowed levels")
-        return self
+@dataclass(frozen=True)
+class WeightBearingPlan:
+    allowed: list[str]
+    expected_by_end: str | None = None
 
     @property
     def most(self) -> str:
+        from rehab import vocab
+
         return max(self.allowed, key=vocab.wb_rank)
 
 
-class Phase(_Strict):
-    id: Slug
-    title: Text
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    title: str
     start: Offset
     end: Offset | None
-    summary: Text | None = None
-    goals: list[Text] = Field(default_factory=list)
-    instructions: list[Text] = Field(min_length=1)
-    exercises: list[Text] = Field(default_factory=list)
+    summary: str | None
+    goals: list[str]
+    instructions: list[str]
+    exercises: list[str]
     weight_bearing: WeightBearingPlan
     boot: bool
-    activities: list[Activity] = Field(min_length=1)
-    pain_ceiling: int = Field(ge=0, le=10)
+    activities: list[str]
+    pain_ceiling: int
     # Days without an entry before a reminder in this phase (None: the protocol's thresholds).
-    missed_log_days: int | None = Field(default=None, ge=1, le=60)
-    sources: list[Slug] = Field(default_factory=list)
+    missed_log_days: int | None
+    sources: list[str]
 
 
-class Milestone(_Strict):
-    id: Slug
-    title: Text
+@dataclass(frozen=True)
+class Milestone:
+    id: str
+    title: str
     at: Offset
     until: Offset | None = None
     confirm: bool = False
-    description: Text | None = None
-    sources: list[Slug] = Field(default_factory=list)
+    description: str | None = None
+    sources: list[str] = field(default_factory=list)
 
 
-class Thresholds(_Strict):
-    """What the deviation rules read; a surgeon tunes them here (defaults: the contract's)."""
+@dataclass(frozen=True)
+class Thresholds:
+    """What the deviation rules read; a surgeon tunes them in the protocol file. The defaults
+    are the contract's (the schema takes its defaults from here)."""
 
-    pain_spike: int = Field(default=3, ge=1, le=10)
+    pain_spike: int = 3
     # pain-rising: pain at least `pain_rise` above its lowest in the previous
     # `pain_rising_within_days` days, on `pain_rising_entries` consecutive entries.
-    pain_rise: int = Field(default=2, ge=1, le=10)
-    pain_rising_entries: int = Field(default=2, ge=2, le=14)
-    pain_rising_within_days: int = Field(default=7, ge=1, le=60)
+    pain_rise: int = 2
+    pain_rising_entries: int = 2
+    pain_rising_within_days: int = 7
     # pain-not-settling: above the day's ceiling on every entry over this many days in a row.
-    pain_not_settling_days: int = Field(default=3, ge=1, le=60)
+    pain_not_settling_days: int = 3
     # pain-severe: at or above this on two consecutive entries.
-    severe_pain: int = Field(default=8, ge=1, le=10)
-    weight_bearing_grace_days: int = Field(default=3, ge=0, le=60)
-    missed_milestone_grace_days: int = Field(default=3, ge=0, le=60)
-    missed_log_days: int = Field(default=3, ge=1, le=60)  # a phase may set its own
-    fever_celsius: float = Field(default=38.0, ge=37.0, le=41.0)
+    severe_pain: int = 8
+    weight_bearing_grace_days: int = 3
+    missed_milestone_grace_days: int = 3
+    missed_log_days: int = 3  # a phase may set its own
+    fever_celsius: float = 38.0
 
 
-BEFORE_SURGERY = "before surgery"
-
-
-class OutcomeSchedule(_Strict):
+@dataclass(frozen=True)
+class OutcomeSchedule:
     """When the outcome questionnaires are due: "before surgery" (the day before it) and times
     after surgery. A score dated within `window_days` either side of a due date satisfies it
     (one before surgery counts up to the surgery day itself, filled in before the operation)."""
 
-    instruments: list[Slug] = Field(min_length=1)
-    due: list[Literal["before surgery"] | Offset] = Field(min_length=1)
-    window_days: int = Field(default=7, ge=0, le=60)
-    sources: list[Slug] = Field(default_factory=list)
+    instruments: list[str]
+    due: list[str | Offset]  # BEFORE_SURGERY or an Offset
+    window_days: int = WINDOW_DAYS
+    sources: list[str] = field(default_factory=list)
 
-    @field_validator("instruments")
+
+@dataclass(frozen=True)
+class Protocol:
+    id: str
+    name: str
+    aliases: list[str]
+    summary: str
+    sources: list[Source]
+    before_surgery: list[str]
+    before_surgery_sources: list[str]
+    phases: list[Phase]
+    milestones: list[Milestone]
+    thresholds: Thresholds
+    outcomes: OutcomeSchedule | None  # none: no questionnaires are scheduled
+
     @classmethod
-    def _instruments_once(cls, ids: list[str]) -> list[str]:
-        _unique("instrument", ids)
-        return ids
+    def from_data(cls, data: dict) -> Protocol:
+        """From checked data: the schema's JSON form of a protocol (to_data's output).
+        Nothing is checked here; data that is not of that form raises KeyError/TypeError."""
+        outcomes = data["outcomes"]
+        return cls(
+            id=data["id"], name=data["name"], aliases=list(data["aliases"]), summary=data["summary"],
+            sources=[Source(**s) for s in data["sources"]],
+            before_surgery=list(data["before_surgery"]),
+            before_surgery_sources=list(data["before_surgery_sources"]),
+            phases=[_phase(p) for p in data["phases"]],
+            milestones=[_milestone(m) for m in data["milestones"]],
+            thresholds=Thresholds(**data["thresholds"]),
+            outcomes=None if outcomes is None else OutcomeSchedule(
+                instruments=list(outcomes["instruments"]),
+                due=[p if p == BEFORE_SURGERY else Offset.parse(p) for p in outcomes["due"]],
+                window_days=outcomes["window_days"], sources=list(outcomes["sources"])),
+        )
 
-    @field_validator("due")
-    @classmethod
-    def _due_once(cls, due: list) -> list:
-        _unique("due point", [p if isinstance(p, str) else p.model_dump() for p in due])
-        return due
+    def to_data(self) -> dict:
+        """Plain data, as JSON holds it and as a protocol file may be written (offsets as text)."""
+        return as_data(self)
 
 
-class Protocol(_Strict):
-    id: Slug
-    name: Text
-    aliases: list[Text] = Field(default_factory=list)
-    summary: Text
-    sources: list[Source] = Field(min_length=1)
-    before_surgery: list[Text] = Field(default_factory=list)
-    before_surgery_sources: list[Slug] = Field(default_factory=list)
-    phases: list[Phase] = Field(min_length=1)
-    milestones: list[Milestone] = Field(default_factory=list)
-    thresholds: Thresholds = Field(default_factory=Thresholds)
-    outcomes: OutcomeSchedule | None = None  # none: no questionnaires are scheduled
+def as_data(value: Any) -> Any:
+    """A protocol (or any part of one) as plain data: dataclasses as dicts in field order,
+    offsets as their text."""
+    if isinstance(value, Offset):
+        return value.text
+    if isinstance(value, list | tuple):
+        return [as_data(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: as_data(getattr(value, f.name)) for f in fields(value)}
+    return value
 
-    @model_validator(mode="before")
-    @classmethod
-    def _fever_from_thresholds(cls, data):
-        # "{fever}" in a text is the thresholds' fever_celsius, so a clinic that sets 38.6
-        # never leaves its patients reading 38 in one place and 38.6 in another.
-        if not isinstance(data, dict):
-            return data
-        thresholds = data.get("thresholds")
-        value = thresholds.get("fever_celsius") if isinstance(thresholds, dict) else None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            value = Thresholds.model_fields["fever_celsius"].default
-        words = fever_words(float(value))
-        data = dict(data)
-        if isinstance(data.get("before_surgery"), list):
-            data["before_surgery"] = [_fill(t, words) for t in data["before_surgery"]]
-        for key, fields in (("phases", ("instructions", "goals", "exercises", "summary")),
-                            ("milestones", ("description",))):
-            items = data.get(key)
-            if isinstance(items, list):
-                data[key] = [_fill_item(item, fields, words) for item in items]
-        return data
 
-    @field_validator("sources")
-    @classmethod
-    def _source_ids_unique(cls, sources: list[Source]) -> list[Source]:
-        _unique("source", [s.id for s in sources])
-        return sources
+def _offset(text: str | None) -> Offset | None:
+    return None if text is None else Offset.parse(text)
 
-    @field_validator("before_surgery_sources")
-    @classmethod
-    def _preparation_cites_known_sources(cls, cited: list[str], info: ValidationInfo) -> list[str]:
-        known = {s.id for s in info.data.get("sources", [])}
-        missing = [s for s in cited if s not in known]
-        if missing:
-            raise ValueError(f"cites unknown source {missing[0]!r}")
-        return cited
 
-    @field_validator("phases")
-    @classmethod
-    def _phases_tile_the_timeline(cls, phases: list[Phase], info: ValidationInfo) -> list[Phase]:
-        _unique("phase", [p.id for p in phases])
-        _cite_known_sources("phase", phases, info)
-        if phases[0].start.amount != 0:
-            raise ValueError(f"the first phase ({phases[0].id}) must start at day 0")
-        for index, phase in enumerate(phases):
-            last = index == len(phases) - 1
-            if phase.end is None and not last:
-                raise ValueError(f"phase {phase.id} has no end but is not the last phase")
-            if last and phase.end is not None:
-                raise ValueError(f"the last phase ({phase.id}) must be open-ended (end: null)")
-            if phase.end is not None and not phase.start.before(phase.end):
-                raise ValueError(f"phase {phase.id} ends before it starts")
-            if index:
-                previous = phases[index - 1]
-                if not previous.end.same_point(phase.start):
-                    overlap = phase.start.before(previous.end)
-                    raise ValueError(
-                        f"phase {phase.id} starts at {phase.start.model_dump()} but {previous.id} "
-                        f"ends at {previous.end.model_dump()}: phases must "
-                        + ("not overlap" if overlap else "leave no gap")
-                    )
-        return phases
+def _phase(data: dict) -> Phase:
+    return Phase(**{**data, "start": Offset.parse(data["start"]), "end": _offset(data["end"]),
+                    "weight_bearing": WeightBearingPlan(**data["weight_bearing"])})
 
-    @field_validator("milestones")
-    @classmethod
-    def _milestones_hold(cls, milestones: list[Milestone], info: ValidationInfo) -> list[Milestone]:
-        _unique("milestone", [m.id for m in milestones])
-        _cite_known_sources("milestone", milestones, info)
-        for milestone in milestones:
-            if milestone.until is not None and not milestone.at.before(milestone.until):
-                raise ValueError(f"milestone {milestone.id} ends before it starts")
-        return milestones
 
-    @field_validator("outcomes")
-    @classmethod
-    def _outcomes_cite_known_sources(cls, outcomes: OutcomeSchedule | None, info: ValidationInfo):
-        known = {s.id for s in info.data.get("sources", [])}
-        missing = [s for s in (outcomes.sources if outcomes else []) if s not in known]
-        if missing:
-            raise ValueError(f"cites unknown source {missing[0]!r}")
-        return outcomes
+def _milestone(data: dict) -> Milestone:
+    return Milestone(**{**data, "at": Offset.parse(data["at"]), "until": _offset(data["until"])})
 
 
 def fever_words(celsius: float) -> str:
     """38.0 -> "38 °C", 38.6 -> "38.6 °C": as a patient reads a thermometer."""
     return f"{celsius:.1f}".removesuffix(".0") + " °C"
-
-
-def _fill(text, words: str):
-    return text.replace("{fever}", words) if isinstance(text, str) else text
-
-
-def _fill_item(item, fields: tuple[str, ...], words: str):
-    if not isinstance(item, dict):
-        return item
-    item = dict(item)
-    for field in fields:
-        if field in item:
-            value = item[field]
-            item[field] = [_fill(t, words) for t in value] if isinstance(value, list) else _fill(value, words)
-    return item
-
-
-def _cite_known_sources(kind: str, items: list, info: ValidationInfo) -> None:
-    known = {s.id for s in info.data.get("sources", [])}
-    for item in items:
-        missing = [s for s in item.sources if s not in known]
-        if missing:
-            raise ValueError(f"{kind} {item.id} cites unknown source {missing[0]!r}")
-
-
-def _unique(kind: str, ids: list[str]) -> None:
-    seen: set[str] = set()
-    for item in ids:
-        if item in seen:
-            raise ValueError(f"{kind} id {item!r} is used twice")
-        seen.add(item)

@@ -14,6 +14,7 @@ Two charts:
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
@@ -76,7 +77,23 @@ class Chart:
 
 
 def text_width(text: str, size: float) -> float:
-    return len(text) * size * CHAR_WIDTH
+    """An estimate on the wide side: a Chinese, Japanese or Korean character is a full em."""
+    wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+    return (wide + (len(text) - wide) * CHAR_WIDTH) * size
+
+
+def _inside(chart: Chart) -> Chart:
+    """Every label moved, if it must be, to lie within the chart: a browser clips an SVG at
+    its edges, so a label near one ("New normal" at the right) would lose its last letters."""
+    for index, shape in enumerate(chart.shapes):
+        if not isinstance(shape, Label):
+            continue
+        w = text_width(shape.text, shape.size)
+        x0 = shape.x - {"start": 0, "middle": w / 2, "end": w}[shape.anchor]
+        shift = max(0.0, 0.2 - x0) - max(0.0, x0 + w - (chart.width - 0.2))
+        if shift:
+            chart.shapes[index] = Label(shape.x + shift, shape.y, shape.text, shape.size, shape.anchor, shape.bold)
+    return chart
 
 
 def mark_outline(mark: Mark) -> list[tuple[float, float]]:
@@ -214,7 +231,7 @@ def timeline_band(plan: Timeline, today: date | None, width: float) -> Chart:
         chart.add(Label(x + (2 if anchor == "start" else -2), axis_y + 11.6, f"Today: day {day}", 2.5,
                         anchor, bold=True))
     chart.add(*band_labels)  # last, so the today line does not cover them
-    return chart
+    return _inside(chart)
 
 
 def week_span(start_day: int, end_day: int | None) -> str:
@@ -283,7 +300,13 @@ def _place_labels(items, size: float, left: float, right: float):
 def report_charts(report: dict, width: float) -> list[Chart]:
     """Pain and weight-bearing over the report's range, against what each phase allows."""
     frame = _Frame(report, width)
-    return [_pain_chart(frame, report), _weight_bearing_chart(frame, report)]
+    return [_inside(_pain_chart(frame, report)), _inside(_weight_bearing_chart(frame, report))]
+
+
+def _spans(top: float, bottom: float, skip: tuple[float, float] | None) -> list[tuple[float, float]]:
+    """top to bottom, less the part `skip` covers."""
+    spans = [(top, bottom)] if skip is None else [(top, skip[0]), (skip[1], bottom)]
+    return [(a, b) for a, b in spans if b > a]
 
 
 class _Frame:
@@ -316,8 +339,10 @@ class _Frame:
     def visible(self, day: float) -> bool:
         return self.first_day <= day <= self.last_day + 1
 
-    def bands(self, chart: Chart, top: float, bottom: float, titles: bool) -> list[tuple[dict, float, float]]:
-        """Phase bands between top and bottom; returns (phase, x0, x1) for those in view."""
+    def bands(self, chart: Chart, top: float, bottom: float, titles: bool,
+              skip: tuple[float, float] | None = None) -> list[tuple[dict, float, float]]:
+        """Phase bands between top and bottom, their boundary lines leaving out `skip` (the
+        milestones' labels); returns (phase, x0, x1) for those in view."""
         shown = []
         for i, p in enumerate(self.phases):
             start = max(p["start_day"], self.first_day)
@@ -328,11 +353,14 @@ class _Frame:
             x0, x1 = self.x(start), self.x(end)
             chart.add(Rect(x0, top, x1 - x0, bottom - top, fill=255 if i % 2 == 0 else 236))
             if p["start_day"] >= self.first_day:
-                chart.add(Line(((x0, top), (x0, bottom)), width=0.3, dash=0.8))
+                chart.add(*(Line(((x0, a), (x0, b)), width=0.3, dash=0.8) for a, b in _spans(top, bottom, skip)))
             if titles:
-                size = _fit(p["title"], x1 - x0 - 1.5, 2.2, 1.6)
-                text = p["title"] if size else f"Phase {i + 1}"
-                chart.add(Label(x0 + 0.8, top + 2.8, text, size or 1.8, bold=True))
+                # The title, else "Phase 4", else "4": whichever first fits the band in view.
+                for text in (p["title"], f"Phase {i + 1}", str(i + 1)):
+                    size = _fit(text, x1 - x0 - 1.5, 2.2, 1.6)
+                    if size:
+                        chart.add(Label(x0 + 0.8, top + 2.8, text, size, bold=True))
+                        break
             shown.append((p, x0, x1))
         return shown
 
@@ -346,14 +374,17 @@ class _Frame:
                       Label(x, y + 3.6, f"wk {d // 7}", 2.1, anchor, bold=True),
                       Label(x, y + 6.4, _short(self.surgery + timedelta(days=d)), 2.0, anchor))
 
-    def as_of(self, chart: Chart, top: float, bottom: float) -> None:
+    def as_of(self, chart: Chart, top: float, bottom: float, skip: tuple[float, float] | None = None) -> None:
+        """The report date's line, top to bottom, leaving out `skip` (the milestones' labels)."""
         if self.visible(self.as_of_day):
             x = self.x(self.as_of_day)
-            chart.add(Line(((x, top), (x, bottom)), width=0.6, dash=1.0))
+            chart.add(*(Line(((x, a), (x, b)), width=0.6, dash=1.0) for a, b in _spans(top, bottom, skip)))
 
-    def milestones_row(self, chart: Chart, top: float) -> float:
+    def milestones_row(self, chart: Chart, top: float) -> tuple[float, tuple[float, float] | None]:
         """Planned milestones as labelled hollow diamonds, recorded ones filled on the day they
-        were recorded. Returns the y of the diamonds' row."""
+        were recorded. Returns the y of the diamonds' row and the strip (top, bottom) their
+        labels take, if any: no phase line or band edge is drawn across it, so a label that runs
+        past the end of its phase is never cut by that phase's line."""
         size, gap = 2.0, 0.4
         planned: dict[int, list[str]] = {}
         for m in self.milestones:
@@ -362,6 +393,9 @@ class _Frame:
         rows = _place_labels([(self.x(d + 0.5), " · ".join(titles)) for d, titles in planned.items()],
                              size, self.left + 0.5, self.right)
         marks_y = top + (max((r for r, _ in rows), default=-1) + 1) * (size + gap) + 1.6
+        strip = (top - 0.9, marks_y - 1.0) if rows else None
+        if strip:
+            chart.add(Rect(self.left, strip[0], self.right - self.left, strip[1] - strip[0], fill=255))
         for row, (x, text, anchor) in rows:
             y = marks_y - 1.6 - row * (size + gap)
             chart.add(Label(x, y, text, size, anchor), Line(((x, y + 0.5), (x, marks_y - 1.1)), width=0.12))
@@ -369,19 +403,19 @@ class _Frame:
         for m in self.milestones:
             if m["reached_on"] and self.visible(self.day(m["reached_on"])):
                 chart.add(Mark(self.x(self.day(m["reached_on"]) + 0.5), marks_y, "diamond", 2.0))
-        return marks_y
+        return marks_y, strip
 
 
 def _pain_chart(frame: _Frame, report: dict) -> Chart:
     chart = Chart(frame.width, 0, "Pain (0–10) by day, with each phase's expected ceiling")
     top = 0.5
-    marks_y = frame.milestones_row(chart, top + 4.5)
+    marks_y, strip = frame.milestones_row(chart, top + 4.5)
     flags_y = marks_y + 2.8
     plot_top, plot_bottom = flags_y + 2.5, flags_y + 40.5
     chart.height = plot_bottom + 7.5
-    # Bands go under everything drawn so far.
+    # Bands go under everything drawn so far; the labels' white strip hides their edges.
     shapes, chart.shapes = chart.shapes, []
-    shown = frame.bands(chart, top, plot_bottom, titles=True)
+    shown = frame.bands(chart, top, plot_bottom, titles=True, skip=strip)
     chart.add(*shapes)
 
     def y(score: float) -> float:
@@ -394,15 +428,34 @@ def _pain_chart(frame: _Frame, report: dict) -> Chart:
         ceiling = y(phase["pain_ceiling"])
         chart.add(Line(((x0, ceiling), (x1, ceiling)), width=0.5, dash=1.6))
     points = [(frame.x(e["day"] + 0.5), y(e["pain"])) for e in report["entries"]]
-    if len(points) > 1:
-        chart.add(Line(tuple(points), width=0.45))
+    for run in pain_runs([e["day"] for e in report["entries"]]):
+        if len(run) > 1:
+            chart.add(Line(tuple(points[i] for i in run), width=0.45))
     chart.add(*(Mark(px, py, "circle", 1.5) for px, py in points))
     urgent_days = sorted({frame.day(f["date"]) for f in report["flags"] if f["severity"] == "urgent"})
     chart.add(*(Mark(frame.x(d + 0.5), flags_y, "triangle", 2.2) for d in urgent_days if frame.visible(d)))
-    frame.as_of(chart, top, plot_bottom)
+    frame.as_of(chart, top, plot_bottom, skip=strip)
     frame.axis(chart, plot_bottom)
     chart.add(Rect(frame.left, top, frame.right - frame.left, plot_bottom - top, stroke=0.2))
     return chart
+
+
+# A line between two logged days says the pain went from one score to the other. Across one
+# unlogged day that is a fair reading of a daily score (a patient forgets a day); across two or
+# more it would draw days nobody recorded, and hide the gap itself, so the line breaks there.
+MOST_DAYS_JOINED = 1
+
+
+def pain_runs(days: list[int]) -> list[list[int]]:
+    """Indexes of the entries (days in order) in runs that the pain line joins: a new run
+    starts after more than MOST_DAYS_JOINED days without an entry."""
+    runs: list[list[int]] = []
+    for i, day in enumerate(days):
+        if runs and day - days[i - 1] - 1 <= MOST_DAYS_JOINED:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _weight_bearing_chart(frame: _Frame, report: dict) -> Chart:

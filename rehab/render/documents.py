@@ -8,6 +8,7 @@ PDF and Markdown say the same thing. This module imports no renderer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,13 +20,19 @@ from rehab.timeline import Timeline
 PAPERS = ("a4", "letter")
 CHART_WIDTH = 186.0  # mm: the text width of A4 with 12 mm margins; renderers scale charts to fit
 
-# Red flags, grouped for the printed box. A symptom vocab.py adds later lands in "Other".
+# Red flags, grouped for the printed box, each group titled with what its signs can mean
+# where they share one meaning (vocab.SIGNS): its signs are then listed bare, so "DVT" is
+# printed once. A symptom vocab.py adds later lands in "Other".
 RED_FLAG_GROUPS = (
-    ("Possible blood clot", ("calf-pain", "calf-swelling")),
-    ("Wound or infection", ("fever", "wound-redness", "wound-discharge", "wound-opening", "bleeding")),
-    ("Nerves and blood supply", ("numbness", "cold-toes")),
-    ("Pain and walking", ("severe-pain", "cannot-bear-weight")),
+    ("Possible blood clot in the leg (DVT)", vocab.LEG_CLOT,
+     ("calf-pain", "calf-swelling", "leg-warmth", "leg-discolouration")),
+    ("Possible infection, or a wound problem", vocab.INFECTION,
+     ("fever", "wound-redness", "wound-discharge", "wound-opening", "bleeding")),
+    ("Nerves and blood supply", None, ("numbness", "cold-toes", "cannot-move-toes")),
+    ("Pain and walking", None, ("severe-pain", "cannot-bear-weight")),
 )
+EMERGENCY_TITLE = ("Possible blood clot in the lung", vocab.LUNG_CLOT)
+# Emergency services first (chest pain, breathlessness), then the surgical team, named once.
 EMERGENCY_ACTION = "Call emergency services now ({number}) for:"
 TEAM_ACTION = "Contact your surgical team now{phone} for:"
 
@@ -67,6 +74,26 @@ def clinic_lines(clinic: dict) -> list[tuple[str, str]]:
     return [(label, clinic[key]) for key, label in CLINIC_LABELS.items() if clinic.get(key)]
 
 
+# The numbers a patient needs in a hurry: a printed plan leaves a line to write each one the
+# clinic's details do not give.
+WRITE_IN = (("phone", "Phone"), ("out_of_hours_phone", "Out of hours"), ("emergency_phone", "Emergency number"))
+
+
+def contact_block(clinic: dict, person: dict | None) -> dict:
+    """The printed plan's contact block: the clinic's details, and labelled lines to write on
+    for the numbers it lacks (with no clinic file at all, the surgeon's name too)."""
+    given = clinic_lines(clinic)
+    surgeon = (person or {}).get("surgeon")
+    blanks = [label for key, label in WRITE_IN if not clinic.get(key)]
+    if not given:
+        if surgeon:
+            given = [("Surgeon", surgeon)]
+        else:
+            blanks.insert(0, "Surgeon")
+    return {"title": "Your clinic" if clinic_lines(clinic) else "Your surgical team: write their numbers here",
+            "lines": given, "blanks": blanks}
+
+
 def paper_size(paper: str) -> str:
     value = (paper or "a4").lower()
     if value not in PAPERS:
@@ -78,9 +105,28 @@ def paper_size(paper: str) -> str:
 
 def ordered_pages(document: ReportDocument) -> tuple[list[dict], list[list[str]] | None]:
     """The report pages and the --all summary table, every format's view of a ReportDocument."""
+    pages, summary, _ = linked_pages(document)
+    return pages, summary
+
+
+def linked_pages(document: ReportDocument) -> tuple[list[dict], list[list[str]] | None, list[str] | None]:
+    """As ordered_pages, with the anchor of each summary row's report (page["anchor"]), for
+    a format that links the two (HTML)."""
     built = list(document.reports)
     summary = document.summarize(built) if document.summarize else None
-    return report_pages(built, summary), summary_page(summary)
+    anchors = None if summary is None else [anchor(row["patient_id"]) for row in summary]
+    return report_pages(built, summary), summary_page(summary), anchors
+
+
+def anchor(patient_id: str) -> str:
+    """A safe HTML id for a patient's report: letters, digits and hyphens kept, any other
+    character (an imported id may hold any) written as _hex_, so two ids never share one."""
+    return "patient-" + re.sub(r"[^A-Za-z0-9-]", lambda m: f"_{ord(m.group()):x}_", patient_id)
+
+
+def urgent_rows(summary: list[list[str]]) -> set[int]:
+    """The summary rows printed in bold: patients with an open urgent flag."""
+    return {i for i, row in enumerate(summary) if row[1] != "0"}
 
 
 # --- the timeline page -----------------------------------------------------------------------
@@ -112,7 +158,7 @@ def timeline_page(document: PlanDocument) -> dict:
         ]),
         "status": status,
         "summary": protocol.summary,
-        "band": chart.timeline_band(plan, today, CHART_WIDTH),
+        "band": legible_band(chart.timeline_band(plan, today, CHART_WIDTH), plan),
         "key_dates": [
             {
                 "title": m.title + wording.moved_note(plan, m.id),
@@ -139,34 +185,113 @@ def timeline_page(document: PlanDocument) -> dict:
         ],
         "changes_title": wording.CHANGES_TITLE,
         "changes": wording.plan_change_lines(plan),
-        "red_flags": red_flag_groups(protocol.thresholds.fever_celsius, contacts),
         # With the clinic's numbers where clinic.yaml gives them (contract: on the printed plan).
-        "advice": wording.act_now(contacts, False) if any(contacts) else wording.RED_FLAG_ADVICE,
-        "clinic": clinic_lines(document.clinic),
+        "red_flags": red_flag_groups(protocol.thresholds.fever_celsius, contacts),
+        "clinic": contact_block(document.clinic, document.person),
         "notice": wording.NOTICE,
     }
 
 
+# --- the timeline band, made legible for print ------------------------------------------------
+# (rehab.render.chart draws the band; these two steps belong there, and are here while that
+# module is being reworked by another change.)
+
+def legible_band(band, plan: Timeline):
+    """The printed plan's band with every phase's weight-bearing and boot said, and the
+    today line kept clear of the words it would run through."""
+    return clear_of_labels(with_boot_labels(band, plan))
+
+
+def with_boot_labels(band, plan: Timeline):
+    """A phase band too narrow for 'NWB/TTWB/PWB · boot' (the first two weeks after an os
+    trigonum excision) says it shorter, 'NWB–PWB · boot', or at least 'boot', rather than
+    nothing: every phase's box says whether the boot is on."""
+    from rehab.render import chart
+
+    bands = [s for s in band.shapes if isinstance(s, chart.Rect) and s.stroke > 0 and s.fill is not None]
+    added = []
+    for rect, p in zip(bands, plan.phases):
+        inside = [s for s in band.shapes if isinstance(s, chart.Label) and s.anchor == "middle" and not s.bold
+                  and rect.x <= s.x <= rect.x + rect.w and rect.y <= s.y <= rect.y + rect.h]
+        if inside:
+            continue
+        levels = [vocab.WEIGHT_BEARING_ABBREV[w] for w in p.phase.weight_bearing.allowed]
+        boot = wording.BOOT_PLAN[p.phase.boot]
+        for text in (f"{levels[0]}–{levels[-1]} · {boot}" if len(levels) > 1 else f"{levels[0]} · {boot}", boot):
+            size = next((z / 10 for z in range(24, 16, -1) if chart.text_width(text, z / 10) <= rect.w - 1.5), None)
+            if size:
+                # where the band's own second line goes, on a patch of its grey (as chart.py does)
+                cx, base, w = rect.x + rect.w / 2, rect.y + 4.3 + 3.8, chart.text_width(text, size) + 1
+                added += [chart.Rect(cx - w / 2, base - size * 0.8, w, size, fill=rect.fill),
+                          chart.Label(cx, base, text, size, "middle")]
+                break
+    return chart.Chart(band.width, band.height, band.title, [*band.shapes, *added])
+
+
+def clear_of_labels(band, pad: float = 0.4):
+    """The dashed today line broken where it would cross a label, the two lines of a phase's
+    label taken as one block, so 'WBAT/FWB' is never cut through."""
+    from rehab.render import chart
+
+    labels = [s for s in band.shapes if isinstance(s, chart.Label)]
+
+    def spans(x: float) -> list[tuple[float, float]]:
+        boxes = []
+        for label in labels:
+            w = chart.text_width(label.text, label.size)
+            left = label.x - {"start": 0, "middle": w / 2, "end": w}[label.anchor]
+            if left - pad <= x <= left + w + pad:
+                boxes.append((label.y - label.size * 0.8 - pad, label.y + label.size * 0.25 + pad))
+        merged: list[list[float]] = []
+        for top, bottom in sorted(boxes):
+            if merged and top <= merged[-1][1] + 1.0:  # rows this close read as one block
+                merged[-1][1] = max(merged[-1][1], bottom)
+            else:
+                merged.append([top, bottom])
+        return [(a, b) for a, b in merged]
+
+    shapes = []
+    for shape in band.shapes:
+        vertical = (isinstance(shape, chart.Line) and shape.dash and len(shape.points) == 2
+                    and shape.points[0][0] == shape.points[1][0])
+        if not vertical:
+            shapes.append(shape)
+            continue
+        x = shape.points[0][0]
+        y0, y1 = sorted(y for _, y in shape.points)
+        for top, bottom in spans(x):
+            if top > y0:
+                shapes.append(chart.Line(((x, y0), (x, min(top, y1))), shape.width, shape.dash, shape.grey))
+            y0 = max(y0, bottom)
+        if y1 > y0:
+            shapes.append(chart.Line(((x, y0), (x, y1)), shape.width, shape.dash, shape.grey))
+    return chart.Chart(band.width, band.height, band.title, shapes)
+
+
 def red_flag_groups(fever_celsius: float, contacts: wording.Contacts = wording.Contacts()) -> dict:
-    """The signs that call for emergency services, and the rest grouped for the surgical team."""
+    """The signs that call for emergency services, then the rest grouped for the surgical
+    team, then whom to call when the team cannot be reached."""
     fever = f"{fever_celsius:g} °C / {fever_celsius * 9 / 5 + 32:.1f} °F"
 
-    def sign(symptom: str) -> str:
-        meaning = vocab.SYMPTOMS[symptom][0]
-        text = meaning[0].upper() + meaning[1:]
+    def sign(symptom: str, group_meaning: str | None) -> str:
+        name, meaning, _ = vocab.SIGNS[symptom]
+        text = name if meaning == group_meaning else f"{name} {meaning}"
+        text = text[0].upper() + text[1:]
         return f"{text} (temperature above {fever})" if symptom == "fever" else text
 
-    emergency = [s for s, (_, urgent) in vocab.SYMPTOMS.items() if urgent]
-    team = [s for s in vocab.SYMPTOMS if s not in emergency]
-    grouped = {s for _, members in RED_FLAG_GROUPS for s in members}
-    groups = [(title, [s for s in members if s in team]) for title, members in RED_FLAG_GROUPS]
-    groups.append(("Other", [s for s in team if s not in grouped]))
+    emergency = [s for s, (_, _, urgent) in vocab.SIGNS.items() if urgent]
+    team = [s for s in vocab.SIGNS if s not in emergency]
+    grouped = {s for _, _, members in RED_FLAG_GROUPS for s in members}
+    groups = [(title, meaning, [s for s in members if s in team]) for title, meaning, members in RED_FLAG_GROUPS]
+    groups.append(("Other", None, [s for s in team if s not in grouped]))
+    title, meaning = EMERGENCY_TITLE
     return {
         "emergency": {"action": EMERGENCY_ACTION.format(number=contacts.emergency_phone or wording.EMERGENCY_NUMBERS),
-                      "signs": [sign(s) for s in emergency]},
+                      "title": title, "signs": [sign(s, meaning) for s in emergency]},
         "team": {"action": TEAM_ACTION.format(phone=f" on {contacts.phone}" if contacts.phone else ""),
-                 "columns": _balance([{"title": title, "signs": [sign(s) for s in members]}
-                                      for title, members in groups if members], 2)},
+                 "columns": _balance([{"title": title, "signs": [sign(s, meaning) for s in members]}
+                                      for title, meaning, members in groups if members], 2),
+                 "otherwise": wording.if_unreachable(contacts)},
     }
 
 
@@ -205,8 +330,10 @@ def report_page(report: dict) -> dict:
     day = report["day"]
     phases = timeline["phases"] if timeline else []
     titles = {m["id"]: m["title"] for m in timeline["milestones"]} if timeline else {}
+    before = date.fromisoformat(report["range"]["to"]) < surgery  # the report ends before surgery
     return {
         "title": f"Progress report: {patient['name']}",
+        "anchor": anchor(patient["id"]),
         "facts": _facts([
             # Open red flags head the report, however old (contract: until acknowledged).
             ("OPEN RED FLAGS", "; ".join(f"{f['date']}: {f['subject'].replace(',', ', ')}"
@@ -238,8 +365,11 @@ def report_page(report: dict) -> dict:
                 if pain.get("average_previous_7d") is not None else "")),
             ("Lowest / highest", f"{_number(pain['lowest'])} / {_number(pain['highest'])}"),
         ],
-        "charts": chart.report_charts(report, CHART_WIDTH) if timeline else [],
+        "charts": chart.report_charts(report, CHART_WIDTH) if timeline and not before else [],
+        # Before surgery there is nothing to chart and no phase has begun: said in words.
+        "charts_note": NO_CHART_YET.format(surgery=wording.date_label(surgery)) if timeline and before else None,
         "phases": [_phase_row(row) for row in report["weight_bearing"]],
+        "phases_note": _no_phase_yet(phases, surgery) if not report["weight_bearing"] else None,
         "changes": [_change_row(c, titles) for c in report.get("plan_changes", [])],
         "milestones": [_milestone_row(m) for m in report["milestones"]],
         "flags": [_flag_row(f) for f in report["flags"]],
@@ -268,6 +398,10 @@ def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
     ]
 
 
+NO_CHART_YET = ("Nothing to chart yet: surgery is on {surgery}. From that day, the pain and weight-bearing "
+                "the patient logs each day are charted here against what each phase allows.")
+NO_PHASE_YET = ("No phase has begun yet. The first, “{title}” ({weeks}), begins on the day of surgery, {surgery}; "
+                "each phase has a row here from the day it begins.")
 NO_FLAGS = "No flags in this period."
 NO_ENTRIES = "No entries in this period."
 SUMMARY_TITLE = "Who needs attention"
@@ -305,6 +439,15 @@ def _phase_row(row: dict) -> list[str]:
     ]
 
 
+def _no_phase_yet(phases: list[dict], surgery: date) -> str | None:
+    """Why the phase table is empty, when no phase has begun (None without a plan)."""
+    if not phases:
+        return None
+    first = phases[0]
+    return NO_PHASE_YET.format(title=first["title"], weeks=_weeks(first["start_day"], first["end_day"]),
+                               surgery=wording.date_label(surgery))
+
+
 def _change_row(change: dict, titles: dict[str, str]) -> list[str]:
     days = wording.change_days(change)
     what = wording.change_what(change, titles)
@@ -333,7 +476,8 @@ def _flag_row(flag: dict) -> list[str]:
         seen += f": {ack['note']}" if ack.get("note") else ""
     else:
         seen = "NO – open"
-    rule = flag["rule"] + (f" ({flag['subject']})" if flag.get("subject") else "")
+    # "calf-pain, calf-swelling": spaced, so a narrow column breaks between the symptoms
+    rule = flag["rule"] + (f" ({flag['subject'].replace(',', ', ')})" if flag.get("subject") else "")
     return [flag["date"], flag["severity"].upper(), rule, flag["message"], seen]
 
 

@@ -22,7 +22,7 @@ SEVERITY_MARK = {"urgent": "!!", "warning": "!", "info": "i"}
 
 def patients_view(out: Console, patients: list[dict], default_id: str | None) -> None:
     if not patients:
-        out.print("No patients yet. Add one: rehab patient add NAME --surgery-date D --procedure P")
+        out.print(wording.NO_PATIENTS[0].upper() + wording.NO_PATIENTS[1:])
         return
     table = Table("", "Id", "Name", "Surgery", "Procedure", "Side")
     for p in patients:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rehab import wording
-from rehab.render.documents import PlanDocument
+from rehab.render.documents import PlanDocument, red_flag_groups
 
 # Characters that start Markdown markup or raw HTML, or end a table cell.
 _SPECIAL = "\\`*_[]<>#|"
@@ -49,8 +49,13 @@ def timeline_markdown(document: PlanDocument) -> str:
     for p in timeline.phases:
         lines += ["", f"## {escape(p.title)} ({wording.day_span(p.start_day, p.end_day)})", ""]
         lines += [f"- {escape(i)}" for i in p.phase.instructions]
-    # The clinic's own numbers when the clinic file gives them, as on the printed plan.
-    contacts = wording.Contacts.of(document.clinic)
-    advice = wording.act_now(contacts, False) if any(contacts) else wording.RED_FLAG_ADVICE
-    lines += ["", "## When to get help now", "", escape(advice), "", f"_{wording.NOTICE}_", ""]
+    # The printed plan's panel: emergency services first, then the surgical team, with the
+    # clinic's own numbers when the clinic file gives them.
+    flags = red_flag_groups(timeline.protocol.thresholds.fever_celsius, wording.Contacts.of(document.clinic))
+    emergency, team = flags["emergency"], flags["team"]
+    lines += ["", "## When to get help now", "", f"**{escape(emergency['action'])}** "
+              f"{escape('; '.join(emergency['signs']))} ({escape(emergency['title'].lower())}).", "",
+              f"**{escape(team['action'])}**", ""]
+    lines += [f"- *{escape(g['title'])}*: {escape('; '.join(g['signs']))}" for column in team["columns"] for g in column]
+    lines += ["", f"**{escape(team['otherwise'])}**", "", f"_{wording.NOTICE}_", ""]
     return "\n".join(lines)

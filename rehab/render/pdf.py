@@ -130,6 +130,37 @@ class _Document(FPDF):
                     x, y = self.get_x(), self.get_y()  # a page break moves y
         self.set_xy(self.l_margin, y + h)
 
+    def wrap(self, text: str, room: float) -> list[str]:
+        """Lines of text no wider than `room`, in the current font, broken at spaces. A word
+        wider than the room ("red-flag (calf-pain,calf-swelling)") is broken after a hyphen,
+        comma or slash in it, never inside a word ("calf-swellin g"); only a run of letters
+        wider than a whole line is cut where it has to be."""
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            line = ""
+            for word in paragraph.split(" "):
+                joined = f"{line} {word}" if line else word
+                if self.get_string_width(joined) <= room:
+                    line = joined
+                    continue
+                if line:
+                    lines.append(line)
+                pieces = self._word_pieces(word, room)
+                lines += pieces[:-1]
+                line = pieces[-1]
+            lines.append(line)
+        return lines
+
+    def _word_pieces(self, word: str, room: float) -> list[str]:
+        """A word as lines no wider than the room, broken after '-', ',' or '/' where it can."""
+        pieces = [""]
+        for part in re.findall(r"[^-,/]+[-,/]?|[-,/]", word):
+            if self.get_string_width(pieces[-1] + part) <= room:
+                pieces[-1] += part
+            else:
+                pieces += self._pieces(part, room) if self.get_string_width(part) > room else [part]
+        return [p for p in pieces if p] or [""]
+
     def _pieces(self, word: str, room: float) -> list[str]:
         """A word too long for a whole line, cut where it has to be."""
         pieces, current = [], ""
@@ -170,7 +201,7 @@ class _Document(FPDF):
         times faster for a clinic's thousands of entry rows (fpdf2's table lays out every
         cell twice through its general line breaker). A cell that fits on one line, nearly
         all of them, is measured once and printed; others are broken with multi_cell."""
-        rows, bold_rows = self._split_tall_rows(rows, widths, size, self.width, bold_rows)
+        rows, bold_rows = self._split_tall_rows(rows, widths, size, self.width, bold_rows, exact=True)
         total = sum(widths)
         columns = [self.width * w / total for w in widths]
         line_h, pad_v, pad_h = self.line_h(size), 0.6 * self.scale, 1.0
@@ -181,7 +212,7 @@ class _Document(FPDF):
             room = width - 2 * pad_h
             if "\n" not in text and self.get_string_width(text) <= room:
                 return [text]
-            return self.multi_cell(room + 2 * self.c_margin, line_h, text, dry_run=True, output="LINES") or [""]
+            return self.wrap(text, room) or [""]
 
         def draw(cells: list[str], bold: bool, fill: bool) -> None:
             self.font(size, bold)
@@ -215,7 +246,7 @@ class _Document(FPDF):
     SHORT_CELL = 300
 
     def _split_tall_rows(self, rows: list[list[str]], widths: list[float], size: float, width: float,
-                         bold_rows) -> tuple[list[list[str]], set[int]]:
+                         bold_rows, exact: bool = False) -> tuple[list[list[str]], set[int]]:
         """Rows too tall for a page (a long acknowledgement note, a note of many lines) cut
         into several rows, each holding the next lines of every cell: fpdf2 refuses a table
         row higher than a page, which stopped a whole clinic's report."""
@@ -225,15 +256,16 @@ class _Document(FPDF):
         room = self.h - self.t_margin - FOOTER - 2 - 4 * line_h  # a page, less a heading row
         most = max(int(room / line_h), 1)
         total = sum(widths)
-        # Measured a little narrower than printed, so fpdf2 never wraps a line we cut again.
-        inner = [width * w / total - 2 * (1.0 + self.c_margin) - 1.0 for w in widths]
+        # `exact`: the room `grid` prints in, which wraps as `wrap` does. Else measured a little
+        # narrower than printed, so fpdf2's table never wraps a line we cut again.
+        inner = [width * w / total - (2.0 if exact else 2 * (1.0 + self.c_margin) + 1.0) for w in widths]
         out, bold = [], set()
         for index, row in enumerate(rows):
             if all(len(cell) < self.SHORT_CELL and cell.count("\n") < 20 for cell in row):
                 pieces = [row]
             else:
-                lines = [self.multi_cell(max(w, 2.0), line_h, cell, dry_run=True, output="LINES")
-                         if cell else [""] for cell, w in zip(row, inner)]
+                self.font(size, index in bold_rows)  # measured in the font the row prints in
+                lines = [self.wrap(cell, max(w, 2.0)) if cell else [""] for cell, w in zip(row, inner)]
                 parts = max((len(ls) + most - 1) // most for ls in lines)
                 pieces = [["\n".join(ls[k * most:(k + 1) * most]) for ls in lines] for k in range(parts)]
             if index in bold_rows:
@@ -363,10 +395,10 @@ def _red_flags(pdf: _Document, page: dict) -> None:
     top = pdf.get_y()
     pdf.ln(0.8)
     pdf.rich([("When to get help now", True)], 10.5, left=inner_left, right=inner_right)
-    pdf.rich([(page["advice"], True)], 8.5, left=inner_left, right=inner_right)
     pdf.ln(0.6)
     emergency_top = pdf.get_y()
     pdf.rich([(flags["emergency"]["action"], True)], 8.5, left=inner_left + 1, right=inner_right - 1)
+    pdf.rich([(flags["emergency"]["title"], True)], 8, left=inner_left + 1, right=inner_right - 1)
     _columns(pdf, [f"• {s}" for s in flags["emergency"]["signs"]], inner_left)
     pdf.set_line_width(0.5)
     pdf.rect(inner_left, emergency_top - 0.5, inner_right - inner_left, pdf.get_y() - emergency_top + 0.8)
@@ -374,15 +406,37 @@ def _red_flags(pdf: _Document, page: dict) -> None:
     pdf.rich([(flags["team"]["action"], True)], 8.5, left=inner_left, right=inner_right)
     _columns(pdf, ["\n".join(f"**{g['title']}**\n" + "\n".join(f"• {s}" for s in g["signs"]) for g in column)
                    for column in flags["team"]["columns"]], inner_left, markdown=True)
-    if page["clinic"]:
-        pdf.set_line_width(0.3)
-        pdf.line(inner_left, pdf.get_y() + 0.5, inner_right, pdf.get_y() + 0.5)
-        pdf.ln(1.2)
-        pdf.rich([("Your clinic", True)], 9, left=inner_left, right=inner_right)
-        pdf.facts(page["clinic"], 8.5, left=inner_left, right=inner_right)
+    pdf.rich([(flags["team"]["otherwise"], True)], 8.5, left=inner_left, right=inner_right)
+    clinic = page["clinic"]
+    pdf.set_line_width(0.3)
+    pdf.line(inner_left, pdf.get_y() + 0.5, inner_right, pdf.get_y() + 0.5)
+    pdf.ln(1.2)
+    pdf.rich([(clinic["title"], True)], 9, left=inner_left, right=inner_right)
+    if clinic["lines"]:
+        pdf.facts(clinic["lines"], 8.5, left=inner_left, right=inner_right)
+    _write_in(pdf, clinic["blanks"], inner_left, inner_right)
     pdf.set_line_width(0.6)
     pdf.rect(MARGIN, top, pdf.width, pdf.get_y() - top + 0.5)
     pdf.ln(2)
+
+
+def _write_in(pdf: _Document, labels: list[str], left: float, right: float) -> None:
+    """Labelled lines to write on, two to a row, with room for a hand."""
+    half = (right - left) / 2
+    pdf.set_line_width(0.2)
+    for i, label in enumerate(labels):
+        x = left + (i % 2) * half
+        if i % 2 == 0:
+            pdf.ln(2.5 * pdf.scale)
+        y = pdf.get_y()
+        pdf.font(8.5, bold=True)
+        pdf.set_xy(x, y)
+        pdf.cell(pdf.get_string_width(label + ": ") + 0.5, pdf.line_h(8.5), label + ":")
+        pdf.line(pdf.get_x(), y + pdf.line_h(8.5) - 0.6, x + half - 4, y + pdf.line_h(8.5) - 0.6)
+        if i % 2 == 1 or i == len(labels) - 1:
+            pdf.set_xy(pdf.l_margin, y + pdf.line_h(8.5))
+    if labels:
+        pdf.ln(0.5)
 
 
 def _columns(pdf: _Document, cells: list[str], left: float, markdown: bool = False) -> None:
@@ -428,7 +482,7 @@ def _summary(pdf: _Document, summary: list[list[str]]) -> None:
     pdf.para(documents.SUMMARY_NOTE)
     pdf.ln(1)
     pdf.table(documents.SUMMARY_HEADINGS, summary, [44, 13, 17, 22, 16, 15, 59], size=8.5,
-              bold_rows={i for i, row in enumerate(summary) if row[1] != "0"})
+              bold_rows=documents.urgent_rows(summary))
 
 
 def _outcomes(pdf: _Document, section: dict) -> None:
@@ -468,16 +522,22 @@ def _report(pdf: _Document, page: dict) -> None:
     pdf.table(None, [list(r) for r in page["pain"]], [1, 1.2], size=8.5, width=pdf.width * 0.56, align="RIGHT")
     pdf.set_y(max(below, pdf.get_y()))
 
-    pdf.heading("Pain and weight-bearing over time", space_after=60)
+    pdf.heading("Pain and weight-bearing over time", space_after=60 if page["charts"] else 10)
     for item in page["charts"]:
         pdf.chart(item)
-    pdf.para(documents.CHART_LEGEND, 7.5)
+    if page["charts"]:
+        pdf.para(documents.CHART_LEGEND, 7.5)
+    elif page.get("charts_note"):
+        pdf.para(page.get("charts_note"))
 
     if page.get("outcomes"):
         _outcomes(pdf, page["outcomes"])
     pdf.heading("Weight-bearing, boot and activity by phase")
-    pdf.grid(documents.PHASE_HEADINGS, page["phases"], [46, 30, 40, 30, 40], size=8)
-    pdf.heading(wording.CHANGES_TITLE)
+    if page["phases"]:
+        pdf.grid(documents.PHASE_HEADINGS, page["phases"], [46, 30, 40, 30, 40], size=8)
+    elif page.get("phases_note"):
+        pdf.para(page.get("phases_note"))
+    pdf.heading(wording.REPORT_CHANGES_TITLE)
     if page["changes"]:
         pdf.grid(documents.CHANGES_HEADINGS, page["changes"], [8, 62, 26, 24, 46, 20], size=8)
     else:

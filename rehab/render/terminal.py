@@ -154,9 +154,9 @@ def protocol_view(out: Console, protocol) -> None:
         out.print("Also known as: " + ", ".join(protocol.aliases), style="dim")
     out.print(protocol.summary)
     for phase in protocol.phases:
-        end = phase.end.model_dump() if phase.end else "onwards"
+        end = phase.end.text if phase.end else "onwards"
         out.print()
-        out.print(Text(f"{phase.title}  ({phase.start.model_dump()} – {end})", style="bold"))
+        out.print(Text(f"{phase.title}  ({phase.start.text} – {end})", style="bold"))
         out.print(f"  Weight-bearing: {wording.weight_bearing_list(phase.weight_bearing.allowed)}"
                   f"; boot: {wording.BOOT_WORDS[phase.boot]}; activities: {', '.join(phase.activities)}"
                   f"; pain ceiling {phase.pain_ceiling}/10")
@@ -165,14 +165,14 @@ def protocol_view(out: Console, protocol) -> None:
     out.print()
     out.print(Text("Milestones", style="bold"))
     for m in protocol.milestones:
-        when = m.at.model_dump() + (f" – {m.until.model_dump()}" if m.until else "")
+        when = m.at.text + (f" – {m.until.text}" if m.until else "")
         confirm = " (record it with rehab log --milestone " + m.id + ")" if m.confirm else ""
         out.print(f"  {m.id}: {m.title}, {when}{confirm}")
     schedule = getattr(protocol, "outcomes", None)
     if schedule:
         out.print()
         out.print(Text("Outcome questionnaires", style="bold"))
-        due = ", ".join(p if isinstance(p, str) else p.model_dump() for p in schedule.due)
+        due = ", ".join(map(str, schedule.due))
         out.print(f"  {', '.join(schedule.instruments)}: due {due} "
                   f"(within {schedule.window_days} days either side; rehab score ID)")
     out.print()

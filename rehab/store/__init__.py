@@ -17,6 +17,7 @@ from datetime import date, datetime, timezone
 from itertools import islice
 
 from rehab.errors import NotFound, RehabError, StoreError
+from rehab.wording import NO_PATIENTS
 from rehab.model import Acknowledgement, Adjustment, Entry, Measure, Patient, PatientRecord, Revision, Score
 from rehab.store.connection import Connection, as_date, as_datetime, boolean, message
 from rehab.store.location import Location, locate, missing
@@ -191,7 +192,7 @@ class Store:
                 return _patient(row)
             rows = conn.rows(f"SELECT {PATIENT} FROM patient ORDER BY id LIMIT 11")
         if not rows:
-            raise NotFound("no patients yet: add one with 'rehab patient add NAME --surgery-date D --procedure P'")
+            raise NotFound(NO_PATIENTS)
         if len(rows) == 1:
             return _patient(rows[0])
         names = ", ".join(r[0] for r in rows[:10]) + (", ..." if len(rows) > 10 else "")

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from rehab.errors import NotFound, RehabError
+from rehab.wording import NO_PATIENTS
 
 POSTGRES_SCHEMES = ("postgresql", "postgresql+psycopg")
 
@@ -107,5 +108,5 @@ def _unreadable(db: str) -> RehabError:
 def missing(location: Location) -> NotFound:
     """A SQLite file that is not there, for a command that only reads."""
     if location.path == default_path().resolve():
-        return NotFound("no patients yet: add one with 'rehab patient add NAME --surgery-date D --procedure P'")
+        return NotFound(NO_PATIENTS)
     return NotFound(f"no database at {location.path} (check --db; 'rehab patient add' or 'rehab import' creates one)")
