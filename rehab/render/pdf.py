@@ -612,7 +612,8 @@ def _save_part(pdf: _Document, folder, number: int) -> _Part:
 
 def _collect() -> None:
     """A written part's document, with its parsed fonts, is garbage in reference cycles (fpdf2's
-    objects point at one another): freed now, not whenever the collector next runs."""
+    objects point at one another), as is a part's closed reader: freed now, not whenever the
+    collector next runs (rarely, in a process holding as many objects as this one)."""
     import gc
 
     gc.collect()
@@ -676,6 +677,7 @@ class _Joiner:
         self.offsets: list[int | None] = [None]  # object 0 is the free list's head
         self.pending: list = []
         self.open_part: tuple[_Part, object] | None = None
+        self.reopened = 0
 
     def _write(self, data: bytes) -> None:
         self.out.write(data)
@@ -727,6 +729,10 @@ class _Joiner:
         if self.open_part is None or self.open_part[0] is not part:
             if self.open_part is not None:
                 self.open_part[1].stream.close()
+                self.open_part = None
+                self.reopened += 1
+                if self.reopened % 64 == 0:
+                    _collect()  # a closed reader is garbage in cycles (its objects point back at it)
             self.open_part = (part, PdfReader(open(part.path, "rb")))
             if not part.page_objects:
                 part.page_objects = [page.indirect_reference.idnum for page in self.open_part[1].pages]
