@@ -573,21 +573,25 @@ def _report(pdf: _Document, page: dict) -> None:
 # each page's footer then, in the part's own font, where the part printed PAGE_MARK.
 
 PART_PAGES = 150
-# Holds every digit, so each part's font subset has the glyphs of any page number.
-PAGE_MARK = "Page 0123456789 of 9876543210"
+# Holds every digit, so each part's font subset has the glyphs of any page number. Its
+# spaces are non-breaking, so the footer never splits it over two lines (fpdf2 writes them
+# as plain spaces: the mark is looked for as PAGE_TEXT).
+PAGE_MARK = "Page\u00a00123456789\u00a0of\u00a09876543210"
+PAGE_TEXT = PAGE_MARK.replace("\u00a0", " ")
 
 
 class _Part:
     """A temporary PDF of some patients' pages (or of the summary)."""
 
     def __init__(self, path, pdf: _Document):
+        """Made before the part is written: the codes are then certainly in its font."""
         self.path = path
         self.pages = pdf.pages_count
         font = pdf.fonts[FAMILY.lower()]  # the footer's font
-        # Each character's code in the page's text, as fpdf2 wrote it (escaped per character,
+        # Each character's code in the page's text, as fpdf2 writes it (escaped per character,
         # so codes join into a string); the footer's mark, so encoded, is found and replaced.
-        self.codes = {ch: font.encode_text(ch)[1:-len(") Tj")].encode("latin-1") for ch in set(PAGE_MARK)}
-        self.mark = self.label(PAGE_MARK)
+        self.codes = {ch: font.encode_text(ch)[1:-len(") Tj")].encode("latin-1") for ch in set(PAGE_TEXT)}
+        self.mark = self.label(PAGE_TEXT)
         self.objects: dict[int, int] = {}  # its shared objects (resources, fonts) already copied: number here -> there
         self.page_objects: list[int] = []  # each page's object number, read when the part is first opened
 
@@ -603,8 +607,8 @@ def _save_part(pdf: _Document, folder, number: int) -> _Part:
     import os
 
     path = folder / f"part-{number}.pdf"
-    data = pdf.output()
     part = _Part(path, pdf)
+    data = pdf.output()
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         out.write(data)
     return part
