@@ -410,6 +410,14 @@ def test_report_pdf_all_numbers_every_page_wherever_the_footer_wraps(reports, su
             (str(n), str(len(pages))) for n in range(1, len(pages) + 1)], extra
 
 
+def test_report_pdf_all_pages_are_a4_as_the_parts_were(reports, summary):
+    """The joined PDF's pages keep what each part's page tree gave them: the paper's size."""
+    reader = pypdf.PdfReader(io.BytesIO(report_pdf(reports, summary)))
+    assert len(reader.pages) > 3
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width), 1), round(float(page.mediabox.height), 1)) == (595.3, 841.9)
+
+
 def test_report_html(reports, summary):
     html = report_html(reports, summary)
     parsed = assert_self_contained(html)

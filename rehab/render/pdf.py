@@ -512,6 +512,11 @@ def _outcomes(pdf: _Document, section: dict) -> None:
 
 
 def _report(pdf: _Document, page: dict) -> None:
+    # Each report starts from the same colours, whatever the one before it left (a table
+    # heading's grey fill showed through the next patient's tables): a clinic's reports
+    # look the same in any order, and drawn in any part.
+    pdf.set_fill_color(255)
+    pdf.set_draw_color(0)
     pdf.page_title(page["title"], page["facts"])
 
     pdf.heading("Adherence and pain (0–10)")
@@ -580,6 +585,11 @@ PAGE_MARK = "Page\u00a00123456789\u00a0of\u00a09876543210"
 PAGE_TEXT = PAGE_MARK.replace("\u00a0", " ")
 
 
+# What a page may take from its page tree (PDF 1.7, 7.7.3.4): set on each page when the
+# parts are joined, as the joined PDF's page tree is not theirs.
+INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
 class _Part:
     """A temporary PDF of some patients' pages (or of the summary)."""
 
@@ -594,6 +604,7 @@ class _Part:
         self.mark = self.label(PAGE_TEXT)
         self.objects: dict[int, int] = {}  # its shared objects (resources, fonts) already copied: number here -> there
         self.page_objects: list[int] = []  # each page's object number, read when the part is first opened
+        self.inherited: dict = {}  # what its pages take from their page tree (fpdf2: the paper's size)
 
     def label(self, text: str) -> bytes:
         return b"".join(self.codes[ch] for ch in text)
@@ -729,6 +740,7 @@ class _Joiner:
 
     def _reader(self, part: _Part):
         from pypdf import PdfReader
+        from pypdf.generic import NameObject
 
         if self.open_part is None or self.open_part[0] is not part:
             if self.open_part is not None:
@@ -739,7 +751,10 @@ class _Joiner:
                     _collect()  # a closed reader is garbage in cycles (its objects point back at it)
             self.open_part = (part, PdfReader(open(part.path, "rb")))
             if not part.page_objects:
-                part.page_objects = [page.indirect_reference.idnum for page in self.open_part[1].pages]
+                reader = self.open_part[1]
+                part.page_objects = [page.indirect_reference.idnum for page in reader.pages]
+                tree = reader.trailer["/Root"]["/Pages"]
+                part.inherited = {NameObject(key): tree[key] for key in INHERITED if key in tree}
         return self.open_part[1]
 
     def _part_page(self, part: _Part, index: int):
@@ -801,7 +816,8 @@ class _Joiner:
         stream.set_data(content.replace(part.mark, part.label(f"Page {number} of {total}")))
         content_number = self._reserve()
         self._put(content_number, stream.flate_encode())
-        copy = generic.DictionaryObject({key: self._copy(value, part) for key, value in page.items()
+        copy = generic.DictionaryObject({key: self._copy(value, part)
+                                         for key, value in {**part.inherited, **page}.items()
                                          if key not in ("/Parent", "/Contents")})
         copy[Name("/Parent")] = generic.IndirectObject(pages_root, 0, None)
         copy[Name("/Contents")] = generic.IndirectObject(content_number, 0, None)
