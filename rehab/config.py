@@ -1,5 +1,5 @@
 """The user's configuration files. Today one: the clinic's contact details printed on a plan,
-a small YAML file, overridden by options.
+a small YAML file, replaced as a whole by options (see `block`).
 
 The file is `clinic.yaml` in the user config directory for rehab (on Linux
 $XDG_CONFIG_HOME/rehab/clinic.yaml), for example:
@@ -31,10 +31,23 @@ def clinic_path() -> Path:
 
 
 def clinic(name: str | None = None, phone: str | None = None, email: str | None = None) -> dict:
-    """The clinic's details: every key, a non-empty string or None; options win over the file."""
-    found = _read(clinic_path())
+    """The clinic's details (every key, a non-empty string or None), by `block`'s rule: the
+    file is read only when no option names the clinic."""
     options = {"name": name, "phone": phone, "email": email}
-    return {key: _clean(options.get(key)) or found.get(key) for key in KEYS}
+    return block(options, {} if given(options) else _read(clinic_path()))
+
+
+def given(options: dict) -> bool:
+    return any(_clean(value) for value in options.values())
+
+
+def block(options: dict, from_file: dict) -> dict:
+    """One clinic's details, never two clinics' mixed: options given (--clinic, --clinic-phone,
+    --clinic-email) are the whole block, the rest left empty; without any, the file is. Options
+    naming clinic X beside the file's address and emergency number would print a plan telling
+    a patient to ring one clinic at another's numbers."""
+    chosen = options if given(options) else from_file
+    return {key: _clean(chosen.get(key)) for key in KEYS}
 
 
 def _read(path: Path) -> dict:

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from rehab import timeline as tl
-from rehab import vocab
+from rehab import vocab, wording
 from rehab.deviations import flag_document
 from rehab.model import Acknowledgement, Entry, PatientRecord
 from rehab.plan import Plan, as_plan
@@ -58,9 +58,10 @@ def build(
         "timeline": document,
         "entries": [{**e.as_dict(surgery), "outside_plan": outside_plan(own, e)} for e in entries],
         # A red flag stays until acknowledged, however old: one from before the range is listed too.
-        "flags": [flag_document(f, acknowledged) for f in flags
+        # Messages speak to the clinician who reads the report (the patient's own words: `flags`).
+        "flags": [_for_clinician(flag_document(f, acknowledged)) for f in flags
                   if first <= f.date <= last or (f.rule == "red-flag" and f.date < first and f.key not in acknowledged)],
-        "open_red_flags": [flag_document(f, acknowledged) for f in flags
+        "open_red_flags": [_for_clinician(flag_document(f, acknowledged)) for f in flags
                            if f.rule == "red-flag" and f.date <= as_of and f.key not in acknowledged],
         "silence": silence(record.entries, plan, as_of),
         "adherence": adherence(entries, max(first, surgery), last),
@@ -71,6 +72,10 @@ def build(
         "plan_changes": [a.as_dict(surgery) for a in record.adjustments],
         "outcomes": outcomes_section(record, plan, instruments or {}, entries, start, last),
     }
+
+
+def _for_clinician(flag: dict) -> dict:
+    return {**flag, "message": wording.for_clinician(flag["message"])}
 
 
 def outcomes_section(record: PatientRecord, plan: tl.Timeline, instruments: dict, entries: list[Entry],

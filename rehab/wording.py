@@ -189,6 +189,7 @@ def patient_line(person: dict | None) -> str | None:
 # --- changes to the patient's plan (rehab plan adjust|move) ------------------------------------
 
 CHANGES_TITLE = "Changes your team made to this plan"
+REPORT_CHANGES_TITLE = "Changes the team made to the patient's plan"  # a report's heading
 
 
 def change_what(change: dict, milestone_titles: dict[str, str] | None = None) -> str:
@@ -255,3 +256,44 @@ def moved_note(plan, milestone_id: str) -> str:
     if change is None:
         return ""
     return f" (moved by {change.by})" if change.by else " (moved by your team)"
+
+
+# --- a report speaks to the clinician --------------------------------------------------------
+# Flag messages are written to the patient (`log`, `today`, `flags`); a report is read by the
+# physiotherapist or surgeon. These rewrite a message's every address to the patient, in order
+# (the longer phrases first); tests/test_report_wording.py runs every rule's messages through
+# them and finds no "you" or "your" left, so a new message in the patient's words is caught.
+_TO_CLINICIAN = (
+    ("needs checking: Contact your surgical team now", "needs checking: advise the patient to contact their "
+                                                       "surgical team now"),
+    ("Contact your surgical team now", "Advise the patient to contact their surgical team now"),
+    (". If you cannot reach them, call", "; if they cannot reach them, to call"),
+    ("; if it gets worse quickly, call emergency services", "; if it gets worse quickly, to call emergency services"),
+    ("Call emergency services now", "The patient should call emergency services now"),
+    ("then tell your surgical team", "then tell their surgical team"),
+    ("call your out-of-hours or urgent care service", "call their out-of-hours or urgent care service"),
+    ("tell your surgical team or physiotherapist", "advise the patient to tell their surgical team or physiotherapist"),
+    ("contact your surgical team or physiotherapist", "advise the patient to contact their surgical team or "
+                                                      "physiotherapist"),
+    ("is worth telling your surgical team about", "is worth the patient telling their surgical team about"),
+    ("is a reason to contact your surgical team", "is a reason for the patient to contact their surgical team"),
+    ("mention it to your physiotherapist or surgical team", "advise the patient to mention it to their "
+                                                            "physiotherapist or surgical team"),
+    ("If it has happened, log it with", "If it has happened, it can be logged with"),
+    ("if it has not, contact your surgical team to arrange it",
+     "if it has not, advise the patient to contact their surgical team to arrange it"),
+    ("follow your progress; you can still log missed days with --date",
+     "follow the patient's progress; missed days can still be logged with --date"),
+    (": you logged ", ": the patient logged "),
+    (" by your team", " by the patient's team"),
+    ("your ", "the patient's "),  # "your FHL tendon release plan", last: the rest are said above
+)
+
+
+def for_clinician(message: str) -> str:
+    """A flag's message, written to the patient, as a report says it to the clinician:
+    'Contact your surgical team now' becomes 'Advise the patient to contact their surgical
+    team now'; 'your FHL release plan', 'the patient's FHL release plan'."""
+    for patient_words, clinician_words in _TO_CLINICIAN:
+        message = message.replace(patient_words, clinician_words)
+    return message

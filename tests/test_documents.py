@@ -496,9 +496,13 @@ def test_clinic_details_from_file_and_options(isolated):
     folder.mkdir(parents=True)
     (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 0207\naddress: 1 Road\nemail:\n"
                                         "out_of_hours_phone: 0208\n", encoding="utf-8")
-    got = config.clinic(None, None, "desk@example.org")
-    assert got == {"name": "Ankle Unit", "phone": "0207", "email": "desk@example.org", "address": "1 Road",
-                   "emergency_phone": None, "out_of_hours_phone": "0208"}
+    assert config.clinic(None, None, None) == {"name": "Ankle Unit", "phone": "0207", "email": None,
+                                               "address": "1 Road", "emergency_phone": None,
+                                               "out_of_hours_phone": "0208"}
+    # an option replaces the whole block: never the file's address beside another clinic's email
+    assert config.clinic(None, None, "desk@example.org") == {
+        "name": None, "phone": None, "email": "desk@example.org", "address": None,
+        "emergency_phone": None, "out_of_hours_phone": None}
     assert config.clinic("Other", "1", None)["name"] == "Other"
 
 

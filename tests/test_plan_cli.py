@@ -313,7 +313,7 @@ def test_report_lists_the_changes(rehab, patient, tmp_path):
     md = tmp_path / "r.md"
     ok(rehab("report", "--format", "markdown", "--output", str(md), "--date", on(50)))
     text = md.read_text()
-    assert "## Changes your team made to this plan" in text and "sport allowed" in text and "removed" in text
+    assert "## Changes the team made to the patient's plan" in text and "sport allowed" in text and "removed" in text
 
 
 def test_export_import_round_trip_carries_procedures_and_changes(rehab, tmp_path):

@@ -154,3 +154,45 @@ def test_the_contact_block_fills_in_what_it_knows():
     assert ("Phone", CLINIC["phone"]) in full["lines"]
     partial = documents.contact_block({"name": "Ankle Unit", "phone": "0207"}, None)
     assert partial["blanks"] == ["Out of hours", "Emergency number"]
+
+
+# --- item 11: one clinic's details, never two mixed -------------------------------------------
+
+FILE = {"name": "Ankle Unit", "phone": "0207", "out_of_hours_phone": "0208", "email": "a@unit.example",
+        "address": "1 Hospital Road", "emergency_phone": "112"}
+
+
+def test_options_given_are_the_whole_clinic_block():
+    from rehab import config
+
+    assert config.block({"name": "X", "phone": "1", "email": None}, FILE) == {
+        "name": "X", "phone": "1", "out_of_hours_phone": None, "email": None, "address": None,
+        "emergency_phone": None}
+    assert config.block({"name": None, "phone": None, "email": "x@x.example"}, FILE)["address"] is None
+
+
+def test_without_options_the_file_is_the_whole_block():
+    from rehab import config
+
+    assert config.block({"name": None, "phone": "  ", "email": None}, FILE) == FILE
+    assert config.block({}, {}) == dict.fromkeys(config.KEYS)
+
+
+def test_timeline_clinic_options_print_no_detail_of_the_clinic_file(rehab, isolated):
+    folder = isolated / "home" / "config" / "rehab"
+    folder.mkdir(parents=True)
+    (folder / "clinic.yaml").write_text("name: Ankle Unit\naddress: 1 Hospital Road\nemergency_phone: 112\n"
+                                        "out_of_hours_phone: 0208 111\n", encoding="utf-8")
+    base = ("timeline", "--surgery-date", "2026-09-01", "--procedure", "fhl", "--date", "2026-09-10",
+            "--format", "html")
+    mixed = isolated / "x.html"
+    assert rehab(*base, "--clinic", "Clinic X", "--clinic-phone", "0300 123", "--clinic-email", "x@x.example",
+                 "--output", mixed).exit_code == 0
+    text = mixed.read_text(encoding="utf-8")
+    assert "Clinic X" in text and "0300 123" in text and "x@x.example" in text
+    for from_file in ("Ankle Unit", "1 Hospital Road", "(112)", "0208 111"):
+        assert from_file not in text
+    plain = isolated / "file.html"
+    assert rehab(*base, "--output", plain).exit_code == 0
+    text = plain.read_text(encoding="utf-8")
+    assert "Ankle Unit" in text and "1 Hospital Road" in text and "(112)" in text and "0208 111" in text

@@ -178,7 +178,9 @@ def test_flags_in_range_with_acknowledgements():
                           datetime(2026, 3, 11, 9, 30))
     got = build(surgery, [], as_of=d("2026-03-20"), start=d("2026-03-05"), end=d("2026-03-15"),
                 flags=[early, seen, late], acks=[ack])
-    assert got["flags"] == [{**seen.as_dict(), "acknowledged": True, "acknowledgement": ack.as_dict()}]
+    # the message as said to the clinician who reads the report
+    assert got["flags"] == [{**seen.as_dict(), "message": "Calf pain: contact the patient's team.",
+                             "acknowledged": True, "acknowledgement": ack.as_dict()}]
     open_flag = build(surgery, [], as_of=d("2026-03-20"), flags=[early])["flags"][0]
     assert open_flag["acknowledged"] is False and open_flag["acknowledgement"] is None
 

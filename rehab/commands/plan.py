@@ -115,9 +115,9 @@ def timeline(
     side: Annotated[Optional[str], typer.Option("--side", metavar="left|right", autocompletion=complete_side, help="Which ankle (without --patient).")] = None,
     surgeon: Annotated[Optional[str], typer.Option("--surgeon", metavar="NAME", help="Surgeon to print (without --patient).")] = None,
     paper: Annotated[Paper, typer.Option("--paper", metavar="a4|letter", help="Paper size for pdf and html.")] = "a4",
-    clinic: Annotated[Optional[str], typer.Option("--clinic", metavar="NAME", help="Clinic name to print (default from the clinic config file).")] = None,
-    clinic_phone: Annotated[Optional[str], typer.Option("--clinic-phone", metavar="PHONE", help="Clinic phone number to print.")] = None,
-    clinic_email: Annotated[Optional[str], typer.Option("--clinic-email", metavar="EMAIL", help="Clinic email to print.")] = None,
+    clinic: Annotated[Optional[str], typer.Option("--clinic", metavar="NAME", help="Clinic name to print. Any --clinic option replaces the whole clinic file's details (address, emergency number too): one clinic's details, never two mixed.")] = None,
+    clinic_phone: Annotated[Optional[str], typer.Option("--clinic-phone", metavar="PHONE", help="Clinic phone number to print; like --clinic, replaces the clinic file's details.")] = None,
+    clinic_email: Annotated[Optional[str], typer.Option("--clinic-email", metavar="EMAIL", help="Clinic email to print; like --clinic, replaces the clinic file's details.")] = None,
 ):
     """The dated recovery plan: phases, milestones and where a day falls."""
     from rehab import timeline as tl
@@ -143,7 +143,7 @@ def timeline(
     else:
         from rehab.render.documents import PlanDocument
 
-        # A calendar or a Markdown plan prints no clinic details: the config is not read.
+        # A calendar prints no clinic details: the config is not read. Options replace the file.
         details = config.clinic(clinic, clinic_phone, clinic_email) if chosen.prints_clinic else {}
         write_document(chosen, PlanDocument(plan, person, today, details, paper), output, force)
 

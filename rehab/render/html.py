@@ -52,7 +52,7 @@ def _reports(pages: list[dict], summary: list[list[str]] | None) -> str:
         summary_title=documents.SUMMARY_TITLE, summary_note=documents.SUMMARY_NOTE,
         summary_headings=documents.SUMMARY_HEADINGS, phase_headings=documents.PHASE_HEADINGS,
         milestone_headings=documents.MILESTONE_HEADINGS, flag_headings=documents.FLAG_HEADINGS,
-        changes_title=wording.CHANGES_TITLE, changes_headings=documents.CHANGES_HEADINGS,
+        changes_title=wording.REPORT_CHANGES_TITLE, changes_headings=documents.CHANGES_HEADINGS,
         changes_none=documents.CHANGES_NONE,
         entry_headings=documents.ENTRY_HEADINGS, entry_legend=documents.ENTRY_LEGEND,
         chart_legend=documents.CHART_LEGEND, no_flags=documents.NO_FLAGS, no_entries=documents.NO_ENTRIES,

@@ -527,7 +527,7 @@ def _report(pdf: _Document, page: dict) -> None:
         pdf.grid(documents.PHASE_HEADINGS, page["phases"], [46, 30, 40, 30, 40], size=8)
     elif page.get("phases_note"):
         pdf.para(page.get("phases_note"))
-    pdf.heading(wording.CHANGES_TITLE)
+    pdf.heading(wording.REPORT_CHANGES_TITLE)
     if page["changes"]:
         pdf.grid(documents.CHANGES_HEADINGS, page["changes"], [8, 62, 26, 24, 46, 20], size=8)
     else:

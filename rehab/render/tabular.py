@@ -97,8 +97,8 @@ def write_markdown(handle, document: documents.ReportDocument) -> None:
         out += ["## Weight-bearing, boot and activity by phase", ""]
         out += (_table(documents.PHASE_HEADINGS, page["phases"]) if page["phases"] or not page.get("phases_note")
                 else [_text(page["phases_note"]), ""])
-        out += [f"## {wording.CHANGES_TITLE}", ""] + (_table(documents.CHANGES_HEADINGS, page["changes"])
-                                                    if page["changes"] else [documents.CHANGES_NONE, ""])
+        out += [f"## {wording.REPORT_CHANGES_TITLE}", ""] + (_table(documents.CHANGES_HEADINGS, page["changes"])
+                                                           if page["changes"] else [documents.CHANGES_NONE, ""])
         out += ["## Milestones", ""] + _table(documents.MILESTONE_HEADINGS, page["milestones"])
         out += ["## Flags", ""] + (_table(documents.FLAG_HEADINGS, page["flags"]) if page["flags"]
                                    else [documents.NO_FLAGS, ""])
