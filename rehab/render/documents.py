@@ -8,6 +8,7 @@ PDF and Markdown say the same thing. This module imports no renderer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -100,9 +101,28 @@ def paper_size(paper: str) -> str:
 
 def ordered_pages(document: ReportDocument) -> tuple[list[dict], list[list[str]] | None]:
     """The report pages and the --all summary table, every format's view of a ReportDocument."""
+    pages, summary, _ = linked_pages(document)
+    return pages, summary
+
+
+def linked_pages(document: ReportDocument) -> tuple[list[dict], list[list[str]] | None, list[str] | None]:
+    """As ordered_pages, with the anchor of each summary row's report (page["anchor"]), for
+    a format that links the two (HTML)."""
     built = list(document.reports)
     summary = document.summarize(built) if document.summarize else None
-    return report_pages(built, summary), summary_page(summary)
+    anchors = None if summary is None else [anchor(row["patient_id"]) for row in summary]
+    return report_pages(built, summary), summary_page(summary), anchors
+
+
+def anchor(patient_id: str) -> str:
+    """A safe HTML id for a patient's report: letters, digits and hyphens kept, any other
+    character (an imported id may hold any) written as _hex_, so two ids never share one."""
+    return "patient-" + re.sub(r"[^A-Za-z0-9-]", lambda m: f"_{ord(m.group()):x}_", patient_id)
+
+
+def urgent_rows(summary: list[list[str]]) -> set[int]:
+    """The summary rows printed in bold: patients with an open urgent flag."""
+    return {i for i, row in enumerate(summary) if row[1] != "0"}
 
 
 # --- the timeline page -----------------------------------------------------------------------
@@ -309,6 +329,7 @@ def report_page(report: dict) -> dict:
     before = date.fromisoformat(report["range"]["to"]) < surgery  # the report ends before surgery
     return {
         "title": f"Progress report: {patient['name']}",
+        "anchor": anchor(patient["id"]),
         "facts": _facts([
             # Open red flags head the report, however old (contract: until acknowledged).
             ("OPEN RED FLAGS", "; ".join(f"{f['date']}: {f['subject'].replace(',', ', ')}"

@@ -40,15 +40,17 @@ def write_timeline(handle, document: documents.PlanDocument) -> None:
 
 
 def write_reports(handle, document: documents.ReportDocument) -> None:
-    handle.write(_reports(*documents.ordered_pages(document)))
+    handle.write(_reports(*documents.linked_pages(document)))
 
 
-def _reports(pages: list[dict], summary: list[list[str]] | None) -> str:
+def _reports(pages: list[dict], summary: list[list[str]] | None, anchors: list[str] | None = None) -> str:
     items = [(page, [_svg(c) for c in page["charts"]]) for page in pages]
     title = pages[0]["title"] if len(pages) == 1 else "Progress reports"
     return _environment().get_template("report.html").render(
         title=title, notice=wording.REPORT_NOTICE, paper=None,
-        items=items, summary=summary,
+        items=items, summary=summary, summary_anchors=anchors,
+        summary_classes=None if summary is None else ["urgent" if i in documents.urgent_rows(summary) else ""
+                                                      for i in range(len(summary))],
         summary_title=documents.SUMMARY_TITLE, summary_note=documents.SUMMARY_NOTE,
         summary_headings=documents.SUMMARY_HEADINGS, phase_headings=documents.PHASE_HEADINGS,
         milestone_headings=documents.MILESTONE_HEADINGS, flag_headings=documents.FLAG_HEADINGS,

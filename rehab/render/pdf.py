@@ -465,7 +465,7 @@ def _reports(pages: list[dict], summary: list[list[str]] | None, drawn=None) -> 
         pdf.para(documents.SUMMARY_NOTE)
         pdf.ln(1)
         pdf.table(documents.SUMMARY_HEADINGS, summary, [44, 13, 17, 22, 16, 15, 59], size=8.5,
-                  bold_rows={i for i, row in enumerate(summary) if row[1] != "0"})
+                  bold_rows=documents.urgent_rows(summary))
     for page in pages:
         _report(pdf, page)
         if drawn is not None:
