@@ -133,25 +133,28 @@ def test_chart_labels_draw_characters_from_the_fallback_font():
         assert "??? day 3" in text and doc.undrawable == set(NAME)
 
 
-def test_the_commands_say_which_characters_could_not_be_drawn(rehab, tmp_path, no_fonts):
+def plan_and_report(rehab, folder) -> list:
+    """`timeline` and `report` as PDFs for a patient named NAME: (result, file) for each."""
     assert rehab("patient", "add", NAME, "--surgery-date", "2026-03-02", "--procedure", "fhl-release",
                  "--id", "wang").exit_code == 0
+    done = []
     for command in (("timeline", "--patient", "wang"), ("report", "--patient", "wang", "--date", "2026-03-20")):
-        out = tmp_path / f"{command[0]}.pdf"
+        out = folder / f"{command[0]}.pdf"
         result = rehab(*command, "--format", "pdf", "--output", out)
         assert result.exit_code == 0, result.stderr
+        done.append((result, out))
+    return done
+
+
+def test_the_commands_say_which_characters_could_not_be_drawn(rehab, tmp_path, no_fonts):
+    for result, out in plan_and_report(rehab, tmp_path):
         lines = [line for line in result.stderr.splitlines() if "cannot draw" in line]
         assert len(lines) == 1 and "".join(sorted(NAME)) in lines[0] and "'?'" in lines[0]
         assert "???" in pdf_text(out)
 
 
 def test_the_commands_draw_the_name_when_the_computer_has_a_font(rehab, tmp_path):
-    assert rehab("patient", "add", NAME, "--surgery-date", "2026-03-02", "--procedure", "fhl-release",
-                 "--id", "wang").exit_code == 0
-    for command in (("timeline", "--patient", "wang"), ("report", "--patient", "wang", "--date", "2026-03-20")):
-        out = tmp_path / f"{command[0]}.pdf"
-        result = rehab(*command, "--format", "pdf", "--output", out)
-        assert result.exit_code == 0, result.stderr
+    for result, out in plan_and_report(rehab, tmp_path):
         if CJK:
             assert "cannot draw" not in result.stderr and NAME in pdf_text(out)
         else:  # this computer has no such font: the clear '?' message instead
