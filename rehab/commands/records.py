@@ -57,7 +57,10 @@ def report(
             record.patient.surgery_date, as_of, first, last)), flags) for record, _, flags in evaluated)
         summarize = ((lambda built: report_data.attention_order([report_data.summary_row(r) for r in built]))
                      if everyone else None)
-        write_document(chosen, ReportDocument(reports, rows, summarize, drawn=bar.drawn), output, force)
+        write_document(chosen, ReportDocument(reports, rows, summarize, drawn=bar.drawn,
+                                              summary_row=report_data.summary_row if everyone else None,
+                                              order=report_data.attention_order if everyone else None),
+                       output, force)
 
 
 def _evaluated(ctx, db, ids, as_of: date):
