@@ -59,7 +59,10 @@ def report(
         summarize = ((lambda built: report_data.attention_order([report_data.summary_row(r) for r in built]))
                      if everyone else None)
         write_document(chosen, ReportDocument(reports, rows, summarize, drawn=bar.drawn,
-                                                      fonts=system_fonts.font_for), output, force)
+                                              summary_row=report_data.summary_row if everyone else None,
+                                              order=report_data.attention_order if everyone else None,
+                                              fonts=system_fonts.font_for),
+                       output, force)
 
 
 def _evaluated(ctx, db, ids, as_of: date):

@@ -64,6 +64,10 @@ class ReportDocument:
     summarize: Callable[[list[dict]], list[dict]] | None = None  # --all: the "who needs attention" rows
     # Called once per patient as a slow format (PDF) draws their pages: the command's progress bar.
     drawn: Callable[[], None] | None = None
+    # --all, for a format that keeps no more than one report at a time (PDF): a report's row of
+    # the summary, and the rows in the summary's order (summarize is these two, for all reports).
+    summary_row: Callable[[dict], dict] | None = None
+    order: Callable[[list[dict]], list[dict]] | None = None
     fonts: FontFinder | None = None  # as PlanDocument.fonts
 
 
