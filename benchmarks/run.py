@@ -2,7 +2,8 @@
 
     python benchmarks/run.py                  # full: start-up, then 1,000 and 2,000 patients
     python benchmarks/run.py --quick          # a fast check: 200 and 400 patients, 5 runs
-    python benchmarks/run.py --only startup   # or: --only scale
+    python benchmarks/run.py --only startup   # or: --only scale, --only pdf
+    python benchmarks/run.py --only pdf --pdf-patients 50   # the clinic PDF at 50 and 100
     python benchmarks/run.py --patients 500   # scale at 500 and 1,000 patients
 
 Machines are noisy, so nothing is compared with a number measured elsewhere: each command
@@ -556,6 +557,40 @@ def scale(rehab: str, root: Path, sizes: list[int], runs: int, flag_runs: int) -
     return rows
 
 
+def pdf_scale(rehab: str, root: Path, sizes: list[int]) -> list[Row]:
+    """`report --all --format pdf` (issue 13: 200 patients x 180 days in under 60 s, in
+    bounded memory), one run at each size: a clinic PDF takes tens of seconds, so it has
+    clinics of its own, smaller than the scale run's, and no floor."""
+    _progress(f"\n## Clinic PDF: {' and '.join(f'{n:,}' for n in sizes)} patients, one run each, load {_load()}")
+    rows, peaks = [], {}
+    section = "Clinic PDF (`report --all --format pdf`), one run each"
+    (root / "pdf").mkdir(exist_ok=True)
+    for n in sizes:
+        c = make_clinic(root / "pdf", n)
+        out = c.db.with_name("report.pdf")
+        try:
+            run([rehab, "import", str(c.export)], c.env)
+            result = run([rehab, "report", "--all", "--format", "pdf", "--output", str(out)], c.env)
+        except Failed as exc:
+            rows.append(Row(section, f"{n:,} patients", target="≤ 200 MiB", ok=False, note=f"FAILED: {exc}"))
+            continue
+        finally:
+            out.unlink(missing_ok=True)
+        peaks[n] = result.peak
+        _progress(f"  report --all --format pdf @ {n:,}: {_ms(result.wall)} (peak {_mib(result.peak)} MiB)")
+        rows.append(Row(section, f"{n:,} patients ({c.entries:,} entries): wall time", result.wall, None, None, None,
+                        "< 60 s at 200" if n == 200 else "info", (result.wall < 60) if n == 200 else None,
+                        _mib(result.peak)))
+        rows.append(Row(section, f"{n:,} patients: peak memory", target="≤ 200 MiB",
+                        ok=result.peak is not None and result.peak <= 200 * MIB, peak=_mib(result.peak)))
+    if len(peaks) == 2 and None not in peaks.values():
+        small, large = sorted(peaks)
+        rows.append(Row(section, f"peak memory growth, {small:,} → {large:,} patients", ratio=peaks[large] / peaks[small],
+                        target="flat (≤ 1.15 x)", ok=peaks[large] / peaks[small] <= 1.15,
+                        peak=f"{_mib(peaks[large])} / {_mib(peaks[small])}"))
+    return rows
+
+
 def postgres_scale(rehab: str, clinics: list[Clinic], measured: dict[str, dict[str, Pair]]) -> list[Row]:
     """The same clinic on PostgreSQL (REHAB_TEST_POSTGRES_URL), one run each, for information:
     its time beside the SQLite run's median."""
@@ -638,7 +673,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--patients", type=int, help="clinic size (measured again at twice the size); default 1000")
     parser.add_argument("--runs", type=int, help="alternated start-up runs per command (default 15)")
     parser.add_argument("--scale-runs", type=int, help="alternated runs per scale measurement (default 3)")
-    parser.add_argument("--only", choices=("startup", "scale"), help="run one half only")
+    parser.add_argument("--only", choices=("startup", "scale", "pdf"), help="run one part only")
+    parser.add_argument("--pdf-patients", type=int, default=200,
+                        help="clinic PDF size (measured again at twice the size); default 200")
     parser.add_argument("--no-double", action="store_true", help="scale at --patients only, not twice as many")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
     args = parser.parse_args(argv)
@@ -661,6 +698,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.only in (None, "scale"):
             sizes = [patients] if args.no_double else [patients, patients * 2]
             rows += scale(rehab, root, sizes, scale_runs, flag_runs=runs)
+        if args.only in (None, "pdf"):
+            rows += pdf_scale(rehab, root, [args.pdf_patients] if args.no_double
+                              else [args.pdf_patients, args.pdf_patients * 2])
     finally:
         if args.keep:
             print(f"\n(kept {root})")

@@ -113,21 +113,33 @@ STALE_SECONDS = 15 * 60
 
 
 def _remove_stale_temporaries(folder: Path) -> None:
+    for path in _stale(folder, lambda n: n.startswith(".") and TEMP_MARK in n and n.endswith(".tmp"), stat.S_ISREG):
+        try:
+            path.unlink()
+        except OSError:  # gone meanwhile
+            continue
+
+
+def _stale(folder: Path, ours, kind) -> list[Path]:
+    """Our leftovers in a folder: names `ours` accepts, of the `kind` (stat.S_ISREG, S_ISDIR),
+    owned by this user and untouched for STALE_SECONDS."""
     import time
 
     limit = time.time() - STALE_SECONDS
     try:
-        names = [n for n in os.listdir(folder) if n.startswith(".") and TEMP_MARK in n and n.endswith(".tmp")]
+        names = [n for n in os.listdir(folder) if ours(n)]
     except OSError:
-        return
+        return []
+    found = []
     for name in names:
         path = folder / name
         try:
             info = path.lstat()
-            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and info.st_mtime < limit:
-                path.unlink()
-        except (OSError, AttributeError):  # gone meanwhile, not ours to remove, no getuid (Windows)
+            if kind(info.st_mode) and info.st_uid == os.getuid() and info.st_mtime < limit:
+                found.append(path)
+        except (OSError, AttributeError):  # gone meanwhile, no getuid (Windows)
             continue
+    return found
 
 
 @contextmanager
@@ -200,3 +212,30 @@ def _discard(tmp: str) -> None:
         os.unlink(tmp)
     except OSError:
         pass
+
+
+# A command's own temporary folders (the parts of a clinic's PDF), in the system's temporary
+# folder: "rehab-parts-XXXXXXXX". One left by a kill no handler sees is removed by the next
+# command that makes one, once it is older than STALE_SECONDS.
+PRIVATE_PREFIX = "rehab-parts-"
+
+
+@contextmanager
+def private_folder() -> Iterator[Path]:
+    """An owner-only (0700) temporary folder, removed with all it holds when the block ends,
+    however it ends (an error, Ctrl-C, SIGTERM or SIGHUP: rehab.cli makes those unwind)."""
+    base = Path(tempfile.gettempdir())
+    _remove_stale_folders(base)
+    try:
+        path = Path(tempfile.mkdtemp(prefix=PRIVATE_PREFIX, dir=base))
+    except OSError as exc:
+        raise Fault(f"cannot make a temporary folder in {base}: {exc.strerror or exc}") from None
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_stale_folders(base: Path) -> None:
+    for path in _stale(base, lambda n: n.startswith(PRIVATE_PREFIX), stat.S_ISDIR):
+        shutil.rmtree(path, ignore_errors=True)

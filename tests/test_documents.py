@@ -66,7 +66,11 @@ def timeline_ics(plan, who) -> str:
 
 
 def _reports(reports, summary) -> ReportDocument:
-    return ReportDocument(reports, (), None if summary is None else (lambda built: summary))
+    if summary is None:
+        return ReportDocument(reports, ())
+    # As `report --all` makes it: the PDF gathers each report's row and orders them itself.
+    return ReportDocument(reports, (), lambda built: summary, summary_row=report.summary_row,
+                          order=report.attention_order)
 
 
 def report_pdf(reports, summary) -> bytes:

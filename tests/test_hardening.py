@@ -446,6 +446,99 @@ def test_the_entry_table_repeats_its_headings_on_every_page_and_keeps_every_row(
     assert all(documents.ENTRY_HEADINGS[-1] in t and "Milestones" in t for t in pages_with_entries)
 
 
+def _clinic_export(path: Path, patients: int, days: int) -> None:
+    """A clinic as an export file: every patient with `days` daily entries, a note now and then."""
+    records = []
+    for n in range(patients):
+        surgery = TODAY - timedelta(days=days + n % 7)
+        entries = [{"date": iso(surgery + timedelta(days=d)), "pain": max(0, 6 - d // 8), "weight_bearing": "partial",
+                    "boot": True, "activity": "walking", "symptoms": ["fever"] if d == 9 and n % 3 == 0 else [],
+                    "milestones": [], "note": f"day {d}: exercises done, ankle a little stiff" if d % 4 == 0 else None}
+                   for d in range(days)]
+        records.append({"id": f"p{n:03d}", "name": f"Patient Number {n}", "surgery_date": iso(surgery),
+                        "procedure": "fhl-release", "side": "left", "surgeon": "Ms Rao",
+                        "created_at": f"{iso(surgery)}T09:00:00+00:00", "entries": entries, "revisions": [],
+                        "acknowledgements": []})
+    path.write_text(json.dumps({"format": "rehab-export", "version": 1, "patients": records}), encoding="utf-8")
+
+
+def _pdf_report_peak(rehab, isolated, patients: int) -> tuple[int, Path]:
+    """The traced peak memory (bytes) of `report --all --format pdf` for a clinic of this size."""
+    import tracemalloc
+
+    db, export, out = (isolated / f"clinic-{patients}{suffix}" for suffix in (".db", ".json", ".pdf"))
+    _clinic_export(export, patients, days=14)
+    ok(rehab("--db", db, "import", export))
+    tracemalloc.start()
+    try:
+        ok(rehab("--db", db, "report", "--all", "--format", "pdf", "--output", out))
+        return tracemalloc.get_traced_memory()[1], out
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_clinic_pdf_is_written_in_memory_that_does_not_grow_with_the_patients(rehab, isolated, monkeypatch):
+    """Issue 13, item 14: a clinic's PDF in bounded memory. The patients' pages are drawn in
+    parts of PART_PAGES pages written to temporary files (small parts here, so that small
+    clinics show it): the peak hardly differs between 4 patients and 40 (about 8 KiB more
+    per patient: their summary rows). The whole document held in memory, as before, grew by
+    about 67 KiB per patient of two weeks (and 600 KiB per patient of six months)."""
+    from rehab.render import pdf
+
+    monkeypatch.setattr(pdf, "PART_PAGES", 12)
+    _pdf_report_peak(rehab, isolated, 2)  # every module imported and every cache filled first
+    small, small_pdf = _pdf_report_peak(rehab, isolated, 4)
+    large, large_pdf = _pdf_report_peak(rehab, isolated, 40)
+    growth = (large - small) / (40 - 4)
+    assert growth < 20 * 1024, f"{growth / 1024:.0f} KiB more per patient (peaks {small >> 10} / {large >> 10} KiB)"
+    import pypdf
+
+    for path, count in ((small_pdf, 4), (large_pdf, 40)):
+        reader = pypdf.PdfReader(path)
+        text = [page.extract_text() for page in reader.pages]
+        assert all(f"Page {n} of {len(text)}" in page for n, page in enumerate(text, 1))
+        assert sum(page.count("Progress report: Patient Number") for page in text) == count
+        assert "Who needs attention" in text[0]
+
+
+def test_a_clinic_pdf_keeps_its_parts_private_and_removes_them(rehab, isolated, monkeypatch):
+    """The parts are owner-only files in an owner-only folder, gone when the command ends;
+    a folder left by a kill no handler sees (SIGKILL) is removed by a later run once stale."""
+    import stat
+    import tempfile
+
+    from rehab import files
+    from rehab.render import pdf
+
+    temp = isolated / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setattr(pdf, "PART_PAGES", 4)
+    stale, fresh = temp / (files.PRIVATE_PREFIX + "stale"), temp / (files.PRIVATE_PREFIX + "fresh")
+    for folder in (stale, fresh):
+        folder.mkdir(mode=0o700)
+        (folder / "part-0.pdf").write_bytes(b"%PDF")
+    old = time.time() - files.STALE_SECONDS - 60
+    os.utime(stale, (old, old))
+    seen = []
+    join = pdf._Joiner.join
+
+    def looking(self, runs, total):
+        folder = runs[0][0].path.parent
+        seen.append((stat.S_IMODE(folder.stat().st_mode), {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()},
+                     len(list(folder.iterdir()))))
+        return join(self, runs, total)
+
+    monkeypatch.setattr(pdf._Joiner, "join", looking)
+    export, db, out = isolated / "clinic.json", isolated / "clinic.db", isolated / "clinic.pdf"
+    _clinic_export(export, 6, days=14)
+    ok(rehab("--db", db, "import", export))
+    ok(rehab("--db", db, "report", "--all", "--format", "pdf", "--output", out))
+    assert seen[0][:2] == (0o700, {0o600}) and seen[0][2] >= 3  # the patients' parts and the summary
+    assert sorted(p.name for p in temp.iterdir()) == [fresh.name]  # ours removed, the stale one too
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
 def test_a_plan_change_imported_with_an_escape_sequence_is_refused(rehab, isolated):
     ok(rehab("patient", "add", "Ann Lee", "--surgery-date", iso(SURGERY), "--procedure", "fhl"))
     ok(rehab("plan", "adjust", "--from", "day 3", "--no-boot", "--note", "boot off early", "--by", "Dr Hester"))

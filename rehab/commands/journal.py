@@ -226,7 +226,7 @@ def flags(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
 @flags_app.command("ack")
 def flags_ack(
     ctx: typer.Context,
-    rule: Annotated[str, typer.Argument(help="The flag's rule id, e.g. pain-spike.")],
+    rule: Annotated[str, typer.Argument(metavar="RULE", help="The flag's rule id, e.g. pain-spike.")],
     on: Annotated[str, typer.Option("--date", metavar="DATE", help="The flag's date.")],
     note: Annotated[str, typer.Option("--note", metavar="TEXT", help="What was done about it.")],
     patient: PatientOpt = None,

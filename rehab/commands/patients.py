@@ -26,7 +26,7 @@ OLD_SURGERY_YEARS = 5
 @patient_app.command("add")
 def patient_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The patient's name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The patient's name.")],
     surgery_date: Annotated[str, typer.Option("--surgery-date", metavar="DATE", help="Day 0: YYYY-MM-DD or 3 Mar 2026.")],
     procedure: Annotated[list[str], typer.Option("--procedure", metavar="PROCEDURE", autocompletion=complete_procedure, help=PROCEDURE_HELP)],
     side: SideOpt = None,
@@ -77,7 +77,7 @@ def patient_list(ctx: typer.Context, as_json: JsonOpt = False):
 
 
 @patient_app.command("show")
-def patient_show(ctx: typer.Context, ref: Annotated[Optional[str], typer.Argument(metavar="[P]", help="Id or name.")] = None,
+def patient_show(ctx: typer.Context, ref: Annotated[Optional[str], typer.Argument(metavar="P", help="Id or name.")] = None,
                  as_json: JsonOpt = False):
     """One patient (default: the current one)."""
     db = open_db(ctx)

@@ -7,6 +7,7 @@ Every page's footer carries the notice that the plan is the surgeon's to change.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from fpdf import FPDF
@@ -28,9 +29,15 @@ PAGE_COUNT = "{page_count}"
 TIMELINE_SCALES = (1.0, 0.94, 0.88, 0.82, 0.76, 0.7)
 
 
+# At most this many look-ups for a font per document: a character no font has is asked about
+# once, and a report of many scripts does not run fontconfig without end.
+MOST_FONT_LOOKUPS = 24
+
+
 class _Document(FPDF):
     def __init__(self, paper: str, title: str, scale: float = 1.0, numbered: bool = False,
-                 notice: str = wording.NOTICE):
+                 notice: str = wording.NOTICE, page_mark: str | None = None,
+                 fonts: Callable[[str, bool], tuple[str, int] | None] | None = None):
         super().__init__(orientation="portrait", unit="mm", format="A4" if paper == "a4" else "letter")
         self.scale = scale
         self.numbered = numbered
@@ -44,21 +51,104 @@ class _Document(FPDF):
         self.set_lang("en")
         self.c_margin = 0.8
         self.undrawable: set[str] = set()
-        self.alias_nb_pages(PAGE_COUNT)
+        # A part of a clinic's PDF prints a placeholder where the page number goes, replaced
+        # when the parts are joined (_Joiner); fpdf2's own page-count alias is then not needed.
+        self.page_mark = page_mark
+        self.alias_nb_pages(None if page_mark else PAGE_COUNT)
+        self.find_font = fonts  # (characters, bold) -> a system font's (file, face index), or None
+        self.fallbacks: list[str] = []  # families added from system fonts, in the order found
+        self._sought: set[str] = set()  # characters already looked for
+        self._lookups = 0
 
     def normalize_text(self, text: str) -> str:
         """Every piece of text passes here. A character the bundled font has no glyph for
-        (Chinese or Japanese, say) prints as '?' instead of vanishing, and is noted so the
-        command can say so once."""
+        (Chinese or Japanese, say) is looked for in the computer's fonts (find_font) and drawn
+        from the one that has it; failing that it prints as '?' instead of vanishing, and is
+        noted so the command can say so once."""
         text = super().normalize_text(text)
         cmap = getattr(self.current_font, "cmap", None)
         if not cmap or text.isascii():
             return text
-        missing = {ch for ch in text if ord(ch) not in cmap and not ch.isspace()}
+        missing = self._missing(text, cmap)
+        if missing - self._sought and self.find_font:
+            self._add_fallbacks(missing - self._sought)
+            missing = self._missing(text, cmap)
         if not missing:
             return text
         self.undrawable |= missing
         return "".join("?" if ch in missing else ch for ch in text)
+
+    def _render_styled_text_line(self, *args, **kwargs):
+        # fpdf2 (2.8) switches to a fallback font inside a line's text object and does not
+        # switch back: that font stays in force after it, while fpdf2 believes its own is, and
+        # the next text ("(cjk)" after a Chinese name) was drawn with the wrong glyphs. With
+        # fallback fonts in use, each line sets its font again.
+        drawn = super()._render_styled_text_line(*args, **kwargs)
+        if self.fallbacks:
+            self.current_font_is_set_on_page = False
+        return drawn
+
+    def _missing(self, text: str, cmap) -> set[str]:
+        """The characters of text that neither the current font nor a fallback can draw."""
+        return {ch for ch in text if ord(ch) not in cmap and not ch.isspace()
+                and not any(ord(ch) in self.fonts[family].cmap for family in self.fallbacks)}
+
+    def _add_fallbacks(self, chars: set[str]) -> None:
+        """Fonts for `chars` as fpdf2's fallback fonts: one face for them all when there is
+        one, else a face per character still missing (a name in Korean beside one in Thai)."""
+        self._sought |= chars
+        if self._lookup(chars) or len(chars) == 1:
+            return
+        for ch in sorted(chars):
+            if not any(ord(ch) in self.fonts[f].cmap for f in self.fallbacks):
+                self._lookup({ch})
+
+    def _lookup(self, chars: set[str]) -> bool:
+        if self._lookups >= MOST_FONT_LOOKUPS:
+            return False
+        self._lookups += 1
+        face = self.find_font("".join(sorted(chars)), False)
+        return face is not None and self._add_face(face, chars)
+
+    def _add_face(self, face: tuple[str, int], chars: set[str]) -> bool:
+        """Adds a regular face (and its bold, where the computer has one) as a fallback
+        font; False if fpdf2 cannot read it or it lacks the characters after all."""
+        family = f"fallback{len(self.fallbacks)}"
+        try:
+            self.add_font(family, "", face[0], collection_font_number=face[1])
+        # fontTools and fpdf2 raise errors of their own for a font they cannot read: as if none
+        except Exception:  # noqa: BLE001
+            return False
+        if not all(ord(ch) in self.fonts[family].cmap for ch in chars):
+            del self.fonts[family]
+            return False
+        bold = self.find_font("".join(sorted(chars)), True)
+        if bold and bold != face:
+            try:
+                self.add_font(family, "B", bold[0], collection_font_number=bold[1])
+            except Exception:  # noqa: BLE001 - as above; the regular face serves for bold text too
+                pass
+        self.fallbacks.append(family)
+        # not exact: bold text falls back to the regular face when there is no bold one
+        self.set_fallback_fonts(self.fallbacks, exact_match=False)
+        return True
+
+    def text_runs(self, x: float, y: float, text: str) -> None:
+        """text() at a point, as chart labels are placed, drawing each run of characters
+        the current font lacks from the fallback font that has them (text() itself never
+        uses fallback fonts)."""
+        text = self.normalize_text(text)
+        if not self.fallbacks or text.isascii():
+            self.text(x, y, text)
+            return
+        family, style, size = self.font_family, self.font_style, self.font_size_pt
+        cmap = self.current_font.cmap
+        for own, piece in _runs(text, lambda ch: ord(ch) in cmap or ch.isspace()):
+            face = family if own else next(f for f in self.fallbacks if ord(piece[0]) in self.fonts[f].cmap)
+            self.set_font(face, style if own or f"{face}{style}" in self.fonts else "", size)
+            self.text(x, y, piece)
+            x += self.get_string_width(piece)
+        self.set_font(family, style, size)
 
     @property
     def width(self) -> float:
@@ -77,7 +167,8 @@ class _Document(FPDF):
         self.line(MARGIN, self.get_y(), self.w - MARGIN, self.get_y())
         self.set_y(self.get_y() + 1)
         self.set_font(FAMILY, "", 7.5)
-        pages = f"   Page {self.page_no()} of {PAGE_COUNT}" if self.numbered else ""
+        pages = ((f"   {self.page_mark}" if self.page_mark else f"   Page {self.page_no()} of {PAGE_COUNT}")
+                 if self.numbered else "")
         self.multi_cell(0, 3.3, self.notice + pages, align="L")
 
     def page_title(self, text: str, facts: list[tuple[str, str]] = ()) -> None:
@@ -283,7 +374,19 @@ class _Document(FPDF):
         self.set_y(y0 + item.height * k + 1)
 
 
-def _draw(pdf: FPDF, shape, x0: float, y0: float, k: float) -> None:
+def _runs(text: str, own) -> list[tuple[bool, str]]:
+    """text cut where `own(character)` changes: [(True, "Name: "), (False, "王小明")]."""
+    runs: list[tuple[bool, str]] = []
+    for ch in text:
+        mine = bool(own(ch))
+        if runs and runs[-1][0] == mine:
+            runs[-1] = (mine, runs[-1][1] + ch)
+        else:
+            runs.append((mine, ch))
+    return runs
+
+
+def _draw(pdf: _Document, shape, x0: float, y0: float, k: float) -> None:
     def at(x, y):
         return x0 + x * k, y0 + y * k
 
@@ -319,7 +422,7 @@ def _draw(pdf: FPDF, shape, x0: float, y0: float, k: float) -> None:
         x, y = at(shape.x, shape.y)
         w = pdf.get_string_width(shape.text)
         x -= {"start": 0, "middle": w / 2, "end": w}[shape.anchor]
-        pdf.text(x, y, shape.text)
+        pdf.text_runs(x, y, shape.text)
 
 
 # --- the one-page timeline ----------------------------------------------------------------------
@@ -329,7 +432,7 @@ def write_timeline(handle, document: documents.PlanDocument) -> str:
     characters the font could not draw (printed as '?'), for the command to mention."""
     page, paper = documents.timeline_page(document), documents.paper_size(document.paper)
     for scale in TIMELINE_SCALES:
-        pdf = _timeline(page, paper, scale)
+        pdf = _timeline(page, paper, scale, document.fonts)
         if pdf.pages_count == 1:
             break
     return _finished(handle, pdf)
@@ -340,8 +443,8 @@ def _finished(handle, pdf: _Document) -> str:
     return "".join(sorted(pdf.undrawable))
 
 
-def _timeline(page: dict, paper: str, scale: float) -> _Document:
-    pdf = _Document(paper, page["title"], scale)
+def _timeline(page: dict, paper: str, scale: float, fonts=None) -> _Document:
+    pdf = _Document(paper, page["title"], scale, fonts=fonts)
     pdf.page_title(page["title"], page["facts"])
     pdf.rich([(page["status"], True)], 9)
     pdf.para(page["summary"], 8)
@@ -454,18 +557,17 @@ def _columns(pdf: _Document, cells: list[str], left: float, markdown: bool = Fal
 
 def write_reports(handle, document: documents.ReportDocument) -> str:
     """Every report, one after another; returns the characters the font could not draw."""
-    return _finished(handle, _reports(*documents.ordered_pages(document), drawn=document.drawn))
+    if document.summarize is not None and document.summary_row is not None and document.order is not None:
+        return _write_clinic(handle, document)
+    return _finished(handle, _reports(*documents.ordered_pages(document), drawn=document.drawn,
+                                      fonts=document.fonts))
 
 
-def _reports(pages: list[dict], summary: list[list[str]] | None, drawn=None) -> _Document:
+def _reports(pages: list[dict], summary: list[list[str]] | None, drawn=None, fonts=None) -> _Document:
     title = pages[0]["title"] if len(pages) == 1 else "Progress reports"
-    pdf = _Document("a4", title, numbered=True, notice=wording.REPORT_NOTICE)
+    pdf = _Document("a4", title, numbered=True, notice=wording.REPORT_NOTICE, fonts=fonts)
     if summary is not None:
-        pdf.page_title(documents.SUMMARY_TITLE)
-        pdf.para(documents.SUMMARY_NOTE)
-        pdf.ln(1)
-        pdf.table(documents.SUMMARY_HEADINGS, summary, [44, 13, 17, 22, 16, 15, 59], size=8.5,
-                  bold_rows=documents.urgent_rows(summary))
+        _summary(pdf, summary)
     for page in pages:
         _report(pdf, page)
         if drawn is not None:
@@ -473,6 +575,14 @@ def _reports(pages: list[dict], summary: list[list[str]] | None, drawn=None) -> 
     if not pages and summary is None:
         pdf.add_page()
     return pdf
+
+
+def _summary(pdf: _Document, summary: list[list[str]]) -> None:
+    pdf.page_title(documents.SUMMARY_TITLE)
+    pdf.para(documents.SUMMARY_NOTE)
+    pdf.ln(1)
+    pdf.table(documents.SUMMARY_HEADINGS, summary, [44, 13, 17, 22, 16, 15, 59], size=8.5,
+              bold_rows=documents.urgent_rows(summary))
 
 
 def _outcomes(pdf: _Document, section: dict) -> None:
@@ -548,3 +658,251 @@ def _report(pdf: _Document, page: dict) -> None:
         pdf.para(documents.NO_ENTRIES)
 
 
+
+
+# --- a clinic's reports, in bounded memory ------------------------------------------------------
+#
+# fpdf2 keeps every page of a document in memory until it writes the file, and the summary
+# that opens the PDF can be made only once every report is built: one document for the
+# whole clinic grew by about half a megabyte per patient. So the patients' pages are drawn
+# as their reports stream from the database, into parts of about PART_PAGES pages, each
+# written to an owner-only temporary file as soon as it is full; their summary rows are all
+# that is kept. The summary is drawn last, and the parts are joined into the one PDF in the
+# summary's order, object by object, straight into the output: the page numbers, unknown
+# while a part is drawn (neither a page's place nor the total is known yet), are written into
+# each page's footer then, in the part's own font, where the part printed PAGE_MARK.
+
+PART_PAGES = 150
+# Holds every digit, so each part's font subset has the glyphs of any page number.
+PAGE_MARK = "Page 0123456789 of 9876543210"
+
+
+class _Part:
+    """A temporary PDF of some patients' pages (or of the summary)."""
+
+    def __init__(self, path, pdf: _Document):
+        self.path = path
+        self.pages = pdf.pages_count
+        font = pdf.fonts[FAMILY.lower()]  # the footer's font
+        # Each character's code in the page's text, as fpdf2 wrote it (escaped per character,
+        # so codes join into a string); the footer's mark, so encoded, is found and replaced.
+        self.codes = {ch: font.encode_text(ch)[1:-len(") Tj")].encode("latin-1") for ch in set(PAGE_MARK)}
+        self.mark = self.label(PAGE_MARK)
+        self.objects: dict[int, int] = {}  # its shared objects (resources, fonts) already copied: number here -> there
+        self.page_objects: list[int] = []  # each page's object number, read when the part is first opened
+
+    def label(self, text: str) -> bytes:
+        return b"".join(self.codes[ch] for ch in text)
+
+
+def _clinic_document(title: str, fonts=None) -> _Document:
+    return _Document("a4", title, numbered=True, notice=wording.REPORT_NOTICE, page_mark=PAGE_MARK, fonts=fonts)
+
+
+def _save_part(pdf: _Document, folder, number: int) -> _Part:
+    import os
+
+    path = folder / f"part-{number}.pdf"
+    data = pdf.output()
+    part = _Part(path, pdf)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        out.write(data)
+    return part
+
+
+def _collect() -> None:
+    """A written part's document, with its parsed fonts, is garbage in reference cycles (fpdf2's
+    objects point at one another): freed now, not whenever the collector next runs."""
+    import gc
+
+    gc.collect()
+
+
+def _write_clinic(handle, document: documents.ReportDocument) -> str:
+    from rehab.files import private_folder
+
+    with private_folder() as folder:
+        parts: list[_Part] = []
+        rows: list[dict] = []
+        where: dict[str, tuple[int, int, int]] = {}  # patient id -> (part, first page, pages)
+        undrawable: set[str] = set()
+        titles: list[str] = []
+        pdf = None
+        for report in document.reports:
+            row = document.summary_row(report)
+            rows.append(row)
+            page = documents.report_page(report)
+            if len(titles) < 2:
+                titles.append(page["title"])
+            if pdf is None:
+                pdf = _clinic_document("Progress reports", document.fonts)
+            first = pdf.pages_count
+            _report(pdf, page)
+            where[row["patient_id"]] = (len(parts), first, pdf.pages_count - first)
+            del report, page
+            if document.drawn is not None:
+                document.drawn()
+            if pdf.pages_count >= PART_PAGES:
+                undrawable |= pdf.undrawable
+                parts.append(_save_part(pdf, folder, len(parts)))
+                pdf = None
+                _collect()
+        if pdf is not None:
+            undrawable |= pdf.undrawable
+            parts.append(_save_part(pdf, folder, len(parts)))
+            pdf = None
+            _collect()
+        ordered = document.order(rows)
+        summary = _clinic_document(titles[0] if len(titles) == 1 else "Progress reports", document.fonts)
+        _summary(summary, documents.summary_page(ordered))
+        undrawable |= summary.undrawable
+        head = _save_part(summary, folder, len(parts))
+        del summary, rows
+        _collect()
+        runs = [(head, 0, head.pages)] + [(parts[i], first, count)
+                                           for i, first, count in (where[row["patient_id"]] for row in ordered)]
+        _Joiner(handle).join(runs, sum(count for _, _, count in runs))
+    return "".join(sorted(undrawable))
+
+
+class _Joiner:
+    """Pages of several PDFs (fpdf2's, all alike: a page holds its content stream and the
+    part's shared resources, no links or outline), written as one PDF as they are read: one
+    part is open at a time, and only the page objects' numbers and offsets are kept."""
+
+    def __init__(self, handle):
+        self.out = handle
+        self.position = 0
+        self.offsets: list[int | None] = [None]  # object 0 is the free list's head
+        self.pending: list = []
+        self.open_part: tuple[_Part, object] | None = None
+
+    def _write(self, data: bytes) -> None:
+        self.out.write(data)
+        self.position += len(data)
+
+    def _reserve(self) -> int:
+        self.offsets.append(None)
+        return len(self.offsets) - 1
+
+    def _put(self, number: int, obj) -> None:
+        import io
+
+        buffer = io.BytesIO()
+        buffer.write(b"%d 0 obj\n" % number)
+        obj.write_to_stream(buffer)
+        buffer.write(b"\nendobj\n")
+        self.offsets[number] = self.position
+        self._write(buffer.getvalue())
+
+    def _copy(self, obj, part: _Part):
+        """A part's object with its references renumbered; what they point to is queued."""
+        from pypdf import generic
+
+        if isinstance(obj, generic.IndirectObject):
+            number = part.objects.get(obj.idnum)
+            if number is None:
+                number = part.objects[obj.idnum] = self._reserve()
+                self.pending.append((number, obj.get_object(), part))
+            return generic.IndirectObject(number, 0, None)
+        if isinstance(obj, generic.StreamObject):
+            copy = type(obj)()
+            copy._data = obj._data  # as stored (compressed): copied, never decoded
+            copy.update({key: self._copy(value, part) for key, value in obj.items()})
+            return copy
+        if isinstance(obj, generic.DictionaryObject):
+            return generic.DictionaryObject({key: self._copy(value, part) for key, value in obj.items()})
+        if isinstance(obj, generic.ArrayObject):
+            return generic.ArrayObject(self._copy(value, part) for value in obj)
+        return obj
+
+    def _flush(self) -> None:
+        while self.pending:
+            number, obj, part = self.pending.pop()
+            self._put(number, self._copy(obj, part))
+
+    def _reader(self, part: _Part):
+        from pypdf import PdfReader
+
+        if self.open_part is None or self.open_part[0] is not part:
+            if self.open_part is not None:
+                self.open_part[1].stream.close()
+            self.open_part = (part, PdfReader(open(part.path, "rb")))
+            if not part.page_objects:
+                part.page_objects = [page.indirect_reference.idnum for page in self.open_part[1].pages]
+        return self.open_part[1]
+
+    def _part_page(self, part: _Part, index: int):
+        """A page of a part. Patients come in the summary's order, not their parts', so a part
+        is opened again and again: its page is fetched by number, without reading its page tree."""
+        return self._reader(part).get_object(part.page_objects[index])
+
+    def join(self, runs: list[tuple[_Part, int, int]], total: int) -> None:
+        """Write runs (part, first page, pages) as one PDF of `total` pages."""
+        from pypdf import generic
+        from pypdf.generic import NameObject as Name
+
+        self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        root, pages_root = self._reserve(), self._reserve()
+        kids = generic.ArrayObject()
+        info = None
+        try:
+            for part, first, count in runs:
+                reader = self._reader(part)
+                if info is None:  # the summary's: the title, the creator, when it was made
+                    catalog = reader.trailer["/Root"]
+                    info = self._copy(reader.trailer["/Info"], part)
+                    language = catalog.get("/Lang")
+                    layout = catalog.get("/PageLayout")
+                for index in range(first, first + count):
+                    kids.append(self._page(self._part_page(part, index), part, len(kids) + 1, total, pages_root))
+                    self._flush()
+        finally:
+            if self.open_part is not None:
+                self.open_part[1].stream.close()
+                self.open_part = None
+        self._put(pages_root, generic.DictionaryObject({
+            Name("/Type"): Name("/Pages"), Name("/Kids"): kids, Name("/Count"): generic.NumberObject(len(kids))}))
+        catalog = generic.DictionaryObject({Name("/Type"): Name("/Catalog"),
+                                            Name("/Pages"): generic.IndirectObject(pages_root, 0, None)})
+        if language is not None:
+            catalog[Name("/Lang")] = language
+        if layout is not None:
+            catalog[Name("/PageLayout")] = layout
+        if kids:
+            catalog[Name("/OpenAction")] = generic.ArrayObject([kids[0], Name("/FitH"), generic.NullObject()])
+        self._put(root, catalog)
+        information = self._reserve()
+        self._put(information, info)
+        self._xref(root, information)
+
+    def _page(self, page, part: _Part, number: int, total: int, pages_root: int):
+        from pypdf import generic
+        from pypdf.generic import NameObject as Name
+
+        from rehab.errors import Fault
+
+        if "/Annots" in page:  # a link's target is a page of its part: not what the joined PDF has
+            raise Fault("a page of the PDF holds links, which joining its parts would break; nothing was written")
+        content = page["/Contents"].get_object().get_data()
+        if content.count(part.mark) != 1:
+            raise Fault("a page of the PDF has no place for its page number; nothing was written")
+        stream = generic.DecodedStreamObject()
+        stream.set_data(content.replace(part.mark, part.label(f"Page {number} of {total}")))
+        content_number = self._reserve()
+        self._put(content_number, stream.flate_encode())
+        copy = generic.DictionaryObject({key: self._copy(value, part) for key, value in page.items()
+                                         if key not in ("/Parent", "/Contents")})
+        copy[Name("/Parent")] = generic.IndirectObject(pages_root, 0, None)
+        copy[Name("/Contents")] = generic.IndirectObject(content_number, 0, None)
+        page_number = self._reserve()
+        self._put(page_number, copy)
+        return generic.IndirectObject(page_number, 0, None)
+
+    def _xref(self, root: int, info: int) -> None:
+        start = self.position
+        lines = [b"xref\n0 %d\n" % len(self.offsets), b"0000000000 65535 f \n"]
+        lines += [b"%010d 00000 n \n" % offset for offset in self.offsets[1:]]
+        self._write(b"".join(lines))
+        self._write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+                    % (len(self.offsets), root, info, start))
