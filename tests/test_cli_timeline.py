@@ -367,8 +367,12 @@ def test_a_protocol_saved_as_json_is_a_custom_protocol(rehab, tmp_path):
     assert json.loads(result.stdout)["procedure"] == {"id": "our-fhl", "name": "Our FHL release"}
 
 
-def test_a_name_the_pdf_font_cannot_draw_prints_as_question_marks_and_says_so(tmp_path, rehab):
+def test_a_name_the_pdf_font_cannot_draw_prints_as_question_marks_and_says_so(tmp_path, rehab, monkeypatch):
     import pypdf
+
+    # a computer without a font for it: fontconfig with no fonts (tests/test_pdf_fonts.py: with one)
+    (tmp_path / "fonts.conf").write_text("<fontconfig></fontconfig>\n")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(tmp_path / "fonts.conf"))
 
     target = tmp_path / "plan.pdf"
     result = rehab(*PLAN, "--name", "日本 Zoë Łukasiewicz", "--format", "pdf", "--output", target)

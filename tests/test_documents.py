@@ -534,6 +534,8 @@ def test_clinic_details_from_file_and_options(isolated):
     ("- a list\n", "must be a mapping"),
     ("fax: 123\n", "unknown key 'fax'"),
     ("name:\n  nested: 1\n", "plain text"),
+    ('name: "Ankle\\e[2J Unit"\n', "name may not contain an escape character"),
+    ('phone: "0207\\x00"\n', "phone may not contain a NUL byte"),
 ])
 def test_malformed_clinic_file_names_the_file(isolated, content, message):
     path = isolated / "home" / "config" / "rehab" / "clinic.yaml"
@@ -542,6 +544,22 @@ def test_malformed_clinic_file_names_the_file(isolated, content, message):
     with pytest.raises(RehabError, match=message) as error:
         config.clinic(None, None, None)
     assert str(path) in str(error.value)
+
+
+@pytest.mark.parametrize("option", ["--clinic", "--clinic-phone", "--clinic-email"])
+@pytest.mark.parametrize("bad", ["Ankle\x1b]0;owned\x07 Unit", "desk\x00@example.org", "\x9b31m"],
+                         ids=["escape-sequence", "nul", "c1-control"])
+def test_clinic_options_refuse_control_characters(rehab, db_path, option, bad):
+    """As every one-line field does (rehab.text): a plan printed with them would carry the
+    terminal sequence or the NUL into the PDF, the HTML and the calendar."""
+    result = rehab("timeline", "--surgery-date", "2026-03-01", "--procedure", "fhl-release", "--format",
+                   "markdown", option, bad)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"rehab: {option} may not contain") and result.stderr.count("\n") == 1
+    assert not db_path.exists()
+    fine = rehab("timeline", "--surgery-date", "2026-03-01", "--procedure", "fhl-release", "--format",
+                 "html", option, "  Ankle\tUnit \n ")  # whitespace made one space, as in a name
+    assert fine.exit_code == 0 and "Ankle Unit" in fine.stdout
 
 
 def test_documents_module_imports_no_heavy_library():

@@ -10,7 +10,7 @@ import pypdf
 import pytest
 
 from rehab import timeline as tl
-from rehab import vocab, wording
+from rehab import wording
 from rehab.protocols import builtin_ids, find
 from rehab.render import chart, documents, formats
 from rehab.render.documents import PlanDocument
@@ -196,3 +196,9 @@ def test_timeline_clinic_options_print_no_detail_of_the_clinic_file(rehab, isola
     assert rehab(*base, "--output", plain).exit_code == 0
     text = plain.read_text(encoding="utf-8")
     assert "Ankle Unit" in text and "1 Hospital Road" in text and "(112)" in text and "0208 111" in text
+
+
+def test_the_markdown_panel_runs_each_groups_signs_together_in_lower_case():
+    text = text_of("markdown", PlanDocument(plan("fhl-release"), None, SURGERY, {}))
+    assert "for:** chest pain; sudden breathlessness (possible blood clot in the lung)." in text
+    assert "*Possible blood clot in the leg (DVT)*: calf pain; calf swelling; a warm leg;" in text

@@ -141,11 +141,12 @@ def timeline(
 
         timeline_view(terminal(), plan, today, wording.patient_line(person), done)
     else:
+        from rehab import system_fonts
         from rehab.render.documents import PlanDocument
 
         # A calendar prints no clinic details: the config is not read. Options replace the file.
         details = config.clinic(clinic, clinic_phone, clinic_email) if chosen.prints_clinic else {}
-        write_document(chosen, PlanDocument(plan, person, today, details, paper), output, force)
+        write_document(chosen, PlanDocument(plan, person, today, details, paper, fonts=system_fonts.font_for), output, force)
 
 
 def _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon):

@@ -45,6 +45,7 @@ def report(
     count = (lambda: len(db.taken_ids())) if everyone else (lambda: 1)
     from rehab import instruments
     from rehab import report as report_data
+    from rehab import system_fonts
     from rehab.render.documents import ReportDocument
 
     known = instruments.load_all(settings_of(ctx).protocols_dir)
@@ -59,7 +60,8 @@ def report(
                      if everyone else None)
         write_document(chosen, ReportDocument(reports, rows, summarize, drawn=bar.drawn,
                                               summary_row=report_data.summary_row if everyone else None,
-                                              order=report_data.attention_order if everyone else None),
+                                              order=report_data.attention_order if everyone else None,
+                                              fonts=system_fonts.font_for),
                        output, force)
 
 

@@ -39,6 +39,10 @@ TEAM_ACTION = "Contact your surgical team now{phone} for:"
 
 # --- what each kind of document is made from ----------------------------------------------------
 
+# (characters, bold) -> a font on the computer that has them all, as (file, face index), or None
+FontFinder = Callable[[str, bool], "tuple[str, int] | None"]
+
+
 @dataclass
 class PlanDocument:
     """A printed plan (`rehab timeline`): the dated plan, who it is for, the day it is printed."""
@@ -48,6 +52,7 @@ class PlanDocument:
     today: date
     clinic: dict = field(default_factory=dict)  # rehab.config.clinic(), for the formats that print it
     paper: str = "a4"
+    fonts: FontFinder | None = None  # rehab.system_fonts.font_for, for the PDF's characters its font lacks
 
 
 @dataclass
@@ -63,6 +68,7 @@ class ReportDocument:
     # the summary, and the rows in the summary's order (summarize is these two, for all reports).
     summary_row: Callable[[dict], dict] | None = None
     order: Callable[[list[dict]], list[dict]] | None = None
+    fonts: FontFinder | None = None  # as PlanDocument.fonts
 
 
 CLINIC_LABELS = {"name": "Clinic", "phone": "Phone", "out_of_hours_phone": "Out of hours", "email": "Email",

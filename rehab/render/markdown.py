@@ -54,8 +54,13 @@ def timeline_markdown(document: PlanDocument) -> str:
     flags = red_flag_groups(timeline.protocol.thresholds.fever_celsius, wording.Contacts.of(document.clinic))
     emergency, team = flags["emergency"], flags["team"]
     lines += ["", "## When to get help now", "", f"**{escape(emergency['action'])}** "
-              f"{escape('; '.join(emergency['signs']))} ({escape(emergency['title'].lower())}).", "",
+              f"{escape(_listed(emergency['signs']))} ({escape(emergency['title'].lower())}).", "",
               f"**{escape(team['action'])}**", ""]
-    lines += [f"- *{escape(g['title'])}*: {escape('; '.join(g['signs']))}" for column in team["columns"] for g in column]
+    lines += [f"- *{escape(g['title'])}*: {escape(_listed(g['signs']))}" for column in team["columns"] for g in column]
     lines += ["", f"**{escape(team['otherwise'])}**", "", f"_{wording.NOTICE}_", ""]
     return "\n".join(lines)
+
+
+def _listed(signs: list[str]) -> str:
+    """Signs printed as bullets elsewhere, run together in one line: 'calf pain; a warm leg'."""
+    return "; ".join(sign[:1].lower() + sign[1:] for sign in signs)

@@ -7,6 +7,7 @@ Every page's footer carries the notice that the plan is the surgeon's to change.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from fpdf import FPDF
@@ -28,9 +29,15 @@ PAGE_COUNT = "{page_count}"
 TIMELINE_SCALES = (1.0, 0.94, 0.88, 0.82, 0.76, 0.7)
 
 
+# At most this many look-ups for a font per document: a character no font has is asked about
+# once, and a report of many scripts does not run fontconfig without end.
+MOST_FONT_LOOKUPS = 24
+
+
 class _Document(FPDF):
     def __init__(self, paper: str, title: str, scale: float = 1.0, numbered: bool = False,
-                 notice: str = wording.NOTICE, page_mark: str | None = None):
+                 notice: str = wording.NOTICE, page_mark: str | None = None,
+                 fonts: Callable[[str, bool], tuple[str, int] | None] | None = None):
         super().__init__(orientation="portrait", unit="mm", format="A4" if paper == "a4" else "letter")
         self.scale = scale
         self.numbered = numbered
@@ -48,20 +55,100 @@ class _Document(FPDF):
         # when the parts are joined (_Joiner); fpdf2's own page-count alias is then not needed.
         self.page_mark = page_mark
         self.alias_nb_pages(None if page_mark else PAGE_COUNT)
+        self.find_font = fonts  # (characters, bold) -> a system font's (file, face index), or None
+        self.fallbacks: list[str] = []  # families added from system fonts, in the order found
+        self._sought: set[str] = set()  # characters already looked for
+        self._lookups = 0
 
     def normalize_text(self, text: str) -> str:
         """Every piece of text passes here. A character the bundled font has no glyph for
-        (Chinese or Japanese, say) prints as '?' instead of vanishing, and is noted so the
-        command can say so once."""
+        (Chinese or Japanese, say) is looked for in the computer's fonts (find_font) and drawn
+        from the one that has it; failing that it prints as '?' instead of vanishing, and is
+        noted so the command can say so once."""
         text = super().normalize_text(text)
         cmap = getattr(self.current_font, "cmap", None)
         if not cmap or text.isascii():
             return text
-        missing = {ch for ch in text if ord(ch) not in cmap and not ch.isspace()}
+        missing = self._missing(text, cmap)
+        if missing - self._sought and self.find_font:
+            self._add_fallbacks(missing - self._sought)
+            missing = self._missing(text, cmap)
         if not missing:
             return text
         self.undrawable |= missing
         return "".join("?" if ch in missing else ch for ch in text)
+
+    def _render_styled_text_line(self, *args, **kwargs):
+        # fpdf2 (2.8) switches to a fallback font inside a line's text object and does not
+        # switch back: that font stays in force after it, while fpdf2 believes its own is, and
+        # the next text ("(cjk)" after a Chinese name) was drawn with the wrong glyphs. With
+        # fallback fonts in use, each line sets its font again.
+        drawn = super()._render_styled_text_line(*args, **kwargs)
+        if self.fallbacks:
+            self.current_font_is_set_on_page = False
+        return drawn
+
+    def _missing(self, text: str, cmap) -> set[str]:
+        """The characters of text that neither the current font nor a fallback can draw."""
+        return {ch for ch in text if ord(ch) not in cmap and not ch.isspace()
+                and not any(ord(ch) in self.fonts[family].cmap for family in self.fallbacks)}
+
+    def _add_fallbacks(self, chars: set[str]) -> None:
+        """Fonts for `chars` as fpdf2's fallback fonts: one face for them all when there is
+        one, else a face per character still missing (a name in Korean beside one in Thai)."""
+        self._sought |= chars
+        if self._lookup(chars) or len(chars) == 1:
+            return
+        for ch in sorted(chars):
+            if not any(ord(ch) in self.fonts[f].cmap for f in self.fallbacks):
+                self._lookup({ch})
+
+    def _lookup(self, chars: set[str]) -> bool:
+        if self._lookups >= MOST_FONT_LOOKUPS:
+            return False
+        self._lookups += 1
+        face = self.find_font("".join(sorted(chars)), False)
+        return face is not None and self._add_face(face, chars)
+
+    def _add_face(self, face: tuple[str, int], chars: set[str]) -> bool:
+        """Adds a regular face (and its bold, where the computer has one) as a fallback
+        font; False if fpdf2 cannot read it or it lacks the characters after all."""
+        family = f"fallback{len(self.fallbacks)}"
+        try:
+            self.add_font(family, "", face[0], collection_font_number=face[1])
+        # fontTools and fpdf2 raise errors of their own for a font they cannot read: as if none
+        except Exception:  # noqa: BLE001
+            return False
+        if not all(ord(ch) in self.fonts[family].cmap for ch in chars):
+            del self.fonts[family]
+            return False
+        bold = self.find_font("".join(sorted(chars)), True)
+        if bold and bold != face:
+            try:
+                self.add_font(family, "B", bold[0], collection_font_number=bold[1])
+            except Exception:  # noqa: BLE001 - as above; the regular face serves for bold text too
+                pass
+        self.fallbacks.append(family)
+        # not exact: bold text falls back to the regular face when there is no bold one
+        self.set_fallback_fonts(self.fallbacks, exact_match=False)
+        return True
+
+    def text_runs(self, x: float, y: float, text: str) -> None:
+        """text() at a point, as chart labels are placed, drawing each run of characters
+        the current font lacks from the fallback font that has them (text() itself never
+        uses fallback fonts)."""
+        text = self.normalize_text(text)
+        if not self.fallbacks or text.isascii():
+            self.text(x, y, text)
+            return
+        family, style, size = self.font_family, self.font_style, self.font_size_pt
+        cmap = self.current_font.cmap
+        for own, piece in _runs(text, lambda ch: ord(ch) in cmap or ch.isspace()):
+            face = family if own else next(f for f in self.fallbacks if ord(piece[0]) in self.fonts[f].cmap)
+            self.set_font(face, style if own or f"{face}{style}" in self.fonts else "", size)
+            self.text(x, y, piece)
+            x += self.get_string_width(piece)
+        self.set_font(family, style, size)
 
     @property
     def width(self) -> float:
@@ -287,7 +374,19 @@ class _Document(FPDF):
         self.set_y(y0 + item.height * k + 1)
 
 
-def _draw(pdf: FPDF, shape, x0: float, y0: float, k: float) -> None:
+def _runs(text: str, own) -> list[tuple[bool, str]]:
+    """text cut where `own(character)` changes: [(True, "Name: "), (False, "王小明")]."""
+    runs: list[tuple[bool, str]] = []
+    for ch in text:
+        mine = bool(own(ch))
+        if runs and runs[-1][0] == mine:
+            runs[-1] = (mine, runs[-1][1] + ch)
+        else:
+            runs.append((mine, ch))
+    return runs
+
+
+def _draw(pdf: _Document, shape, x0: float, y0: float, k: float) -> None:
     def at(x, y):
         return x0 + x * k, y0 + y * k
 
@@ -323,7 +422,7 @@ def _draw(pdf: FPDF, shape, x0: float, y0: float, k: float) -> None:
         x, y = at(shape.x, shape.y)
         w = pdf.get_string_width(shape.text)
         x -= {"start": 0, "middle": w / 2, "end": w}[shape.anchor]
-        pdf.text(x, y, shape.text)
+        pdf.text_runs(x, y, shape.text)
 
 
 # --- the one-page timeline ----------------------------------------------------------------------
@@ -333,7 +432,7 @@ def write_timeline(handle, document: documents.PlanDocument) -> str:
     characters the font could not draw (printed as '?'), for the command to mention."""
     page, paper = documents.timeline_page(document), documents.paper_size(document.paper)
     for scale in TIMELINE_SCALES:
-        pdf = _timeline(page, paper, scale)
+        pdf = _timeline(page, paper, scale, document.fonts)
         if pdf.pages_count == 1:
             break
     return _finished(handle, pdf)
@@ -344,8 +443,8 @@ def _finished(handle, pdf: _Document) -> str:
     return "".join(sorted(pdf.undrawable))
 
 
-def _timeline(page: dict, paper: str, scale: float) -> _Document:
-    pdf = _Document(paper, page["title"], scale)
+def _timeline(page: dict, paper: str, scale: float, fonts=None) -> _Document:
+    pdf = _Document(paper, page["title"], scale, fonts=fonts)
     pdf.page_title(page["title"], page["facts"])
     pdf.rich([(page["status"], True)], 9)
     pdf.para(page["summary"], 8)
@@ -460,12 +559,13 @@ def write_reports(handle, document: documents.ReportDocument) -> str:
     """Every report, one after another; returns the characters the font could not draw."""
     if document.summarize is not None and document.summary_row is not None and document.order is not None:
         return _write_clinic(handle, document)
-    return _finished(handle, _reports(*documents.ordered_pages(document), drawn=document.drawn))
+    return _finished(handle, _reports(*documents.ordered_pages(document), drawn=document.drawn,
+                                      fonts=document.fonts))
 
 
-def _reports(pages: list[dict], summary: list[list[str]] | None, drawn=None) -> _Document:
+def _reports(pages: list[dict], summary: list[list[str]] | None, drawn=None, fonts=None) -> _Document:
     title = pages[0]["title"] if len(pages) == 1 else "Progress reports"
-    pdf = _Document("a4", title, numbered=True, notice=wording.REPORT_NOTICE)
+    pdf = _Document("a4", title, numbered=True, notice=wording.REPORT_NOTICE, fonts=fonts)
     if summary is not None:
         _summary(pdf, summary)
     for page in pages:
@@ -610,8 +710,8 @@ class _Part:
         return b"".join(self.codes[ch] for ch in text)
 
 
-def _clinic_document(title: str) -> _Document:
-    return _Document("a4", title, numbered=True, notice=wording.REPORT_NOTICE, page_mark=PAGE_MARK)
+def _clinic_document(title: str, fonts=None) -> _Document:
+    return _Document("a4", title, numbered=True, notice=wording.REPORT_NOTICE, page_mark=PAGE_MARK, fonts=fonts)
 
 
 def _save_part(pdf: _Document, folder, number: int) -> _Part:
@@ -651,7 +751,7 @@ def _write_clinic(handle, document: documents.ReportDocument) -> str:
             if len(titles) < 2:
                 titles.append(page["title"])
             if pdf is None:
-                pdf = _clinic_document("Progress reports")
+                pdf = _clinic_document("Progress reports", document.fonts)
             first = pdf.pages_count
             _report(pdf, page)
             where[row["patient_id"]] = (len(parts), first, pdf.pages_count - first)
@@ -669,7 +769,7 @@ def _write_clinic(handle, document: documents.ReportDocument) -> str:
             pdf = None
             _collect()
         ordered = document.order(rows)
-        summary = _clinic_document(titles[0] if len(titles) == 1 else "Progress reports")
+        summary = _clinic_document(titles[0] if len(titles) == 1 else "Progress reports", document.fonts)
         _summary(summary, documents.summary_page(ordered))
         undrawable |= summary.undrawable
         head = _save_part(summary, folder, len(parts))
