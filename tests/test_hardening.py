@@ -539,6 +539,35 @@ def test_a_clinic_pdf_keeps_its_parts_private_and_removes_them(rehab, isolated, 
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
+def test_a_clinic_pdf_in_parts_draws_a_name_in_any_part_as_one_document_did(rehab, isolated, monkeypatch):
+    """A name the bundled font lacks, in another part than the summary that lists it: drawn
+    from a system font where the computer has one (each part carries the fonts it used),
+    else '?' with one line naming the characters."""
+    from test_pdf_fonts import CJK, NAME
+
+    from rehab.render import pdf
+
+    monkeypatch.setattr(pdf, "PART_PAGES", 3)
+    export, db, out = isolated / "clinic.json", isolated / "clinic.db", isolated / "clinic.pdf"
+    _clinic_export(export, 4, days=14)
+    data = json.loads(export.read_text(encoding="utf-8"))
+    data["patients"][-1]["name"] = NAME
+    export.write_text(json.dumps(data), encoding="utf-8")
+    ok(rehab("--db", db, "import", export))
+    result = rehab("--db", db, "report", "--all", "--format", "pdf", "--output", out)
+    assert result.exit_code == 0, result.stderr
+    import pypdf
+
+    # pypdf reads the fallback font's glyphs with NULs and spaces between them: compared without
+    pages = ["".join(page.extract_text().replace("\x00", "").split()) for page in pypdf.PdfReader(out).pages]
+    section = next(page for page in pages if "(p003)" in page and "Progressreport" in page)
+    drawn = NAME if CJK else "?" * len(NAME)
+    assert f"{drawn}(p003)" in pages[0] and f"Progressreport:{drawn}" in section
+    # p003 is drawn last, in the last part, and printed first (an open urgent flag)
+    assert pages.index(section) == 1
+    assert ("cannot draw" in result.stderr) is not CJK
+
+
 def test_a_plan_change_imported_with_an_escape_sequence_is_refused(rehab, isolated):
     ok(rehab("patient", "add", "Ann Lee", "--surgery-date", iso(SURGERY), "--procedure", "fhl"))
     ok(rehab("plan", "adjust", "--from", "day 3", "--no-boot", "--note", "boot off early", "--by", "Dr Hester"))
