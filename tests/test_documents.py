@@ -399,6 +399,25 @@ def test_report_pdf_all_opens_with_the_summary_and_a_page_per_patient(all_pdf, s
     assert summary[0]["urgent"] >= 1
 
 
+def test_report_pdf_all_numbers_every_page_wherever_the_footer_wraps(reports, summary, monkeypatch):
+    """A clinic's PDF is drawn in parts whose footers hold a mark where the page number goes,
+    replaced when the parts are joined: the mark never splits over two lines, wherever the
+    notice before it ends, so every page gets its number."""
+    for extra in range(0, 150, 10):
+        monkeypatch.setattr(wording, "REPORT_NOTICE", "For the clinical team " + "w" * extra + " ends here.")
+        pages = pdf_pages(report_pdf(reports, summary))
+        assert [re.search(r"Page (\d+) of (\d+)", page).groups() for page in pages] == [
+            (str(n), str(len(pages))) for n in range(1, len(pages) + 1)], extra
+
+
+def test_report_pdf_all_pages_are_a4_as_the_parts_were(reports, summary):
+    """The joined PDF's pages keep what each part's page tree gave them: the paper's size."""
+    reader = pypdf.PdfReader(io.BytesIO(report_pdf(reports, summary)))
+    assert len(reader.pages) > 3
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width), 1), round(float(page.mediabox.height), 1)) == (595.3, 841.9)
+
+
 def test_report_html(reports, summary):
     html = report_html(reports, summary)
     parsed = assert_self_contained(html)
