@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rehab.errors import NotFound, RehabError
+from rehab.text import line
 
 KEYS = ("name", "phone", "out_of_hours_phone", "email", "address", "emergency_phone")
 
@@ -33,7 +34,10 @@ def clinic_path() -> Path:
 def clinic(name: str | None = None, phone: str | None = None, email: str | None = None) -> dict:
     """The clinic's details (every key, a non-empty string or None), by `block`'s rule: the
     file is read only when no option names the clinic."""
-    options = {"name": name, "phone": phone, "email": email}
+    # The rules of every one-line field (rehab.text): an escape sequence or a NUL byte never
+    # reaches a printed plan, a calendar or the terminal.
+    options = {"name": line(name, "--clinic"), "phone": line(phone, "--clinic-phone"),
+               "email": line(email, "--clinic-email")}
     return block(options, {} if given(options) else _read(clinic_path()))
 
 
@@ -69,8 +73,8 @@ def _read(path: Path) -> dict:
         data = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds str/list/dict only
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
-        line = f" (line {where.line + 1})" if where else ""
-        raise RehabError(f"the clinic file {path} is not valid YAML{line}") from None
+        at = f" (line {where.line + 1})" if where else ""
+        raise RehabError(f"the clinic file {path} is not valid YAML{at}") from None
     if data is None or data == "":
         return {}
     if not isinstance(data, dict):
@@ -82,7 +86,7 @@ def _read(path: Path) -> dict:
     for key, value in data.items():
         if isinstance(value, (dict, list)):
             raise RehabError(f"in the clinic file {path}, {key} must be plain text")
-        result[key] = None if value in ("~", "null", "Null", "NULL") else _clean(value)
+        result[key] = None if value in ("~", "null", "Null", "NULL") else line(value, f"in the clinic file {path}, {key}")
     return result
 
 

@@ -399,6 +399,25 @@ def test_report_pdf_all_opens_with_the_summary_and_a_page_per_patient(all_pdf, s
     assert summary[0]["urgent"] >= 1
 
 
+def test_report_pdf_all_numbers_every_page_wherever_the_footer_wraps(reports, summary, monkeypatch):
+    """A clinic's PDF is drawn in parts whose footers hold a mark where the page number goes,
+    replaced when the parts are joined: the mark never splits over two lines, wherever the
+    notice before it ends, so every page gets its number."""
+    for extra in range(0, 150, 10):
+        monkeypatch.setattr(wording, "REPORT_NOTICE", "For the clinical team " + "w" * extra + " ends here.")
+        pages = pdf_pages(report_pdf(reports, summary))
+        assert [re.search(r"Page (\d+) of (\d+)", page).groups() for page in pages] == [
+            (str(n), str(len(pages))) for n in range(1, len(pages) + 1)], extra
+
+
+def test_report_pdf_all_pages_are_a4_as_the_parts_were(reports, summary):
+    """The joined PDF's pages keep what each part's page tree gave them: the paper's size."""
+    reader = pypdf.PdfReader(io.BytesIO(report_pdf(reports, summary)))
+    assert len(reader.pages) > 3
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width), 1), round(float(page.mediabox.height), 1)) == (595.3, 841.9)
+
+
 def test_report_html(reports, summary):
     html = report_html(reports, summary)
     parsed = assert_self_contained(html)
@@ -515,6 +534,8 @@ def test_clinic_details_from_file_and_options(isolated):
     ("- a list\n", "must be a mapping"),
     ("fax: 123\n", "unknown key 'fax'"),
     ("name:\n  nested: 1\n", "plain text"),
+    ('name: "Ankle\\e[2J Unit"\n', "name may not contain an escape character"),
+    ('phone: "0207\\x00"\n', "phone may not contain a NUL byte"),
 ])
 def test_malformed_clinic_file_names_the_file(isolated, content, message):
     path = isolated / "home" / "config" / "rehab" / "clinic.yaml"
@@ -523,6 +544,22 @@ def test_malformed_clinic_file_names_the_file(isolated, content, message):
     with pytest.raises(RehabError, match=message) as error:
         config.clinic(None, None, None)
     assert str(path) in str(error.value)
+
+
+@pytest.mark.parametrize("option", ["--clinic", "--clinic-phone", "--clinic-email"])
+@pytest.mark.parametrize("bad", ["Ankle\x1b]0;owned\x07 Unit", "desk\x00@example.org", "\x9b31m"],
+                         ids=["escape-sequence", "nul", "c1-control"])
+def test_clinic_options_refuse_control_characters(rehab, db_path, option, bad):
+    """As every one-line field does (rehab.text): a plan printed with them would carry the
+    terminal sequence or the NUL into the PDF, the HTML and the calendar."""
+    result = rehab("timeline", "--surgery-date", "2026-03-01", "--procedure", "fhl-release", "--format",
+                   "markdown", option, bad)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"rehab: {option} may not contain") and result.stderr.count("\n") == 1
+    assert not db_path.exists()
+    fine = rehab("timeline", "--surgery-date", "2026-03-01", "--procedure", "fhl-release", "--format",
+                 "html", option, "  Ankle\tUnit \n ")  # whitespace made one space, as in a name
+    assert fine.exit_code == 0 and "Ankle Unit" in fine.stdout
 
 
 def test_documents_module_imports_no_heavy_library():

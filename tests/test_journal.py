@@ -489,3 +489,26 @@ def test_a_surgery_date_decades_ago_is_accepted_with_a_note(rehab):
     assert "years ago" in old.stderr and "patient edit ann-lee --surgery-date" in old.stderr
     recent = add(rehab, "Bob Roy", SURGERY, "fhl-release")
     assert recent.stderr == ""
+
+
+def test_a_patient_whose_protocol_came_from_a_folder_is_told_to_give_the_folder(rehab, tmp_path, db_path):
+    """A clinic's own protocol is found only with its folder: without it, the daily commands
+    say which patient's protocol is missing and how to give it, and change nothing."""
+    import json as json_module
+
+    folder = tmp_path / "clinic-protocols"
+    folder.mkdir()
+    shown = rehab("protocols", "show", "fhl-release", "--json")
+    own = dict(json_module.loads(shown.stdout), id="clinic-fhl")
+    (folder / "clinic-fhl.json").write_text(json_module.dumps(own), encoding="utf-8")
+    added = rehab("--protocols-dir", folder, "patient", "add", "Ann Lee", "--surgery-date", SURGERY,
+                  "--procedure", "clinic-fhl")
+    assert added.exit_code == 0, added.stderr
+    before = db_path.read_bytes()
+    for args in (["today"], ["timeline", "--patient", "ann-lee"], ["log", "--pain", "3", "--wb", "partial"]):
+        refused = rehab(*args)
+        assert refused.exit_code == 2, args
+        assert refused.stderr.count("\n") == 1 and "ann-lee's protocol 'clinic-fhl'" in refused.stderr
+        assert "--protocols-dir" in refused.stderr and "Traceback" not in refused.stderr
+    assert db_path.read_bytes() == before
+    assert rehab("--protocols-dir", folder, "today").exit_code == 0

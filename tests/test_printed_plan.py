@@ -10,7 +10,7 @@ import pypdf
 import pytest
 
 from rehab import timeline as tl
-from rehab import vocab, wording
+from rehab import wording
 from rehab.protocols import builtin_ids, find
 from rehab.render import chart, documents, formats
 from rehab.render.documents import PlanDocument

@@ -174,9 +174,18 @@ def journal_for(ctx: typer.Context, ref: str | None):
     from rehab import timeline as tl
     from rehab.plan import effective
 
+    from rehab.errors import NotFound
+
     db = open_db(ctx)
     patient = db.current(ref)
-    protocol = protocol_for(ctx, patient.procedure)
+    try:
+        protocol = protocol_for(ctx, patient.procedure)
+    except NotFound:
+        # Stored patients' procedures were found when they were added: one that is not found
+        # now came from a protocols folder this command was not given (or its file was removed).
+        raise NotFound(f"{patient.id}'s protocol {patient.procedure!r} is not among the protocols found: if it "
+                       "came from a folder of protocol files, give that folder with --protocols-dir or "
+                       "REHAB_PROTOCOLS_DIR") from None
     plan = effective(tl.build(protocol, patient.surgery_date), db.adjustments(patient.id))
     return db, patient, plan
 

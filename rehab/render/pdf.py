@@ -612,6 +612,11 @@ def _outcomes(pdf: _Document, section: dict) -> None:
 
 
 def _report(pdf: _Document, page: dict) -> None:
+    # Each report starts from the same colours, whatever the one before it left (a table
+    # heading's grey fill showed through the next patient's tables): a clinic's reports
+    # look the same in any order, and drawn in any part.
+    pdf.set_fill_color(255)
+    pdf.set_draw_color(0)
     pdf.page_title(page["title"], page["facts"])
 
     pdf.heading("Adherence and pain (0–10)")
@@ -673,23 +678,33 @@ def _report(pdf: _Document, page: dict) -> None:
 # each page's footer then, in the part's own font, where the part printed PAGE_MARK.
 
 PART_PAGES = 150
-# Holds every digit, so each part's font subset has the glyphs of any page number.
-PAGE_MARK = "Page 0123456789 of 9876543210"
+# Holds every digit, so each part's font subset has the glyphs of any page number. Its
+# spaces are non-breaking, so the footer never splits it over two lines (fpdf2 writes them
+# as plain spaces: the mark is looked for as PAGE_TEXT).
+PAGE_MARK = "Page\u00a00123456789\u00a0of\u00a09876543210"
+PAGE_TEXT = PAGE_MARK.replace("\u00a0", " ")
+
+
+# What a page may take from its page tree (PDF 1.7, 7.7.3.4): set on each page when the
+# parts are joined, as the joined PDF's page tree is not theirs.
+INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 
 
 class _Part:
     """A temporary PDF of some patients' pages (or of the summary)."""
 
     def __init__(self, path, pdf: _Document):
+        """Made before the part is written: the codes are then certainly in its font."""
         self.path = path
         self.pages = pdf.pages_count
         font = pdf.fonts[FAMILY.lower()]  # the footer's font
-        # Each character's code in the page's text, as fpdf2 wrote it (escaped per character,
+        # Each character's code in the page's text, as fpdf2 writes it (escaped per character,
         # so codes join into a string); the footer's mark, so encoded, is found and replaced.
-        self.codes = {ch: font.encode_text(ch)[1:-len(") Tj")].encode("latin-1") for ch in set(PAGE_MARK)}
-        self.mark = self.label(PAGE_MARK)
+        self.codes = {ch: font.encode_text(ch)[1:-len(") Tj")].encode("latin-1") for ch in set(PAGE_TEXT)}
+        self.mark = self.label(PAGE_TEXT)
         self.objects: dict[int, int] = {}  # its shared objects (resources, fonts) already copied: number here -> there
         self.page_objects: list[int] = []  # each page's object number, read when the part is first opened
+        self.inherited: dict = {}  # what its pages take from their page tree (fpdf2: the paper's size)
 
     def label(self, text: str) -> bytes:
         return b"".join(self.codes[ch] for ch in text)
@@ -703,8 +718,8 @@ def _save_part(pdf: _Document, folder, number: int) -> _Part:
     import os
 
     path = folder / f"part-{number}.pdf"
-    data = pdf.output()
     part = _Part(path, pdf)
+    data = pdf.output()
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         out.write(data)
     return part
@@ -712,7 +727,8 @@ def _save_part(pdf: _Document, folder, number: int) -> _Part:
 
 def _collect() -> None:
     """A written part's document, with its parsed fonts, is garbage in reference cycles (fpdf2's
-    objects point at one another): freed now, not whenever the collector next runs."""
+    objects point at one another), as is a part's closed reader: freed now, not whenever the
+    collector next runs (rarely, in a process holding as many objects as this one)."""
     import gc
 
     gc.collect()
@@ -779,6 +795,7 @@ class _Joiner:
         self.offsets: list[int | None] = [None]  # object 0 is the free list's head
         self.pending: list = []
         self.open_part: tuple[_Part, object] | None = None
+        self.reopened = 0
 
     def _write(self, data: bytes) -> None:
         self.out.write(data)
@@ -826,13 +843,21 @@ class _Joiner:
 
     def _reader(self, part: _Part):
         from pypdf import PdfReader
+        from pypdf.generic import NameObject
 
         if self.open_part is None or self.open_part[0] is not part:
             if self.open_part is not None:
                 self.open_part[1].stream.close()
+                self.open_part = None
+                self.reopened += 1
+                if self.reopened % 64 == 0:
+                    _collect()  # a closed reader is garbage in cycles (its objects point back at it)
             self.open_part = (part, PdfReader(open(part.path, "rb")))
             if not part.page_objects:
-                part.page_objects = [page.indirect_reference.idnum for page in self.open_part[1].pages]
+                reader = self.open_part[1]
+                part.page_objects = [page.indirect_reference.idnum for page in reader.pages]
+                tree = reader.trailer["/Root"]["/Pages"]
+                part.inherited = {NameObject(key): tree[key] for key in INHERITED if key in tree}
         return self.open_part[1]
 
     def _part_page(self, part: _Part, index: int):
@@ -894,7 +919,8 @@ class _Joiner:
         stream.set_data(content.replace(part.mark, part.label(f"Page {number} of {total}")))
         content_number = self._reserve()
         self._put(content_number, stream.flate_encode())
-        copy = generic.DictionaryObject({key: self._copy(value, part) for key, value in page.items()
+        copy = generic.DictionaryObject({key: self._copy(value, part)
+                                         for key, value in {**part.inherited, **page}.items()
                                          if key not in ("/Parent", "/Contents")})
         # What a page inherits from its part's page tree (fpdf2 puts the paper size there) is
         # written on the page itself: without it the joined pages had no size, and a viewer
