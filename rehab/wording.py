@@ -32,8 +32,9 @@ REPORT_NOTICE = (
     "it informs and does not diagnose. The plan is the operating surgeon's to change."
 )
 RED_FLAG_ADVICE = (
-    "Contact your surgical team now; if you cannot reach them, your out-of-hours or urgent care "
-    f"service. For chest pain or sudden breathlessness, call emergency services ({EMERGENCY_NUMBERS}) now."
+    f"For chest pain or sudden breathlessness, call emergency services ({EMERGENCY_NUMBERS}) now. For any "
+    "other red flag, contact your surgical team now; if you cannot reach them, your out-of-hours or "
+    "urgent care service."
 )
 
 
@@ -99,11 +100,13 @@ def _upper_first(text: str) -> str:
 
 
 def act_now_line(contacts: Contacts) -> str:
-    """The standing line on which signs to act on, and whom to call (today, the printed plan)."""
-    return ("Act now on a red flag (fever, calf pain or swelling, a red, leaking or opening wound, "
-            "bleeding, numbness, cold toes or toes you cannot move, severe pain): "
-            + act_now(contacts, False) + " For chest pain or sudden breathlessness: "
-            + _lower_first(act_now(contacts, True)))
+    """The standing line on which signs to act on, and whom to call (today, the printed plan):
+    emergency services first, for the signs that cannot wait; then the surgical team, named
+    once, for the rest (issue 18, item 21)."""
+    number = contacts.emergency_phone or EMERGENCY_NUMBERS
+    return ("Act now on a red flag. Chest pain or sudden breathlessness: call emergency services now "
+            f"({number}). Fever, calf pain or swelling, a red, leaking or opening wound, bleeding, "
+            "numbness, cold toes or toes you cannot move, severe pain: " + _lower_first(act_now(contacts, False)))
 
 
 def _lower_first(text: str) -> str:

@@ -211,3 +211,18 @@ def test_after_discharge_an_old_silence_is_no_longer_shown_in_today():
     assert open_flags(flags, set(), on(100), last_logged=on(29), discharged_on=on(90)) == []
     # before the discharge day it is still shown
     assert len(open_flags(flags, set(), on(89), last_logged=on(29), discharged_on=on(90))) == 1
+
+
+@pytest.mark.parametrize("contacts", [wording.Contacts(), wording.Contacts("020 7946 0000", "020 7946 0999", "112")],
+                         ids=["no-clinic-file", "clinic-numbers"])
+def test_the_standing_red_flag_line_says_emergency_first_and_the_team_once(contacts):
+    """Issue 18 item 21, in the terminal too (`today`'s GET HELP NOW panel): emergency
+    services lead for chest pain or breathlessness; the surgical team is named once, after."""
+    for text in (wording.act_now_line(contacts), wording.RED_FLAG_ADVICE):
+        lower = text.lower()
+        assert lower.index("chest pain") < lower.index("emergency services") < lower.index("surgical team")
+        assert text.lower().count("surgical team") == 1
+    line = wording.act_now_line(contacts)
+    assert f"({contacts.emergency_phone or wording.EMERGENCY_NUMBERS})" in line.split("surgical team")[0]
+    if contacts.phone:
+        assert f"surgical team now on {contacts.phone}" in line and contacts.out_of_hours_phone in line

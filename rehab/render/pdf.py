@@ -781,6 +781,9 @@ def _write_clinic(handle, document: documents.ReportDocument) -> str:
     return "".join(sorted(undrawable))
 
 
+INHERITED = ("/MediaBox", "/CropBox", "/Rotate", "/Resources")  # page attributes a page tree passes down
+
+
 class _Joiner:
     """Pages of several PDFs (fpdf2's, all alike: a page holds its content stream and the
     part's shared resources, no links or outline), written as one PDF as they are read: one
@@ -919,6 +922,15 @@ class _Joiner:
         copy = generic.DictionaryObject({key: self._copy(value, part)
                                          for key, value in {**part.inherited, **page}.items()
                                          if key not in ("/Parent", "/Contents")})
+        # What a page inherits from its part's page tree (fpdf2 puts the paper size there) is
+        # written on the page itself: without it the joined pages had no size, and a viewer
+        # showed A4 as Letter, its top (the summary's title) cut off.
+        for key in INHERITED:
+            node = page
+            while key not in node and "/Parent" in node:
+                node = node["/Parent"].get_object()
+            if key in node and key not in copy:
+                copy[Name(key)] = self._copy(node[key], part)
         copy[Name("/Parent")] = generic.IndirectObject(pages_root, 0, None)
         copy[Name("/Contents")] = generic.IndirectObject(content_number, 0, None)
         page_number = self._reserve()
