@@ -685,11 +685,6 @@ PAGE_MARK = "Page\u00a00123456789\u00a0of\u00a09876543210"
 PAGE_TEXT = PAGE_MARK.replace("\u00a0", " ")
 
 
-# What a page may take from its page tree (PDF 1.7, 7.7.3.4): set on each page when the
-# parts are joined, as the joined PDF's page tree is not theirs.
-INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
-
-
 class _Part:
     """A temporary PDF of some patients' pages (or of the summary)."""
 
@@ -704,7 +699,6 @@ class _Part:
         self.mark = self.label(PAGE_TEXT)
         self.objects: dict[int, int] = {}  # its shared objects (resources, fonts) already copied: number here -> there
         self.page_objects: list[int] = []  # each page's object number, read when the part is first opened
-        self.inherited: dict = {}  # what its pages take from their page tree (fpdf2: the paper's size)
 
     def label(self, text: str) -> bytes:
         return b"".join(self.codes[ch] for ch in text)
@@ -843,7 +837,6 @@ class _Joiner:
 
     def _reader(self, part: _Part):
         from pypdf import PdfReader
-        from pypdf.generic import NameObject
 
         if self.open_part is None or self.open_part[0] is not part:
             if self.open_part is not None:
@@ -854,10 +847,7 @@ class _Joiner:
                     _collect()  # a closed reader is garbage in cycles (its objects point back at it)
             self.open_part = (part, PdfReader(open(part.path, "rb")))
             if not part.page_objects:
-                reader = self.open_part[1]
-                part.page_objects = [page.indirect_reference.idnum for page in reader.pages]
-                tree = reader.trailer["/Root"]["/Pages"]
-                part.inherited = {NameObject(key): tree[key] for key in INHERITED if key in tree}
+                part.page_objects = [page.indirect_reference.idnum for page in self.open_part[1].pages]
         return self.open_part[1]
 
     def _part_page(self, part: _Part, index: int):
@@ -920,7 +910,7 @@ class _Joiner:
         content_number = self._reserve()
         self._put(content_number, stream.flate_encode())
         copy = generic.DictionaryObject({key: self._copy(value, part)
-                                         for key, value in {**part.inherited, **page}.items()
+                                         for key, value in page.items()
                                          if key not in ("/Parent", "/Contents")})
         # What a page inherits from its part's page tree (fpdf2 puts the paper size there) is
         # written on the page itself: without it the joined pages had no size, and a viewer
