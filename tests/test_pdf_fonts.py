@@ -97,6 +97,8 @@ def test_fonts_are_looked_for_only_for_characters_the_bundled_font_lacks():
     # only about those characters, a bounded number of times, never for a bold face of none
     assert set("".join(chars for chars, _ in asked)) == set(NAME)
     assert 0 < len(asked) <= pdf.MOST_FONT_LOOKUPS and not any(bold for _, bold in asked)
+    # each question once, though the plan is drawn at several scales until it fits a page
+    assert len(asked) == len(set(asked))
 
 
 # --- the documents --------------------------------------------------------------------------------

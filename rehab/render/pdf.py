@@ -431,8 +431,9 @@ def write_timeline(handle, document: documents.PlanDocument) -> str:
     """The plan on one page: the font shrinks step by step until it fits. Returns the
     characters the font could not draw (printed as '?'), for the command to mention."""
     page, paper = documents.timeline_page(document), documents.paper_size(document.paper)
+    fonts = _asked_once(document.fonts)
     for scale in TIMELINE_SCALES:
-        pdf = _timeline(page, paper, scale, document.fonts)
+        pdf = _timeline(page, paper, scale, fonts)
         if pdf.pages_count == 1:
             break
     return _finished(handle, pdf)
@@ -560,7 +561,16 @@ def write_reports(handle, document: documents.ReportDocument) -> str:
     if document.summarize is not None and document.summary_row is not None and document.order is not None:
         return _write_clinic(handle, document)
     return _finished(handle, _reports(*documents.ordered_pages(document), drawn=document.drawn,
-                                      fonts=document.fonts))
+                                      fonts=_asked_once(document.fonts)))
+
+
+def _asked_once(fonts):
+    """The system-font finder, each question asked once per document written: it runs
+    fontconfig, and a plan tried at several scales, or a clinic drawn in parts, builds
+    several PDFs that need the same fonts."""
+    from functools import cache
+
+    return cache(fonts) if fonts is not None else None
 
 
 def _reports(pages: list[dict], summary: list[list[str]] | None, drawn=None, fonts=None) -> _Document:
@@ -731,6 +741,7 @@ def _collect() -> None:
 def _write_clinic(handle, document: documents.ReportDocument) -> str:
     from rehab.files import private_folder
 
+    fonts = _asked_once(document.fonts)
     with private_folder() as folder:
         parts: list[_Part] = []
         rows: list[dict] = []
@@ -745,7 +756,7 @@ def _write_clinic(handle, document: documents.ReportDocument) -> str:
             if len(titles) < 2:
                 titles.append(page["title"])
             if pdf is None:
-                pdf = _clinic_document("Progress reports", document.fonts)
+                pdf = _clinic_document("Progress reports", fonts)
             first = pdf.pages_count
             _report(pdf, page)
             where[row["patient_id"]] = (len(parts), first, pdf.pages_count - first)
@@ -763,7 +774,7 @@ def _write_clinic(handle, document: documents.ReportDocument) -> str:
             pdf = None
             _collect()
         ordered = document.order(rows)
-        summary = _clinic_document(titles[0] if len(titles) == 1 else "Progress reports", document.fonts)
+        summary = _clinic_document(titles[0] if len(titles) == 1 else "Progress reports", fonts)
         _summary(summary, documents.summary_page(ordered))
         undrawable |= summary.undrawable
         head = _save_part(summary, folder, len(parts))
