@@ -111,6 +111,7 @@ def test_every_phase_box_says_whether_the_boot_is_on(pid):
     band = band_of(pid, 30)
     boxes = [s for s in band.shapes if isinstance(s, chart.Rect) and s.stroke > 0 and s.fill is not None]
     labels = [s for s in band.shapes if isinstance(s, chart.Label) and not s.bold]
+    assert len(boxes) == len(plan(pid).phases)  # every phase is checked: zip would stop short
     for box, phase in zip(boxes, plan(pid).phases):
         inside = [lb.text for lb in labels if box.x <= lb.x <= box.x + box.w and box.y <= lb.y <= box.y + box.h]
         assert any(t.endswith(wording.BOOT_PLAN[phase.phase.boot]) for t in inside), (phase.id, inside)

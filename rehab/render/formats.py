@@ -88,14 +88,19 @@ def write_fhir(handle, document: ExportDocument) -> int:
     from rehab.errors import Fault
     from rehab.render import fhir
 
-    patients = (fhir.PatientData(record, plan, flags) for record, plan, flags in document.evaluated())
-    written = []
+    written = 0
+
+    def patients():  # counted as they stream past: none is kept once written
+        nonlocal written
+        for record, plan, flags in document.evaluated():
+            written += 1
+            yield fhir.PatientData(record, plan, flags)
+
     try:
-        fhir.write_bundle(handle, (written.append(p) or p for p in patients), document.as_of, document.timestamp,
-                          document.questionnaires())
+        fhir.write_bundle(handle, patients(), document.as_of, document.timestamp, document.questionnaires())
     except fhir.BuildError as exc:
         raise Fault(f"{exc}; nothing was written") from None
-    return len(written)
+    return written
 
 
 EXPORT = _table(

@@ -43,14 +43,20 @@ def write_reports(handle, document: documents.ReportDocument) -> None:
     handle.write(_reports(*documents.linked_pages(document)))
 
 
+def _row_classes(summary: list[list[str]] | None) -> list[str] | None:
+    if summary is None:
+        return None
+    urgent = documents.urgent_rows(summary)  # once: a clinic's summary has a row per patient
+    return ["urgent" if i in urgent else "" for i in range(len(summary))]
+
+
 def _reports(pages: list[dict], summary: list[list[str]] | None, anchors: list[str] | None = None) -> str:
     items = [(page, [_svg(c) for c in page["charts"]]) for page in pages]
     title = pages[0]["title"] if len(pages) == 1 else "Progress reports"
     return _environment().get_template("report.html").render(
         title=title, notice=wording.REPORT_NOTICE, paper=None,
         items=items, summary=summary, summary_anchors=anchors,
-        summary_classes=None if summary is None else ["urgent" if i in documents.urgent_rows(summary) else ""
-                                                      for i in range(len(summary))],
+        summary_classes=_row_classes(summary),
         summary_title=documents.SUMMARY_TITLE, summary_note=documents.SUMMARY_NOTE,
         summary_headings=documents.SUMMARY_HEADINGS, phase_headings=documents.PHASE_HEADINGS,
         milestone_headings=documents.MILESTONE_HEADINGS, flag_headings=documents.FLAG_HEADINGS,

@@ -5,7 +5,7 @@ swelling and home exercises. Built from report["outcomes"] (rehab.report.outcome
 from __future__ import annotations
 
 from rehab.render import chart
-from rehab.render.outcomes import number, signed
+from rehab.render.outcomes import number, signed, unit_of
 
 SCORE_HEADINGS = ["Questionnaire", "Date", "Day", "Score", "Answered", "Change from baseline", "Meaningful"]
 DUE_HEADINGS = ["Due", "When", "Questionnaire", "Status"]
@@ -39,7 +39,7 @@ def section(report: dict, width: float) -> dict:
 
 
 def _score_row(s: dict, names: dict) -> list[str]:
-    unit = "%" if s["max"] == 100 else ""
+    unit = unit_of(s)
     score = number(s["score"], unit) if s["score"] is not None else "no score (too few answered)"
     if s["score"] is not None and s["change"] is None:
         change, meaningful = "baseline", "–"
