@@ -248,10 +248,6 @@ def _plain(symptom: str) -> str:
     return symptom.replace("-", " ")
 
 
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
 
@@ -332,10 +328,10 @@ def rule_red_flag(ctx: Context) -> Iterable[Flag]:
         # signs that mean the same are named together: "blood clot in the leg (DVT)" once
         meanings = wording.symptom_meanings(symptoms, f" (a temperature of {fever_line:.1f} °C or more)")
         emergency = any(vocab.SYMPTOMS.get(s, ("", False))[1] for s in symptoms)
-        parts = [ctx.lead(entry.date, f"you logged {_and(logged)}."), *meanings,
+        parts = [ctx.lead(entry.date, f"you logged {wording.and_list(logged)}."), *meanings,
                  wording.act_now(ctx.contacts, emergency)]
         if gone:
-            parts.append(f"Later corrected: the entry no longer records {_and([_correction(s, entry) for s in gone])}; "
+            parts.append(f"Later corrected: the entry no longer records {wording.and_list([_correction(s, entry) for s in gone])}; "
                          "this flag stays until someone acknowledges it.")
         yield _flag(entry.date, "red-flag", " ".join(parts), ",".join(symptoms), corrected=bool(gone))
 
@@ -544,7 +540,7 @@ def _activity_message(ctx: Context, entry: Entry, planned: PlannedDay) -> str:
         gate = ctx.timeline.milestone(ACTIVITY_GATES[activity])
         why = f"allows {word} from {ctx.when(gate.date)}, its {gate.title.lower()} milestone"
     else:
-        listed = _and([ACTIVITY_WORDS.get(a, a) for a in phase.phase.activities])
+        listed = wording.and_list([ACTIVITY_WORDS.get(a, a) for a in phase.phase.activities])
         why = f"allows {listed} {_until(ctx, phase)}"
         why += f", and {word} from {ctx.when(opens)}" if opens else f"; it does not list {word}"
     return ctx.lead(entry.date, f"{word} logged; {ctx.plan} {why}.")

@@ -3,6 +3,7 @@ Markdown, HTML, PDF, calendar and the flags' messages say the same."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -78,7 +79,7 @@ def symptom_meanings(symptoms: list[str], fever_note: str = "") -> list[str]:
     for symptom in symptoms:
         sign, meaning, _ = vocab.SIGNS.get(symptom, (symptom.replace("-", " "), "needs to be checked", False))
         grouped.setdefault(meaning, []).append(sign + (fever_note if symptom == "fever" else ""))
-    return [_upper_first(f"{_and(signs)} {meaning if len(signs) == 1 else _plural_verb(meaning)}.")
+    return [_upper_first(f"{and_list(signs)} {meaning if len(signs) == 1 else _plural_verb(meaning)}.")
             for meaning, signs in grouped.items()]
 
 
@@ -91,7 +92,8 @@ def _plural_verb(meaning: str) -> str:
     return meaning
 
 
-def _and(items: list[str]) -> str:
+def and_list(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 

@@ -113,3 +113,15 @@ def test_the_key_names_every_input():
     assert json_cache.key("protocol", text) != json_cache.key("combined", text)
     # Parts are length-prefixed: moving text between inputs is another key.
     assert json_cache.key("combined", "ab", "c") != json_cache.key("combined", "a", "bc")
+
+
+@pytest.mark.parametrize("name", ["Source", "WeightBearingPlan", "Phase", "Milestone", "Thresholds",
+                                  "OutcomeSchedule", "Protocol"])
+def test_the_schema_and_the_plain_models_name_the_same_fields(name):
+    """A field added to one and not the other would be dropped, or refused, between a checked
+    file and the plan the commands use."""
+    from dataclasses import fields
+
+    from rehab.protocols import models
+
+    assert [f.name for f in fields(getattr(models, name))] == list(getattr(schema, name).model_fields)

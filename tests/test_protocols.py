@@ -319,6 +319,8 @@ CROSS_FIELD = [
     ("duplicate source ids", {6: "    title: Our clinic\n  - id: clinic\n    title: Again"}, "sources", "twice"),
     ("preparation citing an unknown source", {3: "summary: A short plan.\nbefore_surgery_sources: [nowhere]"},
      "before_surgery_sources", "nowhere"),
+    ("questionnaires citing an unknown source",
+     {60: "outcomes:\n  instruments: [lefs]\n  due: [6 weeks]\n  sources: [nowhere]"}, "outcomes", "nowhere"),
 ]
 
 

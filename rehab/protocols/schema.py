@@ -193,10 +193,7 @@ class Protocol(_Strict):
     @field_validator("before_surgery_sources")
     @classmethod
     def _preparation_cites_known_sources(cls, cited: list[str], info: ValidationInfo) -> list[str]:
-        known = {s.id for s in info.data.get("sources", [])}
-        missing = [s for s in cited if s not in known]
-        if missing:
-            raise ValueError(f"cites unknown source {missing[0]!r}")
+        _cite_known("cites", cited, info)
         return cited
 
     @field_validator("phases")
@@ -238,10 +235,7 @@ class Protocol(_Strict):
     @field_validator("outcomes")
     @classmethod
     def _outcomes_cite_known_sources(cls, outcomes: OutcomeSchedule | None, info: ValidationInfo):
-        known = {s.id for s in info.data.get("sources", [])}
-        missing = [s for s in (outcomes.sources if outcomes else []) if s not in known]
-        if missing:
-            raise ValueError(f"cites unknown source {missing[0]!r}")
+        _cite_known("cites", outcomes.sources if outcomes else [], info)
         return outcomes
 
 
@@ -272,11 +266,16 @@ def _fill_item(item, fields: tuple[str, ...], words: str):
 
 
 def _cite_known_sources(kind: str, items: list, info: ValidationInfo) -> None:
-    known = {s.id for s in info.data.get("sources", [])}
     for item in items:
-        missing = [s for s in item.sources if s not in known]
-        if missing:
-            raise ValueError(f"{kind} {item.id} cites unknown source {missing[0]!r}")
+        _cite_known(f"{kind} {item.id} cites", item.sources, info)
+
+
+def _cite_known(who: str, cited: list[str], info: ValidationInfo) -> None:
+    """Every source id cited is one of the protocol's `sources` (checked before it)."""
+    known = {s.id for s in info.data.get("sources", [])}
+    missing = [s for s in cited if s not in known]
+    if missing:
+        raise ValueError(f"{who} unknown source {missing[0]!r}")
 
 
 def _unique(kind: str, ids: list[str]) -> None:
