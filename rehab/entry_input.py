@@ -16,8 +16,6 @@ from rehab import text, vocab, wording
 from rehab.errors import RehabError
 from rehab.model import Entry
 
-NOTE_LIMIT = text.NOTE_LIMIT
-
 
 @dataclass(frozen=True)
 class EntryInput:
@@ -48,7 +46,7 @@ class EntryInput:
         that does not read."""
         if day > today:
             raise RehabError(f"{day.isoformat()} is in the future: log a day once it has happened")
-        note = text.note(note, "a note", NOTE_LIMIT)  # no control characters, at most 2000
+        note = text.note(note)  # no control characters, at most text.NOTE_LIMIT
         if (clear_symptoms or clear_milestones) and not replace:
             raise RehabError("--clear-symptoms and --clear-milestones change a logged day: add --replace")
         return cls(

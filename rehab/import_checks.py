@@ -34,14 +34,21 @@ def check_records(records) -> None:
                                    for j, a in enumerate(record.acknowledgements)]
         for j, a in enumerate(record.acknowledgements):
             _moment(a.acknowledged_at, f"{where}.acknowledgements[{j}].acknowledged_at")
-        adjustments = getattr(record, "adjustments", None) or []
         # A plan change's note is one line, as `plan adjust --note` makes it.
         record.adjustments = [a._replace(note=_at(_long_line, a.note, f"{where}.adjustments[{j}].note"),
                                          by=_at(line, a.by, f"{where}.adjustments[{j}].by"))
-                              for j, a in enumerate(adjustments)]
+                              for j, a in enumerate(record.adjustments)]
         for j, a in enumerate(record.adjustments):
             _moment(a.created_at, f"{where}.adjustments[{j}].created_at")
             _moment(a.removed_at, f"{where}.adjustments[{j}].removed_at")
+        # Outcomes: an instrument's or a measure's name is printed back by `outcomes`.
+        record.scores = [s._replace(instrument=line(s.instrument, f"{where}.scores[{j}].instrument"))
+                         for j, s in enumerate(record.scores)]
+        record.measures = [m._replace(name=line(m.name, f"{where}.measures[{j}].name"))
+                           for j, m in enumerate(record.measures)]
+        for kind, items in (("scores", record.scores), ("measures", record.measures)):
+            for j, item in enumerate(items):
+                _moment(item.created_at, f"{where}.{kind}[{j}].created_at")
 
 
 def _long_line(value: str | None, where: str) -> str | None:

@@ -354,6 +354,15 @@ BAD_FILES = [
     pytest.param(_set("patients.0.scores.0.date", "soon"), "patients[0].scores[0].date", id="bad-score-date"),
     pytest.param(_set("patients.0.measures.0.side", "left"), "patients[0].measures[0].side", id="bad-measure-side"),
     pytest.param(_set("patients.0.measures.0.value", True), "patients[0].measures[0].value", id="measure-value-not-a-number"),
+    # The rules every command applies hold for scores and measures too (rehab.import_checks).
+    pytest.param(_set("patients.0.scores.0.created_at", "9999-12-31T23:59:59-05:00"),
+                 "patients[0].scores[0].created_at", id="score-time-past-the-last-year"),
+    pytest.param(_set("patients.0.measures.0.created_at", "0001-01-01T00:00:00+05:00"),
+                 "patients[0].measures[0].created_at", id="measure-time-before-the-first-year"),
+    pytest.param(_set("patients.0.scores.0.instrument", "faam\x1b[2J"), ("patients[0].scores[0].instrument", "escape"),
+                 id="instrument-with-an-escape-sequence"),
+    pytest.param(_set("patients.0.measures.0.name", "calf\x00raises"), ("patients[0].measures[0].name", "NUL"),
+                 id="measure-name-with-a-nul"),
 ]
 
 
