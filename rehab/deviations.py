@@ -87,9 +87,6 @@ SPIKE_LOOKBACK_DAYS = 7
 OPEN_WINDOW_DAYS = 7
 
 # Activities that open with a milestone, where the protocol has it.
-ACTIVITY_WORDS = {"rest": "rest", "walking": "walking", "low-impact": "low-impact activity", "sport": "sport"}
-
-
 class Flag(NamedTuple):
     date: date  # the day the flag is about (an episode's first day)
     rule: str  # contract rule id
@@ -530,7 +527,7 @@ def rule_activity_ahead(ctx: Context) -> Iterable[Flag]:
 
 def _activity_message(ctx: Context, entry: Entry, planned: PlannedDay) -> str:
     activity, phase = entry.activity, planned.phase
-    word = ACTIVITY_WORDS.get(activity, activity)
+    word = vocab.ACTIVITY_WORDS.get(activity, activity)
     opens = _activity_opens(ctx, activity, entry.date)
     forbidden = planned.plan.changed("activity:" + activity)
     if forbidden is not None:
@@ -540,7 +537,7 @@ def _activity_message(ctx: Context, entry: Entry, planned: PlannedDay) -> str:
         gate = ctx.timeline.milestone(ACTIVITY_GATES[activity])
         why = f"allows {word} from {ctx.when(gate.date)}, its {gate.title.lower()} milestone"
     else:
-        listed = wording.and_list([ACTIVITY_WORDS.get(a, a) for a in phase.phase.activities])
+        listed = wording.and_list([vocab.ACTIVITY_WORDS.get(a, a) for a in phase.phase.activities])
         why = f"allows {listed} {_until(ctx, phase)}"
         why += f", and {word} from {ctx.when(opens)}" if opens else f"; it does not list {word}"
     return ctx.lead(entry.date, f"{word} logged; {ctx.plan} {why}.")

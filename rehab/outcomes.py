@@ -171,12 +171,6 @@ def outcomes_due(points: Sequence[DuePoint], scores: Iterable[Score], on: date) 
             for r in due_status(points, scores, on) if r["status"] == "due"]
 
 
-def next_due(points: Sequence[DuePoint], scores: Iterable[Score], on: date) -> dict | None:
-    """The next questionnaire whose window has not opened yet (for "next due on ...")."""
-    upcoming = [r for r in due_status(points, scores, on) if r["status"] == "upcoming"]
-    return upcoming[0] if upcoming else None
-
-
 # --- measures and symmetry -------------------------------------------------------------------
 
 

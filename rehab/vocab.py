@@ -28,6 +28,8 @@ WEIGHT_BEARING_LABEL = {
 
 # Activities, least to most demanding.
 ACTIVITIES = ("rest", "walking", "low-impact", "sport")
+# Each activity as a sentence names it (flag messages, FHIR display text).
+ACTIVITY_WORDS = {"rest": "rest", "walking": "walking", "low-impact": "low-impact activity", "sport": "sport"}
 
 # Every symptom here is a red flag (contract): the sign in plain words, what it can mean,
 # and whether it calls for emergency services rather than the surgical team. Signs that can

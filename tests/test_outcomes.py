@@ -204,7 +204,8 @@ def test_outcomes_due_lists_only_open_windows_not_done():
         {"instrument": "faam-sports", "due_date": "2026-04-21", "label": "6 weeks", "until": "2026-04-28"},
     ]
     assert outcomes.outcomes_due(points, [], date(2026, 5, 20)) == []
-    assert outcomes.next_due(points, [], date(2026, 5, 20))["label"] == "12 weeks"
+    upcoming = [r for r in outcomes.due_status(points, [], date(2026, 5, 20)) if r["status"] == "upcoming"]
+    assert upcoming[0]["label"] == "12 weeks"
 
 
 def test_a_protocol_without_a_schedule_has_nothing_due():

@@ -62,7 +62,6 @@ MEASURES = {
     "knee-to-wall": ("Knee-to-wall distance (ankle dorsiflexion)", "cm"),
     "calf-raises": ("Single-leg heel raises to fatigue", None),
 }
-ACTIVITY_LABEL = {"rest": "rest", "walking": "walking", "low-impact": "low-impact activity", "sport": "sport"}
 SYMPTOM_LABEL = {name: name.replace("-", " ") for name in vocab.SYMPTOMS}
 SYMPTOM_ORDER = {name: i for i, name in enumerate(vocab.SYMPTOMS)}
 # The flag-priority extension's codes: what a flag's severity asks of the reader.
@@ -342,7 +341,7 @@ def _entry_observations(record: PatientRecord, keys: _Keys) -> Iterator[tuple[st
             yield observation("boot", "activity", _project_code("boot", "Protective boot worn"), {"valueBoolean": entry.boot})
         if entry.activity is not None:
             yield observation("activity", "activity", _project_code("activity", "Most demanding activity of the day"),
-                              {"valueCodeableConcept": _coded(ACTIVITY_CODES, entry.activity, ACTIVITY_LABEL)})
+                              {"valueCodeableConcept": _coded(ACTIVITY_CODES, entry.activity, vocab.ACTIVITY_WORDS)})
         # Each red-flag symptom reported (the Flag it raised says what to do).
         for symptom in sorted(set(entry.symptoms), key=lambda s: (SYMPTOM_ORDER.get(s, len(SYMPTOM_ORDER)), s)):
             yield observation(f"symptom/{symptom}", "survey", _coded(SYMPTOM_CODES, symptom, SYMPTOM_LABEL),
