@@ -456,9 +456,16 @@ def _streamed(reports, handle, marker: str):
     yield from reports[1:]
 
 
+def _csv_patients():
+    """The report fixture's two patients as `report --format csv` reads them: records and flags."""
+    for record in (_patient_record("zoe", "Zoë Łukasiewicz", NOTES), _patient_record("amir", "Amir Haddad", {3: "fine"})):
+        entries = record.entries if record.patient.id == "zoe" else record.entries[:5]
+        yield record.patient, entries, deviations.evaluate(tl.build(find("fhl-release"), SURGERY), entries, TODAY)
+
+
 def test_csv(reports):
     handle = io.StringIO(newline="")
-    tabular.write_report_csv(handle, _streamed(reports, handle, "zoe"))
+    tabular.write_entry_rows(handle, _streamed(list(_csv_patients()), handle, "zoe"))
     rows = list(csv.reader(io.StringIO(handle.getvalue(), newline="")))
     header, body = rows[0], rows[1:]
     assert header[:10] == ["patient_id", "date", "day", "pain", "weight_bearing", "boot", "activity",
@@ -472,19 +479,15 @@ def test_csv(reports):
     calf = next(row for row in body if row[col["symptoms"]])
     assert calf[col["symptoms"]] == "calf-pain" and "red-flag" in calf[col["flags"]].split(";")
     assert "<script>alert(1)</script>" in notes and "Walked to the shop – fine" in notes
+    # The rows are the entries and flags the patients' full reports give.
+    assert [(row[col["patient_id"]], row[col["date"]]) for row in body] == [
+        (r["patient"]["id"], e["date"]) for r in reports for e in r["entries"]]
+    flagged = {(r["patient"]["id"], f["date"]) for r in reports for f in r["flags"]}
+    assert {(row[col["patient_id"]], row[col["date"]]) for row in body if row[col["flags"]]} == {
+        key for key in flagged if key in {(r["patient"]["id"], e["date"]) for r in reports for e in r["entries"]}}
 
 
 def test_csv_neutralises_every_formula_start():
-    base = {"date": "2026-03-03", "day": 1, "pain": 3, "weight_bearing": "partial", "boot": None,
-            "activity": None, "symptoms": [], "milestones": [], "note": None}
-    entries = [{**base, "note": text} for text in INJECTED]
-    doc = {"patient": {"id": "-x", "name": "=cmd|' /C calc'!A0"}, "entries": entries, "flags": []}
-    handle = io.StringIO(newline="")
-    tabular.write_report_csv(handle, [doc])
-    body = list(csv.DictReader(io.StringIO(handle.getvalue(), newline="")))
-    assert [r["note"] for r in body] == ["'" + text for text in INJECTED]
-    assert body[0]["patient_id"] == "'-x" and body[0]["patient_name"].startswith("'=")
-    # The same through the writer `report --format csv` runs (from records, not report documents).
     patient = Patient("-x", "=cmd|' /C calc'!A0", date(2026, 3, 2), "fhl-release")
     direct = io.StringIO(newline="")
     tabular.write_entry_rows(direct, [(patient, [Entry(date(2026, 3, 3), 3, "partial", note=text)
@@ -570,8 +573,8 @@ def test_documents_module_imports_no_heavy_library():
 
 
 def test_clinic_csv_from_entries_matches_the_csv_of_full_reports(tmp_path):
-    """`report --all --format csv` writes rows straight from the entries; they must be the
-    rows the full report documents give."""
+    """`report --all --format csv` writes rows straight from the entries; they must say what
+    the full report document says of the same entries and flags."""
     import io
 
     from rehab import deviations, report as report_data
@@ -592,12 +595,21 @@ def test_clinic_csv_from_entries_matches_the_csv_of_full_reports(tmp_path):
     as_of, first, last = surgery + timedelta(days=10), surgery + timedelta(days=1), None
     plan = tl.build(protocol, surgery)
     flags = deviations.evaluate(plan, entries, as_of)
-    full, direct = io.StringIO(), io.StringIO()
-    tabular.write_report_csv(full, [report_data.build(record, plan, flags, {}, as_of, first, last)])
+    document = report_data.build(record, plan, flags, {}, as_of, first, last)
     in_range = report_data.in_range(entries, *report_data.report_range(surgery, as_of, first, last))
+    direct = io.StringIO(newline="")
     tabular.write_entry_rows(direct, [(patient, in_range, flags)])
-    assert direct.getvalue() == full.getvalue()
-    assert len(full.getvalue().splitlines()) == 4  # header + the three entries from day 1
+    rows = list(csv.DictReader(io.StringIO(direct.getvalue(), newline="")))
+    assert len(rows) == 3  # the three entries from day 1
+    for row, entry in zip(rows, document["entries"], strict=True):
+        assert (row["date"], int(row["day"]), int(row["pain"]), row["weight_bearing"]) == (
+            entry["date"], entry["day"], entry["pain"], entry["weight_bearing"])
+        assert row["boot"] == wording.BOOT_WORDS[entry["boot"]] and row["activity"] == (entry["activity"] or "")
+        assert row["symptoms"].split(";") == (entry["symptoms"] or [""])
+        assert row["note"] == ("'" + entry["note"] if entry["note"] and entry["note"][0] in "=+-@\t\r" else entry["note"] or "")
+        rules = {f["rule"] for f in document["flags"] if f["date"] == entry["date"]}
+        assert set(filter(None, row["flags"].split(";"))) == rules
+    assert rows[0]["patient_name"] == "'=Zoë Łukasiewicz"
 
 
 def test_report_entries_do_not_star_less_weight_in_the_first_phase():

@@ -25,20 +25,8 @@ def write_csv(handle, document: documents.ReportDocument) -> None:
     write_entry_rows(handle, document.entry_rows)
 
 
-def write_report_csv(handle, reports: Iterable[dict]) -> None:
-    """The same CSV from whole report documents (see write_entry_rows)."""
-    writer = csv.writer(handle, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for report in reports:
-        patient = report["patient"]
-        rules = _rules_by_date((f["date"], f["rule"]) for f in report["flags"])
-        for e in report["entries"]:
-            _write_row(writer, patient["id"], patient["name"], e["date"], e["day"], e["pain"], e["weight_bearing"],
-                       e["boot"], e["activity"], e["symptoms"], e["milestones"], e["note"], rules.get(e["date"]))
-
-
 def write_entry_rows(handle, patients: Iterable[tuple]) -> None:
-    """The same CSV as write_csv, straight from (patient, entries, flags) without building
+    """One row per entry, straight from (patient, entries, flags) without building
     each patient's whole report first: `report --all --format csv` for a clinic."""
     writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
