@@ -180,10 +180,9 @@ def timeline_band(plan: Timeline, today: date | None, width: float) -> Chart:
             x1 = scale(main_end)  # label the open phase before the break in the axis
         weeks = week_span(p.start_day, p.end_day)
         rule = p.phase
-        allowed = "/".join(vocab.WEIGHT_BEARING_ABBREV[w] for w in rule.weight_bearing.allowed)
-        detail = f"{allowed} · {wording.BOOT_PLAN[rule.boot]}"
-        for line_no, text in enumerate((weeks, detail)):
-            size = _fit(text, x1 - x0 - 1.5, 2.4, 1.7)
+        for line_no, choices in enumerate(((weeks,), _band_details(rule))):
+            # the first wording that fits: every phase's box says at least whether the boot is on
+            size, text = next(((z, t) for t in choices if (z := _fit(t, x1 - x0 - 1.5, 2.4, 1.7))), (None, ""))
             if size:
                 # On a patch of the band's own grey, so the today line does not run through it.
                 cx, base, w = (x0 + x1) / 2, band_y + 4.3 + line_no * 3.8, text_width(text, size) + 1
@@ -223,15 +222,56 @@ def timeline_band(plan: Timeline, today: date | None, width: float) -> Chart:
                   Label(x, axis_y + 7.2, _short(plan.date_of(d)), 2.1, anchor))
     chart.add(Line(((left, axis_y), (right, axis_y)), width=0.3))
 
+    chart.add(*band_labels)
     if day >= 0:
         x = scale(day)
-        chart.add(Line(((x, marks_y - 1), (x, axis_y + 9.5)), width=0.7, dash=1.0),
+        labels = [s for s in chart.shapes if isinstance(s, Label)]
+        # broken where it would cross a label, so "WBAT/FWB" or a milestone's name is never cut through
+        chart.add(*(Line(((x, y0), (x, y1)), width=0.7, dash=1.0)
+                    for y0, y1 in _clear_of(labels, x, marks_y - 1, axis_y + 9.5)),
                   Mark(x, axis_y + 10.6, "triangle", 2.0))
         anchor = "end" if right - x < 25 else "start"
         chart.add(Label(x + (2 if anchor == "start" else -2), axis_y + 11.6, f"Today: day {day}", 2.5,
                         anchor, bold=True))
-    chart.add(*band_labels)  # last, so the today line does not cover them
     return _inside(chart)
+
+
+def _band_details(rule) -> tuple[str, ...]:
+    """A phase's second line, longest first: 'NWB/TTWB/PWB · boot', 'NWB–PWB · boot', 'boot'
+    (the first two weeks after an os trigonum excision are narrow)."""
+    levels = [vocab.WEIGHT_BEARING_ABBREV[w] for w in rule.weight_bearing.allowed]
+    boot = wording.BOOT_PLAN[rule.boot]
+    shorter = (f"{levels[0]}–{levels[-1]} · {boot}",) if len(levels) > 2 else ()
+    return (f"{'/'.join(levels)} · {boot}", *shorter, boot)
+
+
+def _clear_of(labels, x: float, y0: float, y1: float, pad: float = 0.4) -> list[tuple[float, float]]:
+    """The pieces of the vertical line x from y0 to y1 that cross no label; the two lines of
+    a phase's label are taken as one block."""
+    boxes = []
+    for label in labels:
+        w = text_width(label.text, label.size)
+        left = label.x - {"start": 0, "middle": w / 2, "end": w}[label.anchor]
+        if left - pad <= x <= left + w + pad:
+            boxes.append((label.y - label.size * 0.8 - pad, label.y + label.size * 0.25 + pad))
+    pieces, start = [], y0
+    for top, bottom in _merged(sorted(boxes), 1.0):
+        if top > start:
+            pieces.append((start, min(top, y1)))
+        start = max(start, bottom)
+    if y1 > start:
+        pieces.append((start, y1))
+    return [(a, b) for a, b in pieces if b > a]
+
+
+def _merged(spans: list[tuple[float, float]], join: float) -> list[tuple[float, float]]:
+    merged: list[list[float]] = []
+    for top, bottom in spans:
+        if merged and top <= merged[-1][1] + join:  # rows this close read as one block
+            merged[-1][1] = max(merged[-1][1], bottom)
+        else:
+            merged.append([top, bottom])
+    return [(a, b) for a, b in merged]
 
 
 def week_span(start_day: int, end_day: int | None) -> str:

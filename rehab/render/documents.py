@@ -164,7 +164,7 @@ def timeline_page(document: PlanDocument) -> dict:
         ]),
         "status": status,
         "summary": protocol.summary,
-        "band": legible_band(chart.timeline_band(plan, today, CHART_WIDTH), plan),
+        "band": chart.timeline_band(plan, today, CHART_WIDTH),
         "key_dates": [
             {
                 "title": m.title + wording.moved_note(plan, m.id),
@@ -196,82 +196,6 @@ def timeline_page(document: PlanDocument) -> dict:
         "clinic": contact_block(document.clinic, document.person),
         "notice": wording.NOTICE,
     }
-
-
-# --- the timeline band, made legible for print ------------------------------------------------
-# (rehab.render.chart draws the band; these two steps belong there, and are here while that
-# module is being reworked by another change.)
-
-def legible_band(band, plan: Timeline):
-    """The printed plan's band with every phase's weight-bearing and boot said, and the
-    today line kept clear of the words it would run through."""
-    return clear_of_labels(with_boot_labels(band, plan))
-
-
-def with_boot_labels(band, plan: Timeline):
-    """A phase band too narrow for 'NWB/TTWB/PWB · boot' (the first two weeks after an os
-    trigonum excision) says it shorter, 'NWB–PWB · boot', or at least 'boot', rather than
-    nothing: every phase's box says whether the boot is on."""
-    from rehab.render import chart
-
-    bands = [s for s in band.shapes if isinstance(s, chart.Rect) and s.stroke > 0 and s.fill is not None]
-    added = []
-    for rect, p in zip(bands, plan.phases):
-        inside = [s for s in band.shapes if isinstance(s, chart.Label) and s.anchor == "middle" and not s.bold
-                  and rect.x <= s.x <= rect.x + rect.w and rect.y <= s.y <= rect.y + rect.h]
-        if inside:
-            continue
-        levels = [vocab.WEIGHT_BEARING_ABBREV[w] for w in p.phase.weight_bearing.allowed]
-        boot = wording.BOOT_PLAN[p.phase.boot]
-        for text in (f"{levels[0]}–{levels[-1]} · {boot}" if len(levels) > 1 else f"{levels[0]} · {boot}", boot):
-            size = next((z / 10 for z in range(24, 16, -1) if chart.text_width(text, z / 10) <= rect.w - 1.5), None)
-            if size:
-                # where the band's own second line goes, on a patch of its grey (as chart.py does)
-                cx, base, w = rect.x + rect.w / 2, rect.y + 4.3 + 3.8, chart.text_width(text, size) + 1
-                added += [chart.Rect(cx - w / 2, base - size * 0.8, w, size, fill=rect.fill),
-                          chart.Label(cx, base, text, size, "middle")]
-                break
-    return chart.Chart(band.width, band.height, band.title, [*band.shapes, *added])
-
-
-def clear_of_labels(band, pad: float = 0.4):
-    """The dashed today line broken where it would cross a label, the two lines of a phase's
-    label taken as one block, so 'WBAT/FWB' is never cut through."""
-    from rehab.render import chart
-
-    labels = [s for s in band.shapes if isinstance(s, chart.Label)]
-
-    def spans(x: float) -> list[tuple[float, float]]:
-        boxes = []
-        for label in labels:
-            w = chart.text_width(label.text, label.size)
-            left = label.x - {"start": 0, "middle": w / 2, "end": w}[label.anchor]
-            if left - pad <= x <= left + w + pad:
-                boxes.append((label.y - label.size * 0.8 - pad, label.y + label.size * 0.25 + pad))
-        merged: list[list[float]] = []
-        for top, bottom in sorted(boxes):
-            if merged and top <= merged[-1][1] + 1.0:  # rows this close read as one block
-                merged[-1][1] = max(merged[-1][1], bottom)
-            else:
-                merged.append([top, bottom])
-        return [(a, b) for a, b in merged]
-
-    shapes = []
-    for shape in band.shapes:
-        vertical = (isinstance(shape, chart.Line) and shape.dash and len(shape.points) == 2
-                    and shape.points[0][0] == shape.points[1][0])
-        if not vertical:
-            shapes.append(shape)
-            continue
-        x = shape.points[0][0]
-        y0, y1 = sorted(y for _, y in shape.points)
-        for top, bottom in spans(x):
-            if top > y0:
-                shapes.append(chart.Line(((x, y0), (x, min(top, y1))), shape.width, shape.dash, shape.grey))
-            y0 = max(y0, bottom)
-        if y1 > y0:
-            shapes.append(chart.Line(((x, y0), (x, y1)), shape.width, shape.dash, shape.grey))
-    return chart.Chart(band.width, band.height, band.title, shapes)
 
 
 def red_flag_groups(fever_celsius: float, contacts: wording.Contacts = wording.Contacts()) -> dict:
