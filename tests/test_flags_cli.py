@@ -117,3 +117,31 @@ def test_a_patient_who_stopped_logging_is_still_reminded(rehab):
     # Logging today closes the gap, and its old flag leaves `today`.
     assert rehab("log", "--pain", "2", "--wb", "full").exit_code == 0
     assert "missed-log" not in {f["rule"] for f in json.loads(rehab("today", "--json").stdout)["flags"]}
+
+
+def test_a_patient_named_before_ack_is_the_one_acknowledged(rehab, patient, db_path):
+    """`flags -p bob ack ...` once acknowledged the current patient's flag (Ann's) and said so."""
+    assert rehab("patient", "add", "Bob Roe", "--surgery-date", SURGERY.isoformat(), "--procedure",
+                 "os-trigonum-excision").exit_code == 0
+    day9 = (SURGERY + timedelta(days=9)).isoformat()
+    for offset, pain in ((7, 2), (8, 2), (9, 7)):
+        day = (SURGERY + timedelta(days=offset)).isoformat()
+        assert rehab("log", "-p", "bob-roe", "--date", day, "--pain", str(pain), "--wb", "partial", "--boot").exit_code == 0
+    result = rehab("flags", "-p", "bob-roe", "ack", "pain-spike", "--date", day9, "--note", "Phoned Bob")
+    assert result.exit_code == 0, result.stderr
+    assert "for bob-roe" in result.stdout
+    assert next(f for f in flags(rehab, "-p", "bob-roe") if f["rule"] == "pain-spike")["acknowledged"] is True
+    assert next(f for f in flags(rehab, "-p", "ann-lee") if f["rule"] == "pain-spike")["acknowledged"] is False
+
+
+@pytest.mark.parametrize("before, message", [
+    (["-p", "ann-lee"], "two patients given"),
+    (["--date", "2020-01-01"], "--date goes after 'ack'"),
+    (["--json"], "--json goes after 'ack'"),
+])
+def test_what_flags_ack_cannot_take_before_it_is_refused(rehab, patient, db_path, before, message):
+    day9 = (SURGERY + timedelta(days=9)).isoformat()
+    unchanged = snapshot(db_path)
+    result = rehab("flags", *before, "ack", "pain-spike", "--date", day9, "--note", "x", "-p", "bob")
+    assert result.exit_code == 2 and message in result.stderr and len(result.stderr.splitlines()) == 1
+    assert snapshot(db_path) == unchanged

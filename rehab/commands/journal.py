@@ -207,6 +207,12 @@ flags_app = typer.Typer(help="Deviations from the plan; acknowledge them with a 
 def flags(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as_json: JsonOpt = False):
     """Every flag up to a date (default today), oldest first."""
     if ctx.invoked_subcommand is not None:
+        # `flags -p ben ack ...` acknowledges Ben's flag (flags_ack reads the patient from
+        # here); a date or --json before the subcommand would be silently ignored: refused.
+        given = [name for name, value in (("--date", on), ("--json", as_json)) if value]
+        if given:
+            raise RehabError(f"{given[0]} goes after '{ctx.invoked_subcommand}', not before it "
+                             f"(see 'rehab flags {ctx.invoked_subcommand} --help')")
         return
     day = day_arg(on)
     db, person, plan = journal_for(ctx, patient)
@@ -221,6 +227,13 @@ def flags(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     from rehab.render.journal import flags_view
 
     flags_view(terminal(), docs)
+
+
+def _one_patient(here: str | None, before: str | None) -> str | None:
+    """The patient named after the subcommand or before it (`flags -p ben ack ...`)."""
+    if here is not None and before is not None and here != before:
+        raise RehabError(f"two patients given, {before!r} and {here!r}: give --patient once")
+    return here if here is not None else before
 
 
 @flags_app.command("ack")
@@ -244,6 +257,7 @@ def flags_ack(
     by = text_field.line(by, "--by")
     if not note.strip():
         raise RehabError("an acknowledgement needs a --note")
+    patient = _one_patient(patient, ctx.parent.params.get("patient") if ctx.parent else None)
     db, person, plan = journal_for(ctx, patient)
     entries = db.entries(person.id)
     from rehab import deviations
