@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from rehab import timeline as tl
 from rehab import vocab, wording
-from rehab.deviations import flag_document
+from rehab.deviations import flag_document, open_flags
 from rehab.model import Acknowledgement, Entry, PatientRecord
 from rehab.plan import Plan, as_plan
 
@@ -63,7 +63,9 @@ def build(
                   if first <= f.date <= last or (f.rule == "red-flag" and f.date < first and f.key not in acknowledged)],
         "open_red_flags": [_for_clinician(flag_document(f, acknowledged)) for f in flags
                            if f.rule == "red-flag" and f.date <= as_of and f.key not in acknowledged],
-        "silence": silence(record.entries, plan, as_of),
+        # What `today` would show as of the report's date: the "who needs attention" counts.
+        "open_flag_counts": _open_counts(flags, acknowledged, record, as_of),
+        "silence": silence(record.entries, plan, as_of, patient.discharged_on),
         "adherence": adherence(entries, max(first, surgery), last),
         "pain": pain(entries, last),
         "milestones": _milestones(document["milestones"], record.entries, as_of),
@@ -72,6 +74,14 @@ def build(
         "plan_changes": [a.as_dict(surgery) for a in record.adjustments],
         "outcomes": outcomes_section(record, plan, instruments or {}, entries, start, last),
     }
+
+
+def _open_counts(flags: list, acknowledged: dict, record: PatientRecord, as_of: date) -> dict:
+    logged = [e.date for e in record.entries if e.date <= as_of]
+    shown = open_flags(flags, set(acknowledged), as_of, last_logged=max(logged, default=None),
+                       discharged_on=record.patient.discharged_on)
+    counts = Counter(f.severity for f in shown)
+    return {severity: counts[severity] for severity in ("urgent", "warning", "info")}
 
 
 def _for_clinician(flag: dict) -> dict:
@@ -192,26 +202,30 @@ def pain(entries: list[Entry], last: date) -> dict:
     }
 
 
-def silence(entries: list[Entry], plan: tl.Timeline, as_of: date) -> dict:
+def silence(entries: list[Entry], plan: tl.Timeline, as_of: date, discharged_on: date | None = None) -> dict:
     """Days since the last entry (since surgery if none) against the days the plan allows
-    without one on `as_of` (the phase's missed_log_days, else the protocol's)."""
+    without one on `as_of` (the phase's missed_log_days, else the protocol's). A patient
+    whose follow-up has ended is not expected to log, so is never silent."""
     logged = [e.date for e in entries if e.date <= as_of]
     since = max(logged) if logged else plan.surgery_date
     phase = plan.phase_on(as_of)
     allowed = (phase.phase.missed_log_days if phase else None) or plan.protocol.thresholds.missed_log_days
     days = max(0, (as_of - since).days)
-    return {"days_since_last_entry": days, "missed_log_days": allowed, "silent": phase is not None and days > allowed}
+    followed = discharged_on is None or discharged_on > as_of
+    return {"days_since_last_entry": days, "last_entry": max(logged).isoformat() if logged else None,
+            "missed_log_days": allowed, "silent": followed and phase is not None and days > allowed}
 
 
 def summary_row(report: dict) -> dict:
-    """A row of the --all "who needs attention" table: open (unacknowledged) flags first."""
-    open_flags = Counter(f["severity"] for f in report["flags"] if not f["acknowledged"])
+    """A row of the --all "who needs attention" table: its flags are the open ones, those
+    `today` shows (not acknowledged; other than red flags, from the last 7 days)."""
+    counts = report.get("open_flag_counts") or {}
     patient = report["patient"]
     return {
         "patient_id": patient["id"],
         "name": patient["name"],
-        "urgent": open_flags["urgent"],
-        "warning": open_flags["warning"],
+        "urgent": counts.get("urgent", 0),
+        "warning": counts.get("warning", 0),
         "adherence": report["adherence"]["ratio"],
         "days_logged": report["adherence"]["days_logged"],
         "days_expected": report["adherence"]["days_expected"],
@@ -220,6 +234,7 @@ def summary_row(report: dict) -> dict:
         "day": report["day"],
         "phase": report["phase"]["title"] if report["phase"] else None,
         "silent_days": report["silence"]["days_since_last_entry"] if report.get("silence", {}).get("silent") else None,
+        "last_entry": report.get("silence", {}).get("last_entry"),
         "discharged_on": patient.get("discharged_on"),
         **({"problem": report["problem"]} if report.get("problem") else {}),
     }

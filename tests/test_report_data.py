@@ -232,7 +232,36 @@ def test_summary_row_counts_open_flags_only():
     assert got == {"patient_id": "zoe", "name": "Zoë Łukasiewicz", "urgent": 1, "warning": 1,
                    "adherence": 0.167, "days_logged": 1, "days_expected": 6, "longest_gap": 3,
                    "latest_pain": 6, "day": 5, "phase": FHL.phases[0].title, "silent_days": None,
-                   "discharged_on": None}
+                   "last_entry": "2026-03-04", "discharged_on": None}
+
+
+def test_summary_row_counts_what_today_would_show_not_old_flags():
+    """Weeks-old warnings once ranked a patient above a silent one: only open flags count, a
+    red flag however old, other flags from the last 7 days."""
+    surgery = d("2026-03-02")
+    flags = [Flag(d("2026-03-05"), "red-flag", "urgent", "a", "fever"),
+             Flag(d("2026-03-05"), "pain-severe", "urgent", "b"),
+             Flag(d("2026-03-06"), "pain-spike", "warning", "c"),
+             Flag(d("2026-03-28"), "pain-spike", "warning", "d")]
+    entries = [entry(d("2026-03-02") + timedelta(days=n)) for n in range(31)]
+    got = report.summary_row(build(surgery, entries, as_of=d("2026-04-01"), flags=flags))
+    assert (got["urgent"], got["warning"]) == (1, 1)
+    assert report.summary_row(build(surgery, entries, as_of=d("2026-03-08"), flags=flags))["urgent"] == 2
+
+
+def test_a_discharged_patient_is_not_silent():
+    surgery = d("2026-03-02")
+    entries = [entry(d("2026-03-03"))]
+    silent = build(surgery, entries, as_of=d("2026-04-01"))
+    assert silent["silence"] == {"days_since_last_entry": 29, "last_entry": "2026-03-03", "missed_log_days": 3,
+                                 "silent": True}
+    discharged = report.build(PatientRecord(Patient("zoe", "Zoë", surgery, "fhl-release", discharged_on=d("2026-03-10")),
+                                            entries), tl.build(FHL, surgery), [], {}, d("2026-04-01"), None, None)
+    assert discharged["silence"]["silent"] is False and report.summary_row(discharged)["silent_days"] is None
+    before_discharge = report.build(PatientRecord(Patient("zoe", "Zoë", surgery, "fhl-release",
+                                                          discharged_on=d("2026-04-05")), entries),
+                                    tl.build(FHL, surgery), [], {}, d("2026-04-01"), None, None)
+    assert before_discharge["silence"]["silent"] is True
 
 
 def test_attention_order():

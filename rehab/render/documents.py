@@ -321,11 +321,19 @@ def summary_page(rows: list[dict] | None) -> list[list[str]] | None:
          f"{_percent(r['adherence'])} ({r['days_logged']}/{r['days_expected']})" if r["adherence"] is not None else "–",
          _days(r["longest_gap"]), _number(r["latest_pain"]),
          (f"day {r['day']}" if r["day"] >= 0 else "before surgery") + (f", {r['phase']}" if r["phase"] else "")
-         + (f"; nothing logged for {r['silent_days']} days" if r.get("silent_days") else "")
+         + (_silent(r) if r.get("silent_days") else "")
          + (f"; discharged {r['discharged_on']}" if r.get("discharged_on") else "")
          + ("; protocol not found: no plan or flags" if r.get("problem") else "")]
         for r in rows
     ]
+
+
+def _silent(row: dict) -> str:
+    # Days since the last entry, as the report's "silence" counts them (a missed-log flag
+    # counts the days with nothing logged before today, which may still be logged).
+    if row.get("last_entry"):
+        return f"; last entry {_days(row['silent_days'])} ago"
+    return f"; nothing logged since surgery, {_days(row['silent_days'])} ago"
 
 
 NO_CHART_YET = ("Nothing to chart yet: surgery is on {surgery}. From that day, the pain and weight-bearing "
@@ -335,9 +343,10 @@ NO_PHASE_YET = ("No phase has begun yet. The first, “{title}” ({weeks}), beg
 NO_FLAGS = "No flags in this period."
 NO_ENTRIES = "No entries in this period."
 SUMMARY_TITLE = "Who needs attention"
-SUMMARY_NOTE = ("Open (unacknowledged) urgent flags first, then patients silent longer than their plan "
-                "allows, then open warnings, then the lowest share of days logged; discharged patients last. "
-                "Each patient's report follows in this order.")
+SUMMARY_NOTE = ("Open urgent flags first (not acknowledged: a red flag however old, other flags from the "
+                "last 7 days, as the patient's `today` shows them), then patients silent longer than their "
+                "plan allows, then open warnings, then the lowest share of days logged; discharged patients "
+                "last. Each patient's report follows in this order.")
 SUMMARY_HEADINGS = ["Patient", "Urgent", "Warnings", "Adherence", "Longest gap", "Latest pain", "Where"]
 PHASE_HEADINGS = ["Phase", "Allowed", "Logged", "Boot (plan / logged)", "Activities (allowed / logged)"]
 MILESTONE_HEADINGS = ["Milestone", "Planned", "Reached"]
