@@ -70,10 +70,31 @@ def build(
         "pain": pain(entries, last),
         "milestones": _milestones(document["milestones"], record.entries, as_of),
         "weight_bearing": _by_phase(plan, entries, first, last),
+        # The patient's own plan over the range, as the charts draw it: the pain ceiling and
+        # the weight-bearing allowed, with every change the team made in force.
+        "plan_steps": plan_steps(own, (max(first, surgery) - surgery).days, (last - surgery).days),
         # Every change the team made to the plan, removed ones too (marked), in the order recorded.
         "plan_changes": [a.as_dict(surgery) for a in record.adjustments],
         "outcomes": outcomes_section(record, plan, instruments or {}, entries, start, last),
     }
+
+
+def plan_steps(own: Plan, first_day: int, last_day: int) -> list[dict]:
+    """Stretches of days (both ends included) over which the plan's pain ceiling and allowed
+    weight-bearing stay the same, from first_day to last_day."""
+    starts = [first_day, *(d for d in own.turns if first_day < d <= last_day)]
+    steps: list[dict] = []
+    for start, after in zip(starts, [*starts[1:], last_day + 1]):
+        day = own.on(start)
+        if day is None or after <= start:
+            continue
+        step = {"start_day": start, "end_day": after - 1, "pain_ceiling": day.pain_ceiling,
+                "weight_bearing": list(day.weight_bearing)}
+        if steps and steps[-1]["end_day"] == start - 1 and all(steps[-1][k] == step[k] for k in ("pain_ceiling", "weight_bearing")):
+            steps[-1]["end_day"] = step["end_day"]
+        else:
+            steps.append(step)
+    return steps
 
 
 def _open_counts(flags: list, acknowledged: dict, record: PatientRecord, as_of: date) -> dict:

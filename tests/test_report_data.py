@@ -294,3 +294,36 @@ def test_a_report_before_surgery_covers_nothing_yet():
     written = io.StringIO()
     formats.REPORT["markdown"].write(written, ReportDocument([document], ()))
     assert "nothing yet" in written.getvalue()
+
+
+def test_the_charts_draw_the_patients_own_ceiling_and_weight_bearing():
+    """A pain ceiling of 6 from day 60 was flagged by but not drawn: the chart kept the protocol's."""
+    from rehab.model import Adjustment
+    from rehab.plan import effective
+    from rehab.render import chart
+
+    surgery = d("2026-03-02")
+    changes = [Adjustment(1, "adjust", 60, pain_ceiling=6), Adjustment(2, "adjust", 0, 6, weight_bearing="none")]
+    plan = effective(tl.build(FHL, surgery), changes)
+    entries = [entry(surgery + timedelta(days=n), 2, "none" if n < 7 else "full") for n in range(0, 90, 3)]
+    got = report.build(PatientRecord(record(surgery, entries).patient, entries, changes), plan, [], {},
+                       surgery + timedelta(days=89), None, None)
+    steps = got["plan_steps"]
+    assert steps[0] == {"start_day": 0, "end_day": 6, "pain_ceiling": FHL.phases[0].pain_ceiling, "weight_bearing": ["none"]}
+    assert {s["pain_ceiling"] for s in steps if s["start_day"] >= 60} == {6} and any(s["start_day"] == 60 for s in steps)
+    assert steps[-1]["end_day"] == 89 and all(a["end_day"] + 1 == b["start_day"] for a, b in zip(steps, steps[1:]))
+    pain, weight = chart.report_charts(got, 180)
+    frame = chart._Frame(got, 180)
+    dashed = [s for s in pain.shapes if isinstance(s, chart.Line) and s.dash == 1.6]
+    axis = {lb.text: lb.y - 0.8 for lb in pain.shapes if isinstance(lb, chart.Label) and lb.x == frame.left - 1.5}
+    top, bottom = axis["10"], axis["0"]
+
+    def ceiling_at(day):  # the dashed ceiling over a day, as a score 0-10
+        x = frame.x(day + 0.5)
+        (line,) = [ln for ln in dashed if ln.points[0][0] <= x <= ln.points[1][0]]
+        return round((bottom - line.points[0][1]) / (bottom - top) * 10, 1)
+
+    assert ceiling_at(70) == 6 and ceiling_at(50) == FHL.phases[2].pain_ceiling
+    allowed = [s for s in weight.shapes if isinstance(s, chart.Rect) and s.fill == 205]
+    first = min(allowed, key=lambda r: r.x)
+    assert first.x + first.w < frame.x(7) and first.h < 4.2  # days 0-6: one level, none

@@ -366,12 +366,21 @@ class _Frame:
         span = self.last_day + 1 - self.first_day
         self.scale = Scale((self.first_day, self.last_day + 1), (self.left, self.right))
         self.phases = timeline["phases"]
+        self.plan_steps = report.get("plan_steps")
         self.milestones = report["milestones"]
         self.as_of_day = report["day"]
         self.tick_step = 7 * max(1, math.ceil(span / 7 / 12))
 
     def day(self, iso: str) -> int:
         return (date.fromisoformat(iso) - self.surgery).days
+
+    def steps(self, shown: list[tuple[dict, float, float]]) -> list[tuple[dict, float, float]]:
+        """The stretches of the patient's own plan in view (a change to the pain ceiling or the
+        weight-bearing on day 60 is drawn from day 60), else the phases as the protocol has them."""
+        if self.plan_steps is None:
+            return shown
+        return [(s, self.x(max(s["start_day"], self.first_day)), self.x(min(s["end_day"] + 1, self.last_day + 1)))
+                for s in self.plan_steps if s["end_day"] >= self.first_day and s["start_day"] <= self.last_day]
 
     def x(self, day: float) -> float:
         return self.scale(day)
@@ -464,8 +473,8 @@ def _pain_chart(frame: _Frame, report: dict) -> Chart:
     for score in range(0, 11, 2):
         chart.add(Line(((frame.left, y(score)), (frame.right, y(score))), width=0.1, grey=150),
                   Label(frame.left - 1.5, y(score) + 0.8, str(score), 2.2, "end"))
-    for phase, x0, x1 in shown:
-        ceiling = y(phase["pain_ceiling"])
+    for stretch, x0, x1 in frame.steps(shown):
+        ceiling = y(stretch["pain_ceiling"])
         chart.add(Line(((x0, ceiling), (x1, ceiling)), width=0.5, dash=1.6))
     points = [(frame.x(e["day"] + 0.5), y(e["pain"])) for e in report["entries"]]
     for run in pain_runs([e["day"] for e in report["entries"]]):
@@ -510,8 +519,8 @@ def _weight_bearing_chart(frame: _Frame, report: dict) -> Chart:
 
     for level in levels:
         chart.add(Label(frame.left - 1.0, y(level) + 0.8, vocab.WEIGHT_BEARING_ABBREV[level], 1.9, "end"))
-    for phase, x0, x1 in shown:
-        ranks = [levels.index(lvl) for lvl in phase["weight_bearing"]]
+    for stretch, x0, x1 in frame.steps(shown):
+        ranks = [levels.index(lvl) for lvl in stretch["weight_bearing"]]
         hi, lo = y(levels[max(ranks)]) - step / 2 + 0.3, y(levels[min(ranks)]) + step / 2 - 0.3
         chart.add(Rect(x0 + 0.3, hi, x1 - x0 - 0.6, lo - hi, fill=205))
     points = [(frame.x(e["day"] + 0.5), y(e["weight_bearing"])) for e in report["entries"]]
