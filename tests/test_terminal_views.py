@@ -176,3 +176,77 @@ def test_a_date_or_a_phone_number_is_kept_whole_in_a_wrapped_line():
         for piece in ("Mon 24 Aug 2026", "Mon 30 Nov 2026", "020 7946 0999"):
             assert any(piece in line for line in lines), (width, shown)
     assert terminal.unbroken_words(text)[-4:] == ["(Mon 24 Aug 2026 –", "Mon 30 Nov 2026),", "call", "020 7946 0999"]
+
+
+# --- history: temperature, swelling, exercises and corrected days ---------------------------
+
+
+def marks_of(text: str, day: str) -> str:
+    """What history says about a day: its block (a narrow terminal) or its table row, the
+    cells of each column read down its lines and joined (a folded cell is whole again)."""
+    lines = text.splitlines()
+    start = next(k for k, line in enumerate(lines) if day in line)
+    if not lines[start].startswith("│"):  # a block: up to the next day's, or the chart
+        end = next((k for k in range(start + 1, len(lines)) if re.match(r"[0-9]{4}-|.*│", lines[k])), len(lines))
+        return " ".join(" ".join(lines[start:end]).split())
+    end = next(k for k in range(start + 1, len(lines) + 1)
+               if k == len(lines) or not lines[k].startswith("│") or lines[k].split("│")[1].strip())
+    columns = zip(*(line.split("│")[1:-1] for line in lines[start:end]))
+    return " ".join(" ".join(" ".join(cells).split()) for cells in columns)
+
+
+def hidden_columns(text: str) -> str:
+    said = " ".join(text.split())
+    return said.split("Not shown at this width:")[1].split("(")[0] if "Not shown at this width:" in said else ""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_history_shows_temperature_swelling_and_exercises(rehab, patient, monkeypatch, width):
+    ok(log(rehab, 17, "--swelling", "moderate", "--exercises", "partly"))
+    ok(log(rehab, 18, "--temperature", "38.0"))
+    ok(log(rehab, 19, "--temperature", "36.9", "--swelling", "mild", "--exercises", "skipped"))
+    monkeypatch.setenv("COLUMNS", str(width))
+    text = ok(rehab("history")).stdout
+    assert widest(text) <= width
+    fever = marks_of(text, on(18))
+    assert "38.0 °C" in fever and "!!" in fever  # the red flag's mark has its reason beside it
+    assert "36.9 °C" in marks_of(text, on(19))
+    hidden = hidden_columns(text)
+    assert "temp" not in hidden and "swelling" not in hidden
+    for day, swelling, exercises in ((17, "moderate", "partly"), (19, "mild", "skipped")):
+        row = marks_of(text, on(day))
+        assert swelling in row
+        assert exercises in row or "exercises" in hidden  # shown, or said not to be
+    if width >= 120:
+        assert not hidden and "┃ Temp" in text and "Exercises" in text
+
+
+def test_history_leaves_out_temperature_swelling_and_exercises_nobody_logged(rehab, patient, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    ok(log(rehab, 18))
+    text = ok(rehab("history")).stdout
+    assert "Temp" not in text and "Swelling" not in text and "Exercises" not in text and "Not shown" not in text
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_corrected_day_says_what_red_flag_values_were_first_logged(rehab, patient, monkeypatch, width):
+    ok(log(rehab, 18, "--symptom", "fever", "--temperature", "38.6", "--note", "felt hot"))
+    ok(rehab("log", "--date", on(18), "--replace", "--clear-symptoms", "--temperature", "37.0"))
+    ok(log(rehab, 19, pain="4"))
+    ok(rehab("log", "--date", on(19), "--replace", "--pain", "2"))  # corrected, no red flag taken away
+    monkeypatch.setenv("COLUMNS", str(width))
+    text = ok(rehab("history")).stdout
+    assert widest(text) <= width
+    day = marks_of(text, on(18))
+    assert "37.0 °C" in day and "corrected; first logged: fever, 38.6 °C" in day
+    other = marks_of(text, on(19))
+    assert "corrected" in other and "first logged" not in other
+
+
+def test_a_day_corrected_twice_names_every_red_flag_value_it_had(rehab, patient, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    ok(log(rehab, 18, "--symptom", "numbness"))
+    ok(rehab("log", "--date", on(18), "--replace", "--symptom", "calf-pain", "--temperature", "38.4"))
+    ok(rehab("log", "--date", on(18), "--replace", "--clear-symptoms", "--temperature", "36.8"))
+    day = marks_of(ok(rehab("history")).stdout, on(18))
+    assert "corrected; logged earlier: calf-pain, numbness, 38.4 °C" in day

@@ -34,15 +34,16 @@ class _Console(Console):
 
 # What is read as one piece and must not be broken across lines: a phone number (groups of
 # digits joined by single spaces or " / ": "020 7946 0999", "+44 (0)20 7946 0999",
-# "999 / 112 / 911") and a date as the views write it ("Mon 24 Aug 2026", with the dash
-# that starts a span: "Mon 1 Jun 2026 –" never leaves the dash alone). Rich breaks lines
-# at any whitespace (its pattern is \s, which a no-break space matches too), so while such
-# text is wrapped the spaces inside these are swapped for a character that is not
-# whitespace, then swapped back.
+# "999 / 112 / 911"), a date as the views write it ("Mon 24 Aug 2026", with the dash that
+# starts a span: "Mon 1 Jun 2026 –" never leaves the dash alone) and a temperature
+# ("38.6 °C"). Rich breaks lines at any whitespace (its pattern is \s, which a no-break
+# space matches too), so while such text is wrapped the spaces inside these are swapped for
+# a character that is not whitespace, then swapped back.
 _GROUP = r"(?![0-9]{4}-[0-9]{2}-[0-9]{2})\(?\+?[0-9][0-9()-]*[0-9)]"  # (not an ISO date)
 _PHONE = rf"(?<![\w.]){_GROUP}(?:(?: | / ){_GROUP})+(?!\w|\.[0-9])"
 _DATE = r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [0-9]{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4}\b(?: –)?"
-_WHOLE = re.compile(f"{_PHONE}|{_DATE}")
+_TEMPERATURE = r"\b[0-9]{2,3}\.[0-9] °[CF]"
+_WHOLE = re.compile(f"{_PHONE}|{_DATE}|{_TEMPERATURE}")
 _KEEP = "\ue000"  # private use, one cell wide, never typed
 
 
@@ -51,12 +52,13 @@ def _joined(text: str) -> str:
 
 
 def unbroken_words(text: str) -> list[str]:
-    """The pieces a Message is wrapped between: its words, a phone number or a date as one."""
+    """The pieces a Message is wrapped between: its words; a phone number, a date or a
+    temperature as one."""
     return [word.replace(_KEEP, " ") for word in _joined(text).split()]
 
 
 class _Unbroken(Text):
-    """Text that Rich wraps (in its own __rich_console__ too) without breaking a number or a date."""
+    """Text that Rich wraps (in its own __rich_console__ too) without breaking what _WHOLE finds."""
 
     def _joined(self) -> Text:
         joined = self.copy()  # a plain Text: same length, same styles
@@ -76,9 +78,9 @@ class _Unbroken(Text):
 
 
 class Message:
-    """A message whose phone numbers and dates are never broken across lines, wherever it is
-    printed (a line of its own, a panel, a table cell): "call 020 7946 0999" is read and
-    dialled whole. Not a Text itself: Console.print joins Texts into a new one, losing it."""
+    """A message whose phone numbers, dates and temperatures are never broken across lines,
+    wherever it is printed (a line of its own, a panel, a table cell): "call 020 7946 0999"
+    is read and dialled whole. Not a Text itself: Console.print joins Texts into a new one."""
 
     def __init__(self, text: Text | str, style: str = ""):
         self.text = text if isinstance(text, Text) else Text(text, style=style)
