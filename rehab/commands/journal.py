@@ -170,7 +170,7 @@ def history(
     revisions = db.revisions(person.id)
     earlier: dict[date, list] = {}
     for revision in revisions:  # oldest first, as the store gives them
-        earlier.setdefault(revision.entry.date, []).append(revision.as_dict())
+        earlier.setdefault(revision.entry.date, []).append(revision.as_dict(plan.surgery_date))
     if as_json:
         print_json([{**e.as_dict(plan.surgery_date), "revisions": earlier.get(e.date, [])}
                     for e in db.entries(person.id, first, last)])
