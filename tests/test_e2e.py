@@ -80,11 +80,20 @@ def test_log_prompts_on_a_terminal_and_asks_again_after_a_bad_answer(env):
     # Day 5 of a plan that expects the boot: whether it was worn is asked, not left unrecorded.
     read_until(b"Did you wear the boot today? [yes/no]")
     os.write(controller, b"y\n")
-    read_until(b"boot on")
+    # The warning signs and a temperature are asked too: they are what call for urgent advice.
+    read_until(b"Any warning signs today?")
+    os.write(controller, b"headache\n")
+    read_until(b"unknown symptom 'headache'")
+    os.write(controller, b"calf pain, numbness\n")
+    read_until(b"Temperature, if you took it")
+    os.write(controller, b"\n")
+    read_until(b"Contact your surgical team now")  # the red flag's advice, after the entry
     assert proc.wait(timeout=60) == 0, seen
     os.close(controller)
+    assert b"boot on" in seen
     entries = json.loads(run(env, "history", "--json").stdout)
-    assert [(e["pain"], e["weight_bearing"], e["boot"]) for e in entries] == [(4, "partial", True)]
+    assert [(e["pain"], e["weight_bearing"], e["boot"], e["symptoms"], e["temperature"]) for e in entries] == [
+        (4, "partial", True, ["calf-pain", "numbness"], None)]
 
 
 def test_ctrl_c_at_a_log_prompt_says_nothing_was_written_on_a_line_of_its_own(env):

@@ -32,7 +32,7 @@ def _prompt_or_fail(value, option: str, question: str, choices: list[str], parse
     while True:
         # A Text, not a str: Rich would read "[none/toe-touch/...]" as markup and drop it.
         try:
-            answer = Prompt.ask(Text(f"{question} [{'/'.join(choices)}]"), console=out)
+            answer = Prompt.ask(Text(f"{question} [{'/'.join(choices)}]" if choices else question), console=out)
         except BaseException:
             # Ctrl-C (a signal, see cli.main) or Ctrl-D at the prompt: end the prompt's line,
             # so that "aborted; nothing was written" is said on a line of its own.
@@ -42,6 +42,17 @@ def _prompt_or_fail(value, option: str, question: str, choices: list[str], parse
             return parse(answer)
         except RehabError as exc:
             out.print(str(exc), style="red")
+
+
+def _symptom_list(text: str) -> tuple[str, ...]:
+    """'fever, calf pain' (or 'fever calf-pain') as symptom ids; nothing for an empty answer."""
+    parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
+    if len(parts) == 1:
+        try:
+            return (vocab.symptom(parts[0].strip()),)
+        except RehabError:
+            parts = parts[0].split()  # several signs written with spaces between them
+    return tuple(dict.fromkeys(vocab.symptom(p.strip()) for p in parts))
 
 
 def _yes_no(text: str) -> bool:
@@ -100,6 +111,17 @@ def log(
             # The day's plan expects the boot: ask, so whether it was worn is not silently unrecorded.
             worn = _prompt_or_fail(None, "--boot", "Did you wear the boot today?", ["yes", "no"], _yes_no)
             given = replace_fields(given, boot=worn)
+        if sys.stdin.isatty():
+            # The warning signs and a temperature are what call for urgent advice: a daily
+            # check-in asks for them rather than leaving them to an option nobody types.
+            if not now.symptoms:
+                signs = _prompt_or_fail(None, "--symptom", "Any warning signs today? Enter for none, or any of",
+                                        [", ".join(vocab.SYMPTOMS)], _symptom_list)
+                given = replace_fields(given, symptoms=signs)
+            if now.temperature is None:
+                taken = _prompt_or_fail(None, "--temperature", "Temperature, if you took it (37.2 or 99.0F; Enter to skip)",
+                                        [], lambda text: vocab.temperature(text) if text.strip() else None)
+                given = replace_fields(given, temperature=taken)
     # Read, merge and write in one transaction (two --replace at once must not lose either).
     entry, replaced = db.log(person.id, day, given.build, replace)
     entries = db.entries(person.id, end=day)
