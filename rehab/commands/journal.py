@@ -158,7 +158,8 @@ def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     facts = _facts(db, person)
     flags, acks = _flags_with_acks(db, person, plan, entries, day, facts)
     shown = deviations.open_flags(flags, set(acks), day, last_logged=entries[-1].date if entries else None,
-                                  discharged_on=person.discharged_on)
+                                  discharged_on=person.discharged_on,
+                                  recorded={m for e in entries for m in e.milestones})
     doc = today_doc.today_document(person, plan, entries, shown, day, db.scores(person.id))
     doc["act_now"] = wording.act_now_line(facts["contacts"])
     if as_json:
