@@ -70,6 +70,8 @@ EXERCISES = ("done", "partly", "skipped")
 # Body temperature accepted by `log --temperature`, in degrees Celsius (contract).
 TEMPERATURE_MIN_C = 34.0
 TEMPERATURE_MAX_C = 43.0
+# A body temperature in °F (93–110 °F is about 34–43 °C): a number there without a unit gets a hint.
+FAHRENHEIT_LIKELY = (93.0, 110.0)
 
 
 def name_key(text: str) -> str:
@@ -122,7 +124,11 @@ def temperature(text: str) -> float:
         value = (value - 32) * 5 / 9
     value = round(value, 1)
     if not TEMPERATURE_MIN_C <= value <= TEMPERATURE_MAX_C:
-        raise RehabError(f"temperature must be between {TEMPERATURE_MIN_C} and {TEMPERATURE_MAX_C} °C, not {value}")
+        # 99 is far more likely a Fahrenheit reading typed without its F than a mistake.
+        hint = (f" (for Fahrenheit write {match.group(1)}F)"
+                if not match.group(2) and FAHRENHEIT_LIKELY[0] <= value <= FAHRENHEIT_LIKELY[1] else "")
+        raise RehabError(f"temperature must be between {TEMPERATURE_MIN_C} and {TEMPERATURE_MAX_C} °C, "
+                         f"not {value}{hint}")
     return value
 
 

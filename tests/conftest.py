@@ -43,6 +43,15 @@ def isolated(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def clinic(isolated):
+    """A clinic file with the surgical team's, the out-of-hours and the emergency numbers."""
+    folder = isolated / "home" / "config" / "rehab"
+    folder.mkdir(parents=True)
+    (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 020 7946 0000\n"
+                                        "out_of_hours_phone: 020 7946 0999\nemergency_phone: 999\n", encoding="utf-8")
+
+
+@pytest.fixture
 def db_path(isolated) -> Path:
     return isolated / "rehab.db"
 

@@ -59,11 +59,40 @@ def test_text_marks_the_phase_of_the_date(rehab, on, marked):
         assert ("▶" in line) == (span == marked), line
 
 
-def test_text_marks_the_next_milestone(rehab):
-    result = rehab(*PLAN, "--date", "2026-05-17")  # day 77: return to sport window open
-    assert result.exit_code == 0
-    assert "▶" in row(result.stdout, "70–84")
-    assert "▶" not in row(result.stdout, "184–365")
+def milestone_column(stdout: str) -> list[str]:
+    """The milestone table's rows, in order: their mark and title ("▶ where this date falls")."""
+    table = stdout[stdout.index("Milestone"):]
+    return [" ".join(cell.strip() for cell in line.split("│")[1:3]).strip()
+            for line in table.splitlines() if line.startswith("│")]
+
+
+@pytest.mark.parametrize(("on", "after", "before"), [
+    ("2026-03-20", "Start physiotherapy", "Low-impact exercise"),  # day 19, between day 14 and day 42
+    ("2026-05-17", "Return to sport", "New normal"),  # day 77: in the open return-to-sport window
+    ("2026-03-15", "Start physiotherapy", "Low-impact exercise"),  # day 14: after the day's milestones
+    ("2026-02-20", None, "Start moving the big toe"),  # before surgery: above them all
+    ("2028-01-01", "New normal", None),  # after the last
+])
+def test_the_milestone_table_marks_where_the_date_falls_between_milestones(rehab, on, after, before):
+    result = ok(rehab(*PLAN, "--date", on))
+    rows = milestone_column(result.stdout)
+    marked = [k for k, text in enumerate(rows) if "▶" in text]
+    assert len(marked) == 1, rows  # one ▶ among the milestones, on a row of its own
+    k = marked[0]
+    assert rows[k] == "▶ where this date falls"
+    assert (rows[k - 1].strip() if k else None) == after
+    assert (rows[k + 1].strip() if k + 1 < len(rows) else None) == before
+    said = " ".join(result.stdout.split())
+    assert "▶ marks where" in said and "its place among the milestones" in said
+
+
+def test_the_narrow_plan_marks_where_the_date_falls_between_milestones(rehab, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    lines = ok(rehab(*PLAN, "--date", "2026-03-20")).stdout.splitlines()
+    k = next(k for k, line in enumerate(lines) if line.startswith("▶ where this date falls"))
+    assert "day 19 · Fri 20 Mar 2026" in lines[k]
+    assert lines[k - 1].strip().startswith("Start physiotherapy: day 14")
+    assert lines[k + 1].strip().startswith("Low-impact exercise: day 42")
 
 
 def test_text_before_surgery(rehab):

@@ -27,14 +27,6 @@ def patient(rehab):
     return "ann-lee"
 
 
-@pytest.fixture
-def clinic(isolated):
-    folder = isolated / "home" / "config" / "rehab"
-    folder.mkdir(parents=True)
-    (folder / "clinic.yaml").write_text("name: Ankle Unit\nphone: 020 7946 0000\n"
-                                        "out_of_hours_phone: 020 7946 0999\nemergency_phone: 999\n", encoding="utf-8")
-
-
 def flags(rehab, *extra):
     return json.loads(ok(rehab("flags", "--json", *extra)).stdout)
 

@@ -14,7 +14,7 @@ from rich.text import Text
 from rehab import vocab
 from rehab.today import sparkline
 from rehab import wording
-from rehab.render.terminal import bullet, print_wrapped
+from rehab.render.terminal import Message, bullet, print_wrapped
 
 SEVERITY_STYLE = {"urgent": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_MARK = {"urgent": "!!", "warning": "!", "info": "i"}
@@ -39,7 +39,9 @@ def patient_view(out: Console, patient: dict, entries: int) -> None:
     out.print(f"{'Entries:':<14}{entries}")
 
 
-def flag_lines(flags: list[dict]) -> list[Text]:
+def flag_lines(flags: list[dict]) -> list[Message]:
+    """A flag a line: its mark, date and message; who acknowledged it and why, where someone
+    did. A clinic's phone number in a message is never broken across lines."""
     lines = []
     for f in flags:
         style = SEVERITY_STYLE[f["severity"]]
@@ -47,9 +49,19 @@ def flag_lines(flags: list[dict]) -> list[Text]:
         line.append(f"{f['date']} ", style="dim")
         line.append(f["message"], style=style if f["severity"] == "urgent" else None)
         if f.get("acknowledged"):
-            line.append("  (acknowledged)", style="dim")
-        lines.append(line)
+            line.append(f"  ({acknowledged_words(f.get('acknowledgement'))})", style="dim")
+        lines.append(Message(line))
     return lines
+
+
+def acknowledged_words(ack: dict | None) -> str:
+    """'acknowledged by Mr Hester: Seen in clinic, scan negative', as typed (the views print
+    Text, never read as Rich markup: "[b]" stays "[b]")."""
+    if not ack:
+        return "acknowledged"
+    by = f" by {ack['by']}" if ack.get("by") else ""
+    note = f": {ack['note']}" if ack.get("note") else ""
+    return f"acknowledged{by}{note}"
 
 
 def today_view(out: Console, doc: dict) -> None:
@@ -57,8 +69,9 @@ def today_view(out: Console, doc: dict) -> None:
     urgent = [f for f in doc["flags"] if f["severity"] == "urgent"]
     act_now = doc.get("act_now") or wording.RED_FLAG_ADVICE
     if urgent:
-        out.print(Panel(Group(*flag_lines(urgent), Text(act_now, style="bold")),
-                        title="GET HELP NOW", border_style="red", width=min(out.width, 80)))
+        # As wide as the text under it (the terminal's width): one measure for the whole view.
+        out.print(Panel(Group(*flag_lines(urgent), Message(act_now, style="bold")),
+                        title="GET HELP NOW", border_style="red"))
     title = f"{patient['name']} · {patient['procedure']}"
     if doc["day"] < 0:
         days = -doc["day"]
@@ -110,7 +123,7 @@ def today_view(out: Console, doc: dict) -> None:
             out.print(line)
     out.print(f"Pain, last 14 days: {sparkline(doc['pain_last_14_days'])}  (· = no entry)")
     outcomes_due_lines(out, doc.get("outcomes_due", []))
-    out.print(Text(act_now, style="bold"))  # the standing line: which signs to act on, whom to call
+    out.print(Message(act_now, style="bold"))  # the standing line: which signs to act on, whom to call
     out.print(wording.NOTICE, style="dim")
 
 
@@ -139,7 +152,7 @@ def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict], co
         # Each red flag already says whom to contact, with the clinic's numbers; add only
         # the emergency line.
         emergency = contacts.emergency_phone if contacts and contacts.emergency_phone else None
-        out.print(Text(wording.emergency_line(emergency or wording.EMERGENCY_NUMBERS), style="bold red"))
+        out.print(Message(wording.emergency_line(emergency or wording.EMERGENCY_NUMBERS), style="bold red"))
 
 
 HISTORY_FIXED = ("Date", "Day", "Pain", "WB", "Boot", "Activity")
@@ -241,4 +254,4 @@ def flags_view(out: Console, flags: list[dict]) -> None:
     for line in flag_lines(flags):
         out.print(line)
     if any(f["severity"] == "urgent" for f in flags):
-        out.print(Text(wording.RED_FLAG_ADVICE, style="bold"))
+        out.print(Message(wording.RED_FLAG_ADVICE, style="bold"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from datetime import date
 
@@ -29,6 +30,59 @@ class _Console(Console):
         return super()._render_buffer(
             Segment(text.translate(_CONTROLS), style, control) if not control and not text.isprintable() else
             Segment(text, style, control) for text, style, control in buffer)
+
+
+# A phone number: groups of digits ("020 7946 0999", "+44 (0)20 7946 0999", "999 / 112 / 911")
+# joined by single spaces or " / ". Rich breaks lines at any whitespace (its pattern is \s,
+# which a no-break space matches too), so while such text is wrapped the spaces inside a
+# number are swapped for a character that is not whitespace, then swapped back.
+_GROUP = r"(?![0-9]{4}-[0-9]{2}-[0-9]{2})\(?\+?[0-9][0-9()-]*[0-9)]"  # (not an ISO date)
+_PHONE = re.compile(rf"(?<![\w.]){_GROUP}(?:(?: | / ){_GROUP})+(?!\w|\.[0-9])")
+_KEEP = "\ue000"  # private use, one cell wide, never typed
+
+
+class _Unbroken(Text):
+    """Text that Rich wraps (in its own __rich_console__ too) without breaking a number."""
+
+    def _joined(self) -> Text:
+        joined = self.copy()  # a plain Text: same length, same styles
+        joined.plain = _PHONE.sub(lambda m: m.group(0).replace(" ", _KEEP), self.plain)
+        return joined
+
+    def wrap(self, console, width, **options):
+        if _KEEP in self.plain:  # typed after all: wrapped as usual
+            return super().wrap(console, width, **options)
+        lines = self._joined().wrap(console, width, **options)
+        for line in lines:
+            line.plain = line.plain.replace(_KEEP, " ")
+        return lines
+
+    def __rich_measure__(self, console, options):
+        return self._joined().__rich_measure__(console, options)
+
+
+class Message:
+    """A message whose phone numbers are never broken across lines, wherever it is printed
+    (a line of its own, a panel, a table cell): "call 020 7946 0999" is read and dialled
+    whole. Not a Text itself: Console.print joins Texts into a new one, which would lose it."""
+
+    def __init__(self, text: Text | str, style: str = ""):
+        self.text = text if isinstance(text, Text) else Text(text, style=style)
+
+    def _unbroken(self) -> _Unbroken:
+        unbroken = _Unbroken(self.text.plain, style=self.text.style, justify=self.text.justify,
+                             overflow=self.text.overflow, no_wrap=self.text.no_wrap, end=self.text.end)
+        unbroken._spans[:] = self.text._spans
+        return unbroken
+
+    def wrap(self, console, width, **options):
+        return self._unbroken().wrap(console, width, **options)
+
+    def __rich_console__(self, console, options):
+        yield self._unbroken()
+
+    def __rich_measure__(self, console, options):
+        return self._unbroken().__rich_measure__(console, options)
 
 
 def console(stderr: bool = False) -> Console:
@@ -66,10 +120,14 @@ def bullet(out: Console, text: str, indent: int = 1) -> None:
 def print_wrapped(out: Console, text: str, first: str, rest: str) -> None:
     """Text wrapped at the terminal's width under its own indents (`first` and `rest` are
     as wide). Rich wraps it, counting screen cells, so wide characters line up too."""
-    lines = Text(text).wrap(out, max(out.width, 20) - len(first), overflow="fold")
+    lines = Message(text).wrap(out, max(out.width, 20) - len(first), overflow="fold")
     for i, line in enumerate(lines):
         line.rstrip()
         out.print(Text(first if i == 0 else rest).append_text(line), soft_wrap=True)
+
+
+# The milestone table's row that says where the date asked falls (▶).
+HERE = "where this date falls"
 
 
 # Below this width the plan's tables would squeeze clinical words ("as-toler…"): each
@@ -93,7 +151,6 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
         out.print(f"{wording.date_label(on)} is day {day}, in {wording.recovery_week(day)}.")
 
     current = timeline.phase_on(on)
-    following = timeline.next_milestone(on, done or ())
     phase_rows = []
     for p in timeline.phases:
         mark = "▶" if current is not None and p.id == current.id else ""
@@ -102,10 +159,14 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
                            ", ".join(p.phase.weight_bearing.allowed), wording.BOOT_WORDS[p.phase.boot]))
     milestone_rows = []
     for m in timeline.milestones:
-        mark = "▶" if following is not None and m.id == following.id else ("✓" if m.id in (done or ()) else "")
+        mark = "✓" if m.id in (done or ()) else ""
         days = str(m.day) if m.end_day is None else f"{m.day}–{m.end_day}"
         when = wording.date_label(m.date) if m.end_date is None else wording.date_span(m.date, m.end_date)
         milestone_rows.append((mark, m.title + wording.moved_note(timeline, m.id), days, when))
+    # ▶ means one thing in both tables, where the date falls: among the milestones it is a
+    # row of its own, after those that start on or before it (a window it is in, too).
+    place = sum(1 for m in timeline.milestones if m.day <= day)
+    milestone_rows.insert(place, ("▶", HERE, str(day), wording.date_label(on)))
 
     if out.width < TABLE_MIN_WIDTH:
         _timeline_blocks(out, phase_rows, milestone_rows)
@@ -130,7 +191,7 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
         out.print(Text(wording.CHANGES_TITLE, style="bold"))
         for line in changes:
             bullet(out, line)
-    out.print("▶ marks where " + wording.date_label(on) + " falls"
+    out.print("▶ marks where " + wording.date_label(on) + " falls: its phase, and its place among the milestones"
               + ("; ✓ a milestone recorded." if done else "."), style="dim")
     out.print(wording.NOTICE, style="dim")
 
@@ -145,7 +206,11 @@ def _timeline_blocks(out: Console, phase_rows: list[tuple], milestone_rows: list
         print_wrapped(out, f"weight-bearing: {levels} · boot: {boot}", "    ", "    ")
     out.print(Text("Milestones", style="bold"))
     for mark, title, days, when in milestone_rows:
-        print_wrapped(out, f"{title}: day{'s' if '–' in days else ''} {days} · {when}", f"{mark or ' '} ", "    ")
+        text = f"{title}: day{'s' if '–' in days else ''} {days} · {when}"
+        if mark == "▶":
+            out.print(Text(f"▶ {text}", style="bold"))
+        else:
+            print_wrapped(out, text, f"{mark or ' '} ", "    ")
 
 
 def protocol_view(out: Console, protocol) -> None:
