@@ -477,7 +477,7 @@ def _timeline(page: dict, paper: str, scale: float, fonts=None) -> _Document:
     pdf.heading("Phases", space_after=20)
     rows = []
     for p in page["phases"]:
-        title = ("▶ You are here\n" if p["current"] else "") + f"{p['title']}\n{p['weeks']}"
+        title = "\n".join([*(["▶ You are here"] if p["current"] else []), p["title"], p["weeks"], *p["changes"]])
         rows.append([title, "\n".join(p["date_lines"]), p["weight_bearing"], p["boot"],
                      p["activities"], "\n".join(f"• {g}" for g in p["goals"])])
     current = {i for i, p in enumerate(page["phases"]) if p["current"]}
