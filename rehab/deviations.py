@@ -63,7 +63,7 @@ Rule by rule (ids and severities from the contract):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -679,6 +679,7 @@ def open_flags(
     window_days: int = OPEN_WINDOW_DAYS,
     last_logged: date | None = None,
     discharged_on: date | None = None,
+    recorded: Collection[str] = (),
 ) -> list[Flag]:
     """What `rehab today` shows: flags not acknowledged, urgent first, then newest first.
     A red flag stays until acknowledged, however old. Other flags stay for `window_days` days
@@ -686,11 +687,15 @@ def open_flags(
     missed-log gap that is still open (nothing logged on or after its first day, given
     `last_logged`, the date of the latest entry) stays shown however old its flag is: a
     patient who stopped logging weeks ago is the one who most needs the reminder, until
-    follow-up ends (`discharged_on` on or before as_of)."""
+    follow-up ends (`discharged_on` on or before as_of). Likewise a missed milestone (a wound
+    check nobody recorded) stays until it is recorded (its id among `recorded`, the
+    milestones logged up to as_of) or acknowledged."""
 
     def still_open(flag: Flag) -> bool:
         if discharged_on is not None and discharged_on <= as_of:
             return False
+        if flag.rule == "missed-milestone":
+            return flag.subject not in recorded
         return (flag.rule == "missed-log" and flag.date <= as_of
                 and (last_logged is None or last_logged < date.fromisoformat(flag.subject)))
 

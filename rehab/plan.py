@@ -62,6 +62,25 @@ class DayPlan(NamedTuple):
                 "activities": list(self.activities), "pain_ceiling": self.pain_ceiling}
 
 
+class PhaseChange(NamedTuple):
+    """A stretch of a phase's days on which a change makes the plan differ from the protocol."""
+
+    what: str  # "weight_bearing", "boot", "activity" or "pain_ceiling"
+    start_day: int
+    end_day: int | None  # inclusive; None: to the end of an open-ended phase
+    value: str | bool | int  # the most weight-bearing, the boot, the ceiling; an activity: allowed
+    change: Adjustment  # the change that sets it (the later one, where two cover the day)
+    activity: str | None = None  # what="activity": which
+
+
+# The order a phase's changes are said in: as its table's columns run.
+CHANGE_ORDER = ("weight_bearing", "boot", "activity", "pain_ceiling")
+
+
+def _activity_rank(activity: str | None) -> int:
+    return vocab.ACTIVITIES.index(activity) if activity in vocab.ACTIVITIES else len(vocab.ACTIVITIES)
+
+
 def _recorded(a: Adjustment):
     return (a.created_at is None, a.created_at or 0, a.id or 0)
 
@@ -160,6 +179,42 @@ class Plan(Timeline):
         return [a for a in self.adjustments if a.kind == "adjust" and getattr(a, what) is not None
                 and (end is None or a.from_day <= end)
                 and (a.until_day is None or a.until_day >= phase.start_day)]
+
+    def phase_changes(self, phase: DatedPhase) -> list[PhaseChange]:
+        """Where, within a phase, the patient's changes make the plan differ from the protocol
+        (the later change wins where two cover a day, as for every reader): each stretch of
+        days once, in CHANGE_ORDER, then by day. A change that sets what the protocol already
+        says (the boot, in a boot phase) is not a difference and is left out."""
+        turns = [d for d in self.turns if phase.start_day < d and (phase.end_day is None or d <= phase.end_day)]
+        starts = [phase.start_day, *turns]
+        ends = [*(d - 1 for d in turns), phase.end_day]
+        found: list[PhaseChange] = []
+        for start, end in zip(starts, ends):
+            day, protocol = self.on(start), self._protocol.on(start)
+            for key, change in day.set_by:
+                what, _, activity = key.partition(":")
+                value, before = {
+                    "weight_bearing": (day.most, protocol.most),
+                    "boot": (day.boot, protocol.boot),
+                    "pain_ceiling": (day.pain_ceiling, protocol.pain_ceiling),
+                    "activity": (activity in day.activities, activity in protocol.activities),
+                }[what]
+                if value == before:
+                    continue
+                same = next((i for i, f in enumerate(found) if (f.what, f.activity, f.value) == (what, activity or None, value)
+                             and f.change is change and f.end_day == start - 1), None)
+                if same is not None:
+                    found[same] = found[same]._replace(end_day=end)
+                else:
+                    found.append(PhaseChange(what, start, end, value, change, activity or None))
+        return sorted(found, key=lambda f: (CHANGE_ORDER.index(f.what), _activity_rank(f.activity), f.start_day))
+
+    @cached_property
+    def _protocol(self) -> Plan:
+        """This plan without the changes to what a day allows (moved milestones kept: they
+        open activities on their new days, which is the protocol's own rule)."""
+        return Plan(self.protocol, self.surgery_date, self.phases, self.milestones,
+                    tuple(a for a in self.adjustments if a.kind == "move"))
 
     def moved(self, milestone_id: str) -> Adjustment | None:
         """The change that moved a milestone, if one did."""

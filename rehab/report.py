@@ -98,9 +98,9 @@ def plan_steps(own: Plan, first_day: int, last_day: int) -> list[dict]:
 
 
 def _open_counts(flags: list, acknowledged: dict, record: PatientRecord, as_of: date) -> dict:
-    logged = [e.date for e in record.entries if e.date <= as_of]
-    shown = open_flags(flags, set(acknowledged), as_of, last_logged=max(logged, default=None),
-                       discharged_on=record.patient.discharged_on)
+    logged = [e for e in record.entries if e.date <= as_of]
+    shown = open_flags(flags, set(acknowledged), as_of, last_logged=max((e.date for e in logged), default=None),
+                       discharged_on=record.patient.discharged_on, recorded={m for e in logged for m in e.milestones})
     counts = Counter(f.severity for f in shown)
     return {severity: counts[severity] for severity in ("urgent", "warning", "info")}
 
@@ -334,6 +334,11 @@ def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) 
             # as the printed plan, today and the flags word them ("sport from day 70")
             "activity_labels": plan.activity_labels(p),
             "pain_ceiling": rule.pain_ceiling,
+            # Where the team's changes make the phase differ from the protocol, in the words
+            # every view's phase row uses ("days 0–6: at most NWB (changed)").
+            "changes": [{"what": f.what, "activity": f.activity, "start_day": f.start_day, "end_day": f.end_day,
+                         "change_id": f.change.id, "label": wording.phase_change_label(f)}
+                        for f in own.phase_changes(p)],
             "logged": {
                 "days": len(inside),
                 "weight_bearing": {lvl: levels[lvl] for lvl in vocab.WEIGHT_BEARING if levels[lvl]},

@@ -255,6 +255,49 @@ def plan_change_lines(plan) -> list[str]:
     return [change_line(a.as_dict(plan.surgery_date), titles) for a in getattr(plan, "adjustments", ())]
 
 
+# --- a change inside the phase it affects: every view's phase row says it in these words ----------
+
+def phase_change_label(found) -> str:
+    """One stretch of a phase the patient's team changed (rehab.plan.PhaseChange), as every
+    view's phase row says it: 'days 0–6: at most NWB (changed)'."""
+    start, end = found.start_day, found.end_day
+    days = f"day {start} on" if end is None else f"day {start}" if start == end else f"days {start}–{end}"
+    what = {
+        "weight_bearing": lambda: f"at most {vocab.WEIGHT_BEARING_ABBREV[found.value]}",
+        "boot": lambda: "boot on" if found.value else "boot off",
+        "activity": lambda: f"{found.activity} allowed" if found.value else f"no {found.activity}",
+        "pain_ceiling": lambda: f"pain up to {found.value}/10",
+    }[found.what]()
+    return f"{days}: {what} (changed)"
+
+
+def phase_change_labels(plan, phase, *what: str) -> list[str]:
+    """The phase's changed stretches (only those of the kinds named, if any are), in the
+    order a phase row prints them; none for a protocol's plan."""
+    found = plan.phase_changes(phase) if hasattr(plan, "phase_changes") else []
+    return [phase_change_label(f) for f in found if not what or f.what in what]
+
+
+def with_changes(text: str, labels: Sequence[str]) -> str:
+    """A phase row's cell with the changes to it: 'TTWB/PWB; days 0–6: at most NWB (changed)'."""
+    return "; ".join([text, *labels]) if text else "; ".join(labels)
+
+
+PHASE_CHANGES_TITLE = "Your team changed this phase"
+# Said before a phase's or a day's instructions, when a change covers it: the protocol's
+# instructions were written for everyone, the change for this patient.
+FOLLOW_THE_CHANGE = ("Where the instructions below say otherwise, follow your team's change: "
+                     "it was made for you, the instructions for everyone.")
+
+
+def phase_change_lines(plan, phase) -> list[str]:
+    """Each change behind a phase's changed stretches, once, as a full sentence with who made
+    it and their note (the calendar, which the patient reads on their phone)."""
+    found = plan.phase_changes(phase) if hasattr(plan, "phase_changes") else []
+    changes = [a for a in getattr(plan, "adjustments", ()) if any(f.change is a for f in found)]
+    return [change_line(a.as_dict(plan.surgery_date)) for a in changes]
+
+
 def moved_note(plan, milestone_id: str) -> str:
     """' (moved by Mr Hester)' for a milestone a change moved, else ''."""
     change = getattr(plan, "moved", lambda _: None)(milestone_id)

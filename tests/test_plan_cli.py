@@ -291,7 +291,7 @@ def test_printed_plan_lists_the_changes_in_every_format(rehab, patient, tmp_path
     assert "<b>Ng" not in html
     # Each phase's row says what the changes set within it, where it differs from the phase.
     assert "days 0–6: at most NWB (changed)" in html
-    assert "days 12–13: off (changed)" in html and "days 14–20" not in html.split("Changes your team")[0]
+    assert "days 12–13: boot off (changed)" in html and "days 14–20" not in html.split("Changes your team")[0]
     pdf = tmp_path / "plan.pdf"
     ok(rehab("timeline", "--format", "pdf", "--output", str(pdf)))
     assert pdf.read_bytes().startswith(b"%PDF")

@@ -5,8 +5,6 @@ plan's changes listed without a word or a date cut."""
 
 from __future__ import annotations
 
-import json
-import re
 from datetime import date, timedelta
 
 import pytest

@@ -178,12 +178,15 @@ def timeline_page(document: PlanDocument) -> dict:
                 "title": p.title,
                 "weeks": _weeks(p.start_day, p.end_day),
                 "date_lines": _date_lines(p.start_date, p.end_date),
-                "weight_bearing": _allowed(p.phase.weight_bearing.allowed, p.phase.weight_bearing.expected_by_end)
-                + _changed(plan, p, "weight_bearing", lambda level: f"at most {vocab.WEIGHT_BEARING_ABBREV[level]} (changed)",
-                           p.phase.weight_bearing.most),
-                "boot": ("Boot on" if p.phase.boot else "No boot")
-                + _changed(plan, p, "boot", lambda boot: "on (changed)" if boot else "off (changed)", p.phase.boot),
-                "activities": ", ".join(plan.activity_labels(p)),
+                "weight_bearing": wording.with_changes(
+                    _allowed(p.phase.weight_bearing.allowed, p.phase.weight_bearing.expected_by_end),
+                    wording.phase_change_labels(plan, p, "weight_bearing")),
+                "boot": wording.with_changes("Boot on" if p.phase.boot else "No boot",
+                                             wording.phase_change_labels(plan, p, "boot")),
+                "activities": wording.with_changes(", ".join(plan.activity_labels(p)),
+                                                   wording.phase_change_labels(plan, p, "activity")),
+                # What the table has no column for (the pain expected), under the phase's name.
+                "changes": wording.phase_change_labels(plan, p, "pain_ceiling"),
                 "goals": list(p.phase.goals) or ([p.phase.summary] if p.phase.summary else []),
                 "current": phase is not None and p.id == phase.id,
             }
@@ -207,7 +210,7 @@ def red_flag_groups(fever_celsius: float, contacts: wording.Contacts = wording.C
         name, meaning, _ = vocab.SIGNS[symptom]
         text = name if meaning == group_meaning else f"{name} {meaning}"
         text = text[0].upper() + text[1:]
-        return f"{text} (temperature above {fever})" if symptom == "fever" else text
+        return f"{text} (a temperature of {fever} or higher)" if symptom == "fever" else text
 
     emergency = [s for s, (_, _, urgent) in vocab.SIGNS.items() if urgent]
     team = [s for s in vocab.SIGNS if s not in emergency]
@@ -367,13 +370,20 @@ def _phase_row(row: dict) -> list[str]:
     beyond = [f"{logged['above_allowed']} above" if logged["above_allowed"] else "",
               f"{logged['below_allowed']} below" if logged["below_allowed"] else ""]
     acts = ", ".join(f"{a} ×{n}" for a, n in logged["activities"].items()) or "–"
+
+    def changed(text: str, what: str) -> str:
+        """The cell with the team's changes to it inside the phase (the pain expected, which
+        has no column, under the phase's name)."""
+        return wording.with_changes(text, [c["label"] for c in row.get("changes", ()) if c["what"] == what])
+
     return [
-        f"{row['title']} ({_iso_span(row['start_date'], row['end_date'])})",
-        "/".join(vocab.WEIGHT_BEARING_ABBREV[lvl] for lvl in row["allowed"])
-        + (f"; {vocab.WEIGHT_BEARING_ABBREV[row['expected_by_end']]} by end" if row["expected_by_end"] else ""),
+        changed(f"{row['title']} ({_iso_span(row['start_date'], row['end_date'])})", "pain_ceiling"),
+        changed("/".join(vocab.WEIGHT_BEARING_ABBREV[lvl] for lvl in row["allowed"])
+                + (f"; {vocab.WEIGHT_BEARING_ABBREV[row['expected_by_end']]} by end" if row["expected_by_end"] else ""),
+                "weight_bearing"),
         (counts or "nothing logged") + "".join(f"; {b}" for b in beyond if b),
-        f"{wording.BOOT_PLAN[row['boot']]} / worn {logged['boot_worn']}, off {logged['boot_off']}",
-        f"{', '.join(row.get('activity_labels', row['activities']))} / {acts}"
+        f"{changed(wording.BOOT_PLAN[row['boot']], 'boot')} / worn {logged['boot_worn']}, off {logged['boot_off']}",
+        f"{changed(', '.join(row.get('activity_labels', row['activities'])), 'activity')} / {acts}"
         + (f"; {logged['activity_not_allowed']} not allowed" if logged["activity_not_allowed"] else ""),
     ]
 
@@ -460,22 +470,6 @@ def _date_lines(start: date, end: date | None) -> list[str]:
     if end is None:
         return ["from", wording.date_label(start)]
     return [f"{wording.date_label(start)} –", wording.date_label(end)]
-
-
-def _changed(plan, phase, what: str, say, same) -> str:
-    """What the patient's changes set within a phase, where it differs from the phase, for
-    its row: '; days 0–6: at most NWB (changed)'. The full list, with who and why, follows."""
-    changes = plan.changes_in(phase, what) if hasattr(plan, "changes_in") else []
-    parts = []
-    for a in changes:
-        if getattr(a, what) == same:
-            continue
-        start, end = max(a.from_day, phase.start_day), a.until_day
-        if phase.end_day is not None and (end is None or end > phase.end_day):
-            end = phase.end_day
-        days = f"day {start} on" if end is None else (f"day {start}" if start == end else f"days {start}–{end}")
-        parts.append(f"; {days}: {say(getattr(a, what))}")
-    return "".join(parts)
 
 
 def _allowed(levels, expected: str | None) -> str:

@@ -92,13 +92,25 @@ def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
             event("milestone", m.id, m.title, m.date, m.last_date, f"{when}. {text}")
     for p in plan.phases:
         rule = p.phase
+        changes = wording.phase_change_lines(plan, p)
+        # A change comes first, with who made it and why: the calendar is what the patient
+        # reads on their phone, and the protocol's instructions below were written for everyone.
+        changed = [f"{wording.PHASE_CHANGES_TITLE}:", *(f"- {line}" for line in changes),
+                   wording.FOLLOW_THE_CHANGE, ""] if changes else []
+        boot = "Wear the boot." if rule.boot else "No boot."
         lines = [
             f"{wording.day_span(p.start_day, p.end_day).capitalize()} after surgery: "
             f"{wording.date_span(p.start_date, p.end_date)}.",
-            *( [rule.summary] if rule.summary else []),
-            f"Weight-bearing: {wording.weight_bearing_list(rule.weight_bearing.allowed)}. "
-            f"{'Wear the boot.' if rule.boot else 'No boot.'} Activities: {', '.join(plan.activity_labels(p))}.",
+            *changed,
+            *([rule.summary] if rule.summary else []),
+            "Weight-bearing: " + wording.with_changes(wording.weight_bearing_list(rule.weight_bearing.allowed),
+                                                      wording.phase_change_labels(plan, p, "weight_bearing")) + ".",
+            wording.with_changes(boot.rstrip("."), wording.phase_change_labels(plan, p, "boot")) + ".",
+            "Activities: " + wording.with_changes(", ".join(plan.activity_labels(p)),
+                                                  wording.phase_change_labels(plan, p, "activity")) + ".",
+            *(f"Pain: {label}." for label in wording.phase_change_labels(plan, p, "pain_ceiling")),
             *(f"- {i}" for i in rule.instructions),
         ]
-        event("phase", p.id, f"Recovery phase begins: {p.title}", p.start_date, p.start_date, "\n".join(lines))
+        summary = f"Recovery phase begins: {p.title}" + (" (changed by your team)" if changes else "")
+        event("phase", p.id, summary, p.start_date, p.start_date, "\n".join(lines))
     return calendar.to_ical()

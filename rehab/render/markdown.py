@@ -32,11 +32,16 @@ def timeline_markdown(document: PlanDocument) -> str:
     lines += [f"Surgery: **{wording.date_label(timeline.surgery_date)}** (day 0)", ""]
     lines += ["## Phases", "", "| Phase | Days | Dates | Weight-bearing | Boot | Activities |", "|---|---|---|---|---|---|"]
     for p in timeline.phases:
+        # A change inside the phase, in the cell it changes; the pain expected, under the name.
+        def changed(text: str, *what: str) -> str:
+            return escape(wording.with_changes(text, wording.phase_change_labels(timeline, p, *what)))
+
         lines.append(
-            f"| {escape(p.title)} | {wording.day_span(p.start_day, p.end_day)} | "
+            f"| {changed(p.title, 'pain_ceiling')} | {wording.day_span(p.start_day, p.end_day)} | "
             f"{wording.date_span(p.start_date, p.end_date)} | "
-            f"{', '.join(p.phase.weight_bearing.allowed)} | {wording.BOOT_WORDS[p.phase.boot]} | "
-            f"{', '.join(timeline.activity_labels(p))} |"
+            f"{changed(', '.join(p.phase.weight_bearing.allowed), 'weight_bearing')} | "
+            f"{changed(wording.BOOT_WORDS[p.phase.boot], 'boot')} | "
+            f"{changed(', '.join(timeline.activity_labels(p)), 'activity')} |"
         )
     lines += ["", "## Milestones", "", "| Milestone | Day | Date |", "|---|---|---|"]
     for m in timeline.milestones:
@@ -48,6 +53,10 @@ def timeline_markdown(document: PlanDocument) -> str:
         lines += ["", f"## {wording.CHANGES_TITLE}", ""] + [f"- {escape(line)}" for line in changes]
     for p in timeline.phases:
         lines += ["", f"## {escape(p.title)} ({wording.day_span(p.start_day, p.end_day)})", ""]
+        changes = wording.phase_change_lines(timeline, p)
+        if changes:  # before the protocol's instructions, which were written for everyone
+            lines += [f"**{escape(wording.PHASE_CHANGES_TITLE)}:**", "", *(f"- {escape(c)}" for c in changes),
+                      "", f"**{escape(wording.FOLLOW_THE_CHANGE)}**", ""]
         lines += [f"- {escape(i)}" for i in p.phase.instructions]
     # The printed plan's panel: emergency services first, then the surgical team, with the
     # clinic's own numbers when the clinic file gives them.

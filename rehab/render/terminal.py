@@ -170,9 +170,15 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
     phase_rows = []
     for p in timeline.phases:
         mark = "▶" if current is not None and p.id == current.id else ""
-        phase_rows.append((mark, p.title, wording.day_span(p.start_day, p.end_day),
+        # A change inside the phase is said in its row, in the cell it changes (what has no
+        # column here, activities and the pain expected, under the phase's name).
+        others = wording.phase_change_labels(timeline, p, "activity", "pain_ceiling")
+        phase_rows.append((mark, "\n".join([p.title, *others]), wording.day_span(p.start_day, p.end_day),
                            wording.date_span(p.start_date, p.end_date),
-                           ", ".join(p.phase.weight_bearing.allowed), wording.BOOT_WORDS[p.phase.boot]))
+                           wording.with_changes(", ".join(p.phase.weight_bearing.allowed),
+                                                wording.phase_change_labels(timeline, p, "weight_bearing")),
+                           wording.with_changes(wording.BOOT_WORDS[p.phase.boot],
+                                                wording.phase_change_labels(timeline, p, "boot"))))
     milestone_rows = []
     for m in timeline.milestones:
         mark = "✓" if m.id in (done or ()) else ""
@@ -189,8 +195,9 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
     else:
         phases = Table(title="Phases", title_justify="left", expand=False, show_lines=False)
         phases.add_column("", width=1)
-        for title in ("Phase", "Days", "Dates", "Weight-bearing", "Boot"):
-            phases.add_column(title, overflow="fold")
+        widths = _phase_widths(out.width, phase_rows)
+        for title, width in zip(("Phase", "Days", "Dates", "Weight-bearing", "Boot"), widths):
+            phases.add_column(title, overflow="fold", width=width)
         for row in phase_rows:
             phases.add_row(*row, style="bold" if row[0] else None)
         out.print(phases)
@@ -212,14 +219,30 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
     out.print(wording.NOTICE, style="dim")
 
 
+def _phase_widths(width: int, rows: list[tuple]) -> tuple[int | None, ...]:
+    """The phase table's column widths where Rich's own would split a heading: a narrow
+    terminal and a change in the weight-bearing or boot cells, which Rich then squeezes
+    ("Weight-bearin/g"; its min_width does not hold). Otherwise Rich's."""
+    if width >= 100 or not any("(changed)" in row[4] + row[5] for row in rows):
+        return (None,) * 5
+    room = width - 1 - 19 - 10  # the ▶ column, the borders and padding, "days 14–41"
+    weight = max(len("Weight-bearing"), room * 28 // 100)
+    phase, dates = room * 26 // 100, room * 24 // 100
+    return phase, 10, dates, weight, room - phase - dates - weight
+
+
 def _timeline_blocks(out: Console, phase_rows: list[tuple], milestone_rows: list[tuple]) -> None:
     """A narrow terminal: every word whole, wrapped under its heading."""
     out.print(Text("Phases", style="bold"))
     for mark, title, days, dates, levels, boot in phase_rows:
         style = "bold" if mark else None
+        title, *others = title.split("\n")
         out.print(Text(f"{mark or ' '} {title}", style=style), soft_wrap=False)
         print_wrapped(out, f"{days} · {dates}", "    ", "    ")
-        print_wrapped(out, f"weight-bearing: {levels} · boot: {boot}", "    ", "    ")
+        print_wrapped(out, f"weight-bearing: {levels}", "    ", "    ")
+        print_wrapped(out, f"boot: {boot}", "    ", "    ")
+        for line in others:
+            print_wrapped(out, line, "    ", "    ")
     out.print(Text("Milestones", style="bold"))
     for mark, title, days, when in milestone_rows:
         text = f"{title}: day{'s' if '–' in days else ''} {days} · {when}"

@@ -1,0 +1,169 @@
+"""A change to the patient's plan that covers part of a phase is said inside that phase, in
+the same words, by every view: the terminal timeline, Markdown, HTML, the printed plan (its
+table and its timeline band), the calendar, the report's phase table and `today`.
+
+The case is the user walk-through's: an os trigonum excision with an FHL release, and the
+surgeon's order to keep all weight off the foot for the first week (days 0–6), inside a
+phase that allows toe-touch and partial weight-bearing."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pypdf
+import pytest
+from icalendar import Calendar
+
+from rehab import wording
+from rehab.model import Adjustment
+from rehab.plan import effective
+from rehab.protocols import find
+from rehab.timeline import build
+
+from conftest import ok
+
+SURGERY = date(2026, 6, 1)
+OST = build(find("os-trigonum-excision"), SURGERY)
+RECORDED = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
+NWB = "days 0–6: at most NWB (changed)"
+NOTE = "no weight through the foot for the first week"
+
+
+def change(n: int, from_day: int, until_day: int | None = None, **what) -> Adjustment:
+    return Adjustment(n, "adjust", from_day, until_day, created_at=RECORDED + timedelta(hours=n), **what)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def column(table: str, index: int) -> str:
+    """One column of a Rich table, its wrapped lines run together (index 1: the ▶ column)."""
+    return flat(" ".join(line.split("│")[index] for line in table.splitlines() if line.count("│") > index))
+
+
+# --- the core: where a phase differs, and the one wording ----------------------------------------
+
+def test_a_change_inside_a_phase_is_found_on_its_days_only():
+    plan = effective(OST, [change(1, 0, 6, weight_bearing="none", by="Mr Hester")])
+    protect, mobilise = plan.phases[0], plan.phases[1]
+    (found,) = plan.phase_changes(protect)
+    assert (found.what, found.start_day, found.end_day, found.value, found.change.id) == ("weight_bearing", 0, 6, "none", 1)
+    assert wording.phase_change_labels(plan, protect) == [NWB]
+    assert plan.phase_changes(mobilise) == []
+
+
+def test_a_change_across_phases_is_cut_at_each_phase_and_the_later_change_wins():
+    plan = effective(OST, [change(1, 10, 20, boot=False), change(2, 12, 13, boot=True)])
+    protect, mobilise = plan.phases[0], plan.phases[1]
+    # days 12-13 the later change keeps the boot on, as the protocol does: no difference there
+    assert wording.phase_change_labels(plan, protect) == ["days 10–11: boot off (changed)"]
+    assert wording.phase_change_labels(plan, mobilise) == []  # the protocol has no boot from day 14
+
+
+def test_what_the_protocol_already_says_is_not_a_change():
+    plan = effective(OST, [change(1, 0, 13, boot=True), change(2, 75, allow=("sport",))])
+    assert all(plan.phase_changes(p) == [] for p in plan.phases)  # boot phase; sport open from day 70
+
+
+def test_each_kind_of_change_has_its_words_and_an_open_ended_one_runs_on():
+    plan = effective(OST, [change(1, 42, allow=("sport",)), change(2, 0, 3, forbid=("walking",)),
+                           change(3, 90, pain_ceiling=1), change(4, 100, weight_bearing="partial")])
+    labels = [label for p in plan.phases for label in wording.phase_change_labels(plan, p)]
+    assert labels == ["days 0–3: no walking (changed)", "days 42–69: sport allowed (changed)",
+                      "day 100 on: at most PWB (changed)", "day 90 on: pain up to 1/10 (changed)"]
+    assert wording.phase_change_labels(plan, plan.phases[-1], "pain_ceiling") == ["day 90 on: pain up to 1/10 (changed)"]
+
+
+def test_a_protocols_own_plan_has_no_changes():
+    assert all(wording.phase_change_labels(OST, p) == [] for p in OST.phases)
+    assert all(wording.phase_change_lines(OST, p) == [] for p in OST.phases)
+
+
+def test_the_full_lines_name_who_and_why_once_each():
+    plan = effective(OST, [change(1, 0, 6, weight_bearing="none", boot=False, by="Mr Hester", note=NOTE)])
+    (line,) = wording.phase_change_lines(plan, plan.phases[0])
+    assert "by Mr Hester" in line and NOTE in line and "Days 0–6" in line
+
+
+# --- every view, through the command line ----------------------------------------------------------
+
+@pytest.fixture
+def sam(rehab):
+    ok(rehab("patient", "add", "Sam Patel", "--surgery-date", SURGERY.isoformat(), "--procedure",
+             "os trigonum excision", "--procedure", "fhl-release", "--side", "right", "--surgeon", "Mr Hester"))
+    ok(rehab("plan", "adjust", "--from", "day 0", "--until", "day 6", "--weight-bearing", "none",
+             "--by", "Mr Hester", "--note", NOTE))
+    return "sam-patel"
+
+
+def phase_events(rehab, tmp_path) -> dict[str, tuple[str, str]]:
+    path = tmp_path / "sam.ics"
+    ok(rehab("timeline", "--patient", "sam-patel", "--format", "ics", "--output", str(path)))
+    calendar = Calendar.from_ical(path.read_bytes())
+    return {str(e["uid"]).split("-phase-")[1].removesuffix("@rehab"): (str(e["summary"]), str(e["description"]))
+            for e in calendar.walk("VEVENT") if "-phase-" in str(e["uid"])}
+
+
+def test_the_calendar_says_the_change_with_who_and_why_before_the_instructions(rehab, sam, tmp_path):
+    events = phase_events(rehab, tmp_path)
+    summary, text = events["protect"]
+    assert "changed by your team" in summary
+    assert f"Weight-bearing: toe-touch (TTWB), partial (PWB); {NWB}." in text
+    assert "by Mr Hester" in text and NOTE in text
+    # said before the protocol's instruction it overrides, with which to follow
+    assert text.index(NOTE) < text.index(wording.FOLLOW_THE_CHANGE) < text.index("Put only part of your weight")
+    later_summary, later = events["mobilise"]
+    assert "(changed)" not in later and "changed" not in later_summary
+
+
+def test_the_terminal_timeline_says_the_change_in_the_phase_row(rehab, sam, monkeypatch):
+    for columns in ("120", "80"):
+        monkeypatch.setenv("COLUMNS", columns)
+        text = ok(rehab("timeline", "--patient", sam, "--date", "2026-06-03")).stdout
+        table = text.split("Milestones")[0]
+        assert "Weight-bearin\n" not in table and "Weight-bearing" in table  # the heading whole
+        assert NWB in column(table, 5)
+        assert all(len(line) <= int(columns) for line in text.splitlines())
+    monkeypatch.setenv("COLUMNS", "60")
+    text = ok(rehab("timeline", "--patient", sam, "--date", "2026-06-03")).stdout
+    protect = flat(text.split("Walk, move")[0])
+    assert f"weight-bearing: toe-touch, partial; {NWB}" in protect
+
+
+def test_markdown_and_html_plans_say_the_change_in_the_phase_row(rehab, sam):
+    markdown = ok(rehab("timeline", "--patient", sam, "--format", "markdown")).stdout
+    row = next(line for line in markdown.splitlines() if line.startswith("| Protect"))
+    assert f"| toe-touch, partial; {NWB} |" in row
+    section = markdown.split("## Protect")[-1]
+    assert section.index(NOTE) < section.index("Put only part of your weight")
+    html = ok(rehab("timeline", "--patient", sam, "--format", "html")).stdout
+    phases = html.split('<table class="phases">')[1].split("</table>")[0]
+    assert NWB in phases
+
+
+def test_the_printed_plans_table_and_band_say_the_change(rehab, sam, tmp_path):
+    path = tmp_path / "plan.pdf"
+    ok(rehab("timeline", "--patient", sam, "--date", "2026-06-03", "--format", "pdf", "--output", str(path)))
+    (page,) = pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages
+    text = flat(page.extract_text())
+    assert "at most NWB (changed)" in text
+
+
+def test_the_reports_phase_table_says_the_change(rehab, sam, tmp_path):
+    path = tmp_path / "report.json"
+    ok(rehab("report", "-p", sam, "--to", "2026-06-20", "--format", "json", "--output", str(path)))
+    report = json.loads(path.read_text())
+    (row, *_) = report["patients"][0]["weight_bearing"]
+    assert [(c["what"], c["start_day"], c["end_day"], c["label"]) for c in row["changes"]] == [
+        ("weight_bearing", 0, 6, NWB)]
+    for fmt in ("markdown", "html"):
+        out = tmp_path / f"report.{fmt}"
+        ok(rehab("report", "-p", sam, "--to", "2026-06-20", "--format", fmt, "--output", str(out)))
+        assert f"TTWB/PWB; PWB by end; {NWB}" in out.read_text()
+    pdf = tmp_path / "report.pdf"
+    ok(rehab("report", "-p", sam, "--to", "2026-06-20", "--format", "pdf", "--output", str(pdf)))
+    text = flat(" ".join(p.extract_text() for p in pypdf.PdfReader(str(pdf)).pages))
+    assert "at most NWB (changed)" in text
