@@ -5,6 +5,7 @@ plan's changes listed without a word or a date cut."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
