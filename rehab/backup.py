@@ -50,7 +50,7 @@ def patient_document(record: PatientRecord) -> dict:
         **p.as_dict(),
         "created_at": _stamp(p.created_at),
         "entries": entries,
-        "revisions": [r.as_dict() for r in record.revisions],
+        "revisions": [r.as_dict(p.surgery_date) for r in record.revisions],
         "acknowledgements": [a.as_dict() for a in record.acknowledgements],
         "adjustments": [a.as_dict(p.surgery_date) for a in record.adjustments],
         "scores": [_score_document(s) for s in record.scores],

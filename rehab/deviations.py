@@ -63,7 +63,7 @@ Rule by rule (ids and severities from the contract):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -331,6 +331,20 @@ def rule_red_flag(ctx: Context) -> Iterable[Flag]:
             parts.append(f"Later corrected: the entry no longer records {wording.and_list([_correction(s, entry) for s in gone])}; "
                          "this flag stays until someone acknowledges it.")
         yield _flag(entry.date, "red-flag", " ".join(parts), ",".join(symptoms), corrected=bool(gone))
+
+
+def corrected_away(entry: Entry, earlier: Sequence[Entry], fever_celsius: float) -> list[str]:
+    """The red-flag values a day's earlier versions had that its entry no longer has, as
+    the history shows them: the symptoms taken away, in the contract's order, then the
+    highest fever temperature if the entry no longer records a fever ("fever", "38.6 °C").
+    [] for a day never corrected or corrected without taking a red flag away."""
+    order = {name: i for i, name in enumerate(vocab.SYMPTOMS)}
+    gone = {s for version in earlier for s in version.symptoms} - set(entry.symptoms)
+    values = sorted(gone, key=lambda s: (order.get(s, len(order)), s))
+    fevers = [v.temperature for v in earlier if v.temperature is not None and v.temperature >= fever_celsius]
+    if fevers and (entry.temperature is None or entry.temperature < fever_celsius):
+        values.append(f"{max(fevers):.1f} °C")
+    return values
 
 
 def _correction(symptom: str, entry: Entry) -> str:
@@ -665,6 +679,7 @@ def open_flags(
     window_days: int = OPEN_WINDOW_DAYS,
     last_logged: date | None = None,
     discharged_on: date | None = None,
+    recorded: Collection[str] = (),
 ) -> list[Flag]:
     """What `rehab today` shows: flags not acknowledged, urgent first, then newest first.
     A red flag stays until acknowledged, however old. Other flags stay for `window_days` days
@@ -672,11 +687,15 @@ def open_flags(
     missed-log gap that is still open (nothing logged on or after its first day, given
     `last_logged`, the date of the latest entry) stays shown however old its flag is: a
     patient who stopped logging weeks ago is the one who most needs the reminder, until
-    follow-up ends (`discharged_on` on or before as_of)."""
+    follow-up ends (`discharged_on` on or before as_of). Likewise a missed milestone (a wound
+    check nobody recorded) stays until it is recorded (its id among `recorded`, the
+    milestones logged up to as_of) or acknowledged."""
 
     def still_open(flag: Flag) -> bool:
         if discharged_on is not None and discharged_on <= as_of:
             return False
+        if flag.rule == "missed-milestone":
+            return flag.subject not in recorded
         return (flag.rule == "missed-log" and flag.date <= as_of
                 and (last_logged is None or last_logged < date.fromisoformat(flag.subject)))
 

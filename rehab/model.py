@@ -76,9 +76,11 @@ class Revision(NamedTuple):
     entry: Entry
     replaced_at: datetime
 
-    def as_dict(self) -> dict:
-        data = self.entry.as_dict()
-        data.pop("day")
+    def as_dict(self, surgery_date: date | None = None) -> dict:
+        """Shaped as an entry (its day too, given the surgery date), plus replaced_at."""
+        data = self.entry.as_dict(surgery_date)
+        if surgery_date is None:
+            data.pop("day")
         return {**data, "replaced_at": self.replaced_at.isoformat(timespec="seconds")}
 
 

@@ -98,9 +98,9 @@ def plan_steps(own: Plan, first_day: int, last_day: int) -> list[dict]:
 
 
 def _open_counts(flags: list, acknowledged: dict, record: PatientRecord, as_of: date) -> dict:
-    logged = [e.date for e in record.entries if e.date <= as_of]
-    shown = open_flags(flags, set(acknowledged), as_of, last_logged=max(logged, default=None),
-                       discharged_on=record.patient.discharged_on)
+    logged = [e for e in record.entries if e.date <= as_of]
+    shown = open_flags(flags, set(acknowledged), as_of, last_logged=max((e.date for e in logged), default=None),
+                       discharged_on=record.patient.discharged_on, recorded={m for e in logged for m in e.milestones})
     counts = Counter(f.severity for f in shown)
     return {severity: counts[severity] for severity in ("urgent", "warning", "info")}
 

@@ -102,7 +102,9 @@ def test_builtin_combination_os_trigonum_with_fhl_release():
     assert len(ids) == len(set(ids))
     fhl, ost = find("fhl-release"), find("os-trigonum-excision")
     for combined, p, q in zip(both.phases, fhl.phases, ost.phases):
-        assert set(combined.instructions) == set(p.instructions) | set(q.instructions)
+        # every instruction of both, each once (one the other says in full is left out)
+        assert set(combined.instructions) <= set(p.instructions) | set(q.instructions)
+        assert all(any(_words(i) <= _words(kept) for kept in combined.instructions) for i in (*p.instructions, *q.instructions))
         assert len(combined.instructions) == len(set(combined.instructions))
 
 
@@ -205,3 +207,31 @@ def _rising(plan: Protocol) -> list[int]:
                for d, p in ((1, 1), (9, 3), (10, 3))]
     flags = evaluate(build(plan, surgery), entries, surgery + timedelta(days=10))
     return [(f.date - surgery).days for f in flags if f.rule == "pain-rising"]
+
+
+def _words(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def test_combined_advice_says_each_thing_once_keeping_the_fuller_wording():
+    """Two 'Contact your surgical team at once...' bullets, the second naming one sign fewer,
+    and milestone descriptions that repeated a sentence word for word."""
+    plan = combine([find("os-trigonum-excision"), find("fhl-release")])
+    for phase in plan.phases:
+        for field in ("goals", "instructions", "exercises"):
+            items = getattr(phase, field)
+            for i, item in enumerate(items):
+                assert not any(j != i and _words(item) <= _words(other) for j, other in enumerate(items)), (phase.id, item)
+    first = plan.phases[0].instructions
+    warnings = [i for i in first if i.startswith("Contact your surgical team at once")]
+    assert len(warnings) == 1 and "cannot move your toes" in warnings[0]  # the FHL's longer list
+    for m in plan.milestones:
+        sentences = [s for s in (m.description or "").split(". ") if s]
+        assert len(sentences) == len(set(sentences)), m.id
+    # Nothing a protocol says is lost: every item of each is in the combination, or all its words are.
+    for source in (find("os-trigonum-excision"), find("fhl-release")):
+        for mine, theirs in zip(source.phases, plan.phases):
+            for item in (*mine.goals, *mine.instructions, *mine.exercises):
+                assert any(_words(item) <= _words(kept) for kept in (*theirs.goals, *theirs.instructions, *theirs.exercises)), item

@@ -423,6 +423,16 @@ def test_open_flags_leaves_out_acknowledged_and_old_flags():
     assert open_flags([flag(41)], set(), on(40)) == []
 
 
+def test_a_missed_milestone_stays_open_until_recorded_or_acknowledged():
+    """A wound check nobody recorded once left `today` after 7 days, unresolved."""
+    missed = flag(19, "missed-milestone", "warning", "wound-review")
+    assert open_flags([missed], set(), on(50)) == [missed]
+    assert open_flags([missed], set(), on(50), recorded={"wound-review"}) == []
+    assert open_flags([missed], {missed.key}, on(50)) == []
+    assert open_flags([missed], set(), on(50), discharged_on=on(45)) == []
+    assert open_flags([flag(19)], set(), on(50), recorded={"wound-review"}) == []  # others still leave after 7 days
+
+
 def test_open_flags_puts_urgent_first_then_newest():
     flags = [flag(38, "missed-log", "info", "x"), flag(39), flag(37, "red-flag", "urgent", "fever"), flag(40)]
     assert [(f.date - SURGERY).days for f in open_flags(flags, set(), on(40))] == [37, 40, 39, 38]

@@ -71,20 +71,25 @@ def test_log_prompts_on_a_terminal_and_asks_again_after_a_bad_answer(env):
             assert ready, f"no prompt {text!r}; got {seen!r}"
             seen += os.read(controller, 4096)
 
-    read_until(b"Pain now")
-    os.write(controller, b"12\n")
-    read_until(b"0 to 10")
-    os.write(controller, b"4\n")
-    read_until(b"Weight-bearing [none/toe-touch/partial/as-tolerated/full]")
-    os.write(controller, b"PWB\n")
-    # Day 5 of a plan that expects the boot: whether it was worn is asked, not left unrecorded.
-    read_until(b"Did you wear the boot today? [yes/no]")
-    os.write(controller, b"y\n")
-    read_until(b"boot on")
+    conversation = [
+        (b"Pain now", b"12"), (b"0 to 10", b"4"),  # a bad answer is asked again
+        (b"Weight-bearing [none/toe-touch/partial/as-tolerated/full]", b"PWB"),
+        # Day 5 of a plan that expects the boot: whether it was worn is asked, not left unrecorded.
+        (b"Did you wear the boot today? [yes/no]", b"y"),
+        # The warning signs and a temperature are asked too: they are what call for urgent advice.
+        (b"Any warning signs today?", b"headache"), (b"unknown symptom 'headache'", b"calf pain, numbness"),
+        (b"Temperature, if you took it", b""),
+    ]
+    for prompt, answer in conversation:
+        read_until(prompt)
+        os.write(controller, answer + b"\n")
+    read_until(b"Contact your surgical team now")  # the red flag's advice, after the entry
     assert proc.wait(timeout=60) == 0, seen
     os.close(controller)
+    assert b"boot on" in seen
     entries = json.loads(run(env, "history", "--json").stdout)
-    assert [(e["pain"], e["weight_bearing"], e["boot"]) for e in entries] == [(4, "partial", True)]
+    assert [(e["pain"], e["weight_bearing"], e["boot"], e["symptoms"], e["temperature"]) for e in entries] == [
+        (4, "partial", True, ["calf-pain", "numbness"], None)]
 
 
 def test_ctrl_c_at_a_log_prompt_says_nothing_was_written_on_a_line_of_its_own(env):

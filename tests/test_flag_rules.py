@@ -164,8 +164,9 @@ def test_episode_messages_say_how_long_it_has_lasted():
 def test_an_episode_stays_open_while_it_goes_on():
     entries = daily(0, 16) + [entry(d, wb="toe-touch") for d in range(17, 40)]
     flags = evaluate(TL, entries, on(39))
-    assert [f.rule for f in open_flags(flags, set(), on(39))] == ["weight-bearing-behind"]
-    assert open_flags(flags, {only(flags, "weight-bearing-behind").key}, on(39)) == []
+    done = {m.id for m in TL.milestones}  # as if every milestone was recorded: this is about the episode
+    assert [f.rule for f in open_flags(flags, set(), on(39), recorded=done)] == ["weight-bearing-behind"]
+    assert open_flags(flags, {only(flags, "weight-bearing-behind").key}, on(39), recorded=done) == []
     assert [f.rule for f in flags_on(TL, entries, on(39))] == ["weight-bearing-behind"]
 
 
@@ -200,17 +201,19 @@ def test_a_red_flag_still_there_is_not_marked_corrected():
 
 def test_an_unacknowledged_red_flag_is_still_open_60_days_later():
     flags = evaluate(TL, daily(0, 3) + [entry(4, symptoms=("calf-pain",))] + daily(5, 64), on(64))
-    assert [f.rule for f in open_flags(flags, set(), on(64))] == ["red-flag"]
-    assert open_flags(flags, {only(flags, "red-flag").key}, on(64)) == []
+    done = {m.id for m in TL.milestones}  # milestones recorded: this is about the red flag
+    assert [f.rule for f in open_flags(flags, set(), on(64), recorded=done)] == ["red-flag"]
+    assert open_flags(flags, {only(flags, "red-flag").key}, on(64), recorded=done) == []
 
 
 def test_after_discharge_an_old_silence_is_no_longer_shown_in_today():
     entries = daily(0, 29)
     flags = evaluate(TL, entries, on(100), discharged_on=on(90))
-    assert [f.rule for f in open_flags(flags, set(), on(100), last_logged=on(29))] == ["missed-log"]
-    assert open_flags(flags, set(), on(100), last_logged=on(29), discharged_on=on(90)) == []
+    done = {m.id for m in TL.milestones}  # milestones recorded: this is about the silence
+    assert [f.rule for f in open_flags(flags, set(), on(100), last_logged=on(29), recorded=done)] == ["missed-log"]
+    assert open_flags(flags, set(), on(100), last_logged=on(29), discharged_on=on(90)) == []  # missed milestones too
     # before the discharge day it is still shown
-    assert len(open_flags(flags, set(), on(89), last_logged=on(29), discharged_on=on(90))) == 1
+    assert len(open_flags(flags, set(), on(89), last_logged=on(29), discharged_on=on(90), recorded=done)) == 1
 
 
 @pytest.mark.parametrize("contacts", [wording.Contacts(), wording.Contacts("020 7946 0000", "020 7946 0999", "112")],
@@ -226,3 +229,23 @@ def test_the_standing_red_flag_line_says_emergency_first_and_the_team_once(conta
     assert f"({contacts.emergency_phone or wording.EMERGENCY_NUMBERS})" in line.split("surgical team")[0]
     if contacts.phone:
         assert f"surgical team now on {contacts.phone}" in line and contacts.out_of_hours_phone in line
+
+
+def test_corrected_away_names_the_red_flag_values_a_correction_took_away():
+    from rehab.deviations import corrected_away
+
+    fever = 38.0
+    first = entry(9, symptoms=("fever", "numbness"), temperature=38.6)
+    assert corrected_away(entry(9, temperature=37.0), [first], fever) == ["fever", "numbness", "38.6 °C"]
+    # what the entry still has is not named; the contract's order, whatever the order logged
+    assert corrected_away(entry(9, symptoms=("numbness",), temperature=38.2), [first], fever) == ["fever"]
+    assert corrected_away(entry(9, temperature=37.0), [entry(9, symptoms=("numbness", "calf-pain"))],
+                          fever) == ["calf-pain", "numbness"]
+    # several corrections: every value any earlier version had, the highest fever
+    second = entry(9, symptoms=("chest-pain",), temperature=39.1)
+    assert corrected_away(entry(9), [first, second], fever) == ["fever", "numbness", "chest-pain", "39.1 °C"]
+    # a temperature below the fever line taken away is no red flag; nor a day never corrected
+    assert corrected_away(entry(9), [entry(9, temperature=37.9)], fever) == []
+    assert corrected_away(entry(9, temperature=38.0), [], fever) == []
+    # the protocol's own line: 37.8 is a fever where the line is 37.8
+    assert corrected_away(entry(9, temperature=37.0), [entry(9, temperature=37.8)], 37.8) == ["37.8 °C"]

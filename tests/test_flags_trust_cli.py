@@ -62,7 +62,9 @@ def test_a_red_flag_corrected_away_is_still_listed_marked_corrected(rehab, patie
     assert "Later corrected" in flag["message"]
     [entry] = json.loads(ok(rehab("history", "--json")).stdout)
     assert entry["symptoms"] == [] and [r["symptoms"] for r in entry["revisions"]] == [["chest-pain"]]
-    assert set(entry["revisions"][0]) >= {"date", "pain", "weight_bearing", "replaced_at"}
+    # shaped as entries (day and all), plus replaced_at
+    assert set(entry["revisions"][0]) == set(entry) - {"revisions"} | {"replaced_at"}
+    assert entry["revisions"][0]["day"] == entry["day"] == 5
     table = ok(rehab("history")).stdout
     assert "corrected" in table and "!!" in table
     # the correction is still urgent in today, until someone acknowledges it
@@ -165,3 +167,14 @@ def test_red_flag_advice_in_reports_and_fhir_names_the_clinics_numbers(rehab, pa
     ok(rehab(*args, "--output", written))
     text = written.read_text(encoding="utf-8")
     assert "020 7946 0000" in text and "020 7946 0999" in text
+
+
+def test_an_unrecorded_wound_check_stays_in_today_until_recorded(rehab, patient):
+    for day in (*range(0, 14, 2), 29):
+        ok(rehab("log", "--date", on(day), "--pain", "2", "--wb", "partial"))
+    [missed] = [f for f in json.loads(ok(rehab("today", "--date", on(29), "--json")).stdout)["flags"]
+                if f["rule"] == "missed-milestone"]
+    assert missed["subject"] == "wound-review" and missed["date"] < on(22)  # older than the 7-day window
+    ok(rehab("log", "--date", on(29), "--replace", "--milestone", "wound-review"))
+    assert not [f for f in json.loads(ok(rehab("today", "--date", on(29), "--json")).stdout)["flags"]
+                if f["rule"] == "missed-milestone"]

@@ -136,7 +136,7 @@ def test_a_first_release_database_is_upgraded_with_every_value_kept(rehab, tmp_p
     out = tmp_path / "out.json"
     assert rehab("--db", path, "export", "--output", out).exit_code == 0
     zoe = next(p for p in json.loads(out.read_text())["patients"] if p["id"] == "zoe")
-    assert zoe["revisions"] == [{"date": "2026-01-06", "pain": 8, "weight_bearing": "none", "boot": True,
+    assert zoe["revisions"] == [{"date": "2026-01-06", "day": 1, "pain": 8, "weight_bearing": "none", "boot": True,
                                  "activity": "rest", "symptoms": ["fever"], "milestones": [], "note": "first try",
                                  **NEW_IN_0003, "replaced_at": "2026-01-07T07:00:00+00:00"}]
     assert zoe["created_at"] == "2026-01-06T08:00:00+00:00"

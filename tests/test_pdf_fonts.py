@@ -161,3 +161,15 @@ def test_the_commands_draw_the_name_when_the_computer_has_a_font(rehab, tmp_path
             assert "cannot draw" not in result.stderr and NAME in pdf_text(out)
         else:  # this computer has no such font: the clear '?' message instead
             assert "cannot draw" in result.stderr and "???" in pdf_text(out)
+
+
+def test_a_tab_in_a_note_prints_as_a_space_and_no_library_warning(rehab, tmp_path):
+    """fpdf2 once logged "Font MPDFAA+DejaVuSansCondensed is missing the following glyphs" to
+    the terminal for a tab typed in a note."""
+    assert rehab("patient", "add", "Ana", "--surgery-date", "2026-03-02", "--procedure", "fhl").exit_code == 0
+    assert rehab("log", "--date", "2026-03-04", "--pain", "3", "--wb", "PWB", "--note", "\tTab\there").exit_code == 0
+    out = tmp_path / "r.pdf"
+    result = rehab("report", "--format", "pdf", "--output", out, "--to", "2026-03-10")
+    assert result.exit_code == 0 and "glyph" not in result.stderr and "Font" not in result.stderr, result.stderr
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    assert "Tab here" in " ".join(text.split())

@@ -129,14 +129,16 @@ def test_when_takes_dates_days_and_weeks(rehab, patient):
     assert (b["from_day"], b["until_day"], b["pain_ceiling"]) == (0, 0, 0)
 
 
-def test_move_gives_a_milestone_a_new_day_or_window(rehab, patient):
+def test_move_gives_a_milestone_a_new_day_or_window(rehab, patient, monkeypatch):
     ok(rehab("plan", "move", "wound-review", "--to", "day 10", "--by", "Mr Hester", "--note", "clinic on Friday"))
     ok(rehab("plan", "move", "return-to-sport", "--to", "week 6", "--until", "week 8"))
     moved, window = changes(rehab)
     assert (moved["kind"], moved["milestone"], moved["from_day"], moved["until_day"]) == ("move", "wound-review", 10, None)
     assert (window["from_day"], window["until_day"]) == (42, 56)
+    monkeypatch.setenv("COLUMNS", "120")
     listed = ok(rehab("plan", "list")).stdout
-    assert "to day 10" in listed and "to days 42–56" in listed
+    days = [line.split("│")[2].strip() for line in listed.splitlines() if line.startswith("│")]
+    assert [d for d in days if d] == ["day 10", "days 42–56"]  # the Days column: the new day(s)
     doc = json.loads(ok(rehab("timeline", "--json")).stdout)
     by_id = {m["id"]: m for m in doc["milestones"]}
     assert (by_id["wound-review"]["day"], by_id["wound-review"]["date"], by_id["wound-review"]["moved"]) == (

@@ -203,3 +203,11 @@ def test_the_markdown_panel_runs_each_groups_signs_together_in_lower_case():
     text = text_of("markdown", PlanDocument(plan("fhl-release"), None, SURGERY, {}))
     assert "for:** chest pain; sudden breathlessness (possible blood clot in the lung)." in text
     assert "*Possible blood clot in the leg (DVT)*: calf pain; calf swelling; a warm leg;" in text
+
+
+def test_the_printed_fever_line_says_what_raises_the_flag():
+    """A red flag is raised at the threshold itself, so the plan cannot say 'above' it."""
+    groups = documents.red_flag_groups(38.0)
+    signs = [s for column in groups["team"]["columns"] for g in column for s in g["signs"]]
+    [fever] = [s for s in signs if "fever" in s.lower()]
+    assert "38 °C / 100.4 °F or higher" in fever and "above" not in fever

@@ -32,7 +32,7 @@ def _prompt_or_fail(value, option: str, question: str, choices: list[str], parse
     while True:
         # A Text, not a str: Rich would read "[none/toe-touch/...]" as markup and drop it.
         try:
-            answer = Prompt.ask(Text(f"{question} [{'/'.join(choices)}]"), console=out)
+            answer = Prompt.ask(Text(f"{question} [{'/'.join(choices)}]" if choices else question), console=out)
         except BaseException:
             # Ctrl-C (a signal, see cli.main) or Ctrl-D at the prompt: end the prompt's line,
             # so that "aborted; nothing was written" is said on a line of its own.
@@ -42,6 +42,17 @@ def _prompt_or_fail(value, option: str, question: str, choices: list[str], parse
             return parse(answer)
         except RehabError as exc:
             out.print(str(exc), style="red")
+
+
+def _symptom_list(text: str) -> tuple[str, ...]:
+    """'fever, calf pain' (or 'fever calf-pain') as symptom ids; nothing for an empty answer."""
+    parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
+    if len(parts) == 1:
+        try:
+            return (vocab.symptom(parts[0].strip()),)
+        except RehabError:
+            parts = parts[0].split()  # several signs written with spaces between them
+    return tuple(dict.fromkeys(vocab.symptom(p.strip()) for p in parts))
 
 
 def _yes_no(text: str) -> bool:
@@ -100,6 +111,17 @@ def log(
             # The day's plan expects the boot: ask, so whether it was worn is not silently unrecorded.
             worn = _prompt_or_fail(None, "--boot", "Did you wear the boot today?", ["yes", "no"], _yes_no)
             given = replace_fields(given, boot=worn)
+        if sys.stdin.isatty():
+            # The warning signs and a temperature are what call for urgent advice: a daily
+            # check-in asks for them rather than leaving them to an option nobody types.
+            if not now.symptoms:
+                signs = _prompt_or_fail(None, "--symptom", "Any warning signs today? Enter for none, or any of",
+                                        [", ".join(vocab.SYMPTOMS)], _symptom_list)
+                given = replace_fields(given, symptoms=signs)
+            if now.temperature is None:
+                taken = _prompt_or_fail(None, "--temperature", "Temperature, if you took it (37.2 or 99.0F; Enter to skip)",
+                                        [], lambda text: vocab.temperature(text) if text.strip() else None)
+                given = replace_fields(given, temperature=taken)
     # Read, merge and write in one transaction (two --replace at once must not lose either).
     entry, replaced = db.log(person.id, day, given.build, replace)
     entries = db.entries(person.id, end=day)
@@ -136,7 +158,8 @@ def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     facts = _facts(db, person)
     flags, acks = _flags_with_acks(db, person, plan, entries, day, facts)
     shown = deviations.open_flags(flags, set(acks), day, last_logged=entries[-1].date if entries else None,
-                                  discharged_on=person.discharged_on)
+                                  discharged_on=person.discharged_on,
+                                  recorded={m for e in entries for m in e.milestones})
     doc = today_doc.today_document(person, plan, entries, shown, day, db.scores(person.id))
     doc["act_now"] = wording.act_now_line(facts["contacts"])
     if as_json:
@@ -170,7 +193,7 @@ def history(
     revisions = db.revisions(person.id)
     earlier: dict[date, list] = {}
     for revision in revisions:  # oldest first, as the store gives them
-        earlier.setdefault(revision.entry.date, []).append(revision.as_dict())
+        earlier.setdefault(revision.entry.date, []).append(revision.as_dict(plan.surgery_date))
     if as_json:
         print_json([{**e.as_dict(plan.surgery_date), "revisions": earlier.get(e.date, [])}
                     for e in db.entries(person.id, first, last)])
@@ -193,8 +216,13 @@ def history(
         marks = flagged.setdefault(flag.date.isoformat(), [])
         if mark not in marks:
             marks.append(mark)
-    corrected = {d.isoformat() for d in earlier}
-    history_view(terminal(), [{**e.as_dict(plan.surgery_date), "corrected": e.date.isoformat() in corrected}
+    fever = plan.protocol.thresholds.fever_celsius
+    before: dict[date, list] = {}  # each day's earlier versions, oldest first
+    for revision in revisions:
+        before.setdefault(revision.entry.date, []).append(revision.entry)
+    history_view(terminal(), [{**e.as_dict(plan.surgery_date), "corrected": e.date in before,
+                               "corrections": len(before.get(e.date, ())),
+                               "corrected_away": deviations.corrected_away(e, before.get(e.date, ()), fever)}
                               for e in shown], flagged, hidden)
 
 

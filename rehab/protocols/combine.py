@@ -4,13 +4,15 @@ The combination is built from the protocols each time it is needed, never stored
 so an edit to either protocol file reaches the combined plan too. The contract's rules,
 phase by phase: weight-bearing allowed = the levels both allow; expected by the end = the
 lower; boot if either expects it; activities = those both allow; pain ceiling = the higher;
-goals, instructions and exercises = all of them, each once. Milestones = all of them (an id in
+goals, instructions and exercises = all of them, each once (an item another says in full is
+left out: see _once). Milestones = all of them (an id in
 both takes the later `at` and `until`, and needs confirming if either says so); thresholds =
 the more cautious value of each; sources = all.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -49,7 +51,7 @@ def _pair(a: Protocol, b: Protocol) -> Protocol:
         "id": "combined",
         "name": f"{a.name} + {b.name}",
         "aliases": [],
-        "summary": " ".join(_once([a.summary, b.summary])),
+        "summary": _sentences(a.summary, b.summary) or "",
         "sources": _by_id([*a.sources, *b.sources]),
         "before_surgery": _once([*a.before_surgery, *b.before_surgery]),
         "before_surgery_sources": _once([*a.before_surgery_sources, *b.before_surgery_sources]),
@@ -118,7 +120,7 @@ def _phase(p: Phase, q: Phase, a: Protocol, b: Protocol) -> dict:
         title=" / ".join(_once([p.title, q.title])),
         start=p.start.text,
         end=p.end.text if p.end else None,
-        summary=" ".join(_once([s for s in (p.summary, q.summary) if s])) or None,
+        summary=_sentences(p.summary, q.summary),
         goals=_once([*p.goals, *q.goals]),
         instructions=_once([*p.instructions, *q.instructions]),
         exercises=_once([*p.exercises, *q.exercises]),
@@ -157,7 +159,7 @@ def _milestones(first: Sequence[Milestone], second: Sequence[Milestone]) -> list
             # A window whose end came before the later start would end before it begins.
             until=latest.text if latest is not None and at.before(latest) else None,
             confirm=mine.confirm or m.confirm,
-            description=" ".join(_once([d for d in (mine.description, m.description) if d])) or None,
+            description=_sentences(mine.description, m.description),
             sources=_once([*mine.sources, *m.sources]),
         )
     return list(merged.values())
@@ -200,7 +202,22 @@ def _cautious(x: dict, y: dict) -> dict:
 
 
 def _once(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+    """Each item once, in order; an item whose every word another item also says (the same
+    warning with one sign fewer) adds nothing and is left out, the fuller one kept."""
+    unique = list(dict.fromkeys(items))
+    words = [frozenset(re.findall(r"\w+", item.lower())) for item in unique]
+
+    def said_elsewhere(i: int) -> bool:
+        return len(words[i]) >= 3 and any(
+            j != i and words[i] <= words[j] and (words[i] != words[j] or j < i) for j in range(len(unique)))
+
+    return [item for i, item in enumerate(unique) if not said_elsewhere(i)]
+
+
+def _sentences(*texts: str | None) -> str | None:
+    """Two descriptions as one, each sentence once (see _once)."""
+    sentences = [s for t in texts if t for s in re.split(r"(?<=[.!?])\s+", t.strip()) if s]
+    return " ".join(_once(sentences)) or None
 
 
 def _by_id(items: Iterable) -> list[dict]:

@@ -210,7 +210,7 @@ def red_flag_groups(fever_celsius: float, contacts: wording.Contacts = wording.C
         name, meaning, _ = vocab.SIGNS[symptom]
         text = name if meaning == group_meaning else f"{name} {meaning}"
         text = text[0].upper() + text[1:]
-        return f"{text} (temperature above {fever})" if symptom == "fever" else text
+        return f"{text} (a temperature of {fever} or higher)" if symptom == "fever" else text
 
     emergency = [s for s, (_, _, urgent) in vocab.SIGNS.items() if urgent]
     team = [s for s in vocab.SIGNS if s not in emergency]

@@ -6,6 +6,7 @@ Every page's footer carries the notice that the plan is the surgeon's to change.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,11 @@ from fpdf.fonts import FontFace
 
 from rehab import wording
 from rehab.render import chart, documents
+
+# fpdf2 logs a glyph a font lacks to stderr in its own words; normalize_text below finds those
+# characters first and the command says which could not be drawn, once, in plain words.
+logging.getLogger("fpdf").addHandler(logging.NullHandler())
+logging.getLogger("fpdf").propagate = False
 
 FONTS = Path(__file__).parent / "fonts"
 FAMILY = "DejaVuCond"
@@ -65,7 +71,7 @@ class _Document(FPDF):
         (Chinese or Japanese, say) is looked for in the computer's fonts (find_font) and drawn
         from the one that has it; failing that it prints as '?' instead of vanishing, and is
         noted so the command can say so once."""
-        text = super().normalize_text(text)
+        text = super().normalize_text(text.replace("\t", " "))  # a tab typed in a note: no glyph, a space
         cmap = getattr(self.current_font, "cmap", None)
         if not cmap or text.isascii():
             return text
