@@ -89,7 +89,7 @@ def _is_questionnaire(path: Path) -> bool:
             return False
         with path.open("rb") as handle:
             data = yaml.safe_load(handle.read(262144).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return False  # load_file says what is wrong with it
     return isinstance(data, dict) and "items" in data and "phases" not in data
 
