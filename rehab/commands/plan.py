@@ -50,7 +50,9 @@ def protocols_show(ctx: typer.Context, protocol_id: Annotated[str, typer.Argumen
     """One protocol; with --json, a file you can save and edit as your own protocol."""
     protocol = protocol_for(ctx, protocol_id)
     if as_json:
-        print_json(protocol.to_data())
+        from rehab.protocols.combine import file_id
+
+        print_json({**protocol.to_data(), "id": file_id(protocol.id)})
         return
     from rehab.render.terminal import protocol_view
 
