@@ -16,7 +16,8 @@ from rehab import patient_fields
 from rehab import vocab
 from rehab.dates import check_range, local_today
 from rehab.errors import RehabError
-from rehab.model import Acknowledgement, Adjustment, Entry, Measure, Patient, PatientRecord, Revision, Score
+from rehab.model import (Acknowledgement, AcknowledgementRevision, Adjustment, Entry, Measure, Patient, PatientRecord,
+                         Revision, Score)
 
 _WEIGHT_BEARING = frozenset(vocab.WEIGHT_BEARING)
 _ACTIVITIES = frozenset(vocab.ACTIVITIES)
@@ -52,6 +53,7 @@ def patient_document(record: PatientRecord) -> dict:
         "entries": entries,
         "revisions": [r.as_dict(p.surgery_date) for r in record.revisions],
         "acknowledgements": [a.as_dict() for a in record.acknowledgements],
+        "acknowledgement_revisions": [r.as_dict() for r in record.acknowledgement_revisions],
         "adjustments": [a.as_dict(p.surgery_date) for a in record.adjustments],
         "scores": [_score_document(s) for s in record.scores],
         "measures": [_measure_document(m) for m in record.measures],
@@ -168,9 +170,13 @@ def _record(item, where: str) -> PatientRecord:
         raise RehabError(f"{where}.adjustments: an id appears twice")
     scores = [_score(s, f"{where}.scores[{j}]") for j, s in enumerate(_list(item, "scores", where))]
     measures = [_measure(m, f"{where}.measures[{j}]") for j, m in enumerate(_list(item, "measures", where))]
+    replaced = [AcknowledgementRevision(_ack(a, f"{where}.acknowledgement_revisions[{j}]"),
+                                        _datetime(a.get("replaced_at") if isinstance(a, dict) else None,
+                                                  f"{where}.acknowledgement_revisions[{j}].replaced_at"))
+                for j, a in enumerate(_list(item, "acknowledgement_revisions", where))]
     return PatientRecord(patient, entries, revisions, acks,
                          times if any(created or updated for created, updated in times) else None,
-                         adjustments, scores, measures)
+                         adjustments, scores, measures, replaced)
 
 
 _NO_TIMES = (None, None)

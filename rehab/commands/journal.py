@@ -143,9 +143,10 @@ def _flags_with_acks(db, person, plan, entries, on: date, facts: dict | None = N
     """Every flag up to a date, and the patient's acknowledgements by flag key."""
     from rehab import deviations
 
-    acks = {a.key: a for a in db.acknowledgements(person.id)}
+    from rehab.model import acknowledgements_by_flag
+
     flags = deviations.evaluate(plan, entries, on, **(facts or _facts(db, person)))
-    return flags, acks
+    return flags, acknowledgements_by_flag(flags, db.acknowledgements(person.id))
 
 
 def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as_json: JsonOpt = False):
@@ -243,7 +244,8 @@ def flags(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     found, acks = _flags_with_acks(db, person, plan, entries, day)
     from rehab.deviations import flag_document
 
-    docs = [flag_document(f, acks) for f in found]
+    replaced = db.acknowledgement_revisions(person.id)
+    docs = [flag_document(f, acks, replaced) for f in found]
     if as_json:
         print_json(docs)
         return
@@ -268,7 +270,7 @@ def flags_ack(
     patient: PatientOpt = None,
     subject: Annotated[Optional[str], typer.Option("--subject", metavar="SUBJECT", help="Which one, when a rule flagged a date twice.")] = None,
     by: Annotated[Optional[str], typer.Option("--by", metavar="NAME", help="Who acknowledges it.")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Change an earlier acknowledgement of this flag.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Change an earlier acknowledgement of this flag (the earlier one is kept).")] = False,
 ):
     """Acknowledge a flag with a note; it stays in history and reports, marked as seen."""
     from datetime import datetime, timezone
