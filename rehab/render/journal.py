@@ -86,16 +86,26 @@ def today_view(out: Console, doc: dict) -> None:
         plan = doc.get("plan") or {"weight_bearing": phase["weight_bearing"], "boot": phase["boot"]}
         out.print(f"Weight-bearing: {', '.join(plan['weight_bearing'])} · "
                   f"boot: {wording.BOOT_WORDS[plan['boot']]} · allowed: {', '.join(doc['activities_today'])}")
+        # The team's changes right under the line they change, with who and why, and which to
+        # follow, before the protocol's instructions (written for everyone, not this patient).
+        by_id = {c["id"]: c for c in doc.get("plan_changes") or []}
+        differs = [d for d in doc.get("plan_differs") or [] if d["change_id"] in by_id]
+        for found in differs:
+            print_wrapped(out, wording.day_change_line(found, by_id[found["change_id"]]), " ↳ ", "   ")
+        if differs:
+            out.print(Text(wording.FOLLOW_THE_CHANGE, style="bold"))
         for item in phase["instructions"]:  # every one: the last are often the warning signs
             bullet(out, item)
         if phase.get("exercises"):
             out.print(Text("Exercises:", style="bold"))
             for item in phase["exercises"]:
                 bullet(out, item)
-        changes = doc.get("plan_changes") or []
-        if changes:
+        # A change in force today that the lines above do not show (it repeats the protocol).
+        said = {d["change_id"] for d in differs}
+        others = [c for c in doc.get("plan_changes") or [] if c["id"] not in said]
+        if others:
             out.print(Text("Your team changed your plan for today:", style="bold"))
-            for change in changes:
+            for change in others:
                 bullet(out, wording.change_line(change))
     entry = doc["entry"]
     if doc.get("follow_up_ended"):
