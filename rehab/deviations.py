@@ -337,6 +337,20 @@ def rule_red_flag(ctx: Context) -> Iterable[Flag]:
         yield _flag(entry.date, "red-flag", " ".join(parts), ",".join(symptoms), corrected=bool(gone))
 
 
+def corrected_away(entry: Entry, earlier: Sequence[Entry], fever_celsius: float) -> list[str]:
+    """The red-flag values a day's earlier versions had that its entry no longer has, as
+    the history shows them: the symptoms taken away, in the contract's order, then the
+    highest fever temperature if the entry no longer records a fever ("fever", "38.6 °C").
+    [] for a day never corrected or corrected without taking a red flag away."""
+    order = {name: i for i, name in enumerate(vocab.SYMPTOMS)}
+    gone = {s for version in earlier for s in version.symptoms} - set(entry.symptoms)
+    values = sorted(gone, key=lambda s: (order.get(s, len(order)), s))
+    fevers = [v.temperature for v in earlier if v.temperature is not None and v.temperature >= fever_celsius]
+    if fevers and (entry.temperature is None or entry.temperature < fever_celsius):
+        values.append(f"{max(fevers):.1f} °C")
+    return values
+
+
 def _correction(symptom: str, entry: Entry) -> str:
     if symptom == "fever" and entry.temperature is not None:
         return f"a fever (temperature now {entry.temperature:.1f} °C)"

@@ -336,9 +336,7 @@ def _by_phase(plan: tl.Timeline, entries: list[Entry], first: date, last: date) 
             "pain_ceiling": rule.pain_ceiling,
             # Where the team's changes make the phase differ from the protocol, in the words
             # every view's phase row uses ("days 0–6: at most NWB (changed)").
-            "changes": [{"what": f.what, "activity": f.activity, "start_day": f.start_day, "end_day": f.end_day,
-                         "change_id": f.change.id, "label": wording.phase_change_label(f)}
-                        for f in own.phase_changes(p)],
+            "changes": [wording.phase_change_dict(f) for f in own.phase_changes(p)],
             "logged": {
                 "days": len(inside),
                 "weight_bearing": {lvl: levels[lvl] for lvl in vocab.WEIGHT_BEARING if levels[lvl]},

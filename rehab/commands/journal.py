@@ -217,8 +217,13 @@ def history(
         marks = flagged.setdefault(flag.date.isoformat(), [])
         if mark not in marks:
             marks.append(mark)
-    corrected = {d.isoformat() for d in earlier}
-    history_view(terminal(), [{**e.as_dict(plan.surgery_date), "corrected": e.date.isoformat() in corrected}
+    fever = plan.protocol.thresholds.fever_celsius
+    before: dict[date, list] = {}  # each day's earlier versions, oldest first
+    for revision in revisions:
+        before.setdefault(revision.entry.date, []).append(revision.entry)
+    history_view(terminal(), [{**e.as_dict(plan.surgery_date), "corrected": e.date in before,
+                               "corrections": len(before.get(e.date, ())),
+                               "corrected_away": deviations.corrected_away(e, before.get(e.date, ()), fever)}
                               for e in shown], flagged, hidden)
 
 
