@@ -337,13 +337,20 @@ def _measure(item, where: str) -> Measure:
     value = item.get("value")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise RehabError(f"{where}.value: must be a number")
-    try:  # the names and ranges `measure` takes
-        kind = outcomes.measure_kind(_text(item, "name", ""))
-        value = outcomes.measure_value(kind, str(value))
-    except RehabError as exc:
-        raise _at(exc, where) from None
+    # The names and ranges `measure` takes.
+    kind = _checked(lambda name: outcomes.measure_kind(text.plain(name, "a measure's name")),
+                    _text(item, "name", where), f"{where}.name")
+    value = _checked(lambda v: outcomes.measure_value(kind, str(v)), value, f"{where}.value")
     return Measure(id=None, name=kind.name, date=_date(item.get("date"), f"{where}.date"),
                    side=side, value=value, created_at=_optional_datetime(item.get("created_at"), f"{where}.created_at"))
+
+
+def _checked(check, value, where: str):
+    """check(value), a refusal named by its place in the file."""
+    try:
+        return check(value)
+    except RehabError as exc:
+        raise _at(exc, where) from None
 
 
 def _whole(value, where: str, low: int, high: int) -> int:
