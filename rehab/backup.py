@@ -15,7 +15,8 @@ from typing import IO
 from rehab import outcomes, patient_fields, text, vocab, wording
 from rehab.dates import check_range, local_today
 from rehab.errors import RehabError
-from rehab.model import Acknowledgement, Adjustment, Entry, Measure, Patient, PatientRecord, Revision, Score
+from rehab.model import (Acknowledgement, AcknowledgementRevision, Adjustment, Entry, Measure, Patient, PatientRecord,
+                         Revision, Score)
 from rehab.plan import check_change
 
 _WEIGHT_BEARING = frozenset(vocab.WEIGHT_BEARING)
@@ -52,6 +53,7 @@ def patient_document(record: PatientRecord) -> dict:
         "entries": entries,
         "revisions": [r.as_dict(p.surgery_date) for r in record.revisions],
         "acknowledgements": [a.as_dict() for a in record.acknowledgements],
+        "acknowledgement_revisions": [r.as_dict() for r in record.acknowledgement_revisions],
         "adjustments": [a.as_dict(p.surgery_date) for a in record.adjustments],
         "scores": [_score_document(s) for s in record.scores],
         "measures": [_measure_document(m) for m in record.measures],
@@ -176,9 +178,13 @@ def _record(item, where: str) -> PatientRecord:
     for kind, done in (("scores", scores), ("measures", measures)):
         for j, one in enumerate(done):
             _not_future(one.date, latest, f"{where}.{kind}[{j}].date")
+    replaced = [AcknowledgementRevision(_ack(a, f"{where}.acknowledgement_revisions[{j}]"),
+                                        _datetime(a.get("replaced_at") if isinstance(a, dict) else None,
+                                                  f"{where}.acknowledgement_revisions[{j}].replaced_at"))
+                for j, a in enumerate(_list(item, "acknowledgement_revisions", where))]
     return PatientRecord(patient, entries, revisions, acks,
                          times if any(created or updated for created, updated in times) else None,
-                         adjustments, scores, measures)
+                         adjustments, scores, measures, replaced)
 
 
 def _check_procedures(item: dict, procedure: str, where: str) -> None:

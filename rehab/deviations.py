@@ -116,11 +116,15 @@ class Flag(NamedTuple):
         }
 
 
-def flag_document(flag: Flag, acknowledged: dict) -> dict:
-    """A flag with its acknowledgement, if it has one (flags --json and reports alike)."""
+def flag_document(flag: Flag, acknowledged: dict, replaced: Sequence = ()) -> dict:
+    """A flag with its acknowledgement, if it has one (flags --json and reports alike), and
+    the acknowledgement's earlier versions (`replaced`: the patient's AcknowledgementRevisions)
+    as "earlier", oldest first: a note changed with --replace is never lost from view."""
     ack = acknowledged.get(flag.key)
-    return {**flag.as_dict(), "acknowledged": ack is not None,
-            "acknowledgement": ack.as_dict() if ack else None}
+    shown = None
+    if ack is not None:
+        shown = {**ack.as_dict(), "earlier": [r.as_dict() for r in replaced if r.acknowledgement.key == ack.key]}
+    return {**flag.as_dict(), "acknowledged": ack is not None, "acknowledgement": shown}
 
 
 class PlannedDay(NamedTuple):
@@ -331,6 +335,20 @@ def rule_red_flag(ctx: Context) -> Iterable[Flag]:
             parts.append(f"Later corrected: the entry no longer records {wording.and_list([_correction(s, entry) for s in gone])}; "
                          "this flag stays until someone acknowledges it.")
         yield _flag(entry.date, "red-flag", " ".join(parts), ",".join(symptoms), corrected=bool(gone))
+
+
+def corrected_away(entry: Entry, earlier: Sequence[Entry], fever_celsius: float) -> list[str]:
+    """The red-flag values a day's earlier versions had that its entry no longer has, as
+    the history shows them: the symptoms taken away, in the contract's order, then the
+    highest fever temperature if the entry no longer records a fever ("fever", "38.6 °C").
+    [] for a day never corrected or corrected without taking a red flag away."""
+    order = {name: i for i, name in enumerate(vocab.SYMPTOMS)}
+    gone = {s for version in earlier for s in version.symptoms} - set(entry.symptoms)
+    values = sorted(gone, key=lambda s: (order.get(s, len(order)), s))
+    fevers = [v.temperature for v in earlier if v.temperature is not None and v.temperature >= fever_celsius]
+    if fevers and (entry.temperature is None or entry.temperature < fever_celsius):
+        values.append(f"{max(fevers):.1f} °C")
+    return values
 
 
 def _correction(symptom: str, entry: Entry) -> str:

@@ -36,6 +36,14 @@ def check_records(records) -> None:
                                    for j, a in enumerate(record.acknowledgements)]
         for j, a in enumerate(record.acknowledgements):
             _moment(a.acknowledged_at, f"{where}.acknowledgements[{j}].acknowledged_at")
+        record.acknowledgement_revisions = [
+            r._replace(acknowledgement=r.acknowledgement._replace(
+                note=_at(note, r.acknowledgement.note, f"{where}.acknowledgement_revisions[{j}].note"),
+                by=_at(line, r.acknowledgement.by, f"{where}.acknowledgement_revisions[{j}].by")))
+            for j, r in enumerate(record.acknowledgement_revisions)]
+        for j, r in enumerate(record.acknowledgement_revisions):
+            _moment(r.acknowledgement.acknowledged_at, f"{where}.acknowledgement_revisions[{j}].acknowledged_at")
+            _moment(r.replaced_at, f"{where}.acknowledgement_revisions[{j}].replaced_at")
         # A plan change's note is one line, as `plan adjust --note` makes it.
         record.adjustments = [a._replace(note=_at(_long_line, a.note, f"{where}.adjustments[{j}].note"),
                                          by=_at(line, a.by, f"{where}.adjustments[{j}].by"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from rehab import wording
 from rehab.deviations import activities_allowed
 from rehab.model import Entry, Patient, Score
 from rehab.outcomes import due_points, outcomes_due
@@ -45,6 +46,10 @@ def today_document(patient: Patient, plan: Timeline, entries: Sequence[Entry], o
         # The patient's own plan for the day, and the changes their team made that set it.
         "plan": day_plan.as_dict() if day_plan else None,
         "plan_changes": [a.as_dict(plan.surgery_date) for a in (day_plan.changes if day_plan else ())],
+        # Where those changes make the day differ from the protocol, in the phase rows' words
+        # (`today` prints each beside the line it changes).
+        "plan_differs": [wording.phase_change_dict(f) for f in (own.phase_changes(phase) if phase else ())
+                         if f.start_day <= day and (f.end_day is None or day <= f.end_day)],
         "adjustments": [a.as_dict(plan.surgery_date) for a in own.adjustments],
         "logged": entry is not None,
         # Follow-up has ended (patient discharge): no reminders to log from the day after.

@@ -265,15 +265,35 @@ def plan_change_lines(plan) -> list[str]:
 def phase_change_label(found) -> str:
     """One stretch of a phase the patient's team changed (rehab.plan.PhaseChange), as every
     view's phase row says it: 'days 0–6: at most NWB (changed)'."""
+    return f"{phase_change_days(found)}: {phase_change_what(found)} (changed)"
+
+
+def phase_change_days(found) -> str:
+    """'days 0–6', 'day 5', 'day 42 on'."""
     start, end = found.start_day, found.end_day
-    days = f"day {start} on" if end is None else f"day {start}" if start == end else f"days {start}–{end}"
-    what = {
+    return f"day {start} on" if end is None else f"day {start}" if start == end else f"days {start}–{end}"
+
+
+def phase_change_what(found) -> str:
+    """'at most NWB', 'boot off', 'sport allowed', 'no walking', 'pain up to 5/10'."""
+    return {
         "weight_bearing": lambda: f"at most {vocab.WEIGHT_BEARING_ABBREV[found.value]}",
         "boot": lambda: "boot on" if found.value else "boot off",
         "activity": lambda: f"{found.activity} allowed" if found.value else f"no {found.activity}",
         "pain_ceiling": lambda: f"pain up to {found.value}/10",
     }[found.what]()
-    return f"{days}: {what} (changed)"
+
+
+def phase_change_dict(found) -> dict:
+    """A phase's changed stretch in JSON (a report's phase rows, `today --json`)."""
+    return {"what": found.what, "activity": found.activity, "start_day": found.start_day,
+            "end_day": found.end_day, "change_id": found.change.id, "label": phase_change_label(found)}
+
+
+def day_change_line(found: dict, change: dict) -> str:
+    """A changed stretch beside the line of `today` it changes, with who made the change and
+    their note: 'days 0–6: at most NWB (changed) — by Mr Hester, recorded …: “…”'."""
+    return f"{found['label']} — {change_who(change)}"
 
 
 def phase_change_labels(plan, phase, *what: str) -> list[str]:
@@ -291,7 +311,7 @@ def with_changes(text: str, labels: Sequence[str]) -> str:
 PHASE_CHANGES_TITLE = "Your team changed this phase"
 # Said before a phase's or a day's instructions, when a change covers it: the protocol's
 # instructions were written for everyone, the change for this patient.
-FOLLOW_THE_CHANGE = ("Where the instructions below say otherwise, follow your team's change: "
+FOLLOW_THE_CHANGE = ("Where the instructions below say otherwise, follow your team's change above: "
                      "it was made for you, the instructions for everyone.")
 
 

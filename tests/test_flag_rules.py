@@ -229,3 +229,23 @@ def test_the_standing_red_flag_line_says_emergency_first_and_the_team_once(conta
     assert f"({contacts.emergency_phone or wording.EMERGENCY_NUMBERS})" in line.split("surgical team")[0]
     if contacts.phone:
         assert f"surgical team now on {contacts.phone}" in line and contacts.out_of_hours_phone in line
+
+
+def test_corrected_away_names_the_red_flag_values_a_correction_took_away():
+    from rehab.deviations import corrected_away
+
+    fever = 38.0
+    first = entry(9, symptoms=("fever", "numbness"), temperature=38.6)
+    assert corrected_away(entry(9, temperature=37.0), [first], fever) == ["fever", "numbness", "38.6 °C"]
+    # what the entry still has is not named; the contract's order, whatever the order logged
+    assert corrected_away(entry(9, symptoms=("numbness",), temperature=38.2), [first], fever) == ["fever"]
+    assert corrected_away(entry(9, temperature=37.0), [entry(9, symptoms=("numbness", "calf-pain"))],
+                          fever) == ["calf-pain", "numbness"]
+    # several corrections: every value any earlier version had, the highest fever
+    second = entry(9, symptoms=("chest-pain",), temperature=39.1)
+    assert corrected_away(entry(9), [first, second], fever) == ["fever", "numbness", "chest-pain", "39.1 °C"]
+    # a temperature below the fever line taken away is no red flag; nor a day never corrected
+    assert corrected_away(entry(9), [entry(9, temperature=37.9)], fever) == []
+    assert corrected_away(entry(9, temperature=38.0), [], fever) == []
+    # the protocol's own line: 37.8 is a fever where the line is 37.8
+    assert corrected_away(entry(9, temperature=37.0), [entry(9, temperature=37.8)], 37.8) == ["37.8 °C"]

@@ -512,3 +512,17 @@ def test_a_patient_whose_protocol_came_from_a_folder_is_told_to_give_the_folder(
         assert "--protocols-dir" in refused.stderr and "Traceback" not in refused.stderr
     assert db_path.read_bytes() == before
     assert rehab("--protocols-dir", folder, "today").exit_code == 0
+
+
+@pytest.mark.parametrize("again", [[], ["--pain", "2"], ["--symptom", "fever"], ["--wb", "PWB", "--boot"]])
+def test_a_correction_that_changes_nothing_is_refused_and_records_nothing(rehab, db_path, again):
+    """It was kept as a revision, and a FHIR export then marked the day's observations amended."""
+    surgery = date.today() - timedelta(days=10)
+    assert rehab("patient", "add", "Ann", "--surgery-date", surgery.isoformat(), "--procedure", "fhl").exit_code == 0
+    day = (surgery + timedelta(days=5)).isoformat()
+    assert rehab("log", "--date", day, "--pain", "2", "--wb", "PWB", "--boot", "--symptom", "fever").exit_code == 0
+    before = snapshot(db_path)
+    result = rehab("log", "--date", day, "--replace", *again)
+    assert result.exit_code == 2 and result.stderr.startswith("rehab: nothing to change") and len(result.stderr.splitlines()) == 1
+    assert snapshot(db_path) == before
+    assert rehab("log", "--date", day, "--replace", "--pain", "3").exit_code == 0  # a real change still is one

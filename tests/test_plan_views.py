@@ -149,7 +149,10 @@ def test_the_printed_plans_table_and_band_say_the_change(rehab, sam, tmp_path):
     ok(rehab("timeline", "--patient", sam, "--date", "2026-06-03", "--format", "pdf", "--output", str(path)))
     (page,) = pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages
     text = flat(page.extract_text())
-    assert "at most NWB (changed)" in text
+    table = text.split("Phases")[-1]
+    assert "at most NWB (changed)" in table
+    band = text.split("Key dates")[0]  # the timeline band, above the key dates
+    assert "TTWB/PWB · boot" in band and "NWB changed" in band and "your team changed it" in band
 
 
 def test_the_reports_phase_table_says_the_change(rehab, sam, tmp_path):
@@ -167,3 +170,67 @@ def test_the_reports_phase_table_says_the_change(rehab, sam, tmp_path):
     ok(rehab("report", "-p", sam, "--to", "2026-06-20", "--format", "pdf", "--output", str(pdf)))
     text = flat(" ".join(p.extract_text() for p in pypdf.PdfReader(str(pdf)).pages))
     assert "at most NWB (changed)" in text
+
+
+# --- today: the change beside the line it changes, before the instructions ----------------------
+
+def test_today_puts_the_change_under_the_line_it_changes_before_the_instructions(rehab, sam, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    text = ok(rehab("today", "--date", "2026-06-03")).stdout
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Weight-bearing: none"))
+    assert NWB in lines[at + 1] and "by Mr Hester" in lines[at + 1] and NOTE in lines[at + 1]
+    assert lines[at + 2] == wording.FOLLOW_THE_CHANGE
+    assert text.index(wording.FOLLOW_THE_CHANGE) < text.index("Put only part of your weight")
+    assert text.count(NOTE) == 1  # said once, where it applies
+    doc = json.loads(ok(rehab("today", "--date", "2026-06-03", "--json")).stdout)
+    assert [(d["what"], d["label"]) for d in doc["plan_differs"]] == [("weight_bearing", NWB)]
+
+
+def test_today_after_the_change_says_nothing_of_it_beside_the_lines(rehab, sam):
+    text = ok(rehab("today", "--date", "2026-06-08")).stdout  # day 7: the protocol again
+    assert "(changed)" not in text and wording.FOLLOW_THE_CHANGE not in text
+
+
+def test_today_puts_sport_opened_early_before_the_wait_for_sport_instruction(rehab, sam, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    ok(rehab("plan", "adjust", "--from", "week 6", "--allow", "sport", "--by", "Dr Ng", "--note", "cleared for football"))
+    text = ok(rehab("today", "--date", (SURGERY + timedelta(days=50)).isoformat())).stdout
+    line = next(line for line in text.splitlines() if "sport allowed (changed)" in line)
+    assert "days 42–69: sport allowed (changed) — by Dr Ng" in line and "cleared for football" in line
+    assert text.index(line) < text.index(wording.FOLLOW_THE_CHANGE) < text.index("Wait for the return-to-sport window")
+
+
+# --- the printed plan's timeline band ---------------------------------------------------------------
+
+def band(plan, day: int):
+    from rehab.render import chart
+
+    return chart, chart.timeline_band(plan, plan.date_of(day), 186.0)
+
+
+def test_the_band_marks_the_changed_days_of_a_phase_in_a_box_of_their_own():
+    plan = effective(OST, [change(1, 0, 6, weight_bearing="none")])
+    chart, drawn = band(plan, 2)
+    (box,) = [s for s in drawn.shapes if isinstance(s, chart.Rect) and s.fill == 255 and s.stroke]
+    inside = [s.text for s in drawn.shapes if isinstance(s, chart.Label)
+              and box.x <= s.x <= box.x + box.w and box.y <= s.y <= box.y + box.h]
+    assert inside and "NWB" in " ".join(inside) and "changed" in " ".join(inside), inside
+    first_phase = [s for s in drawn.shapes if isinstance(s, chart.Rect) and s.stroke == 0.6][0]
+    assert box.x == first_phase.x and box.w < first_phase.w / 2 + 1  # days 0–6 of 0–13
+    assert any(isinstance(s, chart.Label) and s.text == chart.CHANGED_KEY for s in drawn.shapes)
+    # the today line crosses none of it
+    dashed = [s for s in drawn.shapes if isinstance(s, chart.Line) and s.dash]
+    for label in (s for s in drawn.shapes if isinstance(s, chart.Label)):
+        w = chart.text_width(label.text, label.size)
+        left = label.x - {"start": 0, "middle": w / 2, "end": w}[label.anchor]
+        for line in dashed:
+            (x, y0), (_, y1) = line.points
+            assert not (left < x < left + w and min(y0, y1) < label.y + label.size * 0.2
+                        and max(y0, y1) > label.y - label.size * 0.75), label.text
+
+
+def test_the_band_of_an_unchanged_plan_has_no_changed_boxes():
+    chart, drawn = band(effective(OST, [change(1, 0, 13, boot=True)]), 2)  # the protocol's own boot
+    assert not any(isinstance(s, chart.Rect) and s.fill == 255 and s.stroke for s in drawn.shapes)
+    assert not any(isinstance(s, chart.Label) and s.text == chart.CHANGED_KEY for s in drawn.shapes)

@@ -143,9 +143,10 @@ def _flags_with_acks(db, person, plan, entries, on: date, facts: dict | None = N
     """Every flag up to a date, and the patient's acknowledgements by flag key."""
     from rehab import deviations
 
-    acks = {a.key: a for a in db.acknowledgements(person.id)}
+    from rehab.model import acknowledgements_by_flag
+
     flags = deviations.evaluate(plan, entries, on, **(facts or _facts(db, person)))
-    return flags, acks
+    return flags, acknowledgements_by_flag(flags, db.acknowledgements(person.id))
 
 
 def today(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as_json: JsonOpt = False):
@@ -216,8 +217,13 @@ def history(
         marks = flagged.setdefault(flag.date.isoformat(), [])
         if mark not in marks:
             marks.append(mark)
-    corrected = {d.isoformat() for d in earlier}
-    history_view(terminal(), [{**e.as_dict(plan.surgery_date), "corrected": e.date.isoformat() in corrected}
+    fever = plan.protocol.thresholds.fever_celsius
+    before: dict[date, list] = {}  # each day's earlier versions, oldest first
+    for revision in revisions:
+        before.setdefault(revision.entry.date, []).append(revision.entry)
+    history_view(terminal(), [{**e.as_dict(plan.surgery_date), "corrected": e.date in before,
+                               "corrections": len(before.get(e.date, ())),
+                               "corrected_away": deviations.corrected_away(e, before.get(e.date, ()), fever)}
                               for e in shown], flagged, hidden)
 
 
@@ -243,7 +249,8 @@ def flags(ctx: typer.Context, patient: PatientOpt = None, on: DateOpt = None, as
     found, acks = _flags_with_acks(db, person, plan, entries, day)
     from rehab.deviations import flag_document
 
-    docs = [flag_document(f, acks) for f in found]
+    replaced = db.acknowledgement_revisions(person.id)
+    docs = [flag_document(f, acks, replaced) for f in found]
     if as_json:
         print_json(docs)
         return
@@ -268,7 +275,7 @@ def flags_ack(
     patient: PatientOpt = None,
     subject: Annotated[Optional[str], typer.Option("--subject", metavar="SUBJECT", help="Which one, when a rule flagged a date twice.")] = None,
     by: Annotated[Optional[str], typer.Option("--by", metavar="NAME", help="Who acknowledges it.")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Change an earlier acknowledgement of this flag.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Change an earlier acknowledgement of this flag (the earlier one is kept).")] = False,
 ):
     """Acknowledge a flag with a note; it stays in history and reports, marked as seen."""
     from datetime import datetime, timezone

@@ -131,22 +131,9 @@ def plan_list(ctx: typer.Context, patient: PatientOpt = None, as_json: JsonOpt =
     if not changes:
         out.print(f"No changes to {person.name}'s plan: it is the protocol's ({plan.protocol.name}).")
         return
-    from rich.table import Table
+    from rehab.render.terminal import plan_changes_view
 
-    titles = {m.id: m.title for m in plan.milestones}
-    table = Table("Id", "Days")
-    for heading in ("Change", "By", "Recorded", "Note"):
-        table.add_column(heading, overflow="fold")
-    for c in changes:
-        if c["kind"] == "move":  # the milestone's new day or window
-            days = "to " + (f"day {c['from_day']}" if c["until_day"] is None else wording.day_span(c["from_day"], c["until_day"]))
-        else:
-            days = wording.day_span(c["from_day"], c["until_day"]) if c["until_day"] is not None else f"day {c['from_day']} on"
-        removed = f"\nremoved {c['removed_at'][:10]}" if c["removed_at"] else ""
-        table.add_row(str(c["id"]), days, wording.change_what(c, titles) + removed, c["by"] or "",
-                      c["created_at"][:10] if c["created_at"] else "", c["note"] or "",
-                      style="dim" if c["removed_at"] else None)
-    out.print(table)
+    plan_changes_view(out, changes, {m.id: m.title for m in plan.milestones})
 
 
 @plan_app.command("remove")

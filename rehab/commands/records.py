@@ -45,13 +45,14 @@ def report(
     count = (lambda: len(db.taken_ids())) if everyone else (lambda: 1)
     from rehab import instruments
     from rehab import report as report_data
+    from rehab.model import acknowledgements_by_flag
     from rehab import system_fonts
     from rehab.render.documents import ReportDocument
 
     known = instruments.load_all(settings_of(ctx).protocols_dir)
     with _progress(count) as bar:
         evaluated = bar.track(_evaluated(ctx, db, ids, as_of), "Building reports")
-        reports = (report_data.build(record, plan, flags, {a.key: a for a in record.acknowledgements},
+        reports = (report_data.build(record, plan, flags, acknowledgements_by_flag(flags, record.acknowledgements),
                                      as_of, first, last, known) for record, plan, flags in evaluated)
         # The CSV needs only the entries and the day's flags, not each whole report.
         rows = ((record.patient, report_data.in_range(record.entries, *report_data.report_range(

@@ -85,6 +85,8 @@ def checked(text: str, origin: str, model, shape: str):
     safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         data = yaml.load(text, Loader=safe_loader)  # noqa: S506 - a safe loader
+    except RecursionError:  # '[[[[...' thousands deep
+        raise ProtocolError(f"{origin}: not valid YAML: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
@@ -94,6 +96,8 @@ def checked(text: str, origin: str, model, shape: str):
         raise ProtocolError(f"{origin}: {shape}")
     try:
         return model.model_validate(data)
+    except RecursionError:
+        raise ProtocolError(f"{origin}: nested too deeply") from None
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = tuple(error["loc"])
@@ -124,7 +128,7 @@ def _line_of(text: str, loc: tuple) -> int | None:
 
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
     line = None
     for part in loc:

@@ -25,6 +25,7 @@ from rehab.timeline import Timeline
 CHAR_WIDTH = 0.6  # average advance of a character, in font sizes: a safe estimate for sans fonts
 BAND_GREYS = (228, 200)  # alternate phase bands; both light enough to print text on
 BLACK = 0
+CHANGED_KEY = "White boxes under a phase: days your team changed it (see Phases)"
 BREAK = 8.0  # width of the break in the timeline's axis between weeks and months, mm
 
 
@@ -163,10 +164,15 @@ def timeline_band(plan: Timeline, today: date | None, width: float) -> Chart:
     rows = _place_labels([(scale(d), " · ".join(titles)) for d, titles in labels.items()],
                          label_size, left, right)
     top = (max((r for r, _ in rows), default=-1) + 1) * (label_size + gap) + 1
-    marks_y, band_y, band_h = top + 2, top + 5, 11.0
+    # Under a phase's two lines, a strip for the days the patient's team changed its
+    # weight-bearing or boot (white, outlined, in the phase table's words where they fit).
+    changed = {p.id: _changed_stretches(plan, p) for p in plan.phases}
+    strip = 4.8 if any(changed.values()) else 0.0
+    marks_y, band_y, band_h = top + 2, top + 5, 11.0 + strip
     axis_y = band_y + band_h
     day = plan.day_of(today) if today else -1
-    chart = Chart(width, axis_y + 8.5 + (4 if day >= 0 else 0),
+    key_y = axis_y + (15.4 if day >= 0 else 11.6)  # the white boxes' key, under "Today"
+    chart = Chart(width, (key_y + 1 if strip else axis_y + 8.5 + (4 if day >= 0 else 0)),
                   f"Recovery timeline from surgery on {plan.surgery_date:%d %b %Y}")
 
     current = plan.phase_on(today) if day >= 0 else None
@@ -188,6 +194,19 @@ def timeline_band(plan: Timeline, today: date | None, width: float) -> Chart:
                 cx, base, w = (x0 + x1) / 2, band_y + 4.3 + line_no * 3.8, text_width(text, size) + 1
                 band_labels += [Rect(cx - w / 2, base - size * 0.8, w, size, fill=_grey(i)),
                                 Label(cx, base, text, size, "middle", bold=line_no == 0)]
+        for start, end, choices in changed[p.id]:
+            sx0 = scale(start)
+            sx1 = min(x1, scale(end + 1)) if end is not None else x1
+            y0 = band_y + 10.6
+            band_labels.append(Rect(sx0, y0, sx1 - sx0, strip - 0.6, fill=255, stroke=0.3))
+            for lines in choices:  # the first wording that fits, on one line or two
+                size = min([(_fit(t, sx1 - sx0 - 0.8, 2.0, 1.5) or 0) for t in lines]
+                           + [(strip - 0.8) / (len(lines) * 1.05)])  # the lines within the box's height
+                if size >= 1.5:
+                    pad = (strip - 0.6 - len(lines) * size) / 2  # the lines centred in the box
+                    band_labels += [Label((sx0 + sx1) / 2, y0 + pad + (n + 0.8) * size, t, size, "middle")
+                                    for n, t in enumerate(lines)]
+                    break
     if far:
         # A zig-zag break where the axis jumps from weeks to months.
         bx = scale(main_end) + BREAK / 2
@@ -233,7 +252,28 @@ def timeline_band(plan: Timeline, today: date | None, width: float) -> Chart:
         anchor = "end" if right - x < 25 else "start"
         chart.add(Label(x + (2 if anchor == "start" else -2), axis_y + 11.6, f"Today: day {day}", 2.5,
                         anchor, bold=True))
+    if strip:  # what the white boxes are, where a box is too narrow to say it itself
+        chart.add(Label(left, key_y, CHANGED_KEY, 2.2, "start"))
     return _inside(chart)
+
+
+def _changed_stretches(plan: Timeline, phase) -> list[tuple[int, int | None, list[tuple[str, ...]]]]:
+    """The days of a phase the patient's team changed what its box says (weight-bearing,
+    boot), each with its wordings, longest first: 'days 0–6: at most NWB (changed)' as the
+    phase table says it, down to 'NWB' over '(changed)'."""
+    found = [f for f in (plan.phase_changes(phase) if hasattr(plan, "phase_changes") else [])
+             if f.what in ("weight_bearing", "boot")]
+    stretches: dict[tuple[int, int | None], list] = {}
+    for f in found:
+        stretches.setdefault((f.start_day, f.end_day), []).append(f)
+    out = []
+    for (start, end), items in sorted(stretches.items(), key=lambda kv: kv[0][0]):
+        what = "; ".join(wording.phase_change_what(f) for f in items)
+        short = " · ".join(vocab.WEIGHT_BEARING_ABBREV[f.value] if f.what == "weight_bearing"
+                           else wording.BOOT_PLAN[f.value] for f in items)
+        out.append((start, end, [(f"{wording.phase_change_days(items[0])}: {what} (changed)",), (f"{what} (changed)",),
+                                 (f"{short} (changed)",), (short, "(changed)"), (short, "changed"), ("changed",)]))
+    return out
 
 
 def _band_details(rule) -> tuple[str, ...]:
@@ -255,7 +295,7 @@ def _clear_of(labels, x: float, y0: float, y1: float, pad: float = 0.4) -> list[
         if left - pad <= x <= left + w + pad:
             boxes.append((label.y - label.size * 0.8 - pad, label.y + label.size * 0.25 + pad))
     pieces, start = [], y0
-    for top, bottom in _merged(sorted(boxes), 1.0):
+    for top, bottom in _merged(sorted(boxes), 2.0):
         if top > start:
             pieces.append((start, min(top, y1)))
         start = max(start, bottom)

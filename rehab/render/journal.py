@@ -4,8 +4,7 @@ Each takes the plain documents the core builds (the same ones --json prints)."""
 
 from __future__ import annotations
 
-import textwrap
-
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -14,7 +13,7 @@ from rich.text import Text
 from rehab import vocab
 from rehab.today import sparkline
 from rehab import wording
-from rehab.render.terminal import Message, bullet, print_wrapped
+from rehab.render.terminal import Message, bullet, print_wrapped, share, unbroken_words
 
 SEVERITY_STYLE = {"urgent": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_MARK = {"urgent": "!!", "warning": "!", "info": "i"}
@@ -87,16 +86,26 @@ def today_view(out: Console, doc: dict) -> None:
         plan = doc.get("plan") or {"weight_bearing": phase["weight_bearing"], "boot": phase["boot"]}
         out.print(f"Weight-bearing: {', '.join(plan['weight_bearing'])} · "
                   f"boot: {wording.BOOT_WORDS[plan['boot']]} · allowed: {', '.join(doc['activities_today'])}")
+        # The team's changes right under the line they change, with who and why, and which to
+        # follow, before the protocol's instructions (written for everyone, not this patient).
+        by_id = {c["id"]: c for c in doc.get("plan_changes") or []}
+        differs = [d for d in doc.get("plan_differs") or [] if d["change_id"] in by_id]
+        for found in differs:
+            print_wrapped(out, wording.day_change_line(found, by_id[found["change_id"]]), " ↳ ", "   ")
+        if differs:
+            out.print(Text(wording.FOLLOW_THE_CHANGE, style="bold"))
         for item in phase["instructions"]:  # every one: the last are often the warning signs
             bullet(out, item)
         if phase.get("exercises"):
             out.print(Text("Exercises:", style="bold"))
             for item in phase["exercises"]:
                 bullet(out, item)
-        changes = doc.get("plan_changes") or []
-        if changes:
+        # A change in force today that the lines above do not show (it repeats the protocol).
+        said = {d["change_id"] for d in differs}
+        others = [c for c in doc.get("plan_changes") or [] if c["id"] not in said]
+        if others:
             out.print(Text("Your team changed your plan for today:", style="bold"))
-            for change in changes:
+            for change in others:
                 bullet(out, wording.change_line(change))
     entry = doc["entry"]
     if doc.get("follow_up_ended"):
@@ -155,10 +164,40 @@ def logged_view(out: Console, entry: dict, replaced: bool, flags: list[dict], co
         out.print(Message(wording.emergency_line(emergency or wording.EMERGENCY_NUMBERS), style="bold red"))
 
 
-HISTORY_FIXED = ("Date", "Day", "Pain", "WB", "Boot", "Activity")
+# The short columns, in order. Temperature, swelling and exercises show where some entry has
+# them. Where the table does not fit, the least needed go first (HISTORY_DROP: the day is the
+# date's, counted; said under the table), and if it still does not fit, each entry becomes
+# a block of lines that shows everything.
+HISTORY_SHORT = ("Date", "Day", "Pain", "WB", "Boot", "Activity", "Temp", "Swelling", "Exercises")
+HISTORY_IF_LOGGED = ("Temp", "Swelling", "Exercises")
+HISTORY_DROP = ("Day", "Exercises")
 # The narrowest the symptoms and the note may get before the table turns to one block per
 # entry (a narrower table would squeeze what the patient wrote to nothing).
 MIN_TEXT_WIDTH = 7
+
+
+def correction_mark(entry: dict) -> str:
+    """'corrected', or what a correction took away that was a red flag: 'corrected; first
+    logged: fever, 38.6 °C' (the flag stays; the table shows only the new values)."""
+    if not entry.get("corrected"):
+        return ""
+    away = entry.get("corrected_away") or []
+    if not away:
+        return "corrected"
+    when = "first logged" if entry.get("corrections", 1) == 1 else "logged earlier"
+    return f"corrected; {when}: {', '.join(away)}"
+
+
+def _history_row(e: dict, flagged: dict[str, list[str]]) -> dict:
+    temperature = e.get("temperature")
+    marks = flagged.get(e["date"], [])
+    return {"Date": e["date"], "Day": str(e["day"]), "Pain": str(e["pain"]),
+            "WB": vocab.WEIGHT_BEARING_ABBREV[e["weight_bearing"]], "Boot": wording.BOOT_WORDS[e["boot"]],
+            "Activity": e["activity"] or "", "Temp": f"{temperature:.1f} °C" if temperature is not None else "",
+            "Swelling": e.get("swelling") or "", "Exercises": e.get("exercises") or "",
+            "Symptoms": ", ".join(e["symptoms"]), "Milestones": ", ".join(e.get("milestones") or ()),
+            "Note": e["note"] or "", "flags": " ".join(marks), "corrected": correction_mark(e),
+            "style": "red" if "!!" in marks or e.get("corrected_away") else "yellow"}
 
 
 def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]], hidden: int = 0) -> None:
@@ -168,69 +207,89 @@ def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]
     if hidden:
         out.print(f"The last four weeks; {hidden} earlier entr{'y is' if hidden == 1 else 'ies are'} "
                   "not shown (use --all or --from).", style="dim")
-    rows = []
-    for e in entries:
-        # A corrected day (log --replace) says so: its earlier values are in history --json.
-        marks = flagged.get(e["date"], []) + (["corrected"] if e.get("corrected") else [])
-        boot = wording.BOOT_WORDS[e["boot"]]
-        rows.append((e["date"], str(e["day"]), str(e["pain"]), vocab.WEIGHT_BEARING_ABBREV[e["weight_bearing"]],
-                     boot, e["activity"] or "", ", ".join(e["symptoms"]), e["note"] or "",
-                     Text(" ".join(marks), style="red" if "!!" in marks else "yellow"),
-                     ", ".join(e.get("milestones") or ())))
-    widths = [max(len(title), *(len(row[k]) for row in rows)) for k, title in enumerate(HISTORY_FIXED)]
-    marks_width = max(len(row[8]) for row in rows)
+    rows = [_history_row(e, flagged) for e in entries]
+    for row in rows:
+        row["marks"] = " ".join(m for m in (row["flags"], row["corrected"]) if m)
+    short = [c for c in HISTORY_SHORT if c not in HISTORY_IF_LOGGED or any(row[c] for row in rows)]
+    widths = {c: max(len(c), *(len(row[c]) for row in rows)) for c in short}
     # Columns nobody's entries fill are left out, so the notes get the room.
-    with_symptoms = any(row[6] for row in rows)
-    with_milestones = any(row[9] for row in rows)
-    # Every column adds 3 (padding and a border) to its width, the table 1 more.
-    needed = (sum(w + 3 for w in widths) + (marks_width + 3 if marks_width else 0)
-              + (1 + with_symptoms + with_milestones) * (MIN_TEXT_WIDTH + 3) + 1)
-    if out.width < needed:
+    free = [c for c in ("Symptoms", "Milestones") if any(row[c] for row in rows)] + ["Note"]
+    least = {"Note": MIN_TEXT_WIDTH}
+    # Symptom and milestone ids, the marks and what a correction took away are never cut;
+    # only the note may fold inside a word.
+    if any(row["marks"] for row in rows):
+        free.append("marks")
+    for column in free:
+        if column != "Note":
+            words = [cell_len(word) for row in rows for word in unbroken_words(row[column])]
+            least[column] = max([0 if column == "marks" else MIN_TEXT_WIDTH, *words])
+
+    def needed(columns: list[str]) -> int:  # every column adds 3 (padding and a border), the table 1
+        return sum(widths[c] + 3 for c in columns) + sum(least[c] + 3 for c in free) + 1
+
+    dropped = []
+    for column in HISTORY_DROP:
+        if needed(short) <= out.width:
+            break
+        if column in short:
+            short.remove(column)
+            dropped.append(column)
+    if needed(short) > out.width:
         _history_blocks(out, rows)
     else:
-        _history_table(out, rows, widths, marks_width, with_symptoms, with_milestones)
+        room = out.width - sum(widths[c] + 3 for c in short) - 3 * len(free) - 1
+        most = [max(len("" if c == "marks" else c), *(cell_len(row[c]) for row in rows)) for c in free]
+        _history_table(out, rows, {**{c: widths[c] for c in short},
+                                   **dict(zip(free, share(room, [least[c] for c in free], most)))})
+        if dropped:
+            out.print(f"Not shown at this width: {', '.join(c.lower() for c in dropped)} (a wider terminal "
+                      f"shows {'it' if len(dropped) == 1 else 'them'}; rehab history --json has every value).",
+                      style="dim")
     out.print(pain_chart(entries, columns=out.width - 6))
-    if marks_width:  # a key only for marks this table shows
+    if any(row["flags"] for row in rows):  # a key only for marks this table shows
         out.print("!! urgent, ! warning, i info: see rehab flags", style="dim")
     if any(e.get("corrected") for e in entries):
         out.print("corrected: the day's entry was changed; the earlier values are kept "
                   "(rehab history --json)", style="dim")
 
 
-def _history_table(out: Console, rows: list[tuple], widths: list[int], marks_width: int,
-                   with_symptoms: bool, with_milestones: bool) -> None:
+def _history_table(out: Console, rows: list[dict], widths: dict[str, int]) -> None:
+    """The columns in `widths`, each as wide as given: Rich need not measure a long table
+    (most of the cost of drawing it) nor squeeze a column below what was worked out."""
     table = Table()
-    # The short columns get their width up front: Rich then measures only the free text,
-    # which is most of the cost of drawing a long table.
-    for title, width in zip(HISTORY_FIXED, widths):
-        table.add_column(title, width=width, no_wrap=True)
-    # What the patient wrote is shown whole, folded, never cut short with "…".
-    if with_symptoms:
-        table.add_column("Symptoms", overflow="fold")
-    if with_milestones:
-        table.add_column("Milestones", overflow="fold")
-    table.add_column("Note", overflow="fold")
-    if marks_width:
-        table.add_column("", width=marks_width, no_wrap=True)
+    for column, width in widths.items():
+        if column in HISTORY_SHORT:
+            table.add_column(column, width=width, no_wrap=True)
+        else:  # what the patient wrote is shown whole, folded, never cut short with "…"
+            table.add_column("" if column == "marks" else column, width=width, overflow="fold")
     for row in rows:
-        cells = [*row[:6], *([row[6]] if with_symptoms else []), *([row[9]] if with_milestones else []),
-                 row[7], *([row[8]] if marks_width else [])]
-        table.add_row(*cells)
+        table.add_row(*(Message(row[c], style=row["style"]) if c == "marks" else row[c] for c in widths))
     out.print(table)
 
 
-def _history_blocks(out: Console, rows: list[tuple]) -> None:
+def _history_blocks(out: Console, rows: list[dict]) -> None:
     """A narrow terminal: each entry as a line of its numbers, then its words, indented."""
     width = max(out.width, 20)
-    for date_text, day, pain, wb, boot, activity, symptoms, note, marks, milestones in rows:
-        parts = [date_text, f"day {day}", f"pain {pain}", wb, boot and f"boot {boot}", activity]
-        lines = textwrap.wrap(" · ".join(p for p in parts if p), width=width - len(marks.plain) - 1)
+    for row in rows:
+        parts = [row["Date"], f"day {row['Day']}", f"pain {row['Pain']}", row["WB"],
+                 row["Boot"] and f"boot {row['Boot']}", row["Activity"], row["Temp"],
+                 row["Swelling"] and f"swelling {row['Swelling']}",
+                 row["Exercises"] and f"exercises {row['Exercises']}"]
+        marks = Text(row["flags"], style=row["style"])
+        # (a Message: "38.0 °C" stays on one line)
+        lines = Message(" · ".join(p for p in parts if p)).wrap(out, width - len(marks.plain) - 1)
+        for line in lines:
+            line.rstrip()
         for line in lines[:-1]:
             out.print(line)
-        out.print(Text(lines[-1] + " ").append_text(marks) if marks.plain else lines[-1])
-        for label, text in (("symptoms", symptoms), ("milestones", milestones), ("note", note)):
+        out.print(lines[-1].append(" ").append_text(marks) if marks.plain else lines[-1])
+        for label, text in (("symptoms", row["Symptoms"]), ("milestones", row["Milestones"]), ("note", row["Note"])):
             if text:
                 print_wrapped(out, f"{label}: {text}", "    ", "    ")
+        if row["corrected"]:
+            for line in Message(row["corrected"], style=row["style"]).wrap(out, width - 4):
+                line.rstrip()
+                out.print(Text("    ").append_text(line))
 
 
 def pain_chart(entries: list[dict], height: int = 5, columns: int = 60) -> Text:

@@ -32,21 +32,37 @@ class _Console(Console):
             Segment(text, style, control) for text, style, control in buffer)
 
 
-# A phone number: groups of digits ("020 7946 0999", "+44 (0)20 7946 0999", "999 / 112 / 911")
-# joined by single spaces or " / ". Rich breaks lines at any whitespace (its pattern is \s,
-# which a no-break space matches too), so while such text is wrapped the spaces inside a
-# number are swapped for a character that is not whitespace, then swapped back.
+# What is read as one piece and must not be broken across lines: a phone number (groups of
+# digits joined by single spaces or " / ": "020 7946 0999", "+44 (0)20 7946 0999",
+# "999 / 112 / 911"), a date as the views write it ("Mon 24 Aug 2026", with the dash that
+# starts a span: "Mon 1 Jun 2026 –" never leaves the dash alone) and a temperature
+# ("38.6 °C"). Rich breaks lines at any whitespace (its pattern is \s, which a no-break
+# space matches too), so while such text is wrapped the spaces inside these are swapped for
+# a character that is not whitespace, then swapped back.
 _GROUP = r"(?![0-9]{4}-[0-9]{2}-[0-9]{2})\(?\+?[0-9][0-9()-]*[0-9)]"  # (not an ISO date)
-_PHONE = re.compile(rf"(?<![\w.]){_GROUP}(?:(?: | / ){_GROUP})+(?!\w|\.[0-9])")
+_PHONE = rf"(?<![\w.]){_GROUP}(?:(?: | / ){_GROUP})+(?!\w|\.[0-9])"
+_DATE = r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [0-9]{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4}\b(?: –)?"
+_TEMPERATURE = r"\b[0-9]{2,3}\.[0-9] °[CF]"
+_WHOLE = re.compile(f"{_PHONE}|{_DATE}|{_TEMPERATURE}")
 _KEEP = "\ue000"  # private use, one cell wide, never typed
 
 
+def _joined(text: str) -> str:
+    return _WHOLE.sub(lambda m: m.group(0).replace(" ", _KEEP), text)
+
+
+def unbroken_words(text: str) -> list[str]:
+    """The pieces a Message is wrapped between: its words; a phone number, a date or a
+    temperature as one."""
+    return [word.replace(_KEEP, " ") for word in _joined(text).split()]
+
+
 class _Unbroken(Text):
-    """Text that Rich wraps (in its own __rich_console__ too) without breaking a number."""
+    """Text that Rich wraps (in its own __rich_console__ too) without breaking what _WHOLE finds."""
 
     def _joined(self) -> Text:
         joined = self.copy()  # a plain Text: same length, same styles
-        joined.plain = _PHONE.sub(lambda m: m.group(0).replace(" ", _KEEP), self.plain)
+        joined.plain = _joined(self.plain)
         return joined
 
     def wrap(self, console, width, **options):
@@ -62,9 +78,9 @@ class _Unbroken(Text):
 
 
 class Message:
-    """A message whose phone numbers are never broken across lines, wherever it is printed
-    (a line of its own, a panel, a table cell): "call 020 7946 0999" is read and dialled
-    whole. Not a Text itself: Console.print joins Texts into a new one, which would lose it."""
+    """A message whose phone numbers, dates and temperatures are never broken across lines,
+    wherever it is printed (a line of its own, a panel, a table cell): "call 020 7946 0999"
+    is read and dialled whole. Not a Text itself: Console.print joins Texts into a new one."""
 
     def __init__(self, text: Text | str, style: str = ""):
         self.text = text if isinstance(text, Text) else Text(text, style=style)
@@ -188,10 +204,10 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
 
         milestones = Table(title="Milestones", title_justify="left")
         milestones.add_column("", width=1)
-        for title in ("Milestone", "Day", "Date"):
-            milestones.add_column(title, overflow="fold")
-        for row in milestone_rows:
-            milestones.add_row(*row, style="bold" if row[0] == "▶" else None)
+        for title, width in zip(("Milestone", "Day", "Date"), _milestone_widths(out.width, milestone_rows)):
+            milestones.add_column(title, overflow="fold", width=width)
+        for row in milestone_rows:  # (a Message: a date is never split over two lines)
+            milestones.add_row(*row[:3], Message(row[3]), style="bold" if row[0] == "▶" else None)
         out.print(milestones)
     changes = wording.plan_change_lines(timeline)
     if changes:
@@ -215,6 +231,20 @@ def _phase_widths(width: int, rows: list[tuple]) -> tuple[int | None, ...]:
     return phase, 10, dates, weight, room - phase - dates - weight
 
 
+def _milestone_widths(width: int, rows: list[tuple]) -> tuple[int, int, int]:
+    """The milestone table's Milestone, Day and Date widths: each date whole on a line
+    (Rich's own squeezing would put "2026" on a line by itself); the titles wrap."""
+    from rich.cells import cell_len
+
+    day = max(len("Day"), *(len(row[2]) for row in rows))
+    free = [(1, "Milestone"), (3, "Date")]
+    least = [max(len(h), *(cell_len(w) for row in rows for w in unbroken_words(row[k]))) for k, h in free]
+    most = [max(len(h), *(cell_len(row[k]) for row in rows)) for k, h in free]
+    room = width - (1 + 3) - (day + 3) - 3 * len(free) - 1
+    title, when = share(max(room, sum(least)), least, most)
+    return title, day, when
+
+
 def _timeline_blocks(out: Console, phase_rows: list[tuple], milestone_rows: list[tuple]) -> None:
     """A narrow terminal: every word whole, wrapped under its heading."""
     out.print(Text("Phases", style="bold"))
@@ -234,6 +264,68 @@ def _timeline_blocks(out: Console, phase_rows: list[tuple], milestone_rows: list
             out.print(Text(f"▶ {text}", style="bold"))
         else:
             print_wrapped(out, text, f"{mark or ' '} ", "    ")
+
+
+def plan_changes_view(out: Console, changes: list[dict], titles: dict[str, str]) -> None:
+    """`rehab plan list`: each change with its days, what it does, who made it, when, and
+    why; a removed one dimmed. A table where every word and date fits whole in its column,
+    else one short block per change (a narrow terminal)."""
+    from rich.cells import cell_len
+
+    rows = []
+    for c in changes:
+        removed = f" (removed {c['removed_at'][:10]})" if c["removed_at"] else ""
+        rows.append((str(c["id"]), change_days(c), wording.change_what(c, titles) + removed, c["by"] or "",
+                     c["created_at"][:10] if c["created_at"] else "", c["note"] or ""))
+    headings = ("Id", "Days", "Change", "By", "Recorded", "Note")
+    # Id, days and dates never wrap; who, what and why wrap between words, never inside one.
+    fixed = [max([cell_len(h), *(cell_len(r[k]) for r in rows)]) for k, h in enumerate(headings[:2])]
+    recorded = max([len(headings[4]), *(len(r[4]) for r in rows)])
+    free = [(k, headings[k]) for k in (2, 3, 5)]
+    longest = [max([cell_len(h), *(cell_len(w) for r in rows for w in unbroken_words(r[k]))]) for k, h in free]
+    natural = [max([cell_len(h), *(cell_len(r[k]) for r in rows)]) for k, h in free]
+    room = out.width - sum(w + 3 for w in fixed) - (recorded + 3) - 3 * len(free) - 1
+    if out.width < TABLE_MIN_WIDTH or room < sum(longest):
+        for row, c in zip(rows, changes):
+            print_wrapped(out, wording.change_line(c, titles), f"{row[0]:>2}  ", "    ")
+        return
+    widths = share(room, longest, natural)
+    table = Table()
+    for heading, width in zip(headings[:2], fixed):
+        table.add_column(heading, width=width, no_wrap=True)
+    for (k, heading), width in zip(free, widths):
+        if k == 5:
+            table.add_column(headings[4], width=recorded, no_wrap=True)
+        table.add_column(heading, width=width)
+    for row, c in zip(rows, changes):
+        table.add_row(*row[:2], *(Message(cell) for cell in row[2:]), style="dim" if c["removed_at"] else None)
+    out.print(table)
+
+
+def change_days(change: dict) -> str:
+    """The days a change is about: those an adjustment covers ('days 5–20', 'from day 9'),
+    or a moved milestone's new day or window ('day 10', 'days 84–182')."""
+    if change["until_day"] is not None:
+        return wording.day_span(change["from_day"], change["until_day"])
+    return f"{'day' if change['kind'] == 'move' else 'from day'} {change['from_day']}"
+
+
+def share(room: int, least: list[int], most: list[int]) -> list[int]:
+    """Widths for columns that wrap: each at least its longest word (`least`), at most its
+    whole text (`most`). The room beyond the least is poured evenly into those still short,
+    so a short column (a name) gets its whole width and the long ones share the rest."""
+    widths = list(least)
+    spare = room - sum(least)
+    short = [k for k in range(len(widths)) if widths[k] < most[k]]
+    while spare > 0 and short:
+        each = max(spare // len(short), 1)
+        for k in list(short):
+            give = min(each, most[k] - widths[k], spare)
+            widths[k] += give
+            spare -= give
+            if widths[k] == most[k]:
+                short.remove(k)
+    return widths
 
 
 def protocol_view(out: Console, protocol) -> None:
