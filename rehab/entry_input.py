@@ -71,7 +71,7 @@ class EntryInput:
         known = set(milestone_ids)
         for m in self.milestones:
             if m not in known:
-                raise RehabError(f"unknown milestone {m!r}: use one of {', '.join(sorted(known))}")
+                raise RehabError(wording.unknown_milestone(m, known))
 
     def refuse_existing(self, old: Entry | None) -> None:
         if old is not None and not self.replace:

@@ -252,7 +252,7 @@ CASES = [
     P(["protocols", "validate", "@big.yaml"], "bytes", id="validate-too-big"),
     P(["protocols", "validate", "@binary.bin"], "UTF-8", id="validate-binary"),
     P(["--protocols-dir", "@nowhere", "protocols", "list"], "does not exist", id="protocols-dir-missing"),
-    P(["--protocols-dir", "@afile", "protocols", "list"], "does not exist", id="protocols-dir-is-a-file"),
+    P(["--protocols-dir", "@afile", "protocols", "list"], "is not a folder", id="protocols-dir-is-a-file"),
     P(["--protocols-dir", "@brokendir", "protocols", "list"], "clinic.yaml", id="protocols-dir-broken-file"),
     P(["--protocols-dir", "@brokendir", "today"], "clinic.yaml", id="protocols-dir-broken-file-today"),
     # export / import

@@ -203,10 +203,15 @@ def import_data(ctx: typer.Context, path: Annotated[str, typer.Argument(metavar=
                 known[procedure] = protocol_for(ctx, procedure)
             except RehabError:
                 raise RehabError(f"patients[{i}].procedure: unknown procedure {procedure!r}") from None
-        # Store the protocol's id, as `patient add` does, whatever name the file used. (Its
-        # milestones are not checked against this plan: the procedure may have been changed
-        # since they were logged, and a backup must restore as it was made.)
+        # Store the protocol's id, as `patient add` does, whatever name the file used.
         record.patient = record.patient._replace(procedure=known[procedure].id)
+    from rehab import instruments
+    from rehab.protocols.loader import load_all
+
+    folder = settings_of(ctx).protocols_dir
+    import_checks.check_plans(records, {p.id: p for p in known.values()},
+                              lambda: {m.id for p in load_all(folder).values() for m in p.milestones},
+                              instruments.load_all(folder) if any(r.scores for r in records) else {})
     db = open_db(ctx, create=True)
     db.import_records(records, default_id)
     entries = sum(len(r.entries) for r in records)

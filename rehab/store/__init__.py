@@ -84,6 +84,10 @@ class Store:
         if path.is_dir():
             raise RehabError(f"{path} is a folder; --db needs a database file")
         if path.exists():
+            if not path.is_file():  # a FIFO or a device: SQLite would say "disk I/O error"
+                from rehab.files import NOT_REGULAR
+
+                raise RehabError(f"the database {path} {NOT_REGULAR}; --db needs a database file")
             return False
         if loc.read_only or not create:
             raise missing(loc)
