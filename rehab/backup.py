@@ -12,11 +12,12 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from typing import IO
 
-from rehab import patient_fields
-from rehab import vocab
+from rehab import outcomes, patient_fields, text, vocab, wording
 from rehab.dates import check_range, local_today
 from rehab.errors import RehabError
-from rehab.model import Acknowledgement, Adjustment, Entry, Measure, Patient, PatientRecord, Revision, Score
+from rehab.model import (Acknowledgement, AcknowledgementRevision, Adjustment, Entry, Measure, Patient, PatientRecord,
+                         Revision, Score)
+from rehab.plan import check_change
 
 _WEIGHT_BEARING = frozenset(vocab.WEIGHT_BEARING)
 _ACTIVITIES = frozenset(vocab.ACTIVITIES)
@@ -52,6 +53,7 @@ def patient_document(record: PatientRecord) -> dict:
         "entries": entries,
         "revisions": [r.as_dict(p.surgery_date) for r in record.revisions],
         "acknowledgements": [a.as_dict() for a in record.acknowledgements],
+        "acknowledgement_revisions": [r.as_dict() for r in record.acknowledgement_revisions],
         "adjustments": [a.as_dict(p.surgery_date) for a in record.adjustments],
         "scores": [_score_document(s) for s in record.scores],
         "measures": [_measure_document(m) for m in record.measures],
@@ -136,11 +138,16 @@ def _record(item, where: str) -> PatientRecord:
         )
     except RehabError as exc:
         raise _at(exc, where) from None
-    raw_entries = _list(item, "entries", where)
-    entries = [_entry(e, f"{where}.entries[{j}]") for j, e in enumerate(raw_entries)]
+    _check_procedures(item, patient.procedure, where)
     # A day's margin: an entry logged where the date is already tomorrow (a time zone ahead
     # of this machine's) must not stop a whole clinic's restore.
     latest = local_today() + timedelta(days=1)
+    if patient.discharged_on is not None:
+        # As `patient discharge` refuses them: before day 0, or in the future.
+        _not_before_surgery(patient.discharged_on, patient.surgery_date, f"{where}.discharged_on")
+        _not_future(patient.discharged_on, latest, f"{where}.discharged_on")
+    raw_entries = _list(item, "entries", where)
+    entries = [_entry(e, f"{where}.entries[{j}]") for j, e in enumerate(raw_entries)]
     times = [_entry_times(e, where, j) for j, e in enumerate(raw_entries)]
     dates = set()
     for j, entry in enumerate(entries):
@@ -148,8 +155,7 @@ def _record(item, where: str) -> PatientRecord:
             raise RehabError(f"{where}.entries[{j}].date: {entry.date} appears twice")
         if entry.date < patient.surgery_date:
             raise RehabError(f"{where}.entries[{j}].date: {entry.date} is before the surgery date")
-        if entry.date > latest:
-            raise RehabError(f"{where}.entries[{j}].date: {entry.date} is in the future")
+        _not_future(entry.date, latest, f"{where}.entries[{j}].date")
         dates.add(entry.date)
     revisions = [
         Revision(_entry(r, f"{where}.revisions[{j}]"), _datetime(r.get("replaced_at"), f"{where}.revisions[{j}].replaced_at"))
@@ -168,9 +174,39 @@ def _record(item, where: str) -> PatientRecord:
         raise RehabError(f"{where}.adjustments: an id appears twice")
     scores = [_score(s, f"{where}.scores[{j}]") for j, s in enumerate(_list(item, "scores", where))]
     measures = [_measure(m, f"{where}.measures[{j}]") for j, m in enumerate(_list(item, "measures", where))]
+    # `score` and `measure` take a day before surgery (a baseline), never one in the future.
+    for kind, done in (("scores", scores), ("measures", measures)):
+        for j, one in enumerate(done):
+            _not_future(one.date, latest, f"{where}.{kind}[{j}].date")
+    replaced = [AcknowledgementRevision(_ack(a, f"{where}.acknowledgement_revisions[{j}]"),
+                                        _datetime(a.get("replaced_at") if isinstance(a, dict) else None,
+                                                  f"{where}.acknowledgement_revisions[{j}].replaced_at"))
+                for j, a in enumerate(_list(item, "acknowledgement_revisions", where))]
     return PatientRecord(patient, entries, revisions, acks,
                          times if any(created or updated for created, updated in times) else None,
-                         adjustments, scores, measures)
+                         adjustments, scores, measures, replaced)
+
+
+def _check_procedures(item: dict, procedure: str, where: str) -> None:
+    """Export writes the combined id and its parts ("procedures"); a file whose two disagree
+    says two things, and which one is meant cannot be known."""
+    procedures = item.get("procedures")
+    if procedures is None:
+        return  # an older export, or one written by hand: `procedure` says it
+    parts = _strings(procedures, f"{where}.procedures")
+    if sorted({p.strip().lower() for p in parts}) != sorted({p.strip().lower() for p in procedure.split("+")}):
+        raise RehabError(f"{where}.procedures: {parts!r} does not match procedure {procedure!r}; "
+                         "give the procedures once, or both the same")
+
+
+def _not_before_surgery(day: date, surgery: date, where: str) -> None:
+    if day < surgery:
+        raise RehabError(f"{where}: {wording.before_surgery(day, surgery)}")
+
+
+def _not_future(day: date, latest: date, where: str) -> None:
+    if day > latest:
+        raise RehabError(f"{where}: {day} is in the future")
 
 
 _NO_TIMES = (None, None)
@@ -263,7 +299,7 @@ def _adjustment(item, where: str) -> Adjustment:
     if kind == "move" and not milestone:
         raise RehabError(f"{where}.milestone: a move names the milestone it moves")
     try:
-        return Adjustment(
+        change = Adjustment(
             id=_whole(item["id"], f"{where}.id", 1, 2**31 - 1) if item.get("id") is not None else None,
             kind=kind, from_day=from_day, until_day=until_day,
             weight_bearing=vocab.weight_bearing(weight_bearing) if weight_bearing is not None else None,
@@ -277,6 +313,8 @@ def _adjustment(item, where: str) -> Adjustment:
             created_at=_optional_datetime(item.get("created_at"), f"{where}.created_at"),
             removed_at=_optional_datetime(item.get("removed_at"), f"{where}.removed_at"),
         )
+        check_change(change)  # as `plan adjust|move` makes one (its milestone: import_checks)
+        return change
     except RehabError as exc:
         raise _at(exc, where) from None
 
@@ -303,10 +341,22 @@ def _measure(item, where: str) -> Measure:
     if side not in ("operated", "other"):
         raise RehabError(f"{where}.side: must be 'operated' or 'other', not {side!r}")
     value = item.get("value")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1000:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise RehabError(f"{where}.value: must be a number")
-    return Measure(id=None, name=_text(item, "name", where), date=_date(item.get("date"), f"{where}.date"),
+    # The names and ranges `measure` takes.
+    kind = _checked(lambda name: outcomes.measure_kind(text.plain(name, "a measure's name")),
+                    _text(item, "name", where), f"{where}.name")
+    value = _checked(lambda v: outcomes.measure_value(kind, str(v)), value, f"{where}.value")
+    return Measure(id=None, name=kind.name, date=_date(item.get("date"), f"{where}.date"),
                    side=side, value=value, created_at=_optional_datetime(item.get("created_at"), f"{where}.created_at"))
+
+
+def _checked(check, value, where: str):
+    """check(value), a refusal named by its place in the file."""
+    try:
+        return check(value)
+    except RehabError as exc:
+        raise _at(exc, where) from None
 
 
 def _whole(value, where: str, low: int, high: int) -> int:
@@ -324,8 +374,8 @@ def _ack(item, where: str) -> Acknowledgement:
         raise RehabError(f"{where}: must be an object")
     return Acknowledgement(
         date=_date(item.get("date"), f"{where}.date"),
-        rule=_text(item, "rule", where),
-        subject=_optional_text(item, "subject", where) or "",
+        rule=text.plain(_text(item, "rule", where), f"{where}.rule"),
+        subject=text.plain(_optional_text(item, "subject", where) or "", f"{where}.subject"),
         note=_optional_text(item, "note", where),
         by=_optional_text(item, "by", where),
         acknowledged_at=_datetime(item.get("acknowledged_at"), f"{where}.acknowledged_at"),

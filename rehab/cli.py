@@ -253,6 +253,12 @@ app.callback()(root)
 
 def main() -> None:
     """Run the command line (the `rehab` script, rehab.__main__, calls this)."""
+    # `rehab today >&-`: with no standard output (or error) Python has None there. Say so and
+    # do nothing, rather than fail half way with an internal error once a write was made.
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # lives as long as the process
+    if sys.stdout is None:
+        _fail("standard output is closed; nothing was done (run it with somewhere to write to)", 1)
     # A terminal whose locale cannot show a character (a Latin-1 console and "Ł") gets a
     # "?" rather than a crash; documents for programs are written as UTF-8 bytes anyway.
     if hasattr(sys.stdout, "reconfigure"):

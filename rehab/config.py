@@ -71,6 +71,8 @@ def _read(path: Path) -> dict:
     try:
         # Every value as text: a phone number such as 0207 must not turn into an octal int.
         data = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds str/list/dict only
+    except RecursionError:  # '[[[[...' thousands deep
+        raise RehabError(f"the clinic file {path} is not valid YAML (nested too deeply)") from None
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" (line {where.line + 1})" if where else ""

@@ -116,11 +116,15 @@ class Flag(NamedTuple):
         }
 
 
-def flag_document(flag: Flag, acknowledged: dict) -> dict:
-    """A flag with its acknowledgement, if it has one (flags --json and reports alike)."""
+def flag_document(flag: Flag, acknowledged: dict, replaced: Sequence = ()) -> dict:
+    """A flag with its acknowledgement, if it has one (flags --json and reports alike), and
+    the acknowledgement's earlier versions (`replaced`: the patient's AcknowledgementRevisions)
+    as "earlier", oldest first: a note changed with --replace is never lost from view."""
     ack = acknowledged.get(flag.key)
-    return {**flag.as_dict(), "acknowledged": ack is not None,
-            "acknowledgement": ack.as_dict() if ack else None}
+    shown = None
+    if ack is not None:
+        shown = {**ack.as_dict(), "earlier": [r.as_dict() for r in replaced if r.acknowledgement.key == ack.key]}
+    return {**flag.as_dict(), "acknowledged": ack is not None, "acknowledgement": shown}
 
 
 class PlannedDay(NamedTuple):

@@ -71,7 +71,7 @@ class EntryInput:
         known = set(milestone_ids)
         for m in self.milestones:
             if m not in known:
-                raise RehabError(f"unknown milestone {m!r}: use one of {', '.join(sorted(known))}")
+                raise RehabError(wording.unknown_milestone(m, known))
 
     def refuse_existing(self, old: Entry | None) -> None:
         if old is not None and not self.replace:
@@ -106,6 +106,11 @@ class EntryInput:
             raise RehabError("missing --pain (give it as an option; prompting needs a terminal)")
         if full.weight_bearing is None:
             raise RehabError("missing --weight-bearing (give it as an option; prompting needs a terminal)")
-        return Entry(self.day, full.pain, full.weight_bearing, full.boot, full.activity, full.symptoms,
-                     full.milestones, full.note, full.temperature, full.swelling, full.exercises)
+        entry = Entry(self.day, full.pain, full.weight_bearing, full.boot, full.activity, full.symptoms,
+                      full.milestones, full.note, full.temperature, full.swelling, full.exercises)
+        if entry == old:
+            # A correction that changes nothing would still be kept as one (and a FHIR export
+            # would mark the day amended): refused, as `patient edit` refuses one.
+            raise RehabError(f"nothing to change: {self.day.isoformat()} is already logged with these values")
+        return entry
 

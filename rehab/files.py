@@ -20,6 +20,10 @@ from rehab.errors import Fault, NotFound, RehabError
 # (and `rehab import -` reads standard input).
 STDOUT = "-"
 
+# What every refusal of a FIFO, a device or a socket says after the path (an input file, an
+# --output, the clinic file, a protocol, the database).
+NOT_REGULAR = "is not a regular file (a pipe, device or socket)"
+
 
 def is_stdout(path: str | Path) -> bool:
     return str(path) == STDOUT
@@ -51,7 +55,7 @@ def read_bytes(path: str | Path, limit: int, what: str = "file") -> bytes:
         if stat.S_ISDIR(kind):
             raise RehabError(f"{shown}: is a folder, not a {what}")
         if not stat.S_ISREG(kind):
-            raise RehabError(f"{shown}: is not a regular file (a pipe, device or socket)")
+            raise RehabError(f"{shown}: {NOT_REGULAR}")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
     except BaseException:
@@ -102,7 +106,7 @@ def _only_regular(target: Path) -> None:
     except OSError:  # not there (or a dangling link): nothing to protect
         return
     if not stat.S_ISREG(kind):
-        raise RehabError(f"{target} is not a regular file (a pipe, device or socket); rehab writes only regular files")
+        raise RehabError(f"{target} {NOT_REGULAR}; rehab writes only regular files")
 
 
 # Our temporary files: ".NAME.rehab-XXXXXXXX.tmp" beside the target. One left by a kill

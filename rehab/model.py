@@ -84,6 +84,35 @@ class Revision(NamedTuple):
         return {**data, "replaced_at": self.replaced_at.isoformat(timespec="seconds")}
 
 
+def acknowledgements_by_flag(flags, acknowledgements) -> dict:
+    """Each flag's acknowledgement by the flag's key. An acknowledgement names the run it
+    covered by the run's first day; when a change to the plan (or a correction) later moves
+    where the run starts, the acknowledgement dated on a day of the run still covers it,
+    rather than vanishing from every view."""
+    exact = {a.key: a for a in acknowledgements}
+    by_rule: dict[tuple[str, str], list] = {}
+    for a in acknowledgements:
+        by_rule.setdefault((a.rule, a.subject), []).append(a)
+    found = {}
+    for flag in flags:
+        ack = exact.get(flag.key) or next(
+            (a for a in by_rule.get((flag.rule, flag.subject), ()) if flag.date <= a.date <= flag.last_date), None)
+        if ack is not None:
+            found[flag.key] = ack
+    return found
+
+
+class AcknowledgementRevision(NamedTuple):
+    """An acknowledgement as it was before `flags ack --replace` changed it: kept, as a
+    replaced entry is."""
+
+    acknowledgement: Acknowledgement
+    replaced_at: datetime
+
+    def as_dict(self) -> dict:
+        return {**self.acknowledgement.as_dict(), "replaced_at": self.replaced_at.isoformat(timespec="seconds")}
+
+
 def flag_key(on: date, rule: str, subject: str) -> tuple[str, str, str]:
     """What names a flag, and the acknowledgement of it: one definition, so they always match."""
     return (on.isoformat(), rule, subject)
@@ -198,3 +227,5 @@ class PatientRecord:
     adjustments: list[Adjustment] = field(default_factory=list)  # removed ones too, in order recorded
     scores: list[Score] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
+    # Acknowledgements as they were before `flags ack --replace`, oldest first.
+    acknowledgement_revisions: list[AcknowledgementRevision] = field(default_factory=list)

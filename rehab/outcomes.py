@@ -45,6 +45,14 @@ def parse_answers(instrument, text: str) -> tuple[int | None, ...]:
     return tuple(parse_answer(instrument, part, index) for index, part in enumerate(parts, 1))
 
 
+def check_answers(instrument, answers: Sequence[int | None]) -> None:
+    """Answers already read (an imported score): one per item, each one `--answers` takes."""
+    if len(answers) != len(instrument.items):
+        raise RehabError(f"{instrument.id} has {len(instrument.items)} items; the score has {len(answers)} answers")
+    for index, answer in enumerate(answers, 1):
+        parse_answer(instrument, "na" if answer is None else str(answer), index)
+
+
 def score(instrument, answers: Sequence[int | None]) -> float | int | None:
     """The instrument's score for complete answers, or None when too few items were answered.
 

@@ -25,6 +25,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from rehab import vocab
+from rehab.errors import RehabError
 from rehab.model import Adjustment
 from rehab.timeline import ACTIVITY_GATES, DatedMilestone, DatedPhase, Timeline, stepwise
 
@@ -223,6 +224,28 @@ class Plan(Timeline):
     @cached_property
     def _moves(self) -> dict[str, Adjustment]:
         return {a.milestone: a for a in self.adjustments if a.kind == "move" and a.milestone}
+
+
+# What a change can set, as the export file's keys name it (`plan adjust` names its options).
+SETTINGS = "weight_bearing, boot, allow, forbid or pain_ceiling"
+
+
+def check_change(change: Adjustment, settings: str = SETTINGS) -> None:
+    """A change as every way of recording one makes it (`plan adjust|move`, import): on day 0
+    or later, ending no earlier than it starts; an adjust sets something, and never both
+    allows and forbids one activity. `settings` names, in a refusal, what can be set."""
+    if change.from_day < 0:
+        raise RehabError(f"day {change.from_day} is before surgery: a plan starts on day 0")
+    if change.until_day is not None and change.until_day < change.from_day:
+        raise RehabError(f"its last day ({change.until_day}) is before its first ({change.from_day})")
+    if change.kind != "adjust":
+        return
+    both = [a for a in change.allow if a in change.forbid]
+    if both:
+        raise RehabError(f"{both[0]} is both allowed and forbidden: give it once")
+    if (change.weight_bearing is None and change.boot is None and not change.allow and not change.forbid
+            and change.pain_ceiling is None):
+        raise RehabError(f"a change sets something: give {settings}")
 
 
 def covers(a: Adjustment, day: int) -> bool:

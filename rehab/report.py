@@ -59,9 +59,9 @@ def build(
         "entries": [{**e.as_dict(surgery), "outside_plan": outside_plan(own, e)} for e in entries],
         # A red flag stays until acknowledged, however old: one from before the range is listed too.
         # Messages speak to the clinician who reads the report (the patient's own words: `flags`).
-        "flags": [_for_clinician(flag_document(f, acknowledged)) for f in flags
+        "flags": [_for_clinician(flag_document(f, acknowledged, record.acknowledgement_revisions)) for f in flags
                   if first <= f.date <= last or (f.rule == "red-flag" and f.date < first and f.key not in acknowledged)],
-        "open_red_flags": [_for_clinician(flag_document(f, acknowledged)) for f in flags
+        "open_red_flags": [_for_clinician(flag_document(f, acknowledged, record.acknowledgement_revisions)) for f in flags
                            if f.rule == "red-flag" and f.date <= as_of and f.key not in acknowledged],
         # What `today` would show as of the report's date: the "who needs attention" counts.
         "open_flag_counts": _open_counts(flags, acknowledged, record, as_of),

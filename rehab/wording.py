@@ -172,6 +172,11 @@ BOOT_WORDS = {True: "yes", False: "no", None: ""}
 BOOT_PLAN = {True: "boot", False: "no boot", None: "–"}
 
 
+def unknown_milestone(milestone: str, known) -> str:
+    """A milestone id the patient's plan does not have (`log --milestone`, `plan move`, import)."""
+    return f"unknown milestone {milestone!r}: use one of {', '.join(sorted(known))}"
+
+
 def before_surgery(day: date, surgery: date) -> str:
     """A day that cannot be logged or a follow-up that cannot end: before day 0."""
     return f"{day.isoformat()} is before the surgery date ({surgery.isoformat()})"

@@ -252,7 +252,7 @@ CASES = [
     P(["protocols", "validate", "@big.yaml"], "bytes", id="validate-too-big"),
     P(["protocols", "validate", "@binary.bin"], "UTF-8", id="validate-binary"),
     P(["--protocols-dir", "@nowhere", "protocols", "list"], "does not exist", id="protocols-dir-missing"),
-    P(["--protocols-dir", "@afile", "protocols", "list"], "does not exist", id="protocols-dir-is-a-file"),
+    P(["--protocols-dir", "@afile", "protocols", "list"], "is not a folder", id="protocols-dir-is-a-file"),
     P(["--protocols-dir", "@brokendir", "protocols", "list"], "clinic.yaml", id="protocols-dir-broken-file"),
     P(["--protocols-dir", "@brokendir", "today"], "clinic.yaml", id="protocols-dir-broken-file-today"),
     # export / import
@@ -280,6 +280,8 @@ CASES = [
     P(["import", "/proc/self/mem"], "cannot be read", id="import-io-error"),  # EIO on Linux
     P(["--db", "postgresql+psycopg://u:p@host:notaport/db", "today"], "cannot read the database URL",
       id="db-url-port-not-a-number"),
+    P(["--db", "postgresql://rehab:SECRETPW@[::1", "today"], "rehab:***@[::1", id="db-url-unreadable-password-hidden"),
+    P(["--db", "postgresql+psycopg2://u:p@h/x", "patient", "list"], "'psycopg2' driver", id="db-url-other-driver"),
     # issue 13: what an adversarial run broke
     P(["patient", "add", "X", "--surgery-date", iso(SURGERY), "--procedure", "%stolen"], "unknown procedure",
       id="add-procedure-is-a-path"),

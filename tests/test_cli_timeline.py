@@ -396,6 +396,20 @@ def test_a_protocol_saved_as_json_is_a_custom_protocol(rehab, tmp_path):
     assert json.loads(result.stdout)["procedure"] == {"id": "our-fhl", "name": "Our FHL release"}
 
 
+def test_a_combined_plan_saved_as_json_validates_as_it_is(rehab, tmp_path):
+    """The contract: saved to a file, `protocols show --json` is a valid custom protocol. The
+    combination's id held '+', which a protocol file's id may not."""
+    shown = ok(rehab("protocols", "show", "fhl-release+os-trigonum-excision", "--json"))
+    saved = tmp_path / "both.json"
+    saved.write_text(shown.stdout, encoding="utf-8")
+    result = ok(rehab("protocols", "validate", str(saved)))
+    assert "valid protocol 'fhl-release-and-os-trigonum-excision'" in result.stdout
+    plan = ok(rehab("--protocols-dir", str(tmp_path), "timeline", "--surgery-date", "2026-01-31", "--procedure",
+                    "fhl-release-and-os-trigonum-excision", "--json"))
+    combined = ok(rehab("timeline", "--surgery-date", "2026-01-31", "--procedure", "fhl-release+os-trigonum-excision", "--json"))
+    assert json.loads(plan.stdout)["phases"] == json.loads(combined.stdout)["phases"]
+
+
 def test_a_name_the_pdf_font_cannot_draw_prints_as_question_marks_and_says_so(tmp_path, rehab, monkeypatch):
     import pypdf
 

@@ -122,3 +122,14 @@ def test_ctrl_c_at_a_log_prompt_says_nothing_was_written_on_a_line_of_its_own(en
     assert code == 130
     assert "rehab: aborted; nothing was written" in lines, lines
     assert json.loads(run(env, "history", "--json").stdout) == []
+
+
+@pytest.mark.parametrize("command", [["--version"], ["log", "--pain", "3", "--wb", "PWB"]])
+def test_a_closed_standard_output_is_one_line_and_nothing_done(env, db_path, command):
+    """`rehab today >&-` once failed with "unexpected error (AttributeError)"."""
+    run(env, "patient", "add", "Ann", "--surgery-date", (TODAY - timedelta(days=3)).isoformat(), "--procedure", "fhl")
+    result = subprocess.run([REHAB, *command], env=env, capture_output=False, stderr=subprocess.PIPE, text=True,
+                            timeout=60, stdin=subprocess.DEVNULL, preexec_fn=lambda: os.close(1))
+    assert result.returncode == 1
+    assert result.stderr == "rehab: standard output is closed; nothing was done (run it with somewhere to write to)\n"
+    assert json.loads(run(env, "history", "--json").stdout) == []

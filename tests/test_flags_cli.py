@@ -71,6 +71,44 @@ def test_acknowledged_flag_stays_marked_and_leaves_today(rehab, patient, db_path
     assert len(snapshot(db_path)["flag_ack"]) == 1
     spike = next(f for f in flags(rehab) if f["rule"] == "pain-spike")
     assert spike["acknowledgement"]["note"] == "Seen in clinic"
+    # The first acknowledgement is kept, never erased without trace: in flags, and in a backup.
+    [first] = spike["acknowledgement"]["earlier"]
+    assert (first["note"], first["by"], first["date"]) == ("Phoned; ice and rest", "J. Physio", day9) and first["replaced_at"]
+    assert len(snapshot(db_path)["flag_ack_revision"]) == 1
+
+
+def test_a_replaced_acknowledgement_survives_a_backup(rehab, patient, tmp_path):
+    day9 = (SURGERY + timedelta(days=9)).isoformat()
+    for note, more in (("first", []), ("second", ["--replace"]), ("third", ["--replace"])):
+        assert rehab("flags", "ack", "pain-spike", "--date", day9, "--note", note, *more).exit_code == 0
+    backup = tmp_path / "backup.json"
+    assert rehab("export", "--output", backup).exit_code == 0
+    [ann] = json.loads(backup.read_text())["patients"]
+    assert [r["note"] for r in ann["acknowledgement_revisions"]] == ["first", "second"]
+    restored = tmp_path / "restored.db"
+    assert rehab("--db", restored, "import", backup).exit_code == 0
+    spike = next(f for f in json.loads(rehab("--db", restored, "flags", "--json").stdout) if f["rule"] == "pain-spike")
+    assert spike["acknowledgement"]["note"] == "third" and [e["note"] for e in spike["acknowledgement"]["earlier"]] == [
+        "first", "second"]
+
+
+def test_an_acknowledgement_still_covers_its_run_when_a_plan_change_moves_the_run(rehab):
+    """A change to the plan made the run start later; acknowledged there, then the change was
+    removed and the run began on its first day again: the note vanished from every view."""
+    surgery = date.today() - timedelta(days=20)
+    on = lambda n: (surgery + timedelta(days=n)).isoformat()  # noqa: E731
+    assert rehab("patient", "add", "Sem", "--surgery-date", surgery.isoformat(), "--procedure", "os-trigonum-excision").exit_code == 0
+    for n in range(1, 6):
+        assert rehab("log", "--date", on(n), "--pain", "2", "--wb", "full", "--boot").exit_code == 0
+    assert rehab("plan", "adjust", "--from", "day 0", "--until", "day 3", "--weight-bearing", "full", "--by", "Dr").exit_code == 0
+    [run] = [f for f in flags(rehab) if f["rule"] == "weight-bearing-ahead"]
+    assert run["date"] == on(4)
+    assert rehab("flags", "ack", "weight-bearing-ahead", "--date", on(4), "--note", "seen", "--by", "Dr").exit_code == 0
+    assert rehab("plan", "remove", "1", "--yes").exit_code == 0
+    [run] = [f for f in flags(rehab) if f["rule"] == "weight-bearing-ahead"]
+    assert run["date"] == on(1) and run["acknowledged"] is True and run["acknowledgement"]["note"] == "seen"
+    report = json.loads(rehab("report", "--format", "json", "--output", "-").stdout)["patients"][0]
+    assert any(f["rule"] == "weight-bearing-ahead" and f["acknowledged"] for f in report["flags"])
 
 
 @pytest.mark.parametrize(

@@ -602,3 +602,28 @@ def test_an_escape_sequence_already_stored_is_not_echoed_to_the_terminal(rehab, 
         out = ok(rehab(*args)).stdout
         assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out, (args, out)
     assert "?]0;owned" in ok(rehab("history")).stdout
+
+
+DEEP = "[" * 10000 + "]" * 10000
+
+
+@pytest.mark.parametrize("where", ["validate", "protocols-dir", "clinic"])
+def test_yaml_nested_thousands_deep_is_bad_input_not_a_crash(rehab, isolated, tmp_path, where):
+    """It failed with "unexpected error (RecursionError)", exit 1, and a folder holding such a
+    file stopped every command that read it."""
+    folder = tmp_path / "protocols"
+    folder.mkdir()
+    args = ["timeline", "--surgery-date", "2026-11-01", "--procedure", "fhl-release", "--format", "html", "--output", "-"]
+    if where == "validate":
+        (tmp_path / "deep.yaml").write_text(DEEP, encoding="utf-8")
+        args = ["protocols", "validate", str(tmp_path / "deep.yaml")]
+    elif where == "protocols-dir":
+        (folder / "x.yaml").write_text("id: x\nname: X\nphases: " + DEEP, encoding="utf-8")
+        args = ["--protocols-dir", str(folder), "protocols", "list"]
+    else:
+        config = isolated / "home" / "config" / "rehab"
+        config.mkdir(parents=True, exist_ok=True)
+        (config / "clinic.yaml").write_text("name: " + DEEP, encoding="utf-8")
+    result = rehab(*args)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "RecursionError" not in result.stderr and result.stderr.startswith("rehab: ")

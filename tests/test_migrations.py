@@ -295,7 +295,7 @@ def test_an_upgraded_database_has_the_schema_of_a_new_one(rehab, tmp_path, backe
         engine.dispose()
     assert rehab("--db", where, "patient", "list", "--json").exit_code == 0  # opening it upgrades it
     assert _schema(where) == fresh
-    assert "plan_adjustment" in fresh and len(fresh) == 9  # eight tables and alembic_version
+    assert "plan_adjustment" in fresh and "flag_ack_revision" in fresh and len(fresh) == 10  # nine tables and alembic_version
 
 
 def test_the_newest_revision_is_read_from_the_migration_scripts(tmp_path, monkeypatch):

@@ -180,7 +180,7 @@ def test_flags_in_range_with_acknowledgements():
                 flags=[early, seen, late], acks=[ack])
     # the message as said to the clinician who reads the report
     assert got["flags"] == [{**seen.as_dict(), "message": "Calf pain: contact the patient's team.",
-                             "acknowledged": True, "acknowledgement": ack.as_dict()}]
+                             "acknowledged": True, "acknowledgement": {**ack.as_dict(), "earlier": []}}]
     open_flag = build(surgery, [], as_of=d("2026-03-20"), flags=[early])["flags"][0]
     assert open_flag["acknowledged"] is False and open_flag["acknowledgement"] is None
 

@@ -249,3 +249,19 @@ def test_a_day_corrected_twice_names_every_red_flag_value_it_had(rehab, patient,
     ok(rehab("log", "--date", on(18), "--replace", "--clear-symptoms", "--temperature", "36.8"))
     day = marks_of(ok(rehab("history")).stdout, on(18))
     assert "corrected; logged earlier: calf-pain, numbness, 38.4 °C" in day
+
+
+# --- timeline: the milestone table's dates whole --------------------------------------------
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_the_milestone_table_never_splits_a_date(rehab, patient, monkeypatch, width):
+    ok(rehab("plan", "move", "return-to-sport", "--to", "week 12", "--until", "week 26", "--by", "Mr Hester"))
+    monkeypatch.setenv("COLUMNS", str(width))
+    text = ok(rehab("timeline")).stdout
+    table = text[text.index("Milestones"):]
+    table = table[:table.index("└")]
+    assert widest(text) <= width
+    dates = [cell for line in table.splitlines() if line.startswith("│")
+             for cell in line.split("│")[4].split("–") if cell.strip()]
+    assert dates and all(re.fullmatch(r"\s*(from )?\w{3} [0-9]{1,2} \w{3} [0-9]{4}\s*", d) for d in dates), dates

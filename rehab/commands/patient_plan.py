@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from rehab import vocab
+from rehab import vocab, wording
 from rehab.commands.common import (JsonOpt, PatientOpt, YesOpt, complete_activity, complete_weight_bearing, journal_for,
                                    print_json, terminal)
 from rehab.errors import RehabError
@@ -56,8 +56,6 @@ def _named(text: str, day: int) -> str:
 
 
 def _said(plan, change) -> str:
-    from rehab import wording
-
     titles = {m.id: m.title for m in plan.milestones}
     return wording.change_line(change.as_dict(plan.surgery_date), titles)
 
@@ -78,23 +76,20 @@ def plan_adjust(
 ):
     """Change what the plan says for some days: weight-bearing, boot, activities, pain."""
     from rehab.model import Adjustment
+    from rehab.plan import check_change
 
     level = vocab.weight_bearing(weight_bearing) if weight_bearing is not None else None
     allowed = tuple(dict.fromkeys(vocab.activity(a) for a in allow or ()))
     forbidden = tuple(dict.fromkeys(vocab.activity(a) for a in forbid or ()))
-    both = [a for a in allowed if a in forbidden]
-    if both:
-        raise RehabError(f"{both[0]} is both allowed and forbidden: give it once")
-    ceiling = _ceiling(pain_ceiling)
-    if level is None and boot is None and not allowed and not forbidden and ceiling is None:
-        raise RehabError("a change sets something: give --weight-bearing, --boot/--no-boot, --allow, --forbid "
-                         "or --pain-ceiling")
+    # Its days are known once the patient's plan is read: checked first from day 0.
+    asked = Adjustment(None, "adjust", 0, weight_bearing=level, boot=boot, allow=allowed, forbid=forbidden,
+                       pain_ceiling=_ceiling(pain_ceiling))
+    check_change(asked, "--weight-bearing, --boot/--no-boot, --allow, --forbid or --pain-ceiling")
     note_text, by_text = _text(note, "a note", 2000), _text(by, "--by", 200)
     db, person, plan = journal_for(ctx, patient)
     from_day, until_day = _days(plan, start, until, "--from")
-    change = db.add_adjustment(person.id, Adjustment(
-        None, "adjust", from_day, until_day, weight_bearing=level, boot=boot, allow=allowed, forbid=forbidden,
-        pain_ceiling=ceiling, note=note_text, by=by_text))
+    change = db.add_adjustment(person.id, asked._replace(from_day=from_day, until_day=until_day, note=note_text,
+                                                         by=by_text))
     typer.echo(f"Changed {person.name}'s plan (change {change.id}): {_said(plan, change)}")
 
 
@@ -115,7 +110,7 @@ def plan_move(
     db, person, plan = journal_for(ctx, patient)
     known = {m.id for m in plan.milestones}
     if milestone not in known:
-        raise RehabError(f"unknown milestone {milestone!r}: use one of {', '.join(sorted(known))}")
+        raise RehabError(wording.unknown_milestone(milestone, known))
     from_day, until_day = _days(plan, to, until, "--to")
     if until_day == from_day:
         until_day = None  # a window of one day is that day

@@ -50,7 +50,9 @@ def protocols_show(ctx: typer.Context, protocol_id: Annotated[str, typer.Argumen
     """One protocol; with --json, a file you can save and edit as your own protocol."""
     protocol = protocol_for(ctx, protocol_id)
     if as_json:
-        print_json(protocol.to_data())
+        from rehab.protocols.combine import file_id
+
+        print_json({**protocol.to_data(), "id": file_id(protocol.id)})
         return
     from rehab.render.terminal import protocol_view
 
@@ -89,7 +91,7 @@ def _is_questionnaire(path: Path) -> bool:
             return False
         with path.open("rb") as handle:
             data = yaml.safe_load(handle.read(262144).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return False  # load_file says what is wrong with it
     return isinstance(data, dict) and "items" in data and "phases" not in data
 

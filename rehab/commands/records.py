@@ -45,13 +45,14 @@ def report(
     count = (lambda: len(db.taken_ids())) if everyone else (lambda: 1)
     from rehab import instruments
     from rehab import report as report_data
+    from rehab.model import acknowledgements_by_flag
     from rehab import system_fonts
     from rehab.render.documents import ReportDocument
 
     known = instruments.load_all(settings_of(ctx).protocols_dir)
     with _progress(count) as bar:
         evaluated = bar.track(_evaluated(ctx, db, ids, as_of), "Building reports")
-        reports = (report_data.build(record, plan, flags, {a.key: a for a in record.acknowledgements},
+        reports = (report_data.build(record, plan, flags, acknowledgements_by_flag(flags, record.acknowledgements),
                                      as_of, first, last, known) for record, plan, flags in evaluated)
         # The CSV needs only the entries and the day's flags, not each whole report.
         rows = ((record.patient, report_data.in_range(record.entries, *report_data.report_range(
@@ -202,10 +203,15 @@ def import_data(ctx: typer.Context, path: Annotated[str, typer.Argument(metavar=
                 known[procedure] = protocol_for(ctx, procedure)
             except RehabError:
                 raise RehabError(f"patients[{i}].procedure: unknown procedure {procedure!r}") from None
-        # Store the protocol's id, as `patient add` does, whatever name the file used. (Its
-        # milestones are not checked against this plan: the procedure may have been changed
-        # since they were logged, and a backup must restore as it was made.)
+        # Store the protocol's id, as `patient add` does, whatever name the file used.
         record.patient = record.patient._replace(procedure=known[procedure].id)
+    from rehab import instruments
+    from rehab.protocols.loader import load_all
+
+    folder = settings_of(ctx).protocols_dir
+    import_checks.check_plans(records, {p.id: p for p in known.values()},
+                              lambda: {m.id for p in load_all(folder).values() for m in p.milestones},
+                              instruments.load_all(folder) if any(r.scores for r in records) else {})
     db = open_db(ctx, create=True)
     db.import_records(records, default_id)
     entries = sum(len(r.entries) for r in records)

@@ -28,6 +28,13 @@ def combined_id(ids: Iterable[str]) -> str:
     return SEPARATOR.join(sorted(set(ids)))
 
 
+def file_id(protocol_id: str) -> str:
+    """An id a protocol file may hold for a combination ('fhl-release+os-trigonum-excision'
+    becomes 'fhl-release-and-os-trigonum-excision', at most 64 characters): what `protocols
+    show --json` writes, so the document saved is a valid protocol to start from."""
+    return protocol_id.replace(SEPARATOR, "-and-")[:64].rstrip("-")
+
+
 def combine(protocols: Sequence[Protocol]) -> Protocol:
     """One protocol from several (in any order; the result is the same). One protocol is
     returned as it is."""

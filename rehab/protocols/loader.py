@@ -35,7 +35,9 @@ def read_text(path: Path, max_bytes: int, kind: str) -> str:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
-            raise ProtocolError(f"{path}: is not a regular file (a pipe, device or socket), not {_a(kind)} file")
+            from rehab.files import NOT_REGULAR
+
+            raise ProtocolError(f"{path}: {NOT_REGULAR}, not {_a(kind)} file")
         if info.st_size > max_bytes:
             raise ProtocolError(f"{path}: the file is {info.st_size} bytes; {_a(kind)} may be at most {max_bytes}")
         from rehab.files import read_bytes
@@ -83,6 +85,8 @@ def checked(text: str, origin: str, model, shape: str):
     safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         data = yaml.load(text, Loader=safe_loader)  # noqa: S506 - a safe loader
+    except RecursionError:  # '[[[[...' thousands deep
+        raise ProtocolError(f"{origin}: not valid YAML: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
@@ -92,6 +96,8 @@ def checked(text: str, origin: str, model, shape: str):
         raise ProtocolError(f"{origin}: {shape}")
     try:
         return model.model_validate(data)
+    except RecursionError:
+        raise ProtocolError(f"{origin}: nested too deeply") from None
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = tuple(error["loc"])
@@ -122,7 +128,7 @@ def _line_of(text: str, loc: tuple) -> int | None:
 
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
     line = None
     for part in loc:
@@ -148,6 +154,9 @@ def _extra_dir(protocols_dir: str | Path | None) -> Path | None:
         return None
     path = Path(chosen).expanduser()
     if not path.is_dir():
+        if path.exists():  # a file, a FIFO, /dev/zero: there, but not a folder
+            raise RehabError(f"{path}: is not a folder; the protocols folder (--protocols-dir, {ENV_DIR}) "
+                             "is a folder of protocol files")
         raise NotFound(f"{path}: the protocols folder does not exist")
     return path
 

@@ -22,7 +22,7 @@ from datetime import date, datetime, timezone
 from typing import IO, NamedTuple
 
 from rehab import vocab, wording
-from rehab.model import Acknowledgement, Adjustment, Measure, PatientRecord, Score
+from rehab.model import Acknowledgement, Adjustment, Measure, PatientRecord, Score, acknowledgements_by_flag
 
 # The project's own code systems and identifiers live under one base. `.invalid` is reserved
 # (RFC 2606): these URIs name things, they are never fetched.
@@ -171,7 +171,7 @@ def patient_resources(data: PatientData, as_of: date, seen: set[str] | None = No
     yield from _entry_observations(record, keys)
     yield from _scores(record.scores, instruments or {}, keys)
     yield from _measures(record.measures, p.side, keys)
-    acknowledged = {a.key: a for a in record.acknowledgements}
+    acknowledged = acknowledgements_by_flag(data.flags, record.acknowledgements)
     for flag in sorted(data.flags, key=lambda f: f.key):
         yield from _flag(flag, acknowledged.get(flag.key), keys)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime, timedelta, timezone
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from rehab import __version__
 from rehab.patient_fields import slug
@@ -63,7 +63,9 @@ def timeline_calendar(plan: Timeline, person: dict | None, withdrawn: tuple = ()
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Recovery plan: {protocol.name}" + (f" ({name})" if name else ""))
+    # An X- property is written as given unless it is typed: as TEXT, its , ; and \ escaped
+    # (RFC 5545 3.3.11), as SUMMARY and DESCRIPTION are.
+    calendar.add("x-wr-calname", vText(f"Recovery plan: {protocol.name}" + (f" ({name})" if name else "")))
 
     def event(kind: str, item_id: str, summary: str, first: date, last: date, description: str,
               cancelled: bool = False) -> None:

@@ -204,10 +204,10 @@ def timeline_view(out: Console, timeline: Timeline, on: date, patient_line: str 
 
         milestones = Table(title="Milestones", title_justify="left")
         milestones.add_column("", width=1)
-        for title in ("Milestone", "Day", "Date"):
-            milestones.add_column(title, overflow="fold")
-        for row in milestone_rows:
-            milestones.add_row(*row, style="bold" if row[0] == "▶" else None)
+        for title, width in zip(("Milestone", "Day", "Date"), _milestone_widths(out.width, milestone_rows)):
+            milestones.add_column(title, overflow="fold", width=width)
+        for row in milestone_rows:  # (a Message: a date is never split over two lines)
+            milestones.add_row(*row[:3], Message(row[3]), style="bold" if row[0] == "▶" else None)
         out.print(milestones)
     changes = wording.plan_change_lines(timeline)
     if changes:
@@ -229,6 +229,20 @@ def _phase_widths(width: int, rows: list[tuple]) -> tuple[int | None, ...]:
     weight = max(len("Weight-bearing"), room * 28 // 100)
     phase, dates = room * 26 // 100, room * 24 // 100
     return phase, 10, dates, weight, room - phase - dates - weight
+
+
+def _milestone_widths(width: int, rows: list[tuple]) -> tuple[int, int, int]:
+    """The milestone table's Milestone, Day and Date widths: each date whole on a line
+    (Rich's own squeezing would put "2026" on a line by itself); the titles wrap."""
+    from rich.cells import cell_len
+
+    day = max(len("Day"), *(len(row[2]) for row in rows))
+    free = [(1, "Milestone"), (3, "Date")]
+    least = [max(len(h), *(cell_len(w) for row in rows for w in unbroken_words(row[k]))) for k, h in free]
+    most = [max(len(h), *(cell_len(row[k]) for row in rows)) for k, h in free]
+    room = width - (1 + 3) - (day + 3) - 3 * len(free) - 1
+    title, when = share(max(room, sum(least)), least, most)
+    return title, day, when
 
 
 def _timeline_blocks(out: Console, phase_rows: list[tuple], milestone_rows: list[tuple]) -> None:

@@ -18,7 +18,8 @@ from itertools import islice
 
 from rehab.errors import NotFound, RehabError, StoreError
 from rehab.wording import NO_PATIENTS
-from rehab.model import Acknowledgement, Adjustment, Entry, Measure, Patient, PatientRecord, Revision, Score
+from rehab.model import (Acknowledgement, AcknowledgementRevision, Adjustment, Entry, Measure, Patient, PatientRecord,
+                         Revision, Score)
 from rehab.store.connection import Connection, as_date, as_datetime, boolean, message
 from rehab.store.location import Location, locate, missing
 
@@ -28,7 +29,8 @@ DEFAULT_KEY = "default_patient"
 PATIENTS_LOCK = 0x7265_6861_6202
 
 # The tables holding a patient's rows, children before the patient.
-PATIENT_TABLES = ("flag_ack", "entry_revision", "entry", "plan_adjustment", "outcome_score", "measure")
+PATIENT_TABLES = ("flag_ack_revision", "flag_ack", "entry_revision", "entry", "plan_adjustment", "outcome_score",
+                  "measure")
 
 PATIENT = "id, name, surgery_date, procedure, side, surgeon, created_at, discharged_on"
 # A day's values, shared by the entry and its revisions. Timestamps stay in the database
@@ -82,6 +84,10 @@ class Store:
         if path.is_dir():
             raise RehabError(f"{path} is a folder; --db needs a database file")
         if path.exists():
+            if not path.is_file():  # a FIFO or a device: SQLite would say "disk I/O error"
+                from rehab.files import NOT_REGULAR
+
+                raise RehabError(f"the database {path} {NOT_REGULAR}; --db needs a database file")
             return False
         if loc.read_only or not create:
             raise missing(loc)
@@ -330,9 +336,19 @@ class Store:
                 seen = _utc(old.acknowledged_at).astimezone().date()  # the day as the user's clock reads it
                 raise RehabError(f"this flag was already acknowledged on {seen.isoformat()}"
                                  f"{' by ' + old.by if old.by else ''}; add --replace to change the note")
+            if row is not None:  # the earlier one is kept, as a replaced entry is
+                conn.execute(f"INSERT INTO flag_ack_revision (patient_id, {ACK}, replaced_at) "
+                             f"VALUES (?, {_marks(ACK)}, ?)", (patient_id, *_ack_values(_ack(row)), _now()))
             conn.execute(f"DELETE FROM flag_ack WHERE {where}", key)
             conn.execute(f"INSERT INTO flag_ack (patient_id, {ACK}) VALUES (?, {_marks(ACK)})",
                          (patient_id, *_ack_values(ack)))
+
+    def acknowledgement_revisions(self, patient_id: str) -> list[AcknowledgementRevision]:
+        """Acknowledgements as they were before `flags ack --replace`, oldest first."""
+        with self._read() as conn:
+            rows = conn.rows(f"SELECT {ACK}, replaced_at FROM flag_ack_revision WHERE patient_id = ? ORDER BY id",
+                             (patient_id,))
+        return [_ack_revision(r) for r in rows]
 
     # -- the patient's own plan, outcomes ------------------------------------------------
 
@@ -421,6 +437,7 @@ class Store:
             entries = rows("entry", VALUES + (", created_at, updated_at" if with_times else ""), "date", *span)
             revisions = rows("entry_revision", VALUES + ", replaced_at", "date, id")
             acks = rows("flag_ack", ACK, "date, id")
+            ack_revisions = rows("flag_ack_revision", ACK + ", replaced_at", "id")
             adjustments = rows("plan_adjustment", ADJUSTMENT, "id")
             scores = rows("outcome_score", SCORE, "date, id")
             measures = rows("measure", MEASURE, "date, id")
@@ -440,6 +457,7 @@ class Store:
                     [_adjustment(r[1:]) for r in adjustments.take(pid)],
                     [_score(r[1:]) for r in scores.take(pid)],
                     [_measure(r[1:]) for r in measures.take(pid)],
+                    [_ack_revision(r[1:]) for r in ack_revisions.take(pid)],
                 )
 
     def import_records(self, records: list[PatientRecord], default_id: str | None = None) -> None:
@@ -468,6 +486,9 @@ class Store:
                         ((r.patient.id, *_entry_values(v.entry), v.replaced_at) for r in records for v in r.revisions))
             _in_batches(conn, f"INSERT INTO flag_ack (patient_id, {ACK}) VALUES (?, {_marks(ACK)})",
                         ((r.patient.id, *_ack_values(a)) for r in records for a in r.acknowledgements))
+            _in_batches(conn, f"INSERT INTO flag_ack_revision (patient_id, {ACK}, replaced_at) VALUES (?, {_marks(ACK)}, ?)",
+                        ((r.patient.id, *_ack_values(v.acknowledgement), v.replaced_at)
+                         for r in records for v in r.acknowledgement_revisions))
             _insert_adjustments(conn, records, now)
             for table, columns, lists, values in (("outcome_score", SCORE, "scores", _score_values),
                                                   ("measure", MEASURE, "measures", _measure_values)):
@@ -483,7 +504,8 @@ class Store:
         with self._read() as conn:
             return {name: conn.scalar(f"SELECT count(*) FROM {table}")
                     for name, table in (("patients", "patient"), ("entries", "entry"), ("revisions", "entry_revision"),
-                                        ("acknowledgements", "flag_ack"), ("adjustments", "plan_adjustment"),
+                                        ("acknowledgements", "flag_ack"),
+                                        ("acknowledgement_revisions", "flag_ack_revision"), ("adjustments", "plan_adjustment"),
                                         ("scores", "outcome_score"), ("measures", "measure"))}
 
 
@@ -629,6 +651,10 @@ def _json_list(names: tuple) -> str:
 def _ack(row) -> Acknowledgement:
     day, rule, subject, note, by, acknowledged_at = row
     return Acknowledgement(as_date(day), rule, subject or "", note, by, as_datetime(acknowledged_at))
+
+
+def _ack_revision(row) -> AcknowledgementRevision:
+    return AcknowledgementRevision(_ack(row[:6]), as_datetime(row[6]))
 
 
 def _ack_values(a: Acknowledgement) -> tuple:

@@ -5,6 +5,7 @@ No database library is imported here: every command that opens a database reads 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -64,6 +65,9 @@ def locate(db: str | None) -> Location:
         return Location("postgresql", conninfo="postgresql://" + rest)
     if not scheme or not scheme.replace("+", "").replace(".", "").replace("-", "").isalnum():
         raise _unreadable(db)
+    if scheme.startswith("postgresql+"):  # another driver's URL (psycopg2, asyncpg): rehab speaks psycopg 3
+        raise RehabError(f"rehab cannot use the {scheme.partition('+')[2]!r} driver; write the URL as "
+                         "postgresql:// or postgresql+psycopg://")
     raise RehabError(f"rehab cannot use {scheme.split('+')[0]!r} databases; give a SQLite file path, "
                      "sqlite:///PATH or a postgresql:// URL")
 
@@ -102,7 +106,9 @@ def _resolved(path: Path) -> Path:
 
 
 def _unreadable(db: str) -> RehabError:
-    return RehabError(f"cannot read the database URL {db!r}: give a file path or a URL like postgresql://host/db")
+    # A password in the URL is never repeated, even from a URL that does not read.
+    shown = re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", db)
+    return RehabError(f"cannot read the database URL {shown!r}: give a file path or a URL like postgresql://host/db")
 
 
 def missing(location: Location) -> NotFound:

@@ -88,6 +88,24 @@ class FlagAckRow(SQLModel, table=True):
     acknowledged_at: datetime
 
 
+class FlagAckRevisionRow(SQLModel, table=True):
+    model_config = LAZY
+    """An acknowledgement as it was before `flags ack --replace` changed it."""
+
+    __tablename__ = "flag_ack_revision"
+    __table_args__ = (Index("ix_flag_ack_revision_patient", "patient_id", "date"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    patient_id: str = Field(sa_column=Column(String(64), ForeignKey("patient.id", ondelete="CASCADE"), nullable=False))
+    date: date
+    rule: str = Field(max_length=40)
+    subject: str = Field(default="", max_length=64)
+    note: Optional[str] = None
+    by: Optional[str] = Field(default=None, max_length=200)
+    acknowledged_at: datetime
+    replaced_at: datetime
+
+
 class SettingRow(SQLModel, table=True):
     model_config = LAZY
     """Small key/value settings, such as the default patient."""
