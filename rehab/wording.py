@@ -315,6 +315,12 @@ FOLLOW_THE_CHANGE = ("Where the instructions below say otherwise, follow your te
                      "it was made for you, the instructions for everyone.")
 
 
+# The calendar's event for a change, on the days it covers.
+CHANGE_COMES_FIRST = ("Where your plan's instructions for these days say otherwise, follow this change: "
+                      "it was made for you, the instructions for everyone.")
+CHANGE_WITHDRAWN = "Your team took this change out of your plan: follow your plan as it is now."
+
+
 def phase_change_lines(plan, phase) -> list[str]:
     """Each change behind a phase's changed stretches, once, as a full sentence with who made
     it and their note (the calendar, which the patient reads on their phone)."""

@@ -358,7 +358,7 @@ def test_history_table_shows_four_weeks_unless_asked_for_more(rehab):
     for offset in range(41):
         assert log(rehab, TODAY - timedelta(days=offset)).exit_code == 0
     recent = rehab("history").stdout
-    assert "13 earlier entries are not shown" in recent
+    assert "13 earlier entries are not shown" in " ".join(recent.split())
     assert (TODAY - timedelta(days=27)).isoformat() in recent
     assert (TODAY - timedelta(days=28)).isoformat() not in recent
     everything = rehab("history", "--all").stdout
@@ -526,3 +526,22 @@ def test_a_correction_that_changes_nothing_is_refused_and_records_nothing(rehab,
     assert result.exit_code == 2 and result.stderr.startswith("rehab: nothing to change") and len(result.stderr.splitlines()) == 1
     assert snapshot(db_path) == before
     assert rehab("log", "--date", day, "--replace", "--pain", "3").exit_code == 0  # a real change still is one
+
+
+def test_history_as_of_a_date_shows_the_log_as_it_stood_then(rehab):
+    """Every command that depends on today takes --date (contract); history did not, and its
+    'last four weeks' were counted back from the latest entry while saying otherwise."""
+    surgery = TODAY - timedelta(days=120)
+    add(rehab, "Ann Lee", surgery)
+    for offset in (*range(0, 40), 100):
+        assert log(rehab, surgery + timedelta(days=offset)).exit_code == 0
+    day = lambda n: (surgery + timedelta(days=n)).isoformat()  # noqa: E731
+    then = rehab("history", "--date", day(39), "--json")
+    assert then.exit_code == 0 and [e["date"] for e in json.loads(then.stdout)][-1] == day(39)
+    table = rehab("history", "--date", day(39)).stdout
+    assert day(39) in table and day(100) not in table and day(11) not in table
+    assert "12 earlier entries are not shown" in " ".join(table.split())
+    assert "four weeks up to the latest entry" in " ".join(table.split())
+    assert json.loads(rehab("history", "--date", day(39), "--to", day(50), "--json").stdout)[-1]["date"] == day(39)
+    refused = rehab("history", "--date", day(10), "--from", day(20))
+    assert refused.exit_code == 2 and "--from is after --date" in refused.stderr

@@ -101,7 +101,7 @@ def sam(rehab):
 
 def phase_events(rehab, tmp_path) -> dict[str, tuple[str, str]]:
     path = tmp_path / "sam.ics"
-    ok(rehab("timeline", "--patient", "sam-patel", "--format", "ics", "--output", str(path)))
+    ok(rehab("timeline", "--patient", "sam-patel", "--format", "ics", "--output", str(path), "--force"))
     calendar = Calendar.from_ical(path.read_bytes())
     return {str(e["uid"]).split("-phase-")[1].removesuffix("@rehab"): (str(e["summary"]), str(e["description"]))
             for e in calendar.walk("VEVENT") if "-phase-" in str(e["uid"])}
@@ -234,3 +234,30 @@ def test_the_band_of_an_unchanged_plan_has_no_changed_boxes():
     chart, drawn = band(effective(OST, [change(1, 0, 13, boot=True)]), 2)  # the protocol's own boot
     assert not any(isinstance(s, chart.Rect) and s.fill == 255 and s.stroke for s in drawn.shapes)
     assert not any(isinstance(s, chart.Label) and s.text == chart.CHANGED_KEY for s in drawn.shapes)
+
+
+# --- the calendar: each change on the days it covers; a removed one cancelled ---------------------
+
+def change_events(rehab, tmp_path) -> dict[str, dict]:
+    path = tmp_path / "sam.ics"
+    ok(rehab("timeline", "--patient", "sam-patel", "--format", "ics", "--output", str(path), "--force"))
+    return {str(e["uid"]).split("-change-")[1].removesuffix("@rehab"): e
+            for e in Calendar.from_ical(path.read_bytes()).walk("VEVENT") if "-change-" in str(e["uid"])}
+
+
+def test_the_calendar_shows_a_change_on_every_day_it_covers_and_cancels_it_when_removed(rehab, sam, tmp_path):
+    (event,) = change_events(rehab, tmp_path).values()
+    assert (event["dtstart"].dt, event["dtend"].dt) == (SURGERY, SURGERY + timedelta(days=7))  # days 0–6
+    assert "non-weight-bearing" in str(event["summary"]) and NOTE in str(event["description"])
+    assert event.get("status") is None
+    ok(rehab("plan", "adjust", "--from", "day 14", "--until", "day 60", "--weight-bearing", "partial"))
+    ok(rehab("plan", "remove", "1", "--yes"))
+    events = change_events(rehab, tmp_path)
+    assert str(events["1"]["status"]) == "CANCELLED" and "Cancelled change" in str(events["1"]["summary"])
+    assert wording.CHANGE_WITHDRAWN in str(events["1"]["description"])
+    # longer than a month: its first and last days, not a block across the calendar
+    assert (events["2"]["dtstart"].dt, events["2-end"]["dtstart"].dt) == (
+        SURGERY + timedelta(days=14), SURGERY + timedelta(days=60))
+    assert events["2"].get("status") is None
+    phases = phase_events(rehab, tmp_path)  # the removed change is no longer said in its phase
+    assert NOTE not in phases["protect"][1] and "changed" not in phases["protect"][0]

@@ -184,12 +184,22 @@ def history(
     end: Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Last day to show.")] = None,
     as_json: JsonOpt = False,
     every: Annotated[bool, typer.Option("--all", help="Every entry (the table shows the last four weeks by default).")] = False,
+    on: DateOpt = None,
 ):
     """The log, oldest first, with flags marked and a pain chart."""
+    from rehab.dates import local_today
+
     first = day_arg(start) if start else None
     last = day_arg(end) if end else None
     if first and last and first > last:
         raise RehabError("--from is after --to")
+    # --date: the log as it stood that day (nothing after it; flags as of then), like every
+    # other command that depends on today.
+    as_of = day_arg(on) if on else None
+    if as_of is not None:
+        if first and first > as_of:
+            raise RehabError("--from is after --date")
+        last = min(last, as_of) if last else as_of
     db, person, plan = journal_for(ctx, patient)
     revisions = db.revisions(person.id)
     earlier: dict[date, list] = {}
@@ -200,19 +210,18 @@ def history(
                     for e in db.entries(person.id, first, last)])
         return
     from rehab import deviations
-    from rehab.dates import local_today
     from rehab.render.journal import SEVERITY_MARK, history_view
 
-    all_entries = db.entries(person.id)  # flags need the whole log, the table only the range
+    all_entries = db.entries(person.id, end=as_of)  # flags need the whole log, the table only the range
     shown = [e for e in all_entries if (first is None or e.date >= first) and (last is None or e.date <= last)]
     hidden = 0
-    if not (first or last or every) and shown:
+    if not (first or end or every) and shown:  # no range asked for (--date alone still shows four weeks)
         # A long table buries today's news, and Rich measuring hundreds of rows is slow.
         recent = [e for e in shown if (shown[-1].date - e.date).days < HISTORY_DAYS]
         hidden, shown = len(shown) - len(recent), recent
     flagged: dict[str, list[str]] = {}
     facts = {"revisions": revisions, "discharged_on": person.discharged_on}
-    for flag in deviations.evaluate(plan, all_entries, max(local_today(), last or local_today()), **facts):
+    for flag in deviations.evaluate(plan, all_entries, as_of or max(local_today(), last or local_today()), **facts):
         mark = SEVERITY_MARK[flag.severity]
         marks = flagged.setdefault(flag.date.isoformat(), [])
         if mark not in marks:

@@ -134,7 +134,7 @@ def timeline(
 
         check_writable(output, force, binary=chosen.binary and not as_json)
     today = day_arg(on)
-    plan, person, done = _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon)
+    plan, person, done, withdrawn = _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon)
 
     if as_json:
         emit_json(tl.to_dict(plan, person), output, force)
@@ -148,7 +148,8 @@ def timeline(
 
         # A calendar prints no clinic details: the config is not read. Options replace the file.
         details = config.clinic(clinic, clinic_phone, clinic_email) if chosen.prints_clinic else {}
-        write_document(chosen, PlanDocument(plan, person, today, details, paper, fonts=system_fonts.font_for), output, force)
+        write_document(chosen, PlanDocument(plan, person, today, details, paper, fonts=system_fonts.font_for,
+                                            withdrawn=withdrawn), output, force)
 
 
 def _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon):
@@ -161,8 +162,10 @@ def _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon):
     if patient is not None or not (surgery_date or procedure):
         # A stored patient: the one named, else the current one, as the daily commands do.
         db, record, plan = journal_for(ctx, patient)
-        # the milestones recorded (✓ in the terminal); a plan without a log marks none done
-        return plan, record.as_dict(), {m for e in db.entries(record.id) for m in e.milestones}
+        # the milestones recorded (✓ in the terminal); a plan without a log marks none done;
+        # the changes taken out of the plan, which a calendar that holds them must cancel
+        return (plan, record.as_dict(), {m for e in db.entries(record.id) for m in e.milestones},
+                tuple(a for a in db.adjustments(record.id) if not a.in_force))
     if surgery_date is None or not procedure:
         raise RehabError("give both --surgery-date and --procedure (or --patient)")
     surgery = day_arg(surgery_date)
@@ -178,4 +181,4 @@ def _plan_for(ctx, patient, surgery_date, procedure, name, side, surgeon):
         person = {"id": None, "name": name, "side": clean_side(side), "surgeon": surgeon,
                   "surgery_date": surgery.isoformat(), "procedure": protocol.id,
                   "procedures": protocol.id.split("+")}
-    return tl.build(protocol, surgery), person, set()
+    return tl.build(protocol, surgery), person, set(), ()

@@ -53,6 +53,8 @@ class PlanDocument:
     clinic: dict = field(default_factory=dict)  # rehab.config.clinic(), for the formats that print it
     paper: str = "a4"
     fonts: FontFinder | None = None  # rehab.system_fonts.font_for, for the PDF's characters its font lacks
+    # The patient's changes taken out of the plan (plan remove): the calendar cancels their events.
+    withdrawn: tuple = ()
 
 
 @dataclass

@@ -44,10 +44,10 @@ def _sequence(stamp: datetime) -> int:
 
 
 def write_timeline(handle, document: PlanDocument) -> None:
-    handle.write(timeline_calendar(document.plan, document.person).decode("utf-8"))
+    handle.write(timeline_calendar(document.plan, document.person, document.withdrawn).decode("utf-8"))
 
 
-def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
+def timeline_calendar(plan: Timeline, person: dict | None, withdrawn: tuple = ()) -> bytes:
     protocol = plan.protocol
     person = person or {}
     name = person.get("name")
@@ -67,8 +67,11 @@ def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
     # (RFC 5545 3.3.11), as SUMMARY and DESCRIPTION are.
     calendar.add("x-wr-calname", vText(f"Recovery plan: {protocol.name}" + (f" ({name})" if name else "")))
 
-    def event(kind: str, item_id: str, summary: str, first: date, last: date, description: str) -> None:
+    def event(kind: str, item_id: str, summary: str, first: date, last: date, description: str,
+              cancelled: bool = False) -> None:
         entry = Event()
+        if cancelled:  # a calendar that holds the event takes it out (RFC 5545 3.8.1.11)
+            entry.add("status", "CANCELLED")
         entry.add("uid", f"{owner}-{kind}-{item_id}@rehab")
         entry.add("dtstamp", stamp)
         entry.add("sequence", sequence)
@@ -115,4 +118,19 @@ def timeline_calendar(plan: Timeline, person: dict | None) -> bytes:
         ]
         summary = f"Recovery phase begins: {p.title}" + (" (changed by your team)" if changes else "")
         event("phase", p.id, summary, p.start_date, p.start_date, "\n".join(lines))
+    # Each change the team made, on the days it covers, so the phone says it on each of them;
+    # a change taken out of the plan is sent cancelled, so a calendar that holds it drops it.
+    for a, cancelled in [*((a, False) for a in getattr(plan, "adjustments", ())), *((a, True) for a in withdrawn)]:
+        if a.kind != "adjust":
+            continue  # a moved milestone is its milestone's event, on its new day
+        change = a.as_dict(plan.surgery_date)
+        title = "Cancelled change" if cancelled else "Your team's change"
+        summary = f"{title}: {wording.change_what(change)}"
+        text = f"{wording.change_line(change)}\n{wording.CHANGE_WITHDRAWN if cancelled else wording.CHANGE_COMES_FIRST}"
+        first, last = plan.date_of(a.from_day), plan.date_of(a.until_day if a.until_day is not None else a.from_day)
+        if (last - first).days > LONGEST_BLOCK_DAYS:
+            event("change", str(a.id), f"{summary} (begins)", first, first, text, cancelled)
+            event("change", f"{a.id}-end", f"{summary} (last day)", last, last, text, cancelled)
+        else:
+            event("change", str(a.id), summary, first, last, text, cancelled)
     return calendar.to_ical()

@@ -4,6 +4,8 @@ Each takes the plain documents the core builds (the same ones --json prints)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -205,8 +207,10 @@ def history_view(out: Console, entries: list[dict], flagged: dict[str, list[str]
         out.print("No entries in this range.")
         return
     if hidden:
-        out.print(f"The last four weeks; {hidden} earlier entr{'y is' if hidden == 1 else 'ies are'} "
-                  "not shown (use --all or --from).", style="dim")
+        # The four weeks up to the latest entry shown, which may be long before today.
+        latest = wording.date_label(date.fromisoformat(entries[-1]["date"]))
+        out.print(f"The four weeks up to the latest entry, {latest}; {hidden} earlier "
+                  f"entr{'y is' if hidden == 1 else 'ies are'} not shown (use --all or --from).", style="dim")
     rows = [_history_row(e, flagged) for e in entries]
     for row in rows:
         row["marks"] = " ".join(m for m in (row["flags"], row["corrected"]) if m)
