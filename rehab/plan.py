@@ -238,13 +238,18 @@ def check_change(change: Adjustment, settings: str = SETTINGS) -> None:
         raise RehabError(f"day {change.from_day} is before surgery: a plan starts on day 0")
     if change.until_day is not None and change.until_day < change.from_day:
         raise RehabError(f"its last day ({change.until_day}) is before its first ({change.from_day})")
-    if change.kind != "adjust":
+    sets = (change.weight_bearing is not None or change.boot is not None or change.allow or change.forbid
+            or change.pain_ceiling is not None)
+    if change.kind == "move":
+        if sets:  # `plan move` gives a day and nothing else; the plan would ignore the rest
+            raise RehabError("a move gives its milestone a new day and sets nothing else")
         return
+    if change.milestone is not None:
+        raise RehabError("an adjust names no milestone (a move does)")
     both = [a for a in change.allow if a in change.forbid]
     if both:
         raise RehabError(f"{both[0]} is both allowed and forbidden: give it once")
-    if (change.weight_bearing is None and change.boot is None and not change.allow and not change.forbid
-            and change.pain_ceiling is None):
+    if not sets:
         raise RehabError(f"a change sets something: give {settings}")
 
 

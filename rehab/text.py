@@ -57,6 +57,13 @@ def visible(value: str) -> bool:
     return any(unicodedata.category(char)[0] in "LNPS" and char not in _BLANK_LETTERS for char in value)
 
 
+def control_problem(value: str, allowed: str = "\n\t") -> str | None:
+    """What is wrong with text a file holds ("may not contain a NUL byte"), or None: for
+    checks that say it their own way (a protocol file's field and line)."""
+    bad = _control(value, allowed)
+    return None if bad is None else f"may not contain {_named(bad)}"
+
+
 def plain(value: str, what: str) -> str:
     """Text kept exactly as given (an id or a name the file holds), refused if it holds a
     control character of any kind."""

@@ -194,6 +194,8 @@ def test_a_file_without_procedures_is_read_by_its_procedure(rehab, tmp_path, exp
     (Adjustment(None, "adjust", 0), "a change sets something"),
     (Adjustment(None, "adjust", 0, allow=("walking",), forbid=("walking",)), "walking is both allowed and forbidden"),
     (Adjustment(None, "move", -3, milestone="wound-review"), "before surgery"),
+    (Adjustment(None, "move", 3, boot=True, milestone="wound-review"), "sets nothing else"),
+    (Adjustment(None, "adjust", 3, boot=True, milestone="wound-review"), "an adjust names no milestone"),
 ])
 def test_a_change_that_cannot_be_made_is_refused(change, message):
     with pytest.raises(RehabError, match=message.replace("(", r"\(").replace(")", r"\)")):

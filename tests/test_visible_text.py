@@ -119,3 +119,30 @@ def test_a_name_in_the_calendar_title_is_escaped_as_icalendar_text(rehab, tmp_pa
     assert title == "X-WR-CALNAME:Recovery plan: Arthroscopic debridement (Doe\\, Jane\\; \\\\x)"
     # Read back by RFC 5545's rule (a backslash takes the next character as it is): the name whole.
     assert re.sub(r"\\(.)", r"\1", title.split(":", 1)[1]) == "Recovery plan: Arthroscopic debridement (Doe, Jane; \\x)"
+
+
+# --- the clinic's own files ------------------------------------------------------------------------
+
+
+def test_a_clinic_name_with_nothing_visible_is_refused(rehab, clinic, isolated):
+    (isolated / "home" / "config" / "rehab" / "clinic.yaml").write_text('name: "\\u200b"\nphone: "020"\n', encoding="utf-8")
+    result = rehab("timeline", "--surgery-date", iso(SURGERY), "--procedure", "debridement", "--format", "markdown")
+    assert "name has no visible character" in one_line(result, 2)
+
+
+@pytest.mark.parametrize("title, message", [
+    ("Wound \u202ereview", "U+202E"), ("Wound review\x1b[2J", "escape character"), ("Wound\x00review", "NUL"),
+])
+def test_a_protocol_file_with_a_control_character_in_its_words_is_refused(rehab, tmp_path, title, message):
+    import json
+
+    data = json.loads(ok(rehab("protocols", "show", "debridement", "--json")).stdout)
+    data.update(id="clinic-debridement", aliases=[])
+    data["milestones"][0]["title"] = title
+    path = tmp_path / "clinic-debridement.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    refused = one_line(rehab("protocols", "validate", path), 2)
+    assert "milestones[0].title" in refused and message in refused
+    data["milestones"][0]["title"] = "سارا: مراجعة الجرح"  # right-to-left words are words
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert "valid protocol" in ok(rehab("protocols", "validate", path)).stdout

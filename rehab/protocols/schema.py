@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -20,12 +21,24 @@ from pydantic import (
     model_validator,
 )
 
+from rehab import text as text_rules
 from rehab import vocab
 from rehab.protocols import models
 from rehab.protocols.models import BEFORE_SURGERY, fever_words
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+def _printable(value: str) -> str:
+    """A protocol's words are printed to the patient's terminal and into every document: no
+    escape sequence, NUL or bidirectional override in them (rehab.text's rules for notes)."""
+    problem = text_rules.control_problem(value)
+    if problem:
+        raise ValueError(f"the text {problem}")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), AfterValidator(_printable)]
 WeightBearing = Literal[vocab.WEIGHT_BEARING]  # the contract's words, from the one list of them
 Activity = Literal[vocab.ACTIVITIES]
 
