@@ -349,7 +349,7 @@ NO_FLAGS = "No flags in this period."
 NO_ENTRIES = "No entries in this period."
 SUMMARY_TITLE = "Who needs attention"
 SUMMARY_NOTE = ("Open urgent flags first (not acknowledged: a red flag however old, other flags from the "
-                "last 7 days, as the patient's `today` shows them), then patients silent longer than their "
+                "last 7 days, as the patient's 'rehab today' shows them), then patients silent longer than their "
                 "plan allows, then open warnings, then the lowest share of days logged; discharged patients "
                 "last. Each patient's report follows in this order.")
 SUMMARY_HEADINGS = ["Patient", "Urgent", "Warnings", "Adherence", "Longest gap", "Latest pain", "Where"]
