@@ -261,3 +261,13 @@ def test_the_calendar_shows_a_change_on_every_day_it_covers_and_cancels_it_when_
     assert events["2"].get("status") is None
     phases = phase_events(rehab, tmp_path)  # the removed change is no longer said in its phase
     assert NOTE not in phases["protect"][1] and "changed" not in phases["protect"][0]
+
+
+def test_the_fhir_care_plan_says_the_change_in_the_phase(rehab, sam, tmp_path):
+    path = tmp_path / "bundle.json"
+    ok(rehab("export", "--format", "fhir", "--output", str(path), "--date", "2026-06-03"))
+    bundle = json.loads(path.read_text())
+    (plan,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "CarePlan"]
+    phases = {a["detail"]["code"]["coding"][0]["code"]: a["detail"]["description"] for a in plan["activity"]}
+    assert phases["phase:protect"].endswith(f"; {NWB}")
+    assert "(changed)" not in phases["phase:mobilise"]

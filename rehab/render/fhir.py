@@ -229,7 +229,8 @@ def _care_plan(data: PatientData, keys: _Keys, as_of: date) -> dict:
                      "text": phase.title},
             "status": status,
             "scheduledPeriod": period,
-            "description": _phase_description(phase),
+            # with the team's changes inside the phase, in the words every view's phase row uses
+            "description": wording.with_changes(_phase_description(phase), wording.phase_change_labels(plan, phase)),
         }})
     for milestone in milestones:
         if milestone.id in recorded:
