@@ -27,8 +27,8 @@ NOTE_LIMIT = 2000
 
 # Embeddings and overrides (LRE, RLE, PDF, LRO, RLO), then isolates (LRI, RLI, FSI, PDI).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-# Letters by category that show nothing: the Hangul fillers.
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+# Letters and symbols by category that show nothing: the Hangul fillers, the blank braille cell.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def _control(value: str, allowed: str = "") -> str | None:

@@ -177,11 +177,17 @@ def to_dict(timeline: Timeline, patient: dict | None = None) -> dict:
     moved = getattr(timeline, "moved", lambda _: None)
     extra = {} if changes is None or patient is None else {
         "adjustments": [a.as_dict(timeline.surgery_date) for a in changes]}
+    phases = [phase_dict(p) for p in timeline.phases]
+    if extra:  # where the changes make each phase differ, as its row in every view says it
+        from rehab.wording import phase_change_dict
+
+        phases = [{**d, "changes": [phase_change_dict(f) for f in timeline.phase_changes(p)]}
+                  for d, p in zip(phases, timeline.phases)]
     return {
         "patient": patient,
         "procedure": {"id": protocol.id, "name": protocol.name},
         "surgery_date": timeline.surgery_date.isoformat(),
-        "phases": [phase_dict(p) for p in timeline.phases],
+        "phases": phases,
         "milestones": [
             {
                 "id": m.id,

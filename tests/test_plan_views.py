@@ -271,3 +271,12 @@ def test_the_fhir_care_plan_says_the_change_in_the_phase(rehab, sam, tmp_path):
     phases = {a["detail"]["code"]["coding"][0]["code"]: a["detail"]["description"] for a in plan["activity"]}
     assert phases["phase:protect"].endswith(f"; {NWB}")
     assert "(changed)" not in phases["phase:mobilise"]
+
+
+def test_timeline_json_carries_each_phases_changes(rehab, sam):
+    doc = json.loads(ok(rehab("timeline", "--patient", sam, "--json")).stdout)
+    assert [[c["label"] for c in p["changes"]] for p in doc["phases"]] == [[NWB], [], [], []]
+    assert doc["phases"][0]["weight_bearing"] == ["toe-touch", "partial"]  # the protocol's, as the contract has it
+    adhoc = json.loads(ok(rehab("timeline", "--surgery-date", SURGERY.isoformat(), "--procedure",
+                                "os-trigonum-excision", "--json")).stdout)
+    assert all("changes" not in p for p in adhoc["phases"])

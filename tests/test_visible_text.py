@@ -17,7 +17,8 @@ from rehab.errors import RehabError
 SURGERY = date.today() - timedelta(days=10)
 ADD = ["--surgery-date", iso(SURGERY), "--procedure", "debridement"]
 BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
-INVISIBLE = ["\u200b", "\u200b\u200c\u200d", "\ufeff", "\u2060", "\u3164", "\u0301", " \u200b \u200b "]
+INVISIBLE = ["\u200b", "\u200b\u200c\u200d", "\ufeff", "\u2060", "\u3164", "\u2800", "\u00ad", "\u0301",
+             " \u200b \u200b "]
 
 
 @pytest.mark.parametrize("char", BIDI)
@@ -33,7 +34,7 @@ def test_a_line_with_characters_but_none_visible_is_refused(value):
         text.line(value, "--by")
 
 
-@pytest.mark.parametrize("value", ["سارا احمدی", "דנה לוי", "Zoë Łukasiewicz", "王小明", "Jo\u200dnes", "O'Brien", "1"])
+@pytest.mark.parametrize("value", ["سارا احمدی", "דנה לוי", "Zoë Łukasiewicz", "王小明", "Jo\u200dnes", "O'Brien", "1", "😀"])
 def test_names_in_any_script_with_something_visible_are_kept(value):
     assert text.line(value, "a name") == value
 
