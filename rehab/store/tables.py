@@ -71,7 +71,19 @@ class EntryRevisionRow(EntryValues, table=True):
     replaced_at: datetime
 
 
-class FlagAckRow(SQLModel, table=True):
+class AckValues(SQLModel):
+    model_config = LAZY
+    """What an acknowledgement holds; shared by the acknowledgement and its replaced revisions."""
+
+    date: date
+    rule: str = Field(max_length=40)
+    subject: str = Field(default="", max_length=64)
+    note: Optional[str] = None
+    by: Optional[str] = Field(default=None, max_length=200)
+    acknowledged_at: datetime
+
+
+class FlagAckRow(AckValues, table=True):
     model_config = LAZY
     """A clinician has seen a flag; flags themselves are computed, never stored."""
 
@@ -80,15 +92,9 @@ class FlagAckRow(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     patient_id: str = Field(sa_column=Column(String(64), ForeignKey("patient.id", ondelete="CASCADE"), nullable=False))
-    date: date
-    rule: str = Field(max_length=40)
-    subject: str = Field(default="", max_length=64)
-    note: Optional[str] = None
-    by: Optional[str] = Field(default=None, max_length=200)
-    acknowledged_at: datetime
 
 
-class FlagAckRevisionRow(SQLModel, table=True):
+class FlagAckRevisionRow(AckValues, table=True):
     model_config = LAZY
     """An acknowledgement as it was before `flags ack --replace` changed it."""
 
@@ -97,12 +103,6 @@ class FlagAckRevisionRow(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     patient_id: str = Field(sa_column=Column(String(64), ForeignKey("patient.id", ondelete="CASCADE"), nullable=False))
-    date: date
-    rule: str = Field(max_length=40)
-    subject: str = Field(default="", max_length=64)
-    note: Optional[str] = None
-    by: Optional[str] = Field(default=None, max_length=200)
-    acknowledged_at: datetime
     replaced_at: datetime
 
 
