@@ -281,6 +281,7 @@ CASES = [
     P(["--db", "postgresql+psycopg://u:p@host:notaport/db", "today"], "cannot read the database URL",
       id="db-url-port-not-a-number"),
     P(["--db", "postgresql://rehab:SECRETPW@[::1", "today"], "rehab:***@[::1", id="db-url-unreadable-password-hidden"),
+    P(["--db", "postgresql://rehab:se/cr@t@[::1", "today"], "'postgresql://rehab:***@[::1'", id="db-url-password-with-slash-and-at"),
     P(["--db", "postgresql+psycopg2://u:p@h/x", "patient", "list"], "'psycopg2' driver", id="db-url-other-driver"),
     # issue 13: what an adversarial run broke
     P(["patient", "add", "X", "--surgery-date", iso(SURGERY), "--procedure", "%stolen"], "unknown procedure",

@@ -107,7 +107,7 @@ def _resolved(path: Path) -> Path:
 
 def _unreadable(db: str) -> RehabError:
     # A password in the URL is never repeated, even from a URL that does not read.
-    shown = re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", db)
+    shown = re.sub(r"(://[^/@:]*):.*@", r"\1:***@", db)  # to the last @: a password may hold / or @
     return RehabError(f"cannot read the database URL {shown!r}: give a file path or a URL like postgresql://host/db")
 
 
