@@ -48,6 +48,7 @@ def build(
     person = patient.as_dict()
     document = tl.to_dict(plan, person)
     own = as_plan(plan)
+    shown = _open(flags, acknowledged, record, as_of)  # what `today` would show as of the report's date
     return {
         "patient": person,
         "as_of": as_of.isoformat(),
@@ -62,9 +63,10 @@ def build(
         "flags": [_for_clinician(flag_document(f, acknowledged, record.acknowledgement_revisions)) for f in flags
                   if first <= f.date <= last or (f.rule == "red-flag" and f.date < first and f.key not in acknowledged)],
         "open_red_flags": [_for_clinician(flag_document(f, acknowledged, record.acknowledgement_revisions)) for f in flags
-                           if f.rule == "red-flag" and f.date <= as_of and f.key not in acknowledged],
-        # What `today` would show as of the report's date: the "who needs attention" counts.
-        "open_flag_counts": _open_counts(flags, acknowledged, record, as_of),
+                           if f.rule == "red-flag" and f.key in shown],
+        # The "who needs attention" counts.
+        "open_flag_counts": {severity: sum(f.severity == severity for f in shown.values())
+                             for severity in ("urgent", "warning", "info")},
         "silence": silence(record.entries, plan, as_of, patient.discharged_on),
         "adherence": adherence(entries, max(first, surgery), last),
         "pain": pain(entries, last),
@@ -97,12 +99,12 @@ def plan_steps(own: Plan, first_day: int, last_day: int) -> list[dict]:
     return steps
 
 
-def _open_counts(flags: list, acknowledged: dict, record: PatientRecord, as_of: date) -> dict:
+def _open(flags: list, acknowledged: dict, record: PatientRecord, as_of: date) -> dict:
+    """The open flags by key, as `today` shows them (deviations.open_flags)."""
     logged = [e for e in record.entries if e.date <= as_of]
     shown = open_flags(flags, set(acknowledged), as_of, last_logged=max((e.date for e in logged), default=None),
                        discharged_on=record.patient.discharged_on, recorded={m for e in logged for m in e.milestones})
-    counts = Counter(f.severity for f in shown)
-    return {severity: counts[severity] for severity in ("urgent", "warning", "info")}
+    return {f.key: f for f in shown}
 
 
 def _for_clinician(flag: dict) -> dict:

@@ -193,8 +193,8 @@ def history(
     last = day_arg(end) if end else None
     if first and last and first > last:
         raise RehabError("--from is after --to")
-    # --date: the log as it stood that day (nothing after it; flags as of then), like every
-    # other command that depends on today.
+    # --date: the entries up to that day and the flags as of then, like every other command
+    # that depends on today (a day corrected later shows its corrected values, its revisions).
     as_of = day_arg(on) if on else None
     if as_of is not None:
         if first and first > as_of:
@@ -202,11 +202,12 @@ def history(
         last = min(last, as_of) if last else as_of
     db, person, plan = journal_for(ctx, patient)
     revisions = db.revisions(person.id)
-    earlier: dict[date, list] = {}
-    for revision in revisions:  # oldest first, as the store gives them
-        earlier.setdefault(revision.entry.date, []).append(revision.as_dict(plan.surgery_date))
+    earlier: dict[date, list] = {}  # each day's earlier versions, oldest first (as the store gives them)
+    for revision in revisions:
+        earlier.setdefault(revision.entry.date, []).append(revision)
     if as_json:
-        print_json([{**e.as_dict(plan.surgery_date), "revisions": earlier.get(e.date, [])}
+        print_json([{**e.as_dict(plan.surgery_date),
+                     "revisions": [r.as_dict(plan.surgery_date) for r in earlier.get(e.date, ())]}
                     for e in db.entries(person.id, first, last)])
         return
     from rehab import deviations
@@ -227,12 +228,10 @@ def history(
         if mark not in marks:
             marks.append(mark)
     fever = plan.protocol.thresholds.fever_celsius
-    before: dict[date, list] = {}  # each day's earlier versions, oldest first
-    for revision in revisions:
-        before.setdefault(revision.entry.date, []).append(revision.entry)
-    history_view(terminal(), [{**e.as_dict(plan.surgery_date), "corrected": e.date in before,
-                               "corrections": len(before.get(e.date, ())),
-                               "corrected_away": deviations.corrected_away(e, before.get(e.date, ()), fever)}
+    history_view(terminal(), [{**e.as_dict(plan.surgery_date), "corrected": e.date in earlier,
+                               "corrections": len(earlier.get(e.date, ())),
+                               "corrected_away": deviations.corrected_away(
+                                   e, [r.entry for r in earlier.get(e.date, ())], fever)}
                               for e in shown], flagged, hidden)
 
 
